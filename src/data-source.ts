@@ -1,0 +1,34 @@
+import { DataSource } from 'typeorm';
+import { ALL_ENTITIES } from './entities/all-entities';
+import { ALL_MIGRATIONS } from './migrations/all-migrations';
+import type { ResolvedOptions } from './config';
+
+/** Connection settings the DataSource needs beyond the URL. */
+export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'>;
+
+/**
+ * The TypeORM DataSource for a PostgreSQL URL: every entity, the migrations (as classes, never a glob, so
+ * the same list works from TS sources and compiled JS), and the pool settings.
+ */
+export function buildDataSource(url: string, settings: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [...ALL_ENTITIES],
+    migrations: [...ALL_MIGRATIONS],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    poolSize: settings.poolSize,
+    applicationName: settings.applicationName,
+    connectTimeoutMS: settings.acquireTimeoutMs,
+    maxQueryExecutionTime: settings.slowQueryMs,
+    extra: {
+      // pg uses connectionTimeoutMillis both for new connections and for waiting on a busy pool.
+      connectionTimeoutMillis: settings.acquireTimeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
+      idleTimeoutMillis: 30_000,
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { Check, Column, Entity, Index } from 'typeorm';
+import { IsBoolean, IsDate, IsOptional, MaxLength } from 'class-validator';
+import { SnowflakeColumn } from './snowflake-column';
+import { GuildReference } from './guild-reference';
+import type { Guild } from './guild';
+import type { Snowflake } from './snowflake';
+
+/** A member marked AFK in a guild: temporary (`until`), permanent (`permAfk`) or enforced by a moderator. */
+@Entity({ name: 'afk' })
+@Check('afk_until_after_since', '"until" IS NULL OR "until" > "since"')
+@Index('ix_afk_until_temporary', ['until'], { where: '"perm_afk" = false AND "until" IS NOT NULL' })
+export class Afk {
+  @SnowflakeColumn('user_id', { primaryKey: 'pk_afk' })
+  userId!: Snowflake;
+
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_afk' })
+  guildId!: Snowflake;
+
+  @GuildReference('afk')
+  guild?: Guild;
+
+  /** The member's nickname before the bot prefixed it with [AFK]. */
+  @Column({ type: 'varchar', name: 'nickname', length: 100, nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  nickname!: string | null;
+
+  @Column({ type: 'varchar', name: 'afk_message', length: 500 })
+  @MaxLength(500)
+  afkMessage!: string;
+
+  @Column({ type: 'timestamptz', name: 'since', default: () => 'now()' })
+  @IsDate()
+  since!: Date;
+
+  @Column({ type: 'timestamptz', name: 'until', nullable: true })
+  @IsOptional()
+  @IsDate()
+  until!: Date | null;
+
+  /** Set by a moderator: the member stays AFK until a moderator removes it. */
+  @Column({ type: 'boolean', name: 'enforced', default: false })
+  @IsBoolean()
+  enforced!: boolean;
+
+  @Column({ type: 'boolean', name: 'perm_afk', default: false })
+  @IsBoolean()
+  permAfk!: boolean;
+}

@@ -1,0 +1,33 @@
+import { Check, Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
+import { IsDate, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
+import { SnowflakeColumn } from './snowflake-column';
+import type { Snowflake } from './snowflake';
+
+/** A Discord guild the bot is in; its `caseCount` is the counter behind case numbers. */
+@Entity({ name: 'guild' })
+@Check('case_count_non_negative', '"case_count" >= 0')
+export class Guild {
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_guild' })
+  guildId!: Snowflake;
+
+  @Column({ type: 'varchar', name: 'guild_name', length: 100, nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  guildName!: string | null;
+
+  /** The highest case number issued in this guild; only ever changed by atomic SQL. */
+  @Column({ type: 'int', name: 'case_count', default: 0 })
+  @IsInt()
+  @Min(0)
+  caseCount!: number;
+
+  @Column({ type: 'timestamptz', name: 'guild_joined_at', default: () => 'now()' })
+  @IsDate()
+  guildJoinedAt!: Date;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,42 @@
+import { Check, Column, Entity, Index } from 'typeorm';
+import { IsBoolean, IsDate, IsInt, IsNumber, Min } from 'class-validator';
+import { SnowflakeColumn } from './snowflake-column';
+import { GuildReference } from './guild-reference';
+import type { Guild } from './guild';
+import type { Snowflake } from './snowflake';
+
+/** A member's XP and level in a guild. */
+@Entity({ name: 'levels' })
+@Check('xp_non_negative', '"xp" >= 0')
+@Check('level_non_negative', '"level" >= 0')
+// (guild_id, xp DESC) WHERE NOT blacklisted: TypeORM cannot express DESC, so the migration owns it.
+@Index('ix_levels_leaderboard', { synchronize: false })
+export class Levels {
+  @SnowflakeColumn('user_id', { primaryKey: 'pk_levels' })
+  userId!: Snowflake;
+
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_levels' })
+  guildId!: Snowflake;
+
+  @GuildReference('levels')
+  guild?: Guild;
+
+  @Column({ type: 'double precision', name: 'xp', default: 0 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  xp!: number;
+
+  @Column({ type: 'int', name: 'level', default: 0 })
+  @IsInt()
+  @Min(0)
+  level!: number;
+
+  @Column({ type: 'boolean', name: 'blacklisted', default: false })
+  @IsBoolean()
+  blacklisted!: boolean;
+
+  /** When the member last earned XP (the cooldown reference). */
+  @Column({ type: 'timestamptz', name: 'last_message', default: () => 'now()' })
+  @IsDate()
+  lastMessage!: Date;
+}

@@ -1,0 +1,39 @@
+/** A Discord id: a decimal string, because ids exceed 2^53 (as discord.js does). Stored as SQL bigint. */
+export type Snowflake = string;
+
+/** What callers may pass where a snowflake is expected; normalised to a string before any SQL. */
+export type SnowflakeInput = string | bigint | number;
+
+const SNOWFLAKE_PATTERN = /^[1-9][0-9]{0,18}$/;
+const MAX_BIGINT = 9223372036854775807n;
+
+/** Why `value` is not a valid snowflake, or undefined when it is one. */
+export function snowflakeProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (!SNOWFLAKE_PATTERN.test(value)) return 'must be a positive integer string without leading zeros (a Discord id)';
+    if (value.length === 19 && BigInt(value) > MAX_BIGINT) return 'must not exceed 9223372036854775807';
+    return undefined;
+  }
+  if (typeof value === 'bigint') {
+    return value > 0n && value <= MAX_BIGINT ? undefined : 'must be between 1 and 9223372036854775807';
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return 'must be a string or bigint: this number is not a safe integer, so digits may be lost';
+    return value > 0 ? undefined : 'must be a positive integer';
+  }
+  return 'must be a Discord id string';
+}
+
+/** True when `value` is a canonical snowflake string. */
+export function isSnowflake(value: unknown): value is Snowflake {
+  return typeof value === 'string' && snowflakeProblem(value) === undefined;
+}
+
+/**
+ * The canonical string form of a valid snowflake input (string, bigint, or safe-integer number),
+ * or undefined when the input is not a valid snowflake.
+ */
+export function toSnowflake(value: unknown): Snowflake | undefined {
+  if (snowflakeProblem(value) !== undefined) return undefined;
+  return typeof value === 'string' ? value : String(value);
+}

@@ -1,0 +1,22 @@
+import { DatabaseError } from './database-error';
+
+/** A transaction kept failing with a serialization failure or deadlock (40001 / 40P01) after every retry. */
+export class SerializationFailureError extends DatabaseError {
+  override name = 'SerializationFailureError';
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A unit of work was misused (used after it finished) or could not begin/commit. */
+export class TransactionError extends DatabaseError {
+  override name = 'TransactionError';
+}
+
+/** The database was closed, or is closing, so no new work is accepted. */
+export class DatabaseClosedError extends DatabaseError {
+  override name = 'DatabaseClosedError';
+}

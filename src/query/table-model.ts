@@ -1,0 +1,34 @@
+/** How a column's values are validated, bound and compared. */
+export type ColumnKind = 'snowflake' | 'bigint' | 'int' | 'float' | 'bool' | 'string' | 'timestamp' | 'json' | 'enum';
+
+/** One column of an entity, as the SQL builders see it. */
+export interface ColumnModel {
+  /** camelCase property name in TypeScript (the key callers use in filters and values). */
+  readonly property: string;
+  /** snake_case column name in SQL. */
+  readonly column: string;
+  /** Pre-quoted column name, safe to splice into SQL. */
+  readonly quoted: string;
+  readonly kind: ColumnKind;
+  readonly nullable: boolean;
+  /** Allowed values of an enum column. */
+  readonly enumValues?: ReadonlyArray<string>;
+  /** varchar length limit, in characters. */
+  readonly maxLength?: number;
+  /** Filled by the database when omitted (identity, default, created/updated timestamps). */
+  readonly hasDefault: boolean;
+  /** An identity column: never written by callers. */
+  readonly generated: boolean;
+}
+
+/** An entity's table, as the SQL builders see it. */
+export interface TableModel {
+  /** Entity class name, used in error messages. */
+  readonly entityName: string;
+  /** Pre-quoted table name, safe to splice into SQL. */
+  readonly table: string;
+  readonly columns: ReadonlyMap<string, ColumnModel>;
+  readonly primaryKeys: ReadonlyArray<ColumnModel>;
+  /** `"col" AS "prop", …` for every column: selecting this returns rows keyed by property name. */
+  readonly selectList: string;
+}
