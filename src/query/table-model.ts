@@ -13,6 +13,8 @@ export interface ColumnModel {
   readonly nullable: boolean;
   /** Allowed values of an enum column. */
   readonly enumValues?: ReadonlyArray<string>;
+  /** The PostgreSQL enum type of an enum column (for casts such as `$1::case_type[]`). */
+  readonly enumTypeName?: string;
   /** varchar length limit, in characters. */
   readonly maxLength?: number;
   /** Filled by the database when omitted (identity, default, created/updated timestamps). */
@@ -29,6 +31,10 @@ export interface TableModel {
   readonly table: string;
   readonly columns: ReadonlyMap<string, ColumnModel>;
   readonly primaryKeys: ReadonlyArray<ColumnModel>;
+  /** Column sets with a UNIQUE guarantee (the primary key first): valid ON CONFLICT targets. */
+  readonly uniqueKeys: ReadonlyArray<ReadonlyArray<ColumnModel>>;
+  /** Quoted `updated_at`-style column that writes must bump, if the entity has one. */
+  readonly updatedAtColumn: string | undefined;
   /** `"col" AS "prop", …` for every column: selecting this returns rows keyed by property name. */
   readonly selectList: string;
 }

@@ -1,0 +1,76 @@
+import type { EntityMetadata } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { ColumnKind, ColumnModel, TableModel } from './table-model';
+
+const KIND_BY_SQL_TYPE: Readonly<Record<string, ColumnKind>> = {
+  bigint: 'snowflake',
+  int: 'int',
+  integer: 'int',
+  'double precision': 'float',
+  boolean: 'bool',
+  varchar: 'string',
+  'character varying': 'string',
+  text: 'string',
+  timestamptz: 'timestamp',
+  'timestamp with time zone': 'timestamp',
+  jsonb: 'json',
+  enum: 'enum',
+};
+
+/** Double-quotes an identifier the entities declare (never user input). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function kindOf(entity: string, column: ColumnMetadata): ColumnKind {
+  const type = typeof column.type === 'string' ? column.type : '';
+  const kind = KIND_BY_SQL_TYPE[type];
+  if (kind === undefined) throw new Error(`${entity}.${column.propertyName}: column type "${String(column.type)}" has no mapping`);
+  // Database-generated bigint keys follow the same rules as Discord ids, but error messages should not call them ids.
+  return kind === 'snowflake' && column.isGenerated ? 'bigint' : kind;
+}
+
+function columnModel(entity: string, column: ColumnMetadata): ColumnModel {
+  const length = Number(column.length);
+  return {
+    property: column.propertyName,
+    column: column.databaseName,
+    quoted: quoteIdent(column.databaseName),
+    kind: kindOf(entity, column),
+    nullable: column.isNullable,
+    ...(column.enum ? { enumValues: column.enum.map(String) } : {}),
+    ...(column.enumName ? { enumTypeName: column.enumName } : {}),
+    ...(length > 0 ? { maxLength: length } : {}),
+    hasDefault: column.isGenerated || column.isCreateDate || column.isUpdateDate || column.default !== undefined,
+    generated: column.isGenerated,
+  };
+}
+
+/** Builds the SQL builders' view of an entity from TypeORM's metadata, once per repository. */
+export function buildTableModel(metadata: EntityMetadata): TableModel {
+  const entityName = metadata.name;
+  const columns = new Map<string, ColumnModel>();
+  for (const column of metadata.columns) {
+    // Relation properties (`guild?: Guild`) share the guild_id column with the plain `guildId` field.
+    if (column.isVirtual || columns.has(column.propertyName)) continue;
+    columns.set(column.propertyName, columnModel(entityName, column));
+  }
+  const byDatabaseName = (c: ColumnMetadata): ColumnModel => {
+    const found = [...columns.values()].find((m) => m.column === c.databaseName);
+    if (!found) throw new Error(`${entityName}: no column model for ${c.databaseName}`);
+    return found;
+  };
+  const primaryKeys = metadata.primaryColumns.map(byDatabaseName);
+  const uniqueKeys = [primaryKeys, ...metadata.uniques.map((u) => u.columns.map(byDatabaseName))];
+  const selectList = [...columns.values()].map((c) => `${c.quoted} AS ${quoteIdent(c.property)}`).join(', ');
+  const updatedAt = metadata.columns.find((c) => c.isUpdateDate);
+  return {
+    entityName,
+    table: quoteIdent(metadata.tableName),
+    columns,
+    primaryKeys,
+    uniqueKeys,
+    selectList,
+    updatedAtColumn: updatedAt ? quoteIdent(updatedAt.databaseName) : undefined,
+  };
+}

@@ -1,0 +1,221 @@
+import { ValidationError } from '../errors/validation-error';
+import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
+import type { ColumnKind, ColumnModel, TableModel } from './table-model';
+
+/** How many `and` / `or` / `not` levels a filter may nest: deeper input is rejected, never recursed into. */
+export const MAX_FILTER_DEPTH = 32;
+
+/** The operators an operator object may use. */
+export const FILTER_OPERATORS = [
+  'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'between', 'like', 'ilike', 'isNull',
+] as const;
+
+// A list is bound as one array parameter, whatever its length. Enums get no cast: PostgreSQL infers
+// the column's own enum[] type for an untyped parameter, which keeps the column's indexes usable.
+const ARRAY_CASTS: Readonly<Record<ColumnKind, string>> = {
+  snowflake: '::bigint[]',
+  bigint: '::bigint[]',
+  int: '::int4[]',
+  float: '::float8[]',
+  bool: '::bool[]',
+  string: '::text[]',
+  timestamp: '::timestamptz[]',
+  json: '::jsonb[]',
+  enum: '',
+};
+
+/**
+ * Compiles a filter (see Filter<T>) into a parenthesised SQL boolean expression over `model`'s
+ * quoted column names, pushing every value onto `params` (placeholders continue from its length).
+ * An undefined filter is `TRUE`; input is checked at run time, since it may come from untyped code.
+ * @throws ValidationError for a non-object filter, an unknown field or operator, a bad value, or
+ * nesting deeper than MAX_FILTER_DEPTH.
+ * @example
+ * const params: unknown[] = [];
+ * compileFilter(caseModel, { guildId: g, caseNumber: { in: [1, 2] } }, params);
+ * // '("guild_id" = $1 AND "case_number" = ANY($2::int4[]))', params = [g, [1, 2]]
+ */
+export function compileFilter(model: TableModel, filter: unknown, params: unknown[]): string {
+  if (filter === undefined) return 'TRUE';
+  return compileNode(model, filter, params, 0, '');
+}
+
+function compileNode(model: TableModel, node: unknown, params: unknown[], depth: number, path: string): string {
+  if (!isPlainObject(node)) throw fail(model, path === '' ? 'filter' : path, 'must be a plain object of field conditions');
+  if (depth > MAX_FILTER_DEPTH) {
+    throw fail(model, path, `filter nested too deeply: at most ${MAX_FILTER_DEPTH} levels of and / or / not`);
+  }
+  const keys = Object.keys(node);
+  if (keys.length === 0) return 'TRUE';
+  let sql = '';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    sql += (i === 0 ? '' : ' AND ') + compileEntry(model, key, node[key], params, depth, path === '' ? key : `${path}.${key}`);
+  }
+  return keys.length === 1 ? sql : `(${sql})`;
+}
+
+function compileEntry(model: TableModel, key: string, value: unknown, params: unknown[], depth: number, path: string): string {
+  switch (key) {
+    case 'and':
+      return compileList(model, value, params, depth, path, ' AND ', 'TRUE');
+    case 'or':
+      return compileList(model, value, params, depth, path, ' OR ', 'FALSE');
+    case 'not':
+      return negate(compileNode(model, value, params, depth + 1, path));
+  }
+  const column = model.columns.get(key);
+  if (column === undefined) {
+    const fields = Array.from(model.columns.keys()).join(', ');
+    throw fail(model, path, `is not a field of ${model.entityName}; valid fields: ${fields} (combinators: and, or, not)`);
+  }
+  return compileCondition(model, column, value, params, path);
+}
+
+function compileList(
+  model: TableModel, value: unknown, params: unknown[], depth: number, path: string, separator: string, empty: string,
+): string {
+  if (!Array.isArray(value)) throw fail(model, path, 'must be an array of filters');
+  if (value.length === 0) return empty;
+  let sql = '';
+  for (let i = 0; i < value.length; i++) {
+    sql += (i === 0 ? '' : separator) + compileNode(model, value[i], params, depth + 1, `${path}[${i}]`);
+  }
+  return value.length === 1 ? sql : `(${sql})`;
+}
+
+// Compound expressions already come wrapped in parentheses; atoms never start with one.
+function negate(sql: string): string {
+  return sql.charCodeAt(0) === 40 ? `NOT ${sql}` : `NOT (${sql})`;
+}
+
+function compileCondition(model: TableModel, column: ColumnModel, value: unknown, params: unknown[], path: string): string {
+  if (value === null) return nullTest(model, column, path, true);
+  if (typeof value === 'object') {
+    // A plain object is always an operator object, even on JSON fields: compare JSON objects with `eq`.
+    if (isPlainObject(value)) return compileOperators(model, column, value, params, path);
+    if (Array.isArray(value) && column.kind !== 'json') {
+      throw fail(model, path, 'is an array: to match any of several values use { in: [...] }');
+    }
+  }
+  return `${column.quoted} = ${bind(params, coerceValue(model, column, value, path))}`;
+}
+
+function compileOperators(
+  model: TableModel, column: ColumnModel, ops: Record<string, unknown>, params: unknown[], path: string,
+): string {
+  const keys = Object.keys(ops);
+  if (keys.length === 0) throw fail(model, path, `is an empty operator object: use one of ${FILTER_OPERATORS.join(', ')}`);
+  let sql = '';
+  for (let i = 0; i < keys.length; i++) {
+    const op = keys[i] as string;
+    sql += (i === 0 ? '' : ' AND ') + compileOperator(model, column, op, ops[op], params, `${path}.${op}`);
+  }
+  return keys.length === 1 ? sql : `(${sql})`;
+}
+
+function compileOperator(
+  model: TableModel, column: ColumnModel, op: string, operand: unknown, params: unknown[], path: string,
+): string {
+  if (operand === undefined) throw fail(model, path, 'is undefined: give a value');
+  switch (op) {
+    case 'eq':
+      return operand === null ? nullTest(model, column, path, true) : compare(model, column, ' = ', operand, params, path);
+    case 'ne':
+      return operand === null ? nullTest(model, column, path, false) : compare(model, column, ' <> ', operand, params, path);
+    case 'gt':
+      return compareOrdered(model, column, ' > ', operand, params, path);
+    case 'gte':
+      return compareOrdered(model, column, ' >= ', operand, params, path);
+    case 'lt':
+      return compareOrdered(model, column, ' < ', operand, params, path);
+    case 'lte':
+      return compareOrdered(model, column, ' <= ', operand, params, path);
+    case 'in':
+      return compareList(model, column, ' = ANY(', 'FALSE', operand, params, path);
+    case 'notIn':
+      return compareList(model, column, ' <> ALL(', 'TRUE', operand, params, path);
+    case 'between':
+      return compileBetween(model, column, operand, params, path);
+    case 'like':
+      return compileLike(model, column, ' LIKE ', operand, params, path);
+    case 'ilike':
+      return compileLike(model, column, ' ILIKE ', operand, params, path);
+    case 'isNull':
+      if (typeof operand !== 'boolean') throw fail(model, path, 'must be true or false');
+      return nullTest(model, column, path, operand);
+    default:
+      throw fail(model, path, `is not a filter operator; valid operators: ${FILTER_OPERATORS.join(', ')}`);
+  }
+}
+
+function compare(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string): string {
+  return column.quoted + sqlOp + bind(params, coerceValue(model, column, operand, path));
+}
+
+function compareOrdered(
+  model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string,
+): string {
+  assertOrdered(model, column, path);
+  if (operand === null) throw fail(model, path, 'must not be null: test for NULL with isNull');
+  return compare(model, column, sqlOp, operand, params, path);
+}
+
+function compareList(
+  model: TableModel, column: ColumnModel, sqlOp: string, empty: string, operand: unknown, params: unknown[], path: string,
+): string {
+  if (!Array.isArray(operand)) throw fail(model, path, 'must be an array of values');
+  const length = operand.length;
+  if (length === 0) return empty;
+  const values: unknown[] = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) {
+    const item: unknown = operand[i];
+    // NULL never equals anything, so a null in the list would silently match nothing.
+    if (item === null) throw fail(model, `${path}[${i}]`, 'must not be null: test for NULL with isNull (inside or)');
+    values[i] = coerceValueAt(model, column, item, path, i);
+  }
+  return `${column.quoted}${sqlOp}${bind(params, values)}${ARRAY_CASTS[column.kind]})`;
+}
+
+function compileBetween(model: TableModel, column: ColumnModel, operand: unknown, params: unknown[], path: string): string {
+  assertOrdered(model, column, path);
+  if (!Array.isArray(operand) || operand.length !== 2) throw fail(model, path, 'must be an array of exactly two values: [low, high]');
+  const bounds: ReadonlyArray<unknown> = operand;
+  for (let i = 0; i < 2; i++) {
+    if (bounds[i] === null) throw fail(model, `${path}[${i}]`, 'must not be null');
+  }
+  const low = bind(params, coerceValueAt(model, column, bounds[0], path, 0));
+  const high = bind(params, coerceValueAt(model, column, bounds[1], path, 1));
+  return `${column.quoted} BETWEEN ${low} AND ${high}`;
+}
+
+function compileLike(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string): string {
+  if (column.kind !== 'string') throw fail(model, path, `is only allowed on text fields, not on ${column.kind} fields`);
+  if (typeof operand !== 'string') throw fail(model, path, 'must be a string pattern');
+  const problem = textProblem(operand);
+  if (problem !== undefined) throw fail(model, path, problem);
+  return column.quoted + sqlOp + bind(params, operand);
+}
+
+function nullTest(model: TableModel, column: ColumnModel, path: string, isNull: boolean): string {
+  if (!column.nullable) throw fail(model, path, 'cannot test for NULL: the field is not nullable');
+  return column.quoted + (isNull ? ' IS NULL' : ' IS NOT NULL');
+}
+
+function assertOrdered(model: TableModel, column: ColumnModel, path: string): void {
+  if (column.kind === 'json') throw fail(model, path, 'cannot be used on JSON fields: JSON values have no meaningful order');
+}
+
+function bind(params: unknown[], value: unknown): string {
+  return `$${params.push(value)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function fail(model: TableModel, field: string, message: string): ValidationError {
+  return ValidationError.forField(model.entityName, field, message);
+}
