@@ -1,0 +1,53 @@
+// The one public barrel: named exports only. Files inside src/ import each other directly, never this.
+export { createDatabase, registerDatabase } from './container';
+export { DatabaseCoordinator } from './coordinator';
+export { resolveOptions, redactUrl, type DatabaseOptions, type ResolvedOptions } from './config';
+export { DatabaseService, type QueryListener, type StatementOptions } from './service/database-service';
+export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
+export type { HealthReport } from './service/health';
+
+export { BaseRepository, MAX_PER_PAGE } from './repositories/base-repository';
+export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch } from './repositories/case-repository';
+export { GuildRepository } from './repositories/guild-repository';
+export { GuildConfigRepository } from './repositories/guild-config-repository';
+export { AfkRepository } from './repositories/afk-repository';
+export { LevelsRepository } from './repositories/levels-repository';
+export { SnippetRepository } from './repositories/snippet-repository';
+export { StarboardRepository } from './repositories/starboard-repository';
+export { StarboardMessageRepository } from './repositories/starboard-message-repository';
+export { ReminderRepository } from './repositories/reminder-repository';
+export { GuildPermissionRepository } from './repositories/guild-permission-repository';
+export { PermissionRankRepository } from './repositories/permission-rank-repository';
+export { PermissionAssignmentRepository } from './repositories/permission-assignment-repository';
+export { PermissionCommandRepository } from './repositories/permission-command-repository';
+export { ALL_REPOSITORIES } from './repositories/all-repositories';
+export type * from './repositories/repository-types';
+
+export { Guild } from './entities/guild';
+export { GuildConfig } from './entities/guild-config';
+export { Case } from './entities/case';
+export { Afk } from './entities/afk';
+export { Levels } from './entities/levels';
+export { Snippet } from './entities/snippet';
+export { Starboard } from './entities/starboard';
+export { StarboardMessage } from './entities/starboard-message';
+export { Reminder } from './entities/reminder';
+export { GuildPermission } from './entities/guild-permission';
+export { PermissionRank } from './entities/permission-rank';
+export { PermissionAssignment } from './entities/permission-assignment';
+export { PermissionCommand } from './entities/permission-command';
+export { ALL_ENTITIES } from './entities/all-entities';
+export { CaseType, PermissionLevel, OnboardingStage } from './entities/enums';
+export { isSnowflake, toSnowflake, type Snowflake, type SnowflakeInput } from './entities/snowflake';
+export { ALL_MIGRATIONS } from './migrations/all-migrations';
+
+export { DatabaseError, isDatabaseError } from './errors/database-error';
+export { DatabaseConnectionError, DatabaseTimeoutError } from './errors/connection-error';
+export { ValidationError, isValidationError, type FieldError } from './errors/validation-error';
+export { NotFoundError } from './errors/not-found-error';
+export { ConstraintViolationError, UniqueViolationError, ForeignKeyViolationError, CheckViolationError } from './errors/constraint-errors';
+export { SerializationFailureError, TransactionError, DatabaseClosedError } from './errors/transaction-errors';
+export { convertError } from './errors/convert-error';
+
+export type { Filter, OrderBy } from './query/filter-types';
+export { escapeLike } from './query/escape-like';

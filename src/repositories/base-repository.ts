@@ -1,0 +1,345 @@
+import type { QueryResultRow } from 'pg';
+import { ValidationError } from '../errors/validation-error';
+import { buildTableModel } from '../query/build-table-model';
+import { coerceValue } from '../query/coerce-value';
+import { compileFilter } from '../query/compile-filter';
+import { compileOrderBy } from '../query/compile-order-by';
+import type { ColumnModel, TableModel } from '../query/table-model';
+import type { DatabaseService, StatementOptions } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
+import { prepareValues, type WriteMode } from './prepare-values';
+import type {
+  EntityFilter,
+  FindAllOptions,
+  FindOneOptions,
+  Page,
+  PaginateOptions,
+  UpdateWhereOptions,
+  UpsertOptions,
+  Values,
+} from './repository-types';
+
+/** The most rows one page may hold. */
+export const MAX_PER_PAGE = 1000;
+// PostgreSQL's wire protocol allows 65535 parameters per statement.
+const MAX_PARAMS = 65_535;
+const CREATED = '"__created"';
+
+/**
+ * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
+ * cached per statement shape, always parameterized, and sent straight to the connection TypeORM manages;
+ * rows come back keyed by property name and become entity instances.
+ *
+ * ```ts
+ * const open = await db.case.findAll({ filters: { guildId, caseStatus: true }, orderBy: { caseNumber: 'DESC' }, limit: 10 });
+ * ```
+ */
+export abstract class BaseRepository<T extends object, TId = string | bigint> {
+  private cachedModel: TableModel | undefined;
+  private readonly sqlCache = new Map<string, string>();
+
+  constructor(
+    protected readonly service: DatabaseService,
+    protected readonly entity: new () => T,
+  ) {}
+
+  /** The SQL builders' view of the entity, built once from TypeORM's metadata. */
+  protected get model(): TableModel {
+    return (this.cachedModel ??= buildTableModel(this.service.dataSource.getMetadata(this.entity)));
+  }
+
+  /**
+   * Inserts one row and returns it as stored (defaults and generated keys filled in).
+   * @throws ValidationError before any SQL; UniqueViolationError / ForeignKeyViolationError / CheckViolationError.
+   */
+  async create(values: Values<T>): Promise<T> {
+    const prepared = this.prepare(values, 'insert');
+    const sql = this.cachedSql(`insert:${prepared.columns.map((c) => c.property).join(',')}`, () => {
+      const names = prepared.columns.map((c) => c.quoted).join(', ');
+      const placeholders = prepared.columns.map((_, i) => `$${i + 1}`).join(', ');
+      return prepared.columns.length === 0
+        ? `INSERT INTO ${this.model.table} DEFAULT VALUES RETURNING ${this.model.selectList}`
+        : `INSERT INTO ${this.model.table} (${names}) VALUES (${placeholders}) RETURNING ${this.model.selectList}`;
+    });
+    const result = await this.run(sql, prepared.params, { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /**
+   * Inserts many rows in one multi-row INSERT (split into several, inside one unit of work, only past
+   * PostgreSQL's 65,535-parameter limit). Every row is validated first; nothing is written if any fails.
+   * @throws ValidationError naming `[index].field`.
+   */
+  async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
+    if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
+    if (values.length === 0) return [];
+    const rows = values.map((row, i) => this.prepareRow(row, i));
+    const columns = [...new Map(rows.flatMap((r) => r.columns).map((c) => [c.property, c])).values()];
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
+    const insertChunk = async (start: number): Promise<T[]> => {
+      const params: unknown[] = [];
+      const tuples: string[] = [];
+      for (const row of rows.slice(start, start + perStatement)) {
+        const byProperty = new Map(row.columns.map((c, i) => [c.property, row.params[i]]));
+        const cells = columns.map((c) => {
+          if (!byProperty.has(c.property)) return 'DEFAULT';
+          params.push(byProperty.get(c.property));
+          return `$${params.length}`;
+        });
+        tuples.push(`(${cells.join(', ')})`);
+      }
+      const sql = `INSERT INTO ${this.model.table} (${columns.map((c) => c.quoted).join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${this.model.selectList}`;
+      return (await this.run(sql, params)).rows.map((r) => this.hydrate(r));
+    };
+    if (rows.length <= perStatement) return insertChunk(0);
+    return this.withSession(async () => {
+      const created: T[] = [];
+      for (let start = 0; start < rows.length; start += perStatement) created.push(...(await insertChunk(start)));
+      return created;
+    });
+  }
+
+  /** The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`). */
+  async getById(id: TId): Promise<T | null> {
+    const params = this.idParams(id);
+    const sql = this.cachedSql('getById', () => `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The first row matching `filters` in `orderBy` order, or null. */
+  async findOne(options: FindOneOptions<T> = {}): Promise<T | null> {
+    const rows = await this.findAll({ ...options, limit: 1 });
+    return rows[0] ?? null;
+  }
+
+  /** Rows matching `filters`, ordered, limited and offset. */
+  async findAll(options: FindAllOptions<T> = {}): Promise<T[]> {
+    const params: unknown[] = [];
+    const where = compileFilter(this.model, options.filters, params);
+    const orderBy = compileOrderBy(this.model, options.orderBy);
+    const limit = this.optionalCount('limit', options.limit);
+    const offset = this.optionalCount('offset', options.offset);
+    let sql = `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${where}${orderBy ? ` ${orderBy}` : ''}`;
+    // Bound, not inlined: one statement text (and one prepared plan) serves every page.
+    if (limit !== undefined) sql += ` LIMIT $${params.push(limit)}`;
+    if (offset !== undefined) sql += ` OFFSET $${params.push(offset)}`;
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.map((r) => this.hydrate(r));
+  }
+
+  /** How many rows match `filters`. */
+  async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
+    const params: unknown[] = [];
+    const where = compileFilter(this.model, options.filters, params);
+    const result = await this.run<{ n: string }>(`SELECT count(*) AS n FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
+    return Number(this.firstRow(result.rows).n);
+  }
+
+  /** Whether any row matches `filters`. */
+  async exists(options: { readonly filters?: EntityFilter<T> } = {}): Promise<boolean> {
+    const params: unknown[] = [];
+    const where = compileFilter(this.model, options.filters, params);
+    const result = await this.run<{ e: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE ${where}) AS e`, params, { prepare: true });
+    return this.firstRow(result.rows).e;
+  }
+
+  /** Updates the row with this key and returns it, or null when there is none. */
+  async updateById(id: TId, values: Values<T>): Promise<T | null> {
+    const prepared = this.prepare(values, 'update');
+    const params = [...prepared.params];
+    const assignments = this.assignments(prepared.columns, 1);
+    const idParams = this.idParams(id);
+    params.push(...idParams);
+    const sql = `UPDATE ${this.model.table} SET ${assignments} WHERE ${this.idCondition(prepared.params.length + 1)} RETURNING ${this.model.selectList}`;
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** Updates every row matching `filters`; returns how many rows changed. */
+  async updateWhere(options: UpdateWhereOptions<T>): Promise<number> {
+    this.requireFilters(options, 'updateWhere');
+    const prepared = this.prepare(options.values, 'update');
+    const params = [...prepared.params];
+    const where = compileFilter(this.model, options.filters, params);
+    const sql = `UPDATE ${this.model.table} SET ${this.assignments(prepared.columns, 1)} WHERE ${where}`;
+    return (await this.run(sql, params, { prepare: true })).rowCount ?? 0;
+  }
+
+  /** Deletes the row with this key; true when a row was deleted. */
+  async deleteById(id: TId): Promise<boolean> {
+    const params = this.idParams(id);
+    const sql = this.cachedSql('deleteById', () => `DELETE FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
+    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+  }
+
+  /** Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted. */
+  async deleteWhere(options: { readonly filters: EntityFilter<T> }): Promise<number> {
+    this.requireFilters(options, 'deleteWhere');
+    const params: unknown[] = [];
+    const where = compileFilter(this.model, options.filters, params);
+    return (await this.run(`DELETE FROM ${this.model.table} WHERE ${where}`, params, { prepare: true })).rowCount ?? 0;
+  }
+
+  /**
+   * The row whose unique key equals `filters`, created from `filters` + `defaults` when missing.
+   * One `INSERT … ON CONFLICT` statement: concurrent callers all get the same single row.
+   * @returns [row, created]
+   * @throws ValidationError when `filters` is not exactly a unique key of the entity.
+   */
+  async getOrCreate(filters: Values<T>, defaults: Values<T> = {}): Promise<[T, boolean]> {
+    return this.upsert({ filters, defaults });
+  }
+
+  /**
+   * Inserts `filters` + `defaults` + `values`, or, when a row with that unique key exists, updates it with
+   * `values` only. One `INSERT … ON CONFLICT DO UPDATE` statement, race-free.
+   * @returns [row, created]
+   */
+  async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
+    const key = this.conflictKey(options.filters);
+    const values = options.values ?? {};
+    const updated = this.prepare(values, 'update');
+    const inserted = this.prepare({ ...options.defaults, ...values, ...options.filters }, 'insert');
+    const targets = key.map((c) => c.quoted).join(', ');
+    const assignments = updated.columns.length > 0 ? this.excludedAssignments(updated.columns) : this.excludedAssignments(key.slice(0, 1));
+    const placeholders = inserted.columns.map((_, i) => `$${i + 1}`).join(', ');
+    const sql =
+      `INSERT INTO ${this.model.table} (${inserted.columns.map((c) => c.quoted).join(', ')}) VALUES (${placeholders}) ` +
+      `ON CONFLICT (${targets}) DO UPDATE SET ${assignments} RETURNING ${this.model.selectList}, (xmax = 0) AS ${CREATED}`;
+    const result = await this.run<Record<string, unknown>>(sql, inserted.params, { prepare: true });
+    return this.withCreatedFlag(this.firstRow(result.rows));
+  }
+
+  /** One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). */
+  async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
+    const page = options.page ?? 1;
+    const perPage = options.perPage ?? 20;
+    if (!Number.isSafeInteger(page) || page < 1) throw ValidationError.forField(this.model.entityName, 'page', 'must be an integer ≥ 1');
+    if (!Number.isSafeInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
+      throw ValidationError.forField(this.model.entityName, 'perPage', `must be an integer from 1 to ${MAX_PER_PAGE}`);
+    }
+    const total = await this.count({ filters: options.filters });
+    const items = await this.findAll({ filters: options.filters, orderBy: options.orderBy, limit: perPage, offset: (page - 1) * perPage });
+    const pages = Math.ceil(total / perPage);
+    return { items, total, page, perPage, pages, hasNext: page < pages, hasPrev: page > 1 };
+  }
+
+  /**
+   * The seed's `with_session`: runs `fn` in a unit of work (or joins the current one), so every write it
+   * makes through any repository commits together or not at all.
+   */
+  async withSession<R>(fn: (repository: this) => Promise<R>): Promise<R> {
+    return new UnitOfWork(this.service).run(() => fn(this));
+  }
+
+  /** Runs a statement on the ambient transaction or the pool. */
+  protected run<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[], options?: StatementOptions) {
+    return this.service.query<R>(sql, params, options);
+  }
+
+  /** Turns a row keyed by property name into an entity instance. */
+  protected hydrate(row: QueryResultRow): T {
+    return Object.assign(new this.entity(), row);
+  }
+
+  /** Validates a write (see prepareValues). */
+  protected prepare(values: unknown, mode: WriteMode, path?: string) {
+    return prepareValues(this.model, this.entity, values, mode, path);
+  }
+
+  /** SQL built once per shape and reused (so it can also run as a named prepared statement). */
+  protected cachedSql(key: string, build: () => string): string {
+    let sql = this.sqlCache.get(key);
+    if (sql === undefined) {
+      sql = build();
+      this.sqlCache.set(key, sql);
+    }
+    return sql;
+  }
+
+  /** The first row of a result that must have one. */
+  protected firstRow<R>(rows: R[]): R {
+    const row = rows[0];
+    if (row === undefined) throw new Error(`${this.model.entityName}: the statement returned no row`);
+    return row;
+  }
+
+  /** `[entity, created]` from a row carrying the `__created` flag of an upsert. */
+  protected withCreatedFlag(row: Record<string, unknown>): [T, boolean] {
+    const created = row['__created'] === true;
+    delete row['__created'];
+    return [this.hydrate(row), created];
+  }
+
+  /** Bound values of a primary key given as a scalar or, for composite keys, an object. */
+  protected idParams(id: unknown): unknown[] {
+    const keys = this.model.primaryKeys;
+    if (keys.length === 1) return [coerceValue(this.model, keys[0] as ColumnModel, id, keys[0]?.property ?? 'id')];
+    if (typeof id !== 'object' || id === null) {
+      throw ValidationError.forField(this.model.entityName, 'id', `must be an object with ${keys.map((k) => k.property).join(' and ')}`);
+    }
+    const record = id as Record<string, unknown>;
+    return keys.map((k) => coerceValue(this.model, k, record[k.property], k.property));
+  }
+
+  /** `"pk1" = $n AND "pk2" = $n+1`. */
+  protected idCondition(first: number): string {
+    return this.model.primaryKeys.map((k, i) => `${k.quoted} = $${first + i}`).join(' AND ');
+  }
+
+  private prepareRow(row: unknown, index: number) {
+    try {
+      return this.prepare(row, 'insert', `[${index}]`);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new ValidationError(this.model.entityName, e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));
+    }
+  }
+
+  private assignments(columns: ReadonlyArray<ColumnModel>, first: number): string {
+    const parts = columns.map((c, i) => `${c.quoted} = $${first + i}`);
+    if (this.model.updatedAtColumn) parts.push(`${this.model.updatedAtColumn} = now()`);
+    if (parts.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one field');
+    return parts.join(', ');
+  }
+
+  private excludedAssignments(columns: ReadonlyArray<ColumnModel>): string {
+    const parts = columns.map((c) => `${c.quoted} = EXCLUDED.${c.quoted}`);
+    if (this.model.updatedAtColumn && columns.some((c) => !this.conflictColumns.has(c.property))) {
+      parts.push(`${this.model.updatedAtColumn} = now()`);
+    }
+    return parts.join(', ');
+  }
+
+  private get conflictColumns(): ReadonlySet<string> {
+    return new Set(this.model.uniqueKeys.flat().map((c) => c.property));
+  }
+
+  private conflictKey(filters: unknown): ReadonlyArray<ColumnModel> {
+    if (typeof filters !== 'object' || filters === null) {
+      throw ValidationError.forField(this.model.entityName, 'filters', 'must be an object naming a unique key');
+    }
+    const names = Object.keys(filters).sort().join(',');
+    const key = this.model.uniqueKeys.find((k) => k.map((c) => c.property).sort().join(',') === names);
+    if (!key) {
+      const options = this.model.uniqueKeys.map((k) => `{ ${k.map((c) => c.property).join(', ')} }`).join(' or ');
+      throw ValidationError.forField(this.model.entityName, 'filters', `must name exactly one unique key: ${options}`);
+    }
+    return key;
+  }
+
+  private optionalCount(name: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw ValidationError.forField(this.model.entityName, name, 'must be a non-negative integer');
+    }
+    return value;
+  }
+
+  private requireFilters(options: unknown, method: string): void {
+    if (typeof options !== 'object' || options === null || (options as { filters?: unknown }).filters === undefined) {
+      throw ValidationError.forField(this.model.entityName, 'filters', `is required by ${method} (pass {} to affect every row on purpose)`);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+import { injectable } from 'tsyringe';
+import { Case } from '../entities/case';
+import { CaseType } from '../entities/enums';
+import { ValidationError } from '../errors/validation-error';
+import { coerceValue } from '../query/coerce-value';
+import { quoteIdent } from '../query/build-table-model';
+import type { ColumnModel } from '../query/table-model';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import type { Page, Values } from './repository-types';
+
+/** What createCase takes: the case number is never given, the database assigns it. */
+export type NewCase = Omit<Values<Case>, 'caseNumber'> & Required<Pick<Values<Case>, 'caseType' | 'caseUserId' | 'caseModeratorId' | 'guildId'>>;
+
+/** One case of a mass action (createCases): the guild is given once for all. */
+export type NewGuildCase = Omit<NewCase, 'guildId'> & { readonly guildId?: Values<Case>['guildId'] };
+
+/** Fields updateCaseByNumber may change. */
+export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
+
+// Every column a caller may set when creating a case (guild_id and case_number come from the counter).
+const BULK_COLUMNS = [
+  ['caseType', '::case_type[]'],
+  ['caseUserId', '::bigint[]'],
+  ['caseModeratorId', '::bigint[]'],
+  ['caseReason', '::varchar[]'],
+  ['caseStatus', '::bool[]'],
+  ['caseProcessed', '::bool[]'],
+  ['caseExpiresAt', '::timestamptz[]'],
+  ['caseUserRoles', '::jsonb[]'],
+  ['caseMetadata', '::jsonb[]'],
+  ['modLogMessageId', '::bigint[]'],
+] as const;
+const BULK_DEFAULTS: Readonly<Record<string, unknown>> = { caseStatus: true, caseProcessed: false, caseUserRoles: '[]' };
+
+/**
+ * Moderation cases. Case numbers come from the guild's counter row, bumped in the same statement as the
+ * insert (invariant 1): 1, 2, 3, … per guild with no gap and no duplicate, across processes, and a rolled
+ * back unit of work takes its number back with it.
+ */
+@injectable()
+export class CaseRepository extends BaseRepository<Case> {
+  constructor(service: DatabaseService) {
+    super(service, Case);
+  }
+
+  /**
+   * Creates a case with the guild's next number; creates the guild row if it has none yet.
+   * One statement (one round trip) outside a unit of work.
+   * @throws ValidationError for bad input (including a caseNumber, which the database assigns).
+   */
+  async createCase(values: NewCase): Promise<Case> {
+    const prepared = this.prepareCase(values, 'values');
+    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId' && c.property !== 'caseNumber');
+    const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
+      const names = others.map(([c]) => c.quoted);
+      const placeholders = others.map((_, i) => `$${i + 2}`);
+      return (
+        `WITH counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, 1) ` +
+        `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + 1, "updated_at" = now() RETURNING "case_count") ` +
+        `INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
+        `VALUES ($1, (SELECT "case_count" FROM counter)${placeholders.map((p) => `, ${p}`).join('')}) RETURNING ${this.model.selectList}`
+      );
+    });
+    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /**
+   * Creates many cases in one guild (a raid ban): one counter bump of N and one multi-row insert, so the
+   * numbers are contiguous and follow the input order. Returns the cases in that order.
+   * @throws ValidationError naming `[index].field` for any bad item; nothing is written then.
+   */
+  async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
+    if (!Array.isArray(items)) throw ValidationError.forField('Case', 'items', 'must be an array of cases');
+    const guild = coerceValue(this.model, this.column('guildId'), guildId, 'guildId') as string;
+    if (items.length === 0) return [];
+    const errors: ValidationError['errors'][number][] = [];
+    const arrays = BULK_COLUMNS.map(() => [] as unknown[]);
+    items.forEach((item, index) => {
+      try {
+        if (item?.guildId !== undefined && String(item.guildId) !== guild) {
+          throw ValidationError.forField('Case', 'guildId', `must be ${guild} (the guild given to createCases) or omitted`);
+        }
+        const prepared = this.prepareCase({ ...item, guildId: guild }, `[${index}]`);
+        const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
+        BULK_COLUMNS.forEach(([property], k) => arrays[k]?.push(byProperty.has(property) ? byProperty.get(property) : (BULK_DEFAULTS[property] ?? null)));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));
+      }
+    });
+    if (errors.length > 0) throw new ValidationError('Case', errors);
+    const sql = this.cachedSql('createCases', () => {
+      const names = BULK_COLUMNS.map(([p]) => this.column(p).quoted);
+      const unnest = BULK_COLUMNS.map(([, cast], k) => `$${k + 3}${cast}`).join(', ');
+      const aliases = BULK_COLUMNS.map(([p]) => quoteIdent(p)).join(', ');
+      return (
+        `WITH counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ` +
+        `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + $2, "updated_at" = now() RETURNING "case_count") ` +
+        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${names.join(', ')}) ` +
+        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + t.ord::int, ${BULK_COLUMNS.map(([p]) => `t.${quoteIdent(p)}`).join(', ')} ` +
+        `FROM unnest(${unnest}) WITH ORDINALITY AS t(${aliases}, ord) ORDER BY t.ord RETURNING ${this.model.selectList}`
+      );
+    });
+    const result = await this.run(sql, [guild, items.length, ...arrays], { prepare: true });
+    return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
+  }
+
+  /** The generic create numbers a case exactly like createCase. */
+  override async create(values: Values<Case>): Promise<Case> {
+    return this.createCase(values as NewCase);
+  }
+
+  /** The generic createMany numbers cases like createCases, one guild at a time, in one unit of work. */
+  override async createMany(values: ReadonlyArray<Values<Case>>): Promise<Case[]> {
+    if (!Array.isArray(values)) throw ValidationError.forField('Case', 'values', 'must be an array of cases');
+    const byGuild = new Map<string, NewCase[]>();
+    values.forEach((v, index) => {
+      const guild = coerceValue(this.model, this.column('guildId'), v?.guildId, `[${index}].guildId`) as string;
+      byGuild.set(guild, [...(byGuild.get(guild) ?? []), v as NewCase]);
+    });
+    if (byGuild.size <= 1) {
+      const [guild, items] = [...byGuild.entries()][0] ?? ['', []];
+      return items.length === 0 ? [] : this.createCases(guild, items);
+    }
+    return this.withSession(async () => {
+      const created: Case[] = [];
+      for (const [guild, items] of byGuild) created.push(...(await this.createCases(guild, items)));
+      return created;
+    });
+  }
+
+  /** Every case of a user in a guild, newest first (the seed's get_cases_by_user). */
+  getCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+    return this.findAll({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /** The user's open cases (caseStatus true) in a guild, newest first. */
+  getActiveCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+    return this.findAll({ filters: { guildId, caseUserId: userId, caseStatus: true }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /** The case with this number in a guild, or null. */
+  getCaseByNumber(caseNumber: number, guildId: string | bigint): Promise<Case | null> {
+    return this.findOne({ filters: { guildId, caseNumber } });
+  }
+
+  /** The guild's newest cases, newest first (default 10). */
+  getRecentCases(guildId: string | bigint, limit = 10): Promise<Case[]> {
+    return this.findAll({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, limit });
+  }
+
+  /** Cases a moderator made in a guild, newest first. */
+  getCasesByModerator(moderatorId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+    return this.findAll({ filters: { guildId, caseModeratorId: moderatorId }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /** Cases of one type in a guild, newest first. */
+  getCasesByType(guildId: string | bigint, caseType: CaseType): Promise<Case[]> {
+    return this.findAll({ filters: { guildId, caseType }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /** One page of a guild's cases, newest first. */
+  getCasesByGuild(guildId: string | bigint, page = 1, perPage = 20): Promise<Page<Case>> {
+    return this.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page, perPage });
+  }
+
+  /** The user's newest case in a guild, or null. */
+  getLatestCaseByUser(userId: string | bigint, guildId: string | bigint): Promise<Case | null> {
+    return this.findOne({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /** The user's newest JAIL or UNJAIL case (unjail restores the roles the JAIL case saved). */
+  getLatestJailOrUnjailCase(userId: string | bigint, guildId: string | bigint): Promise<Case | null> {
+    return this.findOne({
+      filters: { guildId, caseUserId: userId, caseType: { in: [CaseType.JAIL, CaseType.UNJAIL] } },
+      orderBy: { caseNumber: 'DESC' },
+    });
+  }
+
+  /**
+   * Whether the user's newest case among `restriction` and `removal` is the restriction, e.g.
+   * (BAN, UNBAN), (JAIL, UNJAIL), (SNIPPETBAN, SNIPPETUNBAN), (POLLBAN, POLLUNBAN).
+   */
+  async isUserUnderRestriction(userId: string | bigint, guildId: string | bigint, restriction: CaseType, removal: CaseType): Promise<boolean> {
+    const latest = await this.findOne({
+      filters: { guildId, caseUserId: userId, caseType: { in: [restriction, removal] } },
+      orderBy: { caseNumber: 'DESC' },
+    });
+    return latest?.caseType === restriction;
+  }
+
+  /** Unprocessed cases whose expiry has passed (any type), oldest expiry first; optionally one guild. */
+  getExpiredCases(now: Date = new Date(), guildId?: string | bigint): Promise<Case[]> {
+    return this.findAll({
+      filters: { caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
+      orderBy: { caseExpiresAt: 'ASC' },
+    });
+  }
+
+  /** Unprocessed TEMPBAN cases whose expiry has passed: the bans to lift now. */
+  getExpiredTempbans(now: Date = new Date(), guildId?: string | bigint): Promise<Case[]> {
+    return this.findAll({
+      filters: { caseType: CaseType.TEMPBAN, caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
+      orderBy: { caseExpiresAt: 'ASC' },
+    });
+  }
+
+  /** Marks an expiring case as acted on; false when no such case. */
+  async markProcessed(caseId: string | bigint): Promise<boolean> {
+    return (await this.updateById(caseId, { caseProcessed: true })) !== null;
+  }
+
+  /** Closes a case (soft delete: caseStatus false) and returns it, or null. */
+  closeCase(caseId: string | bigint): Promise<Case | null> {
+    return this.updateById(caseId, { caseStatus: false });
+  }
+
+  /** Updates the case with this number in a guild and returns it, or null. */
+  async updateCaseByNumber(guildId: string | bigint, caseNumber: number, values: CasePatch): Promise<Case | null> {
+    const prepared = this.prepare(values, 'update');
+    if (prepared.columns.some((c) => c.property === 'caseNumber' || c.property === 'guildId')) {
+      throw ValidationError.forField('Case', 'values', 'must not change caseNumber or guildId');
+    }
+    const params = [...prepared.params];
+    const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"case_updated_at" = now()').join(', ');
+    params.push(coerceValue(this.model, this.column('guildId'), guildId, 'guildId'), coerceValue(this.model, this.column('caseNumber'), caseNumber, 'caseNumber'));
+    const sql = `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "case_number" = $${params.length} RETURNING ${this.model.selectList}`;
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** Records the id of the case's message in the mod-log channel; returns the case, or null. */
+  updateModLogMessageId(caseId: string | bigint, messageId: string | bigint): Promise<Case | null> {
+    return this.updateById(caseId, { modLogMessageId: messageId });
+  }
+
+  /** How many cases a guild has. */
+  countCasesByGuild(guildId: string | bigint): Promise<number> {
+    return this.count({ filters: { guildId } });
+  }
+
+  /** How many cases a user has in a guild. */
+  countCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<number> {
+    return this.count({ filters: { guildId, caseUserId: userId } });
+  }
+
+  private prepareCase(values: unknown, path: string) {
+    if (typeof values === 'object' && values !== null && 'caseNumber' in values && (values as { caseNumber?: unknown }).caseNumber !== undefined) {
+      throw ValidationError.forField('Case', 'caseNumber', 'is assigned by the database from the guild counter; do not pass it');
+    }
+    // caseNumber 1 stands in for the number the counter assigns, so insert-mode checks can run.
+    return this.prepare({ ...(values as object), caseNumber: 1 }, 'insert', path);
+  }
+
+  private column(property: string): ColumnModel {
+    const column = this.model.columns.get(property);
+    if (!column) throw new Error(`Case has no column ${property}`);
+    return column;
+  }
+}

@@ -1,0 +1,171 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource } from 'typeorm';
+import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
+import { convertError } from '../errors/convert-error';
+import { DatabaseConnectionError } from '../errors/connection-error';
+import { DatabaseClosedError } from '../errors/transaction-errors';
+import { StatementNames } from './statement-names';
+import { TransactionContext } from './transaction-context';
+import { openDataSource, type OpenedDataSource } from './open-data-source';
+import { readHealth, type HealthReport } from './health';
+
+/** Called with the SQL text of every statement the repositories send (statement budgets, tracing). */
+export type QueryListener = (text: string) => void;
+
+/** Options of one statement. */
+export interface StatementOptions {
+  /** Run as a named prepared statement (when enabled): for SQL built once per method, not per call. */
+  readonly prepare?: boolean;
+}
+
+/**
+ * Owns the connection: the TypeORM DataSource, its pg pool, the embedded server when no URL is given, and
+ * the ambient transaction (AsyncLocalStorage) every repository call joins.
+ *
+ * ```ts
+ * const service = new DatabaseService({ url: process.env.DATABASE_URL });
+ * await service.connect();
+ * console.log(await service.health());
+ * await service.disconnect();
+ * ```
+ */
+export class DatabaseService {
+  readonly options: ResolvedOptions;
+  /** The unit of work the current async call chain runs in, if any. */
+  readonly transactions = new AsyncLocalStorage<TransactionContext>();
+  private opened: OpenedDataSource | undefined;
+  private opening: Promise<OpenedDataSource> | undefined;
+  private closing = false;
+  private inFlightUnits = 0;
+  private readonly unitsDrained: Array<() => void> = [];
+  private readonly statementNames = new StatementNames();
+  private readonly listeners: QueryListener[] = [];
+
+  constructor(options: DatabaseOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  /**
+   * Connects (starting the embedded server when no URL is configured) and, unless `migrate: false`,
+   * applies pending migrations. Calling it again while connected does nothing.
+   * @throws DatabaseConnectionError when the server cannot be reached; ValidationError for a malformed URL.
+   */
+  async connect(url?: string): Promise<void> {
+    if (this.opened) return;
+    this.closing = false;
+    this.opening ??= openDataSource({ ...this.options, url: url ?? this.options.url });
+    try {
+      this.opened = await this.opening;
+    } finally {
+      this.opening = undefined;
+    }
+  }
+
+  /**
+   * Waits up to `timeoutMs` for running units of work, then closes the pool and stops the embedded server.
+   * New work is refused with DatabaseClosedError from the moment this is called.
+   */
+  async disconnect(timeoutMs = 10_000): Promise<void> {
+    this.closing = true;
+    if (this.inFlightUnits > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.unitsDrained.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    const opened = this.opened ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
+    this.opened = undefined;
+    if (opened) await opened.close();
+  }
+
+  /** True while connected and not closing. */
+  isConnected(): boolean {
+    return this.opened !== undefined && !this.closing && this.opened.dataSource.isInitialized;
+  }
+
+  /** Status, round-trip latency, server version, pool usage and pending migrations. Never throws. */
+  async health(): Promise<HealthReport> {
+    return readHealth(this.opened?.dataSource, this.pool());
+  }
+
+  /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
+  get dataSource(): DataSource {
+    return this.connected().dataSource;
+  }
+
+  /** Registers a listener for every statement the repositories send; returns a function that removes it. */
+  addQueryListener(listener: QueryListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  /**
+   * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool.
+   * Driver errors come out converted (see convertError).
+   */
+  async query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
+    const config: QueryConfig = { text, values };
+    if (options?.prepare && this.options.preparedStatements) {
+      const name = this.statementNames.nameFor(text);
+      if (name !== undefined) config.name = name;
+    }
+    for (const listener of this.listeners) listener(text);
+    const context = this.transactions.getStore();
+    const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
+    try {
+      if (context) return await context.activeClient().query<R>(config);
+      return await this.openPool().query<R>(config);
+    } catch (e) {
+      throw convertError(e);
+    } finally {
+      if (started > 0) this.reportIfSlow(text, performance.now() - started);
+    }
+  }
+
+  /**
+   * Marks a unit of work as running, so disconnect() can wait for it.
+   * @throws DatabaseClosedError when the database is closing.
+   */
+  beginUnit(): void {
+    this.assertOpen();
+    this.inFlightUnits++;
+  }
+
+  /** Marks a unit of work as done. */
+  endUnit(): void {
+    this.inFlightUnits--;
+    if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();
+  }
+
+  private reportIfSlow(text: string, ms: number): void {
+    if (ms >= this.options.slowQueryMs) {
+      // Only the SQL text: parameters may hold user content.
+      process.emitWarning(`Slow query (${ms.toFixed(0)} ms ≥ ${this.options.slowQueryMs} ms): ${text.slice(0, 200)}`, 'TuxDatabaseSlowQuery');
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new DatabaseClosedError('The database is closing or closed; no new work is accepted.');
+  }
+
+  private connected(): OpenedDataSource {
+    this.assertOpen();
+    if (!this.opened) throw new DatabaseConnectionError('Not connected: call connect() (or createDatabase()) first.');
+    return this.opened;
+  }
+
+  private openPool(): Pool {
+    return this.connected().pool;
+  }
+
+  private pool(): Pool | undefined {
+    return this.opened?.pool;
+  }
+}

@@ -1,0 +1,78 @@
+import type { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { checkDatabaseUrl, redactUrl, type ResolvedOptions } from '../config';
+import { buildDataSource } from '../data-source';
+import { convertError } from '../errors/convert-error';
+import { DatabaseConnectionError } from '../errors/connection-error';
+import { DatabaseError } from '../errors/database-error';
+import { startEmbeddedServer, type EmbeddedServer } from '../embedded/embedded-server';
+import { ensureDatabase } from '../embedded/ensure-database';
+
+/** The database the library uses on the embedded server. */
+export const EMBEDDED_DATABASE = 'tux';
+
+/** A connected DataSource, its pg pool, and how to close both (and the embedded server, if one was started). */
+export interface OpenedDataSource {
+  readonly dataSource: DataSource;
+  readonly pool: Pool;
+  close(): Promise<void>;
+}
+
+/** `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+/**
+ * Starts (or reuses) the embedded server on `dataDir` and makes sure the library's database exists on it.
+ * @throws DatabaseConnectionError when the server cannot start.
+ */
+export async function startEmbeddedDatabase(dataDir: string): Promise<{ url: string; server: EmbeddedServer }> {
+  try {
+    const server = await startEmbeddedServer({ dataDir });
+    await ensureDatabase(server.url, EMBEDDED_DATABASE);
+    return { url: withDatabase(server.url, EMBEDDED_DATABASE), server };
+  } catch (e) {
+    if (e instanceof DatabaseError) throw e;
+    throw new DatabaseConnectionError(`The embedded PostgreSQL server could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Connects to `options.url`, or to the embedded server when it is unset, and applies pending migrations
+ * when `options.migrate` is true.
+ * @throws DatabaseConnectionError naming the server (password redacted) when it cannot be reached.
+ */
+export async function openDataSource(options: ResolvedOptions): Promise<OpenedDataSource> {
+  if (options.url !== undefined) checkDatabaseUrl(options.url);
+  const embedded = options.url === undefined ? await startEmbeddedDatabase(options.dataDir) : undefined;
+  const url = options.url ?? embedded?.url ?? '';
+  const dataSource = buildDataSource(url, options);
+  try {
+    await dataSource.initialize();
+  } catch (e) {
+    await embedded?.server.stop();
+    const converted = convertError(e);
+    throw new DatabaseConnectionError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${converted.message}`, { cause: e });
+  }
+  const close = async (): Promise<void> => {
+    try {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    } finally {
+      await embedded?.server.stop();
+    }
+  };
+  if (options.migrate) {
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } catch (e) {
+      await close();
+      throw convertError(e);
+    }
+  }
+  // TypeORM keeps the pg Pool on its driver; the library sends its own statements straight to it.
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  return { dataSource, pool, close };
+}

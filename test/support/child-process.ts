@@ -1,0 +1,25 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Starts a TypeScript fixture in its own Node process (ts-node, like the suite). */
+export function spawnFixture(fixture: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'fixtures', fixture)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs a fixture to completion; resolves with its stdout, rejects with its stderr when it fails. */
+export function runFixture(fixture: string, env: Record<string, string>): Promise<string> {
+  const child = spawnFixture(fixture, env);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${fixture} exited with ${code}: ${err}`))));
+  });
+}
