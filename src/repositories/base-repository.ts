@@ -1,4 +1,5 @@
 import type { QueryResultRow } from 'pg';
+import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
@@ -24,6 +25,7 @@ export const MAX_PER_PAGE = 1000;
 // PostgreSQL's wire protocol allows 65535 parameters per statement.
 const MAX_PARAMS = 65_535;
 const CREATED = '"__created"';
+const TOTAL = '"__total"';
 
 /**
  * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
@@ -211,7 +213,10 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return this.withCreatedFlag(this.firstRow(result.rows));
   }
 
-  /** One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). */
+  /**
+   * One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). One statement
+   * (the total rides along as a window count), plus a count only when the page is past the end.
+   */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
     const page = options.page ?? 1;
     const perPage = options.perPage ?? 20;
@@ -219,8 +224,18 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     if (!Number.isSafeInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
       throw ValidationError.forField(this.model.entityName, 'perPage', `must be an integer from 1 to ${MAX_PER_PAGE}`);
     }
-    const total = await this.count({ filters: options.filters });
-    const items = await this.findAll({ filters: options.filters, orderBy: options.orderBy, limit: perPage, offset: (page - 1) * perPage });
+    const params: unknown[] = [];
+    const where = compileFilter(this.model, options.filters, params);
+    const orderBy = compileOrderBy(this.model, options.orderBy);
+    const sql =
+      `SELECT ${this.model.selectList}, count(*) OVER () AS ${TOTAL} FROM ${this.model.table} WHERE ${where}` +
+      `${orderBy ? ` ${orderBy}` : ''} LIMIT $${params.push(perPage)} OFFSET $${params.push((page - 1) * perPage)}`;
+    const rows = (await this.run<Record<string, unknown>>(sql, params, { prepare: true })).rows;
+    const total = rows.length > 0 ? Number(rows[0]?.['__total']) : await this.count({ filters: options.filters });
+    const items = rows.map((row) => {
+      delete row['__total'];
+      return this.hydrate(row);
+    });
     const pages = Math.ceil(total / perPage);
     return { items, total, page, perPage, pages, hasNext: page < pages, hasPrev: page > 1 };
   }
@@ -261,8 +276,20 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   /** The first row of a result that must have one. */
   protected firstRow<R>(rows: R[]): R {
     const row = rows[0];
-    if (row === undefined) throw new Error(`${this.model.entityName}: the statement returned no row`);
+    if (row === undefined) throw new DatabaseError(`${this.model.entityName}: the statement returned no row where one was certain`);
     return row;
+  }
+
+  /** The column of a property this repository's SQL names (never user input). */
+  protected column(property: string): ColumnModel {
+    const column = this.model.columns.get(property);
+    if (!column) throw new DatabaseError(`${this.model.entityName} has no column ${property}`);
+    return column;
+  }
+
+  /** Validates one value for a property's column and returns it ready to bind (see coerceValue). */
+  protected coerce(property: string, value: unknown, path: string = property): unknown {
+    return coerceValue(this.model, this.column(property), value, path);
   }
 
   /** `[entity, created]` from a row carrying the `__created` flag of an upsert. */
@@ -280,6 +307,8 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
       throw ValidationError.forField(this.model.entityName, 'id', `must be an object with ${keys.map((k) => k.property).join(' and ')}`);
     }
     const record = id as Record<string, unknown>;
+    const unknown = Object.keys(record).filter((name) => !keys.some((k) => k.property === name));
+    if (unknown.length > 0) throw ValidationError.forField(this.model.entityName, unknown[0] as string, `is not part of the key (${keys.map((k) => k.property).join(', ')})`);
     return keys.map((k) => coerceValue(this.model, k, record[k.property], k.property));
   }
 

@@ -2,9 +2,7 @@ import { injectable } from 'tsyringe';
 import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
 import { ValidationError } from '../errors/validation-error';
-import { coerceValue } from '../query/coerce-value';
 import { quoteIdent } from '../query/build-table-model';
-import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
 import type { Page, Values } from './repository-types';
@@ -57,6 +55,7 @@ export class CaseRepository extends BaseRepository<Case> {
       const names = others.map(([c]) => c.quoted);
       const placeholders = others.map((_, i) => `$${i + 2}`);
       return (
+        // The counter row is created or bumped in the statement that inserts the case (invariant 1).
         `WITH counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, 1) ` +
         `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + 1, "updated_at" = now() RETURNING "case_count") ` +
         `INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
@@ -74,7 +73,7 @@ export class CaseRepository extends BaseRepository<Case> {
    */
   async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField('Case', 'items', 'must be an array of cases');
-    const guild = coerceValue(this.model, this.column('guildId'), guildId, 'guildId') as string;
+    const guild = this.coerce('guildId', guildId) as string;
     if (items.length === 0) return [];
     const errors: ValidationError['errors'][number][] = [];
     const arrays = BULK_COLUMNS.map(() => [] as unknown[]);
@@ -118,7 +117,7 @@ export class CaseRepository extends BaseRepository<Case> {
     if (!Array.isArray(values)) throw ValidationError.forField('Case', 'values', 'must be an array of cases');
     const byGuild = new Map<string, NewCase[]>();
     values.forEach((v, index) => {
-      const guild = coerceValue(this.model, this.column('guildId'), v?.guildId, `[${index}].guildId`) as string;
+      const guild = this.coerce('guildId', v?.guildId, `[${index}].guildId`) as string;
       byGuild.set(guild, [...(byGuild.get(guild) ?? []), v as NewCase]);
     });
     if (byGuild.size <= 1) {
@@ -226,7 +225,7 @@ export class CaseRepository extends BaseRepository<Case> {
     }
     const params = [...prepared.params];
     const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"case_updated_at" = now()').join(', ');
-    params.push(coerceValue(this.model, this.column('guildId'), guildId, 'guildId'), coerceValue(this.model, this.column('caseNumber'), caseNumber, 'caseNumber'));
+    params.push(this.coerce('guildId', guildId), this.coerce('caseNumber', caseNumber));
     const sql = `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "case_number" = $${params.length} RETURNING ${this.model.selectList}`;
     const result = await this.run(sql, params, { prepare: true });
     return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
@@ -255,9 +254,4 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.prepare({ ...(values as object), caseNumber: 1 }, 'insert', path);
   }
 
-  private column(property: string): ColumnModel {
-    const column = this.model.columns.get(property);
-    if (!column) throw new Error(`Case has no column ${property}`);
-    return column;
-  }
 }

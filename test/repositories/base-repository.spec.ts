@@ -107,7 +107,7 @@ describe('BaseRepository', () => {
     it('gets by id, or null', async () => {
       const first = await db.case.findOne({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
       expect((await db.case.getById(first?.caseId as string))?.caseReason).to.equal('a');
-      expect(await db.case.getById('1')).to.equal(null);
+      expect(await db.case.getById('9223372036854775807')).to.equal(null);
     });
 
     it('filters, orders, limits and offsets', async () => {
@@ -231,7 +231,9 @@ describe('BaseRepository', () => {
 
     for (const bad of ['0', '-1', '12a', '18446744073709551616', 1.5, 9007199254740993]) {
       it(`rejects ${typeof bad === 'string' ? `'${bad}'` : bad} with a ValidationError before any SQL`, async () => {
-        const sent = await statementsOf(() => expect(db.guild.create({ guildId: bad as string })).to.be.rejectedWith(ValidationError, /guildId/));
+        const sent = await statementsOf(async () => {
+          await expect(db.guild.create({ guildId: bad as string })).to.be.rejectedWith(ValidationError, /guildId/);
+        });
         expect(sent).to.have.length(0);
       });
     }

@@ -86,12 +86,16 @@ describe('UnitOfWork', () => {
   it('keeps parallel units isolated: neither sees the other’s uncommitted rows', async () => {
     const [a, b] = [newGuild(), newGuild()];
     const bothWrote = barrier(2);
+    const bothCounted = barrier(2);
     const seen = await Promise.all(
       [a, b].map((own) =>
         db.transaction(async () => {
           await db.guild.create({ guildId: own });
           await bothWrote();
-          return db.guild.count({ filters: { guildId: { in: [a, b] } } });
+          const visible = await db.guild.count({ filters: { guildId: { in: [a, b] } } });
+          // Neither commits before both have looked (READ COMMITTED would then show the other's row).
+          await bothCounted();
+          return visible;
         }),
       ),
     );

@@ -1,0 +1,127 @@
+import { injectable } from 'tsyringe';
+import { Afk } from '../entities/afk';
+import { ValidationError } from '../errors/validation-error';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import type { MemberKey } from './repository-types';
+
+/** What setMemberAfk takes (the seed's set_afk). */
+export interface NewAfk {
+  readonly userId: string | bigint;
+  readonly guildId: string | bigint;
+  /** The nickname to restore when the member comes back. */
+  readonly nickname?: string | null;
+  readonly afkMessage: string;
+  /** Default: now (the database clock). */
+  readonly since?: Date;
+  /** When a temporary AFK ends (after `since`); null or omitted: no end. */
+  readonly until?: Date | null;
+  /** Set by a moderator: only a moderator removes it. Default false. */
+  readonly enforced?: boolean;
+  /** Permanent AFK: never expires (cannot have `until`). Default false. */
+  readonly permAfk?: boolean;
+}
+
+// Every column, in the order setMemberAfk binds them ($1 …), with the value an omitted field takes.
+const AFK_COLUMNS = ['userId', 'guildId', 'nickname', 'afkMessage', 'since', 'until', 'enforced', 'permAfk'] as const;
+const AFK_DEFAULTS: Readonly<Partial<Record<(typeof AFK_COLUMNS)[number], unknown>>> = { nickname: null, since: null, until: null, enforced: false, permAfk: false };
+
+/** AFK members (the seed's AFK controller): one row per member and guild. */
+@injectable()
+export class AfkRepository extends BaseRepository<Afk, MemberKey> {
+  constructor(service: DatabaseService) {
+    super(service, Afk);
+  }
+
+  /**
+   * Marks a member AFK, replacing any earlier AFK of theirs in the guild, and returns the row. One
+   * statement, which also creates the guild row when missing.
+   * @throws ValidationError, before any SQL, for bad ids or values, `until` not after `since` (or now),
+   * or `until` on a permanent AFK.
+   */
+  async setMemberAfk(values: NewAfk): Promise<Afk> {
+    const prepared = this.prepare(values, 'insert');
+    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
+    const since = byProperty.get('since') as Date | undefined;
+    const until = byProperty.get('until') as Date | null | undefined;
+    if (until instanceof Date) {
+      if (byProperty.get('permAfk') === true) throw ValidationError.forField('Afk', 'until', 'must be null for a permanent AFK (permAfk: true)');
+      if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField('Afk', 'until', `must be after ${since ? 'since' : 'now'}`);
+    }
+    const sql = this.cachedSql('setMemberAfk', () => {
+      const columns = AFK_COLUMNS.map((p) => this.column(p).quoted);
+      const values = AFK_COLUMNS.map((p, i) => (p === 'since' ? `COALESCE($${i + 1}::timestamptz, now())` : `$${i + 1}`));
+      const sets = AFK_COLUMNS.filter((p) => p !== 'userId' && p !== 'guildId').map((p) => `${this.column(p).quoted} = EXCLUDED.${this.column(p).quoted}`);
+      return (
+        `WITH ${ensureGuildCte('$2')} ` +
+        `INSERT INTO ${this.model.table} (${columns.join(', ')}) VALUES (${values.join(', ')}) ` +
+        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
+      );
+    });
+    const params = AFK_COLUMNS.map((p) => (byProperty.has(p) ? byProperty.get(p) : AFK_DEFAULTS[p]));
+    const result = await this.run(sql, params, { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** Whether the member is AFK in the guild (has a row, expired or not). @throws ValidationError for bad ids. */
+  async isMemberAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+    const sql = this.cachedSql('isMemberAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2) AS "afk"`);
+    const result = await this.run<{ afk: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    return this.firstRow(result.rows).afk;
+  }
+
+  /** Ends the member's AFK; true when they were AFK. @throws ValidationError for bad ids. */
+  async removeMemberAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+    return this.deleteById({ userId, guildId });
+  }
+
+  /** The member's AFK row, or null when they are not AFK. @throws ValidationError for bad ids. */
+  async getAfkByMember(userId: string | bigint, guildId: string | bigint): Promise<Afk | null> {
+    return this.getById({ userId, guildId });
+  }
+
+  /** Every AFK member of the guild, longest AFK first. @throws ValidationError for a bad id. */
+  async getAllAfkMembers(guildId: string | bigint): Promise<Afk[]> {
+    return this.findAll({ filters: { guildId }, orderBy: [{ since: 'ASC' }, { userId: 'ASC' }] });
+  }
+
+  /** Whether the member is permanently AFK in the guild (false when not AFK). @throws ValidationError for bad ids. */
+  async isMemberPermAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+    const sql = this.cachedSql('isMemberPermAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "perm_afk") AS "perm"`);
+    const result = await this.run<{ perm: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    return this.firstRow(result.rows).perm;
+  }
+
+  /**
+   * Makes an AFK permanent (clearing `until`) or temporary again; returns the row, or null when the member is not AFK.
+   * @throws ValidationError for bad ids or a non-boolean.
+   */
+  async setPermanentAfk(userId: string | bigint, guildId: string | bigint, permAfk = true): Promise<Afk | null> {
+    return this.updateById({ userId, guildId }, permAfk === true ? { permAfk, until: null } : { permAfk });
+  }
+
+  /**
+   * Marks an AFK as enforced by a moderator (or not); returns the row, or null when the member is not AFK.
+   * @throws ValidationError for bad ids or a non-boolean.
+   */
+  async setEnforced(userId: string | bigint, guildId: string | bigint, enforced = true): Promise<Afk | null> {
+    return this.updateById({ userId, guildId }, { enforced });
+  }
+
+  /**
+   * Temporary AFKs that have ended (`until` ≤ now, not permanent), earliest first; every guild, or only `guildId`.
+   * @throws ValidationError for a bad date or id.
+   */
+  async getExpiredAfkMembers(now: Date = new Date(), guildId?: string | bigint): Promise<Afk[]> {
+    return this.findAll({
+      filters: { permAfk: false, until: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
+      orderBy: [{ until: 'ASC' }, { guildId: 'ASC' }, { userId: 'ASC' }],
+    });
+  }
+
+  private memberParams(userId: unknown, guildId: unknown): unknown[] {
+    return [this.coerce('userId', userId, 'userId'), this.coerce('guildId', guildId, 'guildId')];
+  }
+
+}

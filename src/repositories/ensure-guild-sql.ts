@@ -1,0 +1,8 @@
+/**
+ * A WITH item that creates the guild row when it is missing, so a guild-owned row can be written in the
+ * same statement (one round trip, race-free). `guildParam` is a placeholder such as `$2`, never input.
+ * The guild-owned insert's FK check runs at the end of the statement, after this insert, so it passes.
+ */
+export function ensureGuildCte(guildParam: string): string {
+  return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES (${guildParam}) ON CONFLICT ("guild_id") DO NOTHING)`;
+}

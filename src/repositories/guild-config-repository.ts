@@ -1,0 +1,230 @@
+import { injectable } from 'tsyringe';
+import { OnboardingStage } from '../entities/enums';
+import { GuildConfig } from '../entities/guild-config';
+import type { Snowflake } from '../entities/snowflake';
+import { ValidationError } from '../errors/validation-error';
+import { coerceValue } from '../query/coerce-value';
+import type { ColumnModel } from '../query/table-model';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import type { ColumnKeys, Values } from './repository-types';
+
+/** The prefix a guild without a config row uses. */
+export const DEFAULT_PREFIX = '!';
+
+/** The kinds of log channel a guild configures. */
+export const LOG_KINDS = ['mod', 'audit', 'join', 'private', 'report', 'dev'] as const;
+
+/** A kind of log channel: `mod` is the mod log, `audit` the audit log, and so on. */
+export type LogKind = (typeof LOG_KINDS)[number];
+
+/** A GuildConfig field name (what getConfigField takes). */
+export type GuildConfigField = ColumnKeys<GuildConfig>;
+
+/** What updateConfig may change: the guild is the first argument and timestamps are the database's. */
+export type GuildConfigPatch = Omit<Values<GuildConfig>, 'guildId' | 'createdAt' | 'updatedAt'>;
+
+const LOG_FIELDS: Readonly<Record<LogKind, 'modLogId' | 'auditLogId' | 'joinLogId' | 'privateLogId' | 'reportLogId' | 'devLogId'>> = {
+  mod: 'modLogId',
+  audit: 'auditLogId',
+  join: 'joinLogId',
+  private: 'privateLogId',
+  report: 'reportLogId',
+  dev: 'devLogId',
+};
+const MANAGED_FIELDS = new Set(['guildId', 'createdAt', 'updatedAt']);
+
+/**
+ * Per-guild settings (the seed's guild config controller). Writes create the guild and config rows when
+ * they are missing, in the same statement; reads of a guild without a row return the defaults.
+ */
+@injectable()
+export class GuildConfigRepository extends BaseRepository<GuildConfig> {
+  constructor(service: DatabaseService) {
+    super(service, GuildConfig);
+  }
+
+  /** The guild's config, or null when it has none. @throws ValidationError for a bad id. */
+  async getConfigByGuildId(guildId: string | bigint): Promise<GuildConfig | null> {
+    return this.getById(guildId);
+  }
+
+  /**
+   * The guild's config, created with the defaults (and the guild row too) when missing; one statement.
+   * @throws ValidationError for a bad id.
+   */
+  async getOrCreateConfig(guildId: string | bigint): Promise<GuildConfig> {
+    return this.upsertConfig(guildId, {}, false);
+  }
+
+  /**
+   * Sets config fields and returns the config. Creates the guild row and the config row when missing:
+   * one `INSERT … ON CONFLICT DO UPDATE` statement with the guild insert in a CTE.
+   * @throws ValidationError, before any SQL, for a bad id, an unknown field or a bad value.
+   */
+  async updateConfig(guildId: string | bigint, values: GuildConfigPatch): Promise<GuildConfig> {
+    return this.upsertConfig(guildId, values, true);
+  }
+
+  /**
+   * The value of one config field, or `defaultValue` when the guild has no config row or the field is null.
+   * @throws ValidationError, before any SQL, when `field` is not a GuildConfig field or the id is bad.
+   */
+  async getConfigField<K extends GuildConfigField, D = null>(
+    guildId: string | bigint,
+    field: K,
+    defaultValue: D = null as D,
+  ): Promise<Exclude<GuildConfig[K], null> | D> {
+    const column = this.fieldColumn(field);
+    const params = [this.value('guildId', guildId)];
+    const sql = this.cachedSql(`getConfigField:${column.property}`, () => `SELECT ${column.quoted} AS "value" FROM ${this.model.table} WHERE "guild_id" = $1`);
+    const result = await this.run<{ value: Exclude<GuildConfig[K], null> | null }>(sql, params, { prepare: true });
+    return result.rows[0]?.value ?? defaultValue;
+  }
+
+  /**
+   * The channel id of a kind of log (`'mod'`, `'audit'`, `'join'`, `'private'`, `'report'`, `'dev'`), or null when unset.
+   * @throws ValidationError for an unknown kind or a bad id.
+   */
+  async getLogChannel(guildId: string | bigint, kind: LogKind): Promise<Snowflake | null> {
+    return this.getConfigField(guildId, this.logField(kind));
+  }
+
+  /**
+   * Sets (or, with null, clears) the channel of a kind of log and returns the config.
+   * @throws ValidationError for an unknown kind, a bad guild id or a bad channel id.
+   */
+  async setLogChannel(guildId: string | bigint, kind: LogKind, channelId: string | bigint | null): Promise<GuildConfig> {
+    return this.updateConfig(guildId, { [this.logField(kind)]: channelId });
+  }
+
+  /** The mod-log channel id, or null. @throws ValidationError for a bad id. */
+  async getModLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'mod');
+  }
+
+  /** The audit-log channel id, or null. @throws ValidationError for a bad id. */
+  async getAuditLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'audit');
+  }
+
+  /** The join-log channel id, or null. @throws ValidationError for a bad id. */
+  async getJoinLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'join');
+  }
+
+  /** The private-log channel id, or null. @throws ValidationError for a bad id. */
+  async getPrivateLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'private');
+  }
+
+  /** The report-log channel id, or null. @throws ValidationError for a bad id. */
+  async getReportLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'report');
+  }
+
+  /** The dev-log channel id, or null. @throws ValidationError for a bad id. */
+  async getDevLogId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getLogChannel(guildId, 'dev');
+  }
+
+  /** The jail channel id, or null. @throws ValidationError for a bad id. */
+  async getJailChannelId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getConfigField(guildId, 'jailChannelId');
+  }
+
+  /** Sets (or, with null, clears) the jail channel; returns the config. @throws ValidationError for a bad id. */
+  async setJailChannelId(guildId: string | bigint, channelId: string | bigint | null): Promise<GuildConfig> {
+    return this.updateConfig(guildId, { jailChannelId: channelId });
+  }
+
+  /** The jail role id, or null. @throws ValidationError for a bad id. */
+  async getJailRoleId(guildId: string | bigint): Promise<Snowflake | null> {
+    return this.getConfigField(guildId, 'jailRoleId');
+  }
+
+  /** Sets (or, with null, clears) the jail role; returns the config. @throws ValidationError for a bad id. */
+  async setJailRoleId(guildId: string | bigint, roleId: string | bigint | null): Promise<GuildConfig> {
+    return this.updateConfig(guildId, { jailRoleId: roleId });
+  }
+
+  /** The guild's command prefix; DEFAULT_PREFIX (`!`) when it has no config row. @throws ValidationError for a bad id. */
+  async getPrefix(guildId: string | bigint): Promise<string> {
+    return this.getConfigField(guildId, 'prefix', DEFAULT_PREFIX);
+  }
+
+  /** Sets the command prefix (1–10 characters); returns the config. @throws ValidationError for a bad prefix or id. */
+  async setPrefix(guildId: string | bigint, prefix: string): Promise<GuildConfig> {
+    return this.updateConfig(guildId, { prefix });
+  }
+
+  /** The onboarding stage, or null when onboarding never started. @throws ValidationError for a bad id. */
+  async getOnboardingStage(guildId: string | bigint): Promise<OnboardingStage | null> {
+    return this.getConfigField(guildId, 'onboardingStage');
+  }
+
+  /**
+   * Records the onboarding stage (COMPLETED also marks onboarding complete); returns the config.
+   * @throws ValidationError for an unknown stage or a bad id.
+   */
+  async setOnboardingStage(guildId: string | bigint, stage: OnboardingStage): Promise<GuildConfig> {
+    return this.updateConfig(guildId, stage === OnboardingStage.COMPLETED ? { onboardingStage: stage, onboardingCompleted: true } : { onboardingStage: stage });
+  }
+
+  /** Marks onboarding complete (stage COMPLETED); returns the config. @throws ValidationError for a bad id. */
+  async completeOnboarding(guildId: string | bigint): Promise<GuildConfig> {
+    return this.setOnboardingStage(guildId, OnboardingStage.COMPLETED);
+  }
+
+  /** Whether the guild finished onboarding; false when it has no config row. @throws ValidationError for a bad id. */
+  async isOnboardingComplete(guildId: string | bigint): Promise<boolean> {
+    return this.getConfigField(guildId, 'onboardingCompleted', false);
+  }
+
+  private async upsertConfig(guildId: string | bigint, values: unknown, touch: boolean): Promise<GuildConfig> {
+    const guild = this.value('guildId', guildId);
+    const prepared = this.prepare(values, 'update');
+    const managed = prepared.columns.filter((c) => MANAGED_FIELDS.has(c.property));
+    if (managed.length > 0) {
+      throw new ValidationError(
+        'GuildConfig',
+        managed.map((c) => ({ field: c.property, message: c.property === 'guildId' ? 'is the first argument, not a value' : 'is set by the database' })),
+      );
+    }
+    const shape = `${touch ? 'update' : 'get'}:${prepared.columns.map((c) => c.property).join(',')}`;
+    const sql = this.cachedSql(`upsertConfig:${shape}`, () => {
+      const names = prepared.columns.map((c) => `, ${c.quoted}`).join('');
+      const placeholders = prepared.columns.map((_, i) => `, $${i + 2}`).join('');
+      const sets = prepared.columns.map((c) => `${c.quoted} = EXCLUDED.${c.quoted}`);
+      // Without `touch` the update is a no-op that only makes RETURNING yield the existing row.
+      sets.push(touch ? '"updated_at" = now()' : '"guild_id" = EXCLUDED."guild_id"');
+      return (
+        `WITH ${ensureGuildCte('$1')} ` +
+        `INSERT INTO ${this.model.table} ("guild_id"${names}) VALUES ($1${placeholders}) ` +
+        `ON CONFLICT ("guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
+      );
+    });
+    const result = await this.run(sql, [guild, ...prepared.params], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  private fieldColumn(field: unknown): ColumnModel {
+    const column = typeof field === 'string' ? this.model.columns.get(field) : undefined;
+    if (column === undefined) {
+      throw ValidationError.forField('GuildConfig', 'field', `must be a GuildConfig field: ${[...this.model.columns.keys()].join(', ')}`);
+    }
+    return column;
+  }
+
+  private logField(kind: unknown): (typeof LOG_FIELDS)[LogKind] {
+    if (typeof kind !== 'string' || !Object.hasOwn(LOG_FIELDS, kind)) {
+      throw ValidationError.forField('GuildConfig', 'kind', `must be one of ${LOG_KINDS.join(', ')}`);
+    }
+    return LOG_FIELDS[kind as LogKind];
+  }
+
+  private value(property: string, value: unknown): unknown {
+    return coerceValue(this.model, this.fieldColumn(property), value, property);
+  }
+}

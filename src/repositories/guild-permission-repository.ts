@@ -1,0 +1,46 @@
+import { injectable } from 'tsyringe';
+import { PermissionLevel } from '../entities/enums';
+import { GuildPermission } from '../entities/guild-permission';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import type { MemberKey } from './repository-types';
+
+
+/** Per-user permission levels (the seed's guild permissions); a user without a row is a MEMBER. */
+@injectable()
+export class GuildPermissionRepository extends BaseRepository<GuildPermission, MemberKey> {
+  constructor(service: DatabaseService) {
+    super(service, GuildPermission);
+  }
+
+  /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */
+  async getPermissionLevel(guildId: string | bigint, userId: string | bigint): Promise<PermissionLevel> {
+    const params = this.idParams({ guildId, userId });
+    const sql = this.cachedSql('getPermissionLevel', () => `SELECT "permission_level" AS "level" FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
+    const result = await this.run<{ level: PermissionLevel }>(sql, params, { prepare: true });
+    return result.rows[0]?.level ?? PermissionLevel.MEMBER;
+  }
+
+  /**
+   * Sets the user's permission level in the guild and returns the row: one INSERT … ON CONFLICT DO UPDATE
+   * statement that also creates the guild row when missing.
+   * @throws ValidationError for bad ids or a level that is not a PermissionLevel.
+   */
+  async setPermissionLevel(guildId: string | bigint, userId: string | bigint, level: PermissionLevel): Promise<GuildPermission> {
+    const prepared = this.prepare({ guildId, userId, permissionLevel: level }, 'insert');
+    const sql = this.cachedSql('setPermissionLevel', () =>
+      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "user_id", "permission_level") VALUES ($1, $2, $3) ` +
+      `ON CONFLICT ("guild_id", "user_id") DO UPDATE SET "permission_level" = EXCLUDED."permission_level" RETURNING ${this.model.selectList}`,
+    );
+    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
+    const params = [byProperty.get('guildId'), byProperty.get('userId'), byProperty.get('permissionLevel')];
+    const result = await this.run(sql, params, { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids. */
+  removePermissionLevel(guildId: string | bigint, userId: string | bigint): Promise<boolean> {
+    return this.deleteById({ guildId, userId });
+  }
+}

@@ -1,0 +1,69 @@
+import { injectable } from 'tsyringe';
+import { Guild } from '../entities/guild';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+
+/**
+ * Guilds and their case counters. Every other table belongs to a guild (ON DELETE CASCADE), so
+ * deleting a guild removes all of its rows.
+ */
+@injectable()
+export class GuildRepository extends BaseRepository<Guild> {
+  constructor(service: DatabaseService) {
+    super(service, Guild);
+  }
+
+  /**
+   * The guild's row, created when missing, in one race-free `INSERT … ON CONFLICT` statement (concurrent
+   * callers all get the same single row). A given `guildName` is stored (Discord names change); without
+   * one, the stored name is kept.
+   * @throws ValidationError for a bad id or a name over 100 characters.
+   */
+  async getOrCreateGuild(guildId: string | bigint, guildName?: string | null): Promise<Guild> {
+    const params = [this.value('guildId', guildId), guildName === undefined || guildName === null ? null : this.value('guildName', guildName)];
+    const sql = this.cachedSql('getOrCreateGuild', () => {
+      const name = this.column('guildName').quoted;
+      return (
+        `INSERT INTO ${this.model.table} AS "g" ("guild_id", ${name}) VALUES ($1, $2) ` +
+        `ON CONFLICT ("guild_id") DO UPDATE SET ${name} = COALESCE(EXCLUDED.${name}, "g".${name}), ` +
+        `"updated_at" = CASE WHEN EXCLUDED.${name} IS DISTINCT FROM "g".${name} AND EXCLUDED.${name} IS NOT NULL THEN now() ELSE "g"."updated_at" END ` +
+        `RETURNING ${this.model.selectList}`
+      );
+    });
+    const result = await this.run(sql, params, { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The guild with this id, or null. @throws ValidationError for a bad id. */
+  async getGuildById(guildId: string | bigint): Promise<Guild | null> {
+    return this.getById(guildId);
+  }
+
+  /** Every guild, oldest member of the bot first. */
+  async getAllGuilds(): Promise<Guild[]> {
+    return this.findAll({ orderBy: [{ guildJoinedAt: 'ASC' }, { guildId: 'ASC' }] });
+  }
+
+  /** Renames a guild; returns it, or null when it has no row. @throws ValidationError for a bad id or name. */
+  async updateGuildName(guildId: string | bigint, guildName: string | null): Promise<Guild | null> {
+    return this.updateById(guildId, { guildName });
+  }
+
+  /**
+   * Deletes the guild and, through ON DELETE CASCADE, every row it owns (cases, config, AFK, levels, …).
+   * @returns true when the guild existed. @throws ValidationError for a bad id.
+   */
+  async deleteGuild(guildId: string | bigint): Promise<boolean> {
+    return this.deleteById(guildId);
+  }
+
+  /** How many guilds have a row. */
+  async countGuilds(): Promise<number> {
+    return this.count();
+  }
+
+  private value(property: string, value: unknown): unknown {
+    return this.coerce(property, value, property);
+  }
+
+}

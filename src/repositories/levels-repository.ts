@@ -1,0 +1,301 @@
+import { injectable } from 'tsyringe';
+import { Levels } from '../entities/levels';
+import { ValidationError } from '../errors/validation-error';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
+import type { MemberKey, Page } from './repository-types';
+
+/** What addXp reports. */
+export interface AddXpResult {
+  /** The member's XP after the call. */
+  readonly xp: number;
+  /** The member's level after the call. */
+  readonly level: number;
+  /** The level before the call (the formula's level for 0 XP for a new member). */
+  readonly previousLevel: number;
+  /** True when this call raised the level. */
+  readonly levelUp: boolean;
+  /** False when no XP was given: the member is blacklisted or still on cooldown. */
+  readonly awarded: boolean;
+}
+
+/** Options of addXp. */
+export interface AddXpOptions {
+  /**
+   * Give XP only when the member's last XP-earning message is at least this many seconds before `now`
+   * (checked in the same statement, so two concurrent messages cannot both pass). Default: no cooldown.
+   */
+  readonly cooldownSeconds?: number;
+  /** The message time, stored as `lastMessage`. Default: `new Date()`. */
+  readonly now?: Date;
+}
+
+/** One XP value whose SQL and JavaScript levels differ (see verifyLevelFormula). */
+export interface LevelFormulaMismatch {
+  readonly xp: number;
+  readonly sqlLevel: number;
+  readonly jsLevel: number;
+}
+
+interface AddXpRow {
+  xp: number | null;
+  level: number | null;
+  previousLevel: number | null;
+  levelUp: boolean;
+  awarded: boolean;
+}
+
+/**
+ * XP and levels. XP only changes in SQL (`xp = xp + $n`, invariant 2), and the level is computed from
+ * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the bot plugs its
+ * own with useLevelFormula. Blacklisted members earn no XP and are left out of ranks and leaderboards.
+ *
+ * ```ts
+ * const r = await db.levels.addXp(message.author.id, message.guildId, 15, { cooldownSeconds: 60 });
+ * if (r.levelUp) await message.reply(`Level ${r.level}!`);
+ * ```
+ */
+@injectable()
+export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
+  private formula: LevelFormula = DEFAULT_LEVEL_FORMULA;
+  // Part of every cache key of SQL that embeds the formula, so a new formula gets new statements.
+  private formulaVersion = 0;
+
+  constructor(service: DatabaseService) {
+    super(service, Levels);
+  }
+
+  /** The level formula in use. */
+  get levelFormula(): LevelFormula {
+    return this.formula;
+  }
+
+  /**
+   * Replaces the level formula for every later write (set it once at start-up; stored levels are not
+   * recomputed). Check a new formula with verifyLevelFormula.
+   * @throws ValidationError when `formula` lacks levelSql / levelFor or its level for 0 XP is not a whole number ≥ 0.
+   */
+  useLevelFormula(formula: LevelFormula): void {
+    checkLevelFormula(formula);
+    this.formula = formula;
+    this.formulaVersion++;
+  }
+
+  /**
+   * XP values where the formula's SQL and JavaScript levels disagree (empty when they agree), computed by
+   * the server in one statement over `samples` (default: levelFormulaSamples of the formula).
+   * @throws ValidationError for a sample that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
+   */
+  async verifyLevelFormula(samples: ReadonlyArray<number> = levelFormulaSamples(this.formula)): Promise<LevelFormulaMismatch[]> {
+    const xps = samples.map((xp, i) => this.xpValue(xp, `samples[${i}]`));
+    const sql = this.cachedSql(`verifyLevelFormula:${this.formulaVersion}`, () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
+    const result = await this.run<{ xp: number; level: number }>(sql, [xps]);
+    const mismatches: LevelFormulaMismatch[] = [];
+    for (const row of result.rows) {
+      const jsLevel = this.levelFor(row.xp);
+      if (jsLevel !== row.level) mismatches.push({ xp: row.xp, sqlLevel: row.level, jsLevel });
+    }
+    return mismatches;
+  }
+
+  /** The level `xp` reaches under the formula in use (capped at MAX_LEVEL, as the stored level is). */
+  levelFor(xp: number): number {
+    return Math.min(this.formula.levelFor(xp), MAX_LEVEL);
+  }
+
+  /** The least XP that reaches `level` under the formula in use. @throws ValidationError for a bad level. */
+  xpForLevel(level: number): number {
+    return minXpForLevel(this.formula, level);
+  }
+
+  /**
+   * Gives a member XP in one atomic statement (creating the guild and member rows when missing) and
+   * returns the new XP and level, the level before, and whether this call levelled up. Blacklisted
+   * members, and members on cooldown when `options.cooldownSeconds` is given, get nothing (`awarded` false).
+   * @throws ValidationError, before any SQL, for bad ids, an amount that is not 0 or a finite number from
+   * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or a bad date.
+   */
+  async addXp(userId: string | bigint, guildId: string | bigint, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
+    const [user, guild] = this.memberParams(userId, guildId);
+    const params = [user, guild, this.xpValue(amount, 'amount'), this.dateValue(options.now ?? new Date(), 'now'), this.cooldownValue(options.cooldownSeconds, true)];
+    const sql = this.cachedSql(`addXp:${this.formulaVersion}`, () => {
+      const amountSql = '$3::double precision';
+      const newXp = `"l"."xp" + EXCLUDED."xp"`;
+      return (
+        `WITH ${ensureGuildCte('$2')}, ` +
+        // Locks the member's row first, so "before" is exactly the row the upsert below changes.
+        `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), ` +
+        `"after" AS (INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ` +
+        // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
+        `SELECT $1, $2, ${amountSql}, ${this.levelSql('$3')}, $4::timestamptz FROM (SELECT count(*) FROM "before") AS "locked" ` +
+        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${this.levelSql(newXp)}, "last_message" = EXCLUDED."last_message" ` +
+        `WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision)) ` +
+        `RETURNING "l"."xp", "l"."level", ("l"."xmax" = 0) AS "inserted"), ` +
+        `"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
+        `CASE WHEN b."level" IS NOT NULL THEN b."level" WHEN a."inserted" THEN ${this.levelSql('0')} ` +
+        // Only when another transaction inserted the member after this statement's snapshot.
+        `ELSE ${this.levelSql(`a."xp" - ${amountSql}`)} END AS "previousLevel" ` +
+        `FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
+        `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`
+      );
+    });
+    const row = this.firstRow((await this.run<AddXpRow>(sql, params, { prepare: true })).rows);
+    if (row.xp === null || row.level === null || row.previousLevel === null) {
+      // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
+      const current = await this.getById({ userId: user as string, guildId: guild as string });
+      const level = current?.level ?? this.levelFor(0);
+      return { xp: current?.xp ?? 0, level, previousLevel: level, levelUp: false, awarded: false };
+    }
+    return { xp: row.xp, level: row.level, previousLevel: row.previousLevel, levelUp: row.levelUp, awarded: row.awarded };
+  }
+
+  /**
+   * Sets a member's XP (and the level that follows from it) in one statement, creating the rows when
+   * missing; returns the row. Works on blacklisted members too.
+   * @throws ValidationError for bad ids or XP that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
+   */
+  async setXp(userId: string | bigint, guildId: string | bigint, xp: number): Promise<Levels> {
+    const params = [...this.memberParams(userId, guildId), this.xpValue(xp, 'xp')];
+    const sql = this.cachedSql(`setXp:${this.formulaVersion}`, () => {
+      const xpSql = '$3::double precision';
+      return (
+        `WITH ${ensureGuildCte('$2')} ` +
+        `INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level") VALUES ($1, $2, ${xpSql}, ${this.levelSql('$3')}) ` +
+        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level" RETURNING ${this.model.selectList}`
+      );
+    });
+    return this.hydrate(this.firstRow((await this.run(sql, params, { prepare: true })).rows));
+  }
+
+  /**
+   * Puts a member at the start of `level`: XP becomes the least XP of that level (xpForLevel); returns the row.
+   * @throws ValidationError for bad ids or a level that is not a whole number ≥ 0 reachable within MAX_XP.
+   */
+  async setLevel(userId: string | bigint, guildId: string | bigint, level: number): Promise<Levels> {
+    return this.setXp(userId, guildId, minXpForLevel(this.formula, level));
+  }
+
+  /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
+  async resetXp(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
+    const sql = this.cachedSql(`resetXp:${this.formulaVersion}`, () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
+    const result = await this.run(sql, this.memberParams(userId, guildId), { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The member's XP; 0 when they have no row. @throws ValidationError for bad ids. */
+  async getXp(userId: string | bigint, guildId: string | bigint): Promise<number> {
+    return (await this.getById({ userId, guildId }))?.xp ?? 0;
+  }
+
+  /** The member's level; the formula's level for 0 XP when they have no row. @throws ValidationError for bad ids. */
+  async getLevel(userId: string | bigint, guildId: string | bigint): Promise<number> {
+    return (await this.getById({ userId, guildId }))?.level ?? this.levelFor(0);
+  }
+
+  /** Blacklists a member from earning XP (creating the rows when missing); returns the row. @throws ValidationError for bad ids. */
+  async blacklist(userId: string | bigint, guildId: string | bigint): Promise<Levels> {
+    return this.writeBlacklist(userId, guildId, 'true');
+  }
+
+  /** Lets a blacklisted member earn XP again; returns the row, or null when they have none. @throws ValidationError for bad ids. */
+  async unblacklist(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
+    return this.updateById({ userId, guildId }, { blacklisted: false });
+  }
+
+  /**
+   * Flips the member's blacklist flag atomically (`NOT blacklisted`; a member without a row becomes
+   * blacklisted) and returns the new state. @throws ValidationError for bad ids.
+   */
+  async toggleBlacklist(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+    return (await this.writeBlacklist(userId, guildId, 'NOT "l"."blacklisted"')).blacklisted;
+  }
+
+  /** Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids. */
+  async isBlacklisted(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+    const sql = this.cachedSql('isBlacklisted', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "blacklisted") AS "blacklisted"`);
+    const result = await this.run<{ blacklisted: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    return this.firstRow(result.rows).blacklisted;
+  }
+
+  /**
+   * The member's rank in the guild by XP (1 = most; equal XP share a rank, as SQL RANK() does) among
+   * members who are not blacklisted; null when the member has no row or is blacklisted.
+   * @throws ValidationError for bad ids.
+   */
+  async getMemberRank(userId: string | bigint, guildId: string | bigint): Promise<number | null> {
+    const sql = this.cachedSql(
+      'getMemberRank',
+      () =>
+        `SELECT r."rank" FROM (SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM ${this.model.table} ` +
+        `WHERE "guild_id" = $2 AND NOT "blacklisted") AS r WHERE r."user_id" = $1`,
+    );
+    const result = await this.run<{ rank: string }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    const row = result.rows[0];
+    return row === undefined ? null : Number(row.rank);
+  }
+
+  /**
+   * One page of the guild's members by XP, most first (ties by user id), blacklisted members left out.
+   * @throws ValidationError for a bad id, a page below 1 or perPage outside 1–1000.
+   */
+  async leaderboard(guildId: string | bigint, page = 1, perPage = 10): Promise<Page<Levels>> {
+    return this.paginate({ filters: { guildId, blacklisted: false }, orderBy: [{ xp: 'DESC' }, { userId: 'ASC' }], page, perPage });
+  }
+
+  /**
+   * Whether the member's last XP-earning message is less than `cooldownSeconds` before `now` (false for a
+   * member without a row): the same test addXp applies with `cooldownSeconds`.
+   * @throws ValidationError for bad ids, a negative or non-finite cooldown, or a bad date.
+   */
+  async isOnCooldown(userId: string | bigint, guildId: string | bigint, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
+    const params = [...this.memberParams(userId, guildId), this.dateValue(now, 'now'), this.cooldownValue(cooldownSeconds, false)];
+    const sql = this.cachedSql(
+      'isOnCooldown',
+      () =>
+        `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 ` +
+        `AND "last_message" > $3::timestamptz - make_interval(secs => $4::double precision)) AS "cooling"`,
+    );
+    const result = await this.run<{ cooling: boolean }>(sql, params, { prepare: true });
+    return this.firstRow(result.rows).cooling;
+  }
+
+  private async writeBlacklist(userId: string | bigint, guildId: string | bigint, onConflict: 'true' | 'NOT "l"."blacklisted"'): Promise<Levels> {
+    const sql = this.cachedSql(
+      `blacklist:${onConflict}`,
+      () =>
+        `WITH ${ensureGuildCte('$2')} INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "blacklisted") VALUES ($1, $2, true) ` +
+        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${onConflict} RETURNING ${this.model.selectList}`,
+    );
+    return this.hydrate(this.firstRow((await this.run(sql, this.memberParams(userId, guildId), { prepare: true })).rows));
+  }
+
+  /** The formula's level of a SQL expression, as an int capped at MAX_LEVEL (a formula may outgrow int at huge XP). */
+  private levelSql(xpExpr: string): string {
+    return `LEAST(${this.formula.levelSql(`(${xpExpr})::double precision`)}, ${MAX_LEVEL})::int`;
+  }
+
+  private memberParams(userId: unknown, guildId: unknown): unknown[] {
+    return [this.coerce('userId', userId, 'userId'), this.coerce('guildId', guildId, 'guildId')];
+  }
+
+  private xpValue(value: unknown, field: string): number {
+    const xp = this.coerce('xp', value, field) as number;
+    if (xp !== 0 && (xp < MIN_POSITIVE_XP || xp > MAX_XP)) throw ValidationError.forField('Levels', field, `must be 0 or from ${MIN_POSITIVE_XP} to ${MAX_XP}`);
+    return xp;
+  }
+
+  private dateValue(value: unknown, field: string): Date {
+    return this.coerce('lastMessage', value, field) as Date;
+  }
+
+  private cooldownValue(value: unknown, optional: boolean): number | null {
+    if (value === undefined && optional) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw ValidationError.forField('Levels', 'cooldownSeconds', 'must be a finite number of seconds ≥ 0');
+    }
+    return value;
+  }
+
+}

@@ -1,0 +1,131 @@
+import { injectable } from 'tsyringe';
+import { snowflakeProblem } from '../entities/snowflake';
+import { PermissionAssignment } from '../entities/permission-assignment';
+import { PermissionRank } from '../entities/permission-rank';
+import { NotFoundError } from '../errors/not-found-error';
+import { ValidationError } from '../errors/validation-error';
+import { buildTableModel, quoteIdent } from '../query/build-table-model';
+import type { TableModel } from '../query/table-model';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+
+/**
+ * SQL for the highest rank held in the guild bound at `guildParam` through any role in the bigint[] bound at
+ * `rolesParam`, or NULL when none of them has a rank. Shared with PermissionCommandRepository.canRunCommand.
+ */
+export function highestRankSql(guildParam: string, rolesParam: string): string {
+  return (
+    `(SELECT max(r."rank") FROM "permission_assignments" a ` +
+    `JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id" ` +
+    `WHERE a."guild_id" = ${guildParam} AND a."role_id" = ANY(${rolesParam}::bigint[]))`
+  );
+}
+
+/**
+ * Validates a member's role ids (strings, bigints or safe-integer numbers) and returns them as strings.
+ * @throws ValidationError naming `roleIds[i]` for the first bad id.
+ */
+export function roleIdList(entity: string, roleIds: unknown): string[] {
+  if (!Array.isArray(roleIds)) throw ValidationError.forField(entity, 'roleIds', 'must be an array of role ids');
+  return roleIds.map((id: unknown, i) => {
+    const problem = snowflakeProblem(id);
+    if (problem !== undefined) throw ValidationError.forField(entity, `roleIds[${i}]`, problem);
+    return String(id);
+  });
+}
+
+const RANK_PREFIX = 'rank__';
+
+/** Roles granted a permission rank: one rank per role in a guild; a member holds the highest rank of their roles. */
+@injectable()
+export class PermissionAssignmentRepository extends BaseRepository<PermissionAssignment> {
+  private cachedRankModel: TableModel | undefined;
+
+  constructor(service: DatabaseService) {
+    super(service, PermissionAssignment);
+  }
+
+  /**
+   * Grants `roleId` the guild's rank `rank`, moving the role if it already had another rank. One statement
+   * that looks the rank up and upserts on (guild_id, role_id). Returns the assignment, its rank loaded.
+   * @throws NotFoundError when the guild has no rank `rank`; ValidationError for bad ids or rank.
+   */
+  async assignRole(guildId: string | bigint, roleId: string | bigint, rank: number): Promise<PermissionAssignment> {
+    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'), this.rankValue(rank)];
+    const sql = this.cachedSql('assignRole', () =>
+      `WITH r AS (SELECT * FROM "permission_ranks" WHERE "guild_id" = $1 AND "rank" = $3), ` +
+      `a AS (INSERT INTO ${this.model.table} ("guild_id", "role_id", "permission_rank_id") ` +
+      `SELECT $1::bigint, $2::bigint, r."permission_rank_id" FROM r ` +
+      `ON CONFLICT ("guild_id", "role_id") DO UPDATE SET "permission_rank_id" = EXCLUDED."permission_rank_id" RETURNING *) ` +
+      `SELECT ${this.joinedSelectList()} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`,
+    );
+    const result = await this.run(sql, params, { prepare: true });
+    if (result.rows.length === 0) throw NotFoundError.forId('PermissionRank', { guildId: String(params[0]), rank });
+    return this.hydrateJoined(this.firstRow(result.rows));
+  }
+
+  /** Removes the role's rank; true when it had one. @throws ValidationError for bad ids. */
+  async unassignRole(guildId: string | bigint, roleId: string | bigint): Promise<boolean> {
+    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId')];
+    const sql = this.cachedSql('unassignRole', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "role_id" = $2`);
+    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+  }
+
+  /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */
+  async getAssignments(guildId: string | bigint): Promise<PermissionAssignment[]> {
+    const sql = this.cachedSql('getAssignments', () =>
+      `SELECT ${this.joinedSelectList()} FROM ${this.model.table} a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ` +
+      `WHERE a."guild_id" = $1 ORDER BY r."rank" DESC, a."role_id"`,
+    );
+    const result = await this.run(sql, [this.coerce('guildId', guildId, 'guildId')], { prepare: true });
+    return result.rows.map((r) => this.hydrateJoined(r));
+  }
+
+  /**
+   * The highest rank the member holds through any of `roleIds` (the member's Discord roles; include the
+   * @everyone role, whose id is the guild id, to count a rank given to everyone), in one statement.
+   * Returns **null** when none of the roles has a rank — never 0, since 0 is a real rank. `userId` is
+   * validated and kept for the seed's signature: ranks come from roles only. No statement for an empty list.
+   * @throws ValidationError for bad ids.
+   */
+  async getUserPermissionRank(guildId: string | bigint, userId: string | bigint, roleIds: ReadonlyArray<string | bigint>): Promise<number | null> {
+    const guild = this.coerce('guildId', guildId, 'guildId');
+    this.coerce('roleId', userId, 'userId');
+    const roles = roleIdList('PermissionAssignment', roleIds);
+    if (roles.length === 0) return null;
+    const sql = this.cachedSql('getUserPermissionRank', () => `SELECT ${highestRankSql('$1', '$2')} AS "rank"`);
+    const result = await this.run<{ rank: number | null }>(sql, [guild, roles], { prepare: true });
+    return result.rows[0]?.rank ?? null;
+  }
+
+  private get rankModel(): TableModel {
+    return (this.cachedRankModel ??= buildTableModel(this.service.dataSource.getMetadata(PermissionRank)));
+  }
+
+  // Assignment columns as properties, the rank's as `rank__property`, from aliases a (assignment) and r (rank).
+  private joinedSelectList(): string {
+    const own = [...this.model.columns.values()].map((c) => `a.${c.quoted} AS ${quoteIdent(c.property)}`);
+    const rank = [...this.rankModel.columns.values()].map((c) => `r.${c.quoted} AS ${quoteIdent(RANK_PREFIX + c.property)}`);
+    return [...own, ...rank].join(', ');
+  }
+
+  private hydrateJoined(row: Record<string, unknown>): PermissionAssignment {
+    const own: Record<string, unknown> = {};
+    const rank: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith(RANK_PREFIX)) rank[key.slice(RANK_PREFIX.length)] = value;
+      else own[key] = value;
+    }
+    const assignment = this.hydrate(own);
+    assignment.permissionRank = Object.assign(new PermissionRank(), rank);
+    return assignment;
+  }
+
+  private rankValue(rank: unknown): number {
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > 10) {
+      throw ValidationError.forField('PermissionAssignment', 'rank', 'must be an integer from 0 to 10');
+    }
+    return rank;
+  }
+
+}

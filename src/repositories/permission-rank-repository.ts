@@ -1,0 +1,77 @@
+import { injectable } from 'tsyringe';
+import { PermissionRank } from '../entities/permission-rank';
+import { ValidationError } from '../errors/validation-error';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+
+/** Fields updateRank may change (a new rank number must be free in the guild). */
+export interface PermissionRankPatch {
+  readonly rank?: number;
+  readonly name?: string;
+  readonly description?: string | null;
+}
+
+const PATCH_FIELDS: ReadonlyArray<string> = ['rank', 'name', 'description'];
+
+
+/** A guild's named permission ranks (0–10, unique per guild by number and by name); higher ranks may do more. */
+@injectable()
+export class PermissionRankRepository extends BaseRepository<PermissionRank> {
+  constructor(service: DatabaseService) {
+    super(service, PermissionRank);
+  }
+
+  /**
+   * Creates rank `rank` (0–10) named `name` (and the guild row if missing) in one statement and returns it.
+   * @throws ValidationError for a rank outside 0–10 or a bad name; UniqueViolationError when the guild already
+   * has that rank number (uq_permission_ranks_guild_rank) or name (uq_permission_ranks_guild_name).
+   */
+  async createRank(guildId: string | bigint, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
+    const prepared = this.prepare({ guildId, rank, name, description }, 'insert');
+    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
+    const sql = this.cachedSql('createRank', () =>
+      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "rank", "name", "description") VALUES ($1, $2, $3, $4) RETURNING ${this.model.selectList}`,
+    );
+    const params = [byProperty.get('guildId'), byProperty.get('rank'), byProperty.get('name'), byProperty.get('description')];
+    return this.hydrate(this.firstRow((await this.run(sql, params, { prepare: true })).rows));
+  }
+
+  /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */
+  getRanks(guildId: string | bigint): Promise<PermissionRank[]> {
+    return this.findAll({ filters: { guildId }, orderBy: { rank: 'ASC' } });
+  }
+
+  /** The guild's rank with this number, or null. @throws ValidationError for a bad guild id or rank. */
+  getRank(guildId: string | bigint, rank: number): Promise<PermissionRank | null> {
+    return this.findOne({ filters: { guildId, rank } });
+  }
+
+  /**
+   * Changes a rank's number, name or description and returns it, or null when the guild has no such rank.
+   * @throws ValidationError for bad or unknown fields; UniqueViolationError when the new number or name is taken.
+   */
+  async updateRank(guildId: string | bigint, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
+    if (typeof values === 'object' && values !== null) {
+      const unknown = Object.keys(values).filter((k) => !PATCH_FIELDS.includes(k));
+      if (unknown.length > 0) throw new ValidationError('PermissionRank', unknown.map((field) => ({ field, message: `cannot be changed; use ${PATCH_FIELDS.join(', ')}` })));
+    }
+    const prepared = this.prepare(values, 'update');
+    if (prepared.columns.length === 0) throw ValidationError.forField('PermissionRank', 'values', 'must set at least one of rank, name, description');
+    const params = [...prepared.params, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
+    const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"updated_at" = now()').join(', ');
+    const sql = this.cachedSql(`updateRank:${prepared.columns.map((c) => c.property).join(',')}`, () =>
+      `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "rank" = $${params.length} RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
+  async deleteRank(guildId: string | bigint, rank: number): Promise<boolean> {
+    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
+    const sql = this.cachedSql('deleteRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "rank" = $2`);
+    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+  }
+
+}

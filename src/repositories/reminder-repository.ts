@@ -1,0 +1,114 @@
+import { injectable } from 'tsyringe';
+import { Reminder } from '../entities/reminder';
+import { ValidationError } from '../errors/validation-error';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import type { PreparedValues } from './prepare-values';
+import type { Values } from './repository-types';
+
+/** What createReminder takes: a new reminder is always unsent. */
+export interface NewReminder {
+  readonly reminderContent: string;
+  readonly reminderExpiresAt: Date | string;
+  readonly reminderChannelId: string | bigint;
+  readonly reminderUserId: string | bigint;
+  readonly guildId: string | bigint;
+}
+
+/** The most reminders one claimDueReminders call may take. */
+export const MAX_CLAIM_BATCH = 1000;
+
+
+/**
+ * Reminders and their exactly-once delivery: claimDueReminders marks due reminders sent and returns them in
+ * one statement, skipping rows another poller has locked, so concurrent bot processes never share one.
+ */
+@injectable()
+export class ReminderRepository extends BaseRepository<Reminder> {
+  constructor(service: DatabaseService) {
+    super(service, Reminder);
+  }
+
+  /**
+   * Creates an unsent reminder (and the guild row if the guild has none yet) in one statement and returns it.
+   * @throws ValidationError for bad input (including reminderSent: new reminders are unsent).
+   */
+  async createReminder(values: NewReminder): Promise<Reminder> {
+    if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
+      throw ValidationError.forField('Reminder', 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
+    }
+    return this.insertInGuild(this.prepare(values, 'insert'));
+  }
+
+  /** The generic create, guild row included, in one statement. @throws ValidationError for bad input. */
+  override async create(values: Values<Reminder>): Promise<Reminder> {
+    return this.insertInGuild(this.prepare(values, 'insert'));
+  }
+
+  /** A user's pending (unsent) reminders, in one guild or all, soonest first; empty when none. @throws ValidationError. */
+  getRemindersByUser(userId: string | bigint, guildId?: string | bigint): Promise<Reminder[]> {
+    return this.findAll({
+      filters: { reminderUserId: userId, reminderSent: false, ...(guildId === undefined ? {} : { guildId }) },
+      orderBy: { reminderExpiresAt: 'ASC', reminderId: 'ASC' },
+    });
+  }
+
+  /** A guild's pending (unsent) reminders, soonest first; empty when none. @throws ValidationError. */
+  getRemindersByGuild(guildId: string | bigint): Promise<Reminder[]> {
+    return this.findAll({ filters: { guildId, reminderSent: false }, orderBy: { reminderExpiresAt: 'ASC', reminderId: 'ASC' } });
+  }
+
+  /** Deletes a reminder; true when it existed. @throws ValidationError for a bad id. */
+  deleteReminder(reminderId: string | bigint): Promise<boolean> {
+    return this.deleteById(reminderId);
+  }
+
+  /**
+   * Marks up to `limit` (1–1000, default 100) unsent reminders due at `now` sent and returns them, soonest
+   * first. One `UPDATE … WHERE reminder_id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …` statement: two
+   * processes polling at once get disjoint sets, so each reminder is delivered exactly once. Inside a unit of
+   * work that rolls back, the claim is undone too.
+   * @throws ValidationError for a bad `now` or `limit`.
+   */
+  async claimDueReminders(now: Date = new Date(), limit = 100): Promise<Reminder[]> {
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) {
+      throw ValidationError.forField('Reminder', 'limit', `must be an integer from 1 to ${MAX_CLAIM_BATCH}`);
+    }
+    const params = [this.coerce('reminderExpiresAt', now, 'now'), limit];
+    const sql = this.cachedSql('claimDueReminders', () =>
+      `UPDATE ${this.model.table} SET "reminder_sent" = true WHERE "reminder_id" IN (` +
+      `SELECT "reminder_id" FROM ${this.model.table} WHERE "reminder_sent" = false AND "reminder_expires_at" <= $1 ` +
+      `ORDER BY "reminder_expires_at" LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, params, { prepare: true });
+    // RETURNING has no order of its own.
+    return result.rows.map((r) => this.hydrate(r)).sort(soonestFirst);
+  }
+
+  /**
+   * Deletes sent reminders, all of them or only those that expired at or before `olderThan`; returns how many.
+   * @throws ValidationError for a bad date.
+   */
+  deleteSentReminders(olderThan?: Date): Promise<number> {
+    return this.deleteWhere({ filters: { reminderSent: true, ...(olderThan === undefined ? {} : { reminderExpiresAt: { lte: olderThan } }) } });
+  }
+
+  private async insertInGuild(prepared: PreparedValues): Promise<Reminder> {
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
+    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const sql = this.cachedSql(`createReminder:${others.map(([c]) => c.property).join(',')}`, () =>
+      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
+      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+}
+
+function soonestFirst(a: Reminder, b: Reminder): number {
+  const byTime = a.reminderExpiresAt.getTime() - b.reminderExpiresAt.getTime();
+  if (byTime !== 0) return byTime;
+  return a.reminderId.length - b.reminderId.length || (a.reminderId < b.reminderId ? -1 : a.reminderId > b.reminderId ? 1 : 0);
+}

@@ -1,0 +1,173 @@
+import { injectable } from 'tsyringe';
+import { Snippet } from '../entities/snippet';
+import { NotFoundError } from '../errors/not-found-error';
+import { ValidationError } from '../errors/validation-error';
+import { escapeLike } from '../query/escape-like';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+import type { PreparedValues } from './prepare-values';
+import type { Values } from './repository-types';
+
+/** What createSnippet takes: uses start at 0, ids and timestamps come from the database. */
+export interface NewSnippet {
+  readonly snippetName: string;
+  readonly snippetContent?: string | null;
+  readonly snippetUserId: string | bigint;
+  readonly guildId: string | bigint;
+  /** Makes the snippet an alias of the snippet with this name (createAlias checks the target exists). */
+  readonly alias?: string | null;
+  readonly locked?: boolean;
+}
+
+
+/**
+ * Text snippets and their aliases. Names are unique per guild ignoring case (the expression index
+ * uq_snippet_guild_name on (guild_id, lower(snippet_name))), and every lookup by name ignores case too.
+ */
+@injectable()
+export class SnippetRepository extends BaseRepository<Snippet> {
+  constructor(service: DatabaseService) {
+    super(service, Snippet);
+  }
+
+  /**
+   * Creates a snippet (and the guild row if the guild has none yet) in one statement and returns it.
+   * @throws ValidationError for bad input; UniqueViolationError (constraint uq_snippet_guild_name) when the
+   * guild already has a snippet of that name in any letter case.
+   */
+  async createSnippet(values: NewSnippet): Promise<Snippet> {
+    return this.insertInGuild(this.prepare(values, 'insert'));
+  }
+
+  /** The generic create, guild row included, exactly like createSnippet. @throws as createSnippet. */
+  override async create(values: Values<Snippet>): Promise<Snippet> {
+    return this.insertInGuild(this.prepare(values, 'insert'));
+  }
+
+  /**
+   * The snippet with this name in the guild (any letter case), or null. An alias resolves to its target in
+   * the same statement; an alias whose target no longer exists comes back itself (alias set, no content).
+   * @throws ValidationError for a bad name or guild id.
+   */
+  async getSnippetByName(name: string, guildId: string | bigint): Promise<Snippet | null> {
+    const params = [this.guild(guildId), this.name(name, 'name')];
+    const sql = this.cachedSql('getSnippetByName', () =>
+      `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "snippet_id" = (` +
+      `SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${this.model.table} s ` +
+      `LEFT JOIN ${this.model.table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias") ` +
+      `WHERE s."guild_id" = $1 AND lower(s."snippet_name") = lower($2))`,
+    );
+    const result = await this.run(sql, params, { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /**
+   * Creates `aliasName` as an alias of the snippet named `targetName` (any case; an alias of an alias points
+   * at the final target) in one statement, and returns the alias.
+   * @throws NotFoundError when the guild has no snippet named `targetName`; UniqueViolationError when
+   * `aliasName` is taken; ValidationError for bad input.
+   */
+  async createAlias(aliasName: string, targetName: string, guildId: string | bigint, userId: string | bigint): Promise<Snippet> {
+    const prepared = this.prepare({ snippetName: aliasName, snippetUserId: userId, guildId }, 'insert');
+    const params = [this.param(prepared, 'guildId'), this.param(prepared, 'snippetName'), this.param(prepared, 'snippetUserId'), this.name(targetName, 'targetName')];
+    const sql = this.cachedSql('createAlias', () =>
+      `WITH target AS (SELECT COALESCE("alias", "snippet_name") AS name FROM ${this.model.table} ` +
+      `WHERE "guild_id" = $1 AND lower("snippet_name") = lower($4::varchar)) ` +
+      `INSERT INTO ${this.model.table} ("guild_id", "snippet_name", "snippet_user_id", "alias") ` +
+      `SELECT $1::bigint, $2::varchar, $3::bigint, target.name FROM target RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, params, { prepare: true });
+    if (result.rows.length === 0) throw NotFoundError.forId('Snippet', targetName);
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
+  async getAliases(targetName: string, guildId: string | bigint): Promise<Snippet[]> {
+    const params = [this.guild(guildId), this.name(targetName, 'targetName')];
+    const sql = this.cachedSql('getAliases', () =>
+      `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("alias") = lower($2) ORDER BY "snippet_name"`,
+    );
+    return (await this.run(sql, params, { prepare: true })).rows.map((r) => this.hydrate(r));
+  }
+
+  /**
+   * Deletes the snippet (or alias) with this name, any case; true when one was deleted. Aliases of a deleted
+   * snippet stay and then resolve to themselves (see getSnippetByName). @throws ValidationError.
+   */
+  async deleteSnippetByName(name: string, guildId: string | bigint): Promise<boolean> {
+    const params = [this.guild(guildId), this.name(name, 'name')];
+    const sql = this.cachedSql('deleteSnippetByName', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("snippet_name") = lower($2)`);
+    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+  }
+
+  /** Adds one use atomically (`uses = uses + 1`, one statement); returns the new count, or null when no such snippet. @throws ValidationError. */
+  async incrementUses(snippetId: string | bigint): Promise<number | null> {
+    const sql = this.cachedSql('incrementUses', () => `UPDATE ${this.model.table} SET "uses" = "uses" + 1 WHERE "snippet_id" = $1 RETURNING "uses"`);
+    const result = await this.run<{ uses: number }>(sql, this.idParams(snippetId), { prepare: true });
+    return result.rows[0]?.uses ?? null;
+  }
+
+  /** Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError. */
+  async toggleLock(snippetId: string | bigint): Promise<Snippet | null> {
+    const sql = this.cachedSql('toggleLock', () =>
+      `UPDATE ${this.model.table} SET "locked" = NOT "locked", "updated_at" = now() WHERE "snippet_id" = $1 RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, this.idParams(snippetId), { prepare: true });
+    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+  }
+
+  /**
+   * Snippets whose name contains `term` (any case; `%`, `_` and `\` in the term match literally), by name,
+   * at most `limit` (default 25). @throws ValidationError for a non-string term or a bad limit.
+   */
+  async searchSnippets(guildId: string | bigint, term: string, limit = 25): Promise<Snippet[]> {
+    if (typeof term !== 'string') throw ValidationError.forField('Snippet', 'term', 'must be a string');
+    return this.findAll({ filters: { guildId, snippetName: { ilike: `%${escapeLike(term)}%` } }, orderBy: { snippetName: 'ASC' }, limit });
+  }
+
+  /** The guild's most used snippets, most uses first (ties by name), at most `limit` (default 10). @throws ValidationError. */
+  getPopularSnippets(guildId: string | bigint, limit = 10): Promise<Snippet[]> {
+    return this.findAll({ filters: { guildId }, orderBy: { uses: 'DESC', snippetName: 'ASC' }, limit });
+  }
+
+  /** Snippets a user created in a guild, by name; empty when none. @throws ValidationError. */
+  getSnippetsByCreator(userId: string | bigint, guildId: string | bigint): Promise<Snippet[]> {
+    return this.findAll({ filters: { guildId, snippetUserId: userId }, orderBy: { snippetName: 'ASC' } });
+  }
+
+  /** Every snippet and alias of a guild, by name. @throws ValidationError. */
+  getSnippetsByGuild(guildId: string | bigint): Promise<Snippet[]> {
+    return this.findAll({ filters: { guildId }, orderBy: { snippetName: 'ASC' } });
+  }
+
+  /** How many snippets (aliases included) a guild has. @throws ValidationError. */
+  countSnippets(guildId: string | bigint): Promise<number> {
+    return this.count({ filters: { guildId } });
+  }
+
+  private async insertInGuild(prepared: PreparedValues): Promise<Snippet> {
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
+    const sql = this.cachedSql(`createSnippet:${others.map(([c]) => c.property).join(',')}`, () =>
+      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
+      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, [this.param(prepared, 'guildId'), ...others.map(([, p]) => p)], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  private param(prepared: PreparedValues, property: string): unknown {
+    const index = prepared.columns.findIndex((c) => c.property === property);
+    if (index < 0) throw ValidationError.forField('Snippet', property, 'is required');
+    return prepared.params[index];
+  }
+
+  private guild(guildId: unknown): unknown {
+    return this.coerce('guildId', guildId, 'guildId');
+  }
+
+  private name(name: unknown, path: string): unknown {
+    return this.coerce('snippetName', name, path);
+  }
+
+}

@@ -1,0 +1,93 @@
+import { injectable } from 'tsyringe';
+import { StarboardMessage } from '../entities/starboard-message';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+
+/** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
+export interface NewStarboardMessage {
+  /** The original message's id (the primary key). */
+  readonly messageId: string | bigint;
+  readonly guildId: string | bigint;
+  readonly messageChannelId: string | bigint;
+  readonly messageUserId: string | bigint;
+  readonly messageContent: string;
+  readonly messageExpiresAt: Date | string;
+  readonly starCount?: number;
+  /** The bot's copy in the starboard channel. */
+  readonly starboardMessageId: string | bigint;
+}
+
+// A message never moves to another guild, and its key is the conflict target: neither is overwritten.
+const KEPT_ON_UPDATE: ReadonlySet<string> = new Set(['guildId', 'messageId']);
+
+/** Messages that reached a starboard, keyed by the original message's id. */
+@injectable()
+export class StarboardMessageRepository extends BaseRepository<StarboardMessage> {
+  constructor(service: DatabaseService) {
+    super(service, StarboardMessage);
+  }
+
+  /**
+   * Stores a starboard message, or updates the stored one with the same messageId (every given field except
+   * guildId; starCount only when given). One INSERT … ON CONFLICT statement that also creates the guild row
+   * when missing. Returns the stored row.
+   * @throws ValidationError for bad input.
+   */
+  async createOrUpdateStarboardMessage(values: NewStarboardMessage): Promise<StarboardMessage> {
+    const prepared = this.prepare(values, 'insert');
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
+    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const sql = this.cachedSql(`createOrUpdate:${others.map(([c]) => c.property).join(',')}`, () => {
+      const updates = others.filter(([c]) => !KEPT_ON_UPDATE.has(c.property)).map(([c]) => `${c.quoted} = EXCLUDED.${c.quoted}`);
+      return (
+        `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
+        `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) ` +
+        `ON CONFLICT ("message_id") DO UPDATE SET ${updates.join(', ')} RETURNING ${this.model.selectList}`
+      );
+    });
+    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The starboard entry of an original message, or null. @throws ValidationError for a bad id. */
+  getStarboardMessageById(messageId: string | bigint): Promise<StarboardMessage | null> {
+    return this.getById(messageId);
+  }
+
+  /** The entry whose copy in the starboard channel has this id (optionally within one guild), or null. @throws ValidationError. */
+  getStarboardMessageByStarboardMessageId(starboardMessageId: string | bigint, guildId?: string | bigint): Promise<StarboardMessage | null> {
+    return this.findOne({ filters: { starboardMessageId, ...(guildId === undefined ? {} : { guildId }) } });
+  }
+
+  /** Sets the star count to `starCount` (≥ 0) and returns the entry, or null when there is none. @throws ValidationError. */
+  setStarCount(messageId: string | bigint, starCount: number): Promise<StarboardMessage | null> {
+    return this.updateById(messageId, { starCount });
+  }
+
+  /**
+   * Adds `delta` stars (negative removes) atomically in one statement: `star_count = GREATEST(star_count +
+   * delta, 0)`, so removals never drive the count below 0 (a reaction removed twice is clamped, not an error).
+   * Returns the new count, or null when the message has no entry.
+   * @throws ValidationError when delta is not an integer.
+   */
+  async incrementStarCount(messageId: string | bigint, delta = 1): Promise<number | null> {
+    const params = [...this.idParams(messageId), this.coerce('starCount', delta, 'delta')];
+    const sql = this.cachedSql('incrementStarCount', () =>
+      `UPDATE ${this.model.table} SET "star_count" = GREATEST("star_count" + $2::int, 0) WHERE "message_id" = $1 RETURNING "star_count" AS "starCount"`,
+    );
+    const result = await this.run<{ starCount: number }>(sql, params, { prepare: true });
+    return result.rows[0]?.starCount ?? null;
+  }
+
+  /** The guild's most starred messages, most stars first (ties: older message id first), at most `limit` (default 10). @throws ValidationError. */
+  getTopStarredMessages(guildId: string | bigint, limit = 10): Promise<StarboardMessage[]> {
+    return this.findAll({ filters: { guildId }, orderBy: { starCount: 'DESC', messageId: 'ASC' }, limit });
+  }
+
+  /** Deletes the entry of an original message; true when there was one. @throws ValidationError for a bad id. */
+  deleteStarboardMessage(messageId: string | bigint): Promise<boolean> {
+    return this.deleteById(messageId);
+  }
+
+}

@@ -1,0 +1,72 @@
+import { injectable } from 'tsyringe';
+import { Starboard } from '../entities/starboard';
+import { ValidationError } from '../errors/validation-error';
+import { DatabaseService } from '../service/database-service';
+import { BaseRepository } from './base-repository';
+import { ensureGuildCte } from './ensure-guild-sql';
+
+/** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
+export interface StarboardSettings {
+  readonly starboardChannelId: string | bigint;
+  readonly starboardEmoji: string;
+  readonly starboardThreshold?: number;
+}
+
+/** Fields updateStarboard may change. */
+export type StarboardPatch = Partial<StarboardSettings>;
+
+const SETTINGS = ['starboardChannelId', 'starboardEmoji', 'starboardThreshold'] as const;
+
+
+/** Starboard settings, one row per guild (primary key guild_id). */
+@injectable()
+export class StarboardRepository extends BaseRepository<Starboard> {
+  constructor(service: DatabaseService) {
+    super(service, Starboard);
+  }
+
+  /**
+   * Creates the guild's starboard, or replaces its channel and emoji (and threshold, when given; an omitted
+   * threshold is 1 on create and unchanged on update). One INSERT … ON CONFLICT statement that also creates
+   * the guild row when missing. Returns the stored settings.
+   * @throws ValidationError for bad or unknown fields.
+   */
+  async createOrUpdateStarboard(guildId: string | bigint, settings: StarboardSettings): Promise<Starboard> {
+    this.onlySettings(settings);
+    const prepared = this.prepare({ ...settings, guildId }, 'insert');
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
+    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const sql = this.cachedSql(`createOrUpdateStarboard:${others.map(([c]) => c.property).join(',')}`, () =>
+      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
+      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) ` +
+      `ON CONFLICT ("guild_id") DO UPDATE SET ${others.map(([c]) => `${c.quoted} = EXCLUDED.${c.quoted}`).join(', ')} ` +
+      `RETURNING ${this.model.selectList}`,
+    );
+    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** The guild's starboard settings, or null when it has none. @throws ValidationError for a bad guild id. */
+  getStarboardByGuildId(guildId: string | bigint): Promise<Starboard | null> {
+    return this.getById(guildId);
+  }
+
+  /** Changes some settings and returns them, or null when the guild has no starboard. @throws ValidationError (the guild id cannot change). */
+  async updateStarboard(guildId: string | bigint, values: StarboardPatch): Promise<Starboard | null> {
+    this.onlySettings(values);
+    return this.updateById(guildId, values);
+  }
+
+  /** Deletes the guild's starboard; true when it had one. @throws ValidationError for a bad guild id. */
+  deleteStarboard(guildId: string | bigint): Promise<boolean> {
+    return this.deleteById(guildId);
+  }
+
+  private onlySettings(values: unknown): void {
+    if (typeof values !== 'object' || values === null) throw ValidationError.forField('Starboard', 'values', 'must be an object of starboard settings');
+    const unknown = Object.keys(values).filter((k) => !(SETTINGS as ReadonlyArray<string>).includes(k));
+    if (unknown.length > 0) {
+      throw new ValidationError('Starboard', unknown.map((field) => ({ field, message: `is not a starboard setting; use ${SETTINGS.join(', ')}` })));
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// `tux-database/testing`: helpers for bot authors' unit tests (needs sinon, a peer dependency of this subpath only).
+export { createStubDatabase, type StubDatabase } from './stub-database';
