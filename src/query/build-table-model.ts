@@ -64,6 +64,8 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
   const uniqueKeys = [primaryKeys, ...metadata.uniques.map((u) => u.columns.map(byDatabaseName))];
   const selectList = [...columns.values()].map((c) => `${c.quoted} AS ${quoteIdent(c.property)}`).join(', ');
   const updatedAt = metadata.columns.find((c) => c.isUpdateDate);
+  const guildForeignKey = metadata.foreignKeys.find((fk) => fk.referencedTablePath === 'guild');
+  const guildColumn = guildForeignKey?.columns[0];
   return {
     entityName,
     table: quoteIdent(metadata.tableName),
@@ -71,6 +73,7 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
     primaryKeys,
     uniqueKeys,
     selectList,
+    guildKey: guildColumn ? byDatabaseName(guildColumn) : undefined,
     updatedAtColumn: updatedAt ? quoteIdent(updatedAt.databaseName) : undefined,
   };
 }

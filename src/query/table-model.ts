@@ -33,6 +33,8 @@ export interface TableModel {
   readonly primaryKeys: ReadonlyArray<ColumnModel>;
   /** Column sets with a UNIQUE guarantee (the primary key first): valid ON CONFLICT targets. */
   readonly uniqueKeys: ReadonlyArray<ReadonlyArray<ColumnModel>>;
+  /** The column referencing `guild` (guild-owned tables): writes create the missing guild row first. */
+  readonly guildKey: ColumnModel | undefined;
   /** Quoted `updated_at`-style column that writes must bump, if the entity has one. */
   readonly updatedAtColumn: string | undefined;
   /** `"col" AS "prop", …` for every column: selecting this returns rows keyed by property name. */

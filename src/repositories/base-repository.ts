@@ -9,6 +9,7 @@ import type { ColumnModel, TableModel } from '../query/table-model';
 import type { DatabaseService, StatementOptions } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type WriteMode } from './prepare-values';
+import { ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
 import type {
   EntityFilter,
   FindAllOptions,
@@ -30,7 +31,8 @@ const TOTAL = '"__total"';
 /**
  * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
  * cached per statement shape, always parameterized, and sent straight to the connection TypeORM manages;
- * rows come back keyed by property name and become entity instances.
+ * rows come back keyed by property name and become entity instances. Inserts into guild-owned tables
+ * create the guild row when it is missing, in the same statement.
  *
  * ```ts
  * const open = await db.case.findAll({ filters: { guildId, caseStatus: true }, orderBy: { caseNumber: 'DESC' }, limit: 10 });
@@ -61,7 +63,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
       const placeholders = prepared.columns.map((_, i) => `$${i + 1}`).join(', ');
       return prepared.columns.length === 0
         ? `INSERT INTO ${this.model.table} DEFAULT VALUES RETURNING ${this.model.selectList}`
-        : `INSERT INTO ${this.model.table} (${names}) VALUES (${placeholders}) RETURNING ${this.model.selectList}`;
+        : `${this.ensureGuildPrefix(prepared.columns)}INSERT INTO ${this.model.table} (${names}) VALUES (${placeholders}) RETURNING ${this.model.selectList}`;
     });
     const result = await this.run(sql, prepared.params, { prepare: true });
     return this.hydrate(this.firstRow(result.rows));
@@ -90,7 +92,9 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
         });
         tuples.push(`(${cells.join(', ')})`);
       }
-      const sql = `INSERT INTO ${this.model.table} (${columns.map((c) => c.quoted).join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${this.model.selectList}`;
+      const guildKey = this.model.guildKey;
+      const prefix = guildKey ? `WITH ${ensureGuildsCte(`$${params.push(rows.slice(start, start + perStatement).map((r) => r.params[r.columns.indexOf(guildKey)]))}`)} ` : '';
+      const sql = `${prefix}INSERT INTO ${this.model.table} (${columns.map((c) => c.quoted).join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${this.model.selectList}`;
       return (await this.run(sql, params)).rows.map((r) => this.hydrate(r));
     };
     if (rows.length <= perStatement) return insertChunk(0);
@@ -207,7 +211,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const assignments = updated.columns.length > 0 ? this.excludedAssignments(updated.columns) : this.excludedAssignments(key.slice(0, 1));
     const placeholders = inserted.columns.map((_, i) => `$${i + 1}`).join(', ');
     const sql =
-      `INSERT INTO ${this.model.table} (${inserted.columns.map((c) => c.quoted).join(', ')}) VALUES (${placeholders}) ` +
+      `${this.ensureGuildPrefix(inserted.columns)}INSERT INTO ${this.model.table} (${inserted.columns.map((c) => c.quoted).join(', ')}) VALUES (${placeholders}) ` +
       `ON CONFLICT (${targets}) DO UPDATE SET ${assignments} RETURNING ${this.model.selectList}, (xmax = 0) AS ${CREATED}`;
     const result = await this.run<Record<string, unknown>>(sql, inserted.params, { prepare: true });
     return this.withCreatedFlag(this.firstRow(result.rows));
@@ -324,6 +328,15 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
       if (!(e instanceof ValidationError)) throw e;
       throw new ValidationError(this.model.entityName, e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));
     }
+  }
+
+  /**
+   * For guild-owned tables, a WITH clause creating the guild row when it is missing, in the same statement
+   * (the row's FK check runs at the end of the statement). `columns` are the insert's, in placeholder order.
+   */
+  private ensureGuildPrefix(columns: ReadonlyArray<ColumnModel>): string {
+    const index = this.model.guildKey ? columns.indexOf(this.model.guildKey) : -1;
+    return index < 0 ? '' : `WITH ${ensureGuildCte(`$${index + 1}`)} `;
   }
 
   private assignments(columns: ReadonlyArray<ColumnModel>, first: number): string {

@@ -6,3 +6,8 @@
 export function ensureGuildCte(guildParam: string): string {
   return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES (${guildParam}) ON CONFLICT ("guild_id") DO NOTHING)`;
 }
+
+/** Like ensureGuildCte for every distinct id in a bigint[] parameter such as `$7` (multi-row inserts). */
+export function ensureGuildsCte(guildArrayParam: string): string {
+  return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest(${guildArrayParam}::bigint[]) ON CONFLICT ("guild_id") DO NOTHING)`;
+}

@@ -43,6 +43,17 @@ describe('BaseRepository', () => {
       expect(guild.createdAt).to.be.instanceOf(Date);
     });
 
+    it('creates the guild row of a guild-owned row when it is missing, in the same statement', async () => {
+      const [a, b, c] = [newGuild(), newGuild(), newGuild()];
+      const sent = await statementsOf(async () => {
+        await db.levels.create({ userId: '1', guildId: a });
+        await db.levels.createMany([{ userId: '1', guildId: b }, { userId: '2', guildId: b }, { userId: '1', guildId: c }]);
+        await db.guildPermissions.upsert({ filters: { guildId: c, userId: '3' }, values: { permissionLevel: 'TRUSTED' as never } });
+      });
+      expect(sent).to.have.length(3);
+      expect(await db.guild.count({ filters: { guildId: { in: [a, b, c] } } })).to.equal(3);
+    });
+
     it('reports every failing field of a create at once and writes nothing', async () => {
       const guildId = newGuild();
       await db.guild.create({ guildId });
@@ -184,9 +195,11 @@ describe('BaseRepository', () => {
     });
 
     it('turns a missing parent into a ForeignKeyViolationError', async () => {
-      const error = await db.levels.create({ userId: '1', guildId: randomSnowflake() }).catch((e: unknown) => e);
+      const guildId = newGuild();
+      const error = await db.permissionAssignments.create({ guildId, roleId: '5', permissionRankId: '9223372036854775807' }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ForeignKeyViolationError);
-      expect(error).to.include({ constraint: 'fk_levels_guild' });
+      expect(error).to.include({ constraint: 'fk_permission_assignments_rank' });
+      expect(await db.guild.getById(guildId), 'the statement rolled back whole').to.equal(null);
     });
 
     it('turns a CHECK failure into a CheckViolationError', async () => {

@@ -76,6 +76,7 @@ export const fixtureModel: TableModel = {
   columns: new Map(columns.map((c) => [c.property, c])),
   primaryKeys: columns.slice(0, 1),
   uniqueKeys: [columns.slice(0, 1)],
+  guildKey: undefined,
   updatedAtColumn: undefined,
   selectList: columns.map((c) => `${c.quoted} AS "${c.property}"`).join(', '),
 };
