@@ -3,14 +3,11 @@ import { Reminder } from '../entities/reminder';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
-import type { PreparedValues } from './prepare-values';
-import type { Values } from './repository-types';
 
 /** What createReminder takes: a new reminder is always unsent. */
 export interface NewReminder {
   readonly reminderContent: string;
-  readonly reminderExpiresAt: Date | string;
+  readonly reminderExpiresAt: Date;
   readonly reminderChannelId: string | bigint;
   readonly reminderUserId: string | bigint;
   readonly guildId: string | bigint;
@@ -38,12 +35,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
       throw ValidationError.forField('Reminder', 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
     }
-    return this.insertInGuild(this.prepare(values, 'insert'));
-  }
-
-  /** The generic create, guild row included, in one statement. @throws ValidationError for bad input. */
-  override async create(values: Values<Reminder>): Promise<Reminder> {
-    return this.insertInGuild(this.prepare(values, 'insert'));
+    return this.create(values);
   }
 
   /** A user's pending (unsent) reminders, in one guild or all, soonest first; empty when none. @throws ValidationError. */
@@ -92,17 +84,6 @@ export class ReminderRepository extends BaseRepository<Reminder> {
    */
   deleteSentReminders(olderThan?: Date): Promise<number> {
     return this.deleteWhere({ filters: { reminderSent: true, ...(olderThan === undefined ? {} : { reminderExpiresAt: { lte: olderThan } }) } });
-  }
-
-  private async insertInGuild(prepared: PreparedValues): Promise<Reminder> {
-    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
-    const sql = this.cachedSql(`createReminder:${others.map(([c]) => c.property).join(',')}`, () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
-      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
-    return this.hydrate(this.firstRow(result.rows));
   }
 
 }

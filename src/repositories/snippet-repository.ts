@@ -5,9 +5,7 @@ import { ValidationError } from '../errors/validation-error';
 import { escapeLike } from '../query/escape-like';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
 import type { PreparedValues } from './prepare-values';
-import type { Values } from './repository-types';
 
 /** What createSnippet takes: uses start at 0, ids and timestamps come from the database. */
 export interface NewSnippet {
@@ -36,13 +34,8 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * @throws ValidationError for bad input; UniqueViolationError (constraint uq_snippet_guild_name) when the
    * guild already has a snippet of that name in any letter case.
    */
-  async createSnippet(values: NewSnippet): Promise<Snippet> {
-    return this.insertInGuild(this.prepare(values, 'insert'));
-  }
-
-  /** The generic create, guild row included, exactly like createSnippet. @throws as createSnippet. */
-  override async create(values: Values<Snippet>): Promise<Snippet> {
-    return this.insertInGuild(this.prepare(values, 'insert'));
+  createSnippet(values: NewSnippet): Promise<Snippet> {
+    return this.create(values);
   }
 
   /**
@@ -146,15 +139,6 @@ export class SnippetRepository extends BaseRepository<Snippet> {
     return this.count({ filters: { guildId } });
   }
 
-  private async insertInGuild(prepared: PreparedValues): Promise<Snippet> {
-    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const sql = this.cachedSql(`createSnippet:${others.map(([c]) => c.property).join(',')}`, () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
-      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, [this.param(prepared, 'guildId'), ...others.map(([, p]) => p)], { prepare: true });
-    return this.hydrate(this.firstRow(result.rows));
-  }
 
   private param(prepared: PreparedValues, property: string): unknown {
     const index = prepared.columns.findIndex((c) => c.property === property);
