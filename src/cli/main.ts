@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DatabaseService } from '../service/database-service';
-import { applyMigrations, generateMigration, migrationStatus, revertLastMigration } from '../service/migrations';
+import { applyMigrations, checkMigrationName, generateMigration, migrationStatus, revertLastMigration } from '../service/migrations';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { redactUrl } from '../config';
@@ -9,7 +9,7 @@ import { runDemo } from './demo';
 const USAGE = `Usage: tux-db <command> [args]
 
 Commands:
-  migrate-generate NAME   write a migration for the entities' changes (src/migrations/)
+  migrate-generate NAME   write a migration for the entities' changes against the database (src/migrations/)
   migrate-push            apply every pending migration
   migrate-revert          revert the last applied migration
   migrate-status          list migrations and whether each is applied
@@ -43,7 +43,8 @@ async function execute(command: string | undefined, args: string[], print: Print
   switch (command) {
     case 'migrate-generate': {
       expectArgs(1);
-      const result = await withService(true, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
+      checkMigrationName(args[0] as string);
+      const result = await withService(false, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
       print(result ? `Wrote ${result.file}: review it, then add ${result.className} to src/migrations/all-migrations.ts.` : 'No schema changes: the entities and the database agree.');
       return 0;
     }

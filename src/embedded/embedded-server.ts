@@ -52,7 +52,9 @@ export function startEmbeddedServer(options: EmbeddedServerOptions): Promise<Emb
   if (existing) return existing;
   const starting = openServer(dataDir, new LogTail(options.onLog));
   servers.set(dataDir, starting);
-  starting.catch(() => forget(dataDir, starting));
+  starting.catch(() => {
+    if (servers.get(dataDir) === starting) servers.delete(dataDir);
+  });
   return starting;
 }
 
@@ -109,32 +111,20 @@ async function reuse(dataDir: string, running: RunningPostmaster): Promise<Embed
 
 function serverHandle(dataDir: string, port: number, stopServer: () => Promise<void>): EmbeddedServer {
   let stopping: Promise<void> | undefined;
-  const server: EmbeddedServer = {
+  return {
     url: serverUrl(port),
     port,
     dataDir,
     stop() {
-      stopping ??= (async () => {
-        // Forget first, so a start racing this stop waits for the exit and starts afresh instead of getting us.
-        const entry = servers.get(dataDir);
-        if (entry) forget(dataDir, entry, server);
-        await stopServer();
-      })();
+      // The map entry is this server's until its first stop (entries only go away by stopping or failing).
+      // Drop it first, so a start racing this stop waits for the exit and starts afresh instead of getting us.
+      if (!stopping) {
+        servers.delete(dataDir);
+        stopping = stopServer();
+      }
       return stopping;
     },
   };
-  return server;
-}
-
-function forget(dataDir: string, entry: Promise<EmbeddedServer>, server?: EmbeddedServer): void {
-  if (servers.get(dataDir) !== entry) return;
-  if (server === undefined) {
-    servers.delete(dataDir);
-    return;
-  }
-  void entry.then((started) => {
-    if (started === server && servers.get(dataDir) === entry) servers.delete(dataDir);
-  });
 }
 
 function serverUrl(port: number): string {

@@ -53,15 +53,20 @@ export async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up
   return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query).reverse() };
 }
 
+/** @throws ValidationError unless `name` is a plain word (letters, digits, dashes; it becomes a file and class name). */
+export function checkMigrationName(name: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(name)) {
+    throw ValidationError.forField('migration', 'name', 'must start with a letter and hold only letters, digits and dashes (at most 64)');
+  }
+}
+
 /**
  * Writes a migration class for the difference between the entities and the database into `directory`,
  * or returns null when there is none. The new class must then be added to ALL_MIGRATIONS.
  * @throws ValidationError when `name` is not a plain identifier-like word.
  */
 export async function generateMigration(dataSource: DataSource, name: string, directory: string, now = Date.now()): Promise<{ file: string; className: string } | null> {
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(name)) {
-    throw ValidationError.forField('migration', 'name', 'must start with a letter and hold only letters, digits and dashes (at most 64)');
-  }
+  checkMigrationName(name);
   const changes = await pendingSchemaChanges(dataSource);
   if (changes.up.length === 0) return null;
   const pascal = name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
+import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
+import { passwordOf, runCommand, withPassword, type CommandResult } from '../support/run-command';
+
+const INITIAL = ALL_MIGRATIONS[0].name;
+
+describe('the tux-db command', function () {
+  this.timeout(120_000);
+  let url: string;
+  let secret: string;
+  const tuxDb = (args: string[], databaseUrl: string | undefined = url): Promise<CommandResult> =>
+    runCommand(process.execPath, ['bin/tux-db.js', ...args], { DATABASE_URL: databaseUrl, TUX_DB_DATA_DIR: undefined });
+  const expectNoSecretOrStack = (result: CommandResult): void => {
+    const output = result.stdout + result.stderr;
+    expect(output).to.not.include(secret);
+    expect(output).to.not.match(/^\s+at /m);
+  };
+
+  before(async () => {
+    // A password the server ignores (trust) or needs (embedded): either way it must never be printed.
+    url = withPassword(await createScratchDatabase('cli'), 'sekret-pw-4711');
+    secret = passwordOf(url);
+  });
+  after(() => dropScratchDatabase('cli'));
+
+  it('lists pending migrations, applies them once, reports health, and reverts', async () => {
+    const before = await tuxDb(['migrate-status']);
+    expect(before.code).to.equal(0);
+    expect(before.stdout).to.include(`[pending] ${INITIAL}`);
+
+    const push = await tuxDb(['migrate-push']);
+    expect(push.code, push.stderr).to.equal(0);
+    expect(push.stdout).to.include(`Applied ${INITIAL}`);
+    expect((await tuxDb(['migrate-push'])).stdout).to.include('No pending migrations.');
+    expect((await tuxDb(['migrate-status'])).stdout).to.include(`[applied] ${INITIAL}`);
+
+    const health = await tuxDb(['health']);
+    expect(health.code, health.stderr).to.equal(0);
+    expect(health.stdout).to.match(/status: healthy/).and.match(/latency: [\d.]+ ms/).and.match(/server: PostgreSQL \d+/).and.include('pending migrations: none');
+
+    const generate = await tuxDb(['migrate-generate', 'NothingNew']);
+    expect(generate.code, generate.stderr).to.equal(0);
+    expect(generate.stdout).to.include('No schema changes');
+
+    const revert = await tuxDb(['migrate-revert']);
+    expect(revert.code, revert.stderr).to.equal(0);
+    expect(revert.stdout).to.include(`Reverted ${INITIAL}`);
+    expect((await tuxDb(['migrate-status'])).stdout).to.include(`[pending] ${INITIAL}`);
+    for (const result of [before, push, health, generate, revert]) expectNoSecretOrStack(result);
+  });
+
+  it('reports an unreachable server in one line, exit 1, without the password', async () => {
+    const result = await tuxDb(['health'], 'postgres://tux:sekret-pw-4711@127.0.0.1:1/tux');
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim().split('\n')).to.have.length(1);
+    expect(result.stderr).to.match(/^tux-db: Cannot connect to PostgreSQL at postgres:\/\/tux:\*\*\*@127\.0\.0\.1:1\/tux/);
+    expectNoSecretOrStack(result);
+  });
+
+  it('rejects a malformed DATABASE_URL in one line, exit 1', async () => {
+    const result = await tuxDb(['migrate-status'], 'mysql://root:sekret-pw-4711@localhost/db');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/^tux-db: Invalid DatabaseOptions: url must start with postgres:\/\//);
+    expectNoSecretOrStack(result);
+  });
+
+  it('answers bad arguments with usage and exit 2', async () => {
+    const unknown = await tuxDb(['migrate-everything']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('unknown command "migrate-everything"').and.include('Usage: tux-db');
+    const missing = await tuxDb(['migrate-generate']);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('migrate-generate takes 1 argument(s)');
+    const badName = await tuxDb(['migrate-generate', '../../etc/passwd']);
+    expect(badName.code).to.equal(1);
+    expect(badName.stderr).to.include('must start with a letter');
+    expectNoSecretOrStack(badName);
+  });
+});
