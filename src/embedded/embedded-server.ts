@@ -4,6 +4,7 @@ import { findRunningPostmaster, type RunningPostmaster } from './find-running-po
 import { findFreePort } from './free-port';
 import { launchPostgres } from './launch-postgres';
 import { LogTail } from './log-tail';
+import { findProcess } from './process-inspection';
 import { writeServerOwner } from './server-owner-file';
 import { stopOnExit } from './stop-on-exit';
 import { stopPostmaster, waitForExit } from './stop-postmaster';
@@ -34,12 +35,13 @@ const PASSWORD = 'postgres';
 // How long a server found running may take to accept connections (it may still be replaying its WAL).
 const REUSE_TIMEOUT_MS = 15_000;
 const servers = new Map<string, Promise<EmbeddedServer>>();
+const stops = new Map<string, Promise<void>>();
 
 /**
  * Starts PostgreSQL on `options.dataDir` (initialising it on first use) on a free loopback port, or reuses the
  * server already running there: one left behind by a process that was killed (stop() then stops it), or one a
- * live process owns (stop() then only lets go). Calls for the same directory share one server. The server
- * stops when this process exits.
+ * live process owns (stop() then only lets go). Calls for the same directory share one server (and the first
+ * call's onLog; a reused server's log is not available). The server stops when this process exits.
  * @throws EmbeddedServerError quoting the server's last log lines when it cannot start
  * @example
  * const server = await startEmbeddedServer({ dataDir: '.tux-db' });
@@ -50,7 +52,11 @@ export function startEmbeddedServer(options: EmbeddedServerOptions): Promise<Emb
   const dataDir = path.resolve(options.dataDir);
   const existing = servers.get(dataDir);
   if (existing) return existing;
-  const starting = openServer(dataDir, new LogTail(options.onLog));
+  const stopping = stops.get(dataDir)?.catch(() => undefined);
+  const starting = (async () => {
+    await stopping;
+    return openServer(dataDir, new LogTail(options.onLog));
+  })();
   servers.set(dataDir, starting);
   starting.catch(() => {
     if (servers.get(dataDir) === starting) servers.delete(dataDir);
@@ -65,15 +71,23 @@ async function openServer(dataDir: string, log: LogTail): Promise<EmbeddedServer
     return reused ?? (await launch(dataDir, log));
   } catch (e: unknown) {
     if (e instanceof EmbeddedServerError) throw e;
-    throw EmbeddedServerError.startFailed(dataDir, e, log.lines());
+    throw EmbeddedServerError.startFailed(dataDir, e, log.lines(), rootPermissionHint(e, log.lines()));
   }
+}
+
+function rootPermissionHint(cause: unknown, logLines: ReadonlyArray<string>): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const text = [cause instanceof Error ? cause.message : '', ...logLines].join('\n');
+  if (!/Permission denied/.test(text)) return undefined;
+  return 'As root, PostgreSQL runs as the OS user "postgres", which needs search (x) permission on every parent directory of the data directory.';
 }
 
 async function launch(dataDir: string, log: LogTail): Promise<EmbeddedServer> {
   const port = await findFreePort();
   const launched = await launchPostgres({ dataDir, port, user: USER, password: PASSWORD, log });
-  await writeServerOwner(dataDir);
   const cancelExitStop = stopOnExit(launched.pid);
+  // Without the record other processes take the server for an orphan; that costs sharing, not correctness.
+  await writeServerOwner(dataDir).catch(() => undefined);
   return serverHandle(dataDir, port, async () => {
     await launched.stop();
     cancelExitStop();
@@ -98,6 +112,7 @@ async function reuse(dataDir: string, running: RunningPostmaster): Promise<Embed
       cancelExitStop();
     });
   }
+  if ((await findProcess(running.pid)) === null) return null;
   if (running.ownerAlive) {
     throw new EmbeddedServerError(
       `The PostgreSQL server ${running.pid} in ${dataDir} belongs to another running process but does not accept connections on port ${running.port}`,
@@ -117,10 +132,15 @@ function serverHandle(dataDir: string, port: number, stopServer: () => Promise<v
     dataDir,
     stop() {
       // The map entry is this server's until its first stop (entries only go away by stopping or failing).
-      // Drop it first, so a start racing this stop waits for the exit and starts afresh instead of getting us.
       if (!stopping) {
+        const stopped = stopServer();
+        stopping = stopped;
+        // Later starts for this directory wait for the exit, then start afresh.
         servers.delete(dataDir);
-        stopping = stopServer();
+        stops.set(dataDir, stopped);
+        void stopped.catch(() => undefined).then(() => {
+          if (stops.get(dataDir) === stopped) stops.delete(dataDir);
+        });
       }
       return stopping;
     },

@@ -7,7 +7,7 @@ export interface RunningPostmaster {
   readonly pid: number;
   readonly port: number;
   readonly status: string;
-  /** The process that started it still runs and will stop it; false for an orphan whose starter died. */
+  /** The process that started it (maybe this one, through another copy of the library) still runs and will stop it; false for an orphan. */
   readonly ownerAlive: boolean;
 }
 
@@ -25,6 +25,6 @@ export async function findRunningPostmaster(dataDir: string): Promise<RunningPos
   }
   // A process killed with SIGKILL leaves its postmaster reparented, so the recorded owner is no longer its parent.
   const owner = await readServerOwner(dataDir);
-  const ownerAlive = owner !== null && owner !== process.pid && owner === info.parentPid;
+  const ownerAlive = owner !== null && owner === info.parentPid;
   return { pid: pidFile.pid, port: pidFile.port, status: pidFile.status, ownerAlive };
 }

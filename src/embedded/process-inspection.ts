@@ -53,7 +53,7 @@ async function readProcFs(pid: number): Promise<ProcessInfo | null> {
 
 function readPs(pid: number): Promise<ProcessInfo | null> {
   return new Promise((resolve) => {
-    execFile('ps', ['-o', 'ppid=,stat=,command=', '-p', String(pid)], (error, stdout) => {
+    execFile('ps', ['-ww', '-o', 'ppid=,stat=,command=', '-p', String(pid)], (error, stdout) => {
       const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/m.exec(stdout);
       if (error || !match || match[2]?.startsWith('Z')) return resolve(null);
       resolve({ pid, parentPid: Number(match[1]), command: match[3] ?? '' });

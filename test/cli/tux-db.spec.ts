@@ -1,14 +1,16 @@
 import { expect } from 'chai';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
-import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
-import { passwordOf, runCommand, withPassword, type CommandResult } from '../support/run-command';
+import { asServerAdmin, createScratchDatabase, dropScratchDatabase } from '../support/test-server';
+import { runCommand, type CommandResult } from '../support/run-command';
 
 const INITIAL = ALL_MIGRATIONS[0].name;
 
 describe('the tux-db command', function () {
   this.timeout(120_000);
+  // A role of the test's own, so the password it looks for in the output is one no message could contain by chance.
+  const role = `tux_cli_${process.pid}`;
+  const secret = 'sekret-pw-4711';
   let url: string;
-  let secret: string;
   const tuxDb = (args: string[], databaseUrl: string | undefined = url): Promise<CommandResult> =>
     runCommand(process.execPath, ['bin/tux-db.js', ...args], { DATABASE_URL: databaseUrl, TUX_DB_DATA_DIR: undefined });
   const expectNoSecretOrStack = (result: CommandResult): void => {
@@ -18,11 +20,16 @@ describe('the tux-db command', function () {
   };
 
   before(async () => {
-    // A password the server ignores (trust) or needs (embedded): either way it must never be printed.
-    url = withPassword(await createScratchDatabase('cli'), 'sekret-pw-4711');
-    secret = passwordOf(url);
+    await asServerAdmin((c) => c.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${secret}'`));
+    const parsed = new URL(await createScratchDatabase('cli'));
+    parsed.username = role;
+    parsed.password = secret;
+    url = parsed.toString();
   });
-  after(() => dropScratchDatabase('cli'));
+  after(async () => {
+    await dropScratchDatabase('cli');
+    await asServerAdmin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+  });
 
   it('lists pending migrations, applies them once, reports health, and reverts', async () => {
     const before = await tuxDb(['migrate-status']);

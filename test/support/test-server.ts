@@ -50,6 +50,14 @@ export async function dropScratchDatabase(suffix: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${testDatabase}_${suffix}" WITH (FORCE)`));
 }
 
+/**
+ * Runs `fn` with a superuser connection to the server's maintenance database (roles, databases).
+ * Only for statements the test builds from its own constants.
+ */
+export function asServerAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  return admin(fn);
+}
+
 /** Starts the server if needed, creates the suite's database and migrates it. */
 export async function prepareTestServer(): Promise<void> {
   if (process.env['DATABASE_URL']) {
