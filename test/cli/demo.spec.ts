@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../support/run-command';
+
+// `npm start` is `node bin/tux-db.js demo`: here on an embedded server of the test's own, as on a fresh machine.
+describe('npm start (the demo)', function () {
+  this.timeout(180_000);
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tux-db-demo-'));
+  });
+  after(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  const demo = () => runCommand(process.execPath, ['bin/tux-db.js', 'demo'], { DATABASE_URL: undefined, TUX_DB_DATA_DIR: dataDir });
+  const caseNumbers = (transcript: string) => [...transcript.matchAll(/^Case #(\d+)/gm)].map((m) => Number(m[1]));
+
+  it('migrates the embedded database, walks through a session, ends healthy, and continues numbering when run again', async () => {
+    const first = await demo();
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout).to.match(/^Guild "Tux Demo Server"/m).and.match(/^Raid: banned 3 accounts as cases #4–#6/m).and.match(/^Reminders delivered: "Review the jail"/m);
+    expect(first.stdout).to.match(/may ban: true, plain member may ban: false/).and.match(/^Database healthy: PostgreSQL \d+/m);
+    expect(caseNumbers(first.stdout)).to.deep.equal([1, 2, 3]);
+
+    const second = await demo();
+    expect(second.code, second.stderr).to.equal(0);
+    expect(caseNumbers(second.stdout)).to.deep.equal([7, 8, 9]);
+    expect(second.stdout).to.match(/^Raid: banned 3 accounts as cases #10–#12/m);
+    await expect(fs.access(path.join(dataDir, 'postmaster.pid')), 'the embedded server stopped').to.be.rejected;
+  });
+});
