@@ -1,4 +1,7 @@
 // The one public barrel: named exports only. Files inside src/ import each other directly, never this.
+// tsyringe and TypeORM's decorators need the Reflect metadata API before any entity or repository loads.
+import 'reflect-metadata';
+
 export { createDatabase, registerDatabase } from './container';
 export { DatabaseCoordinator } from './coordinator';
 export { resolveOptions, redactUrl, type DatabaseOptions, type ResolvedOptions } from './config';
@@ -9,15 +12,16 @@ export type { HealthReport } from './service/health';
 export { BaseRepository, MAX_PER_PAGE } from './repositories/base-repository';
 export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch } from './repositories/case-repository';
 export { GuildRepository } from './repositories/guild-repository';
-export { GuildConfigRepository } from './repositories/guild-config-repository';
-export { AfkRepository } from './repositories/afk-repository';
-export { LevelsRepository } from './repositories/levels-repository';
-export { SnippetRepository } from './repositories/snippet-repository';
-export { StarboardRepository } from './repositories/starboard-repository';
-export { StarboardMessageRepository } from './repositories/starboard-message-repository';
-export { ReminderRepository } from './repositories/reminder-repository';
+export { GuildConfigRepository, DEFAULT_PREFIX, LOG_KINDS, type LogKind, type GuildConfigField, type GuildConfigPatch } from './repositories/guild-config-repository';
+export { AfkRepository, type NewAfk } from './repositories/afk-repository';
+export { LevelsRepository, type AddXpResult, type AddXpOptions, type LevelFormulaMismatch } from './repositories/levels-repository';
+export { DEFAULT_LEVEL_FORMULA, squareRootLevelFormula, MAX_XP, MIN_POSITIVE_XP, MAX_LEVEL, type LevelFormula } from './repositories/level-formula';
+export { SnippetRepository, type NewSnippet } from './repositories/snippet-repository';
+export { StarboardRepository, type StarboardSettings, type StarboardPatch } from './repositories/starboard-repository';
+export { StarboardMessageRepository, type NewStarboardMessage } from './repositories/starboard-message-repository';
+export { ReminderRepository, MAX_CLAIM_BATCH, type NewReminder } from './repositories/reminder-repository';
 export { GuildPermissionRepository } from './repositories/guild-permission-repository';
-export { PermissionRankRepository } from './repositories/permission-rank-repository';
+export { PermissionRankRepository, type PermissionRankPatch } from './repositories/permission-rank-repository';
 export { PermissionAssignmentRepository } from './repositories/permission-assignment-repository';
 export { PermissionCommandRepository } from './repositories/permission-command-repository';
 export { ALL_REPOSITORIES } from './repositories/all-repositories';
@@ -48,6 +52,8 @@ export { NotFoundError } from './errors/not-found-error';
 export { ConstraintViolationError, UniqueViolationError, ForeignKeyViolationError, CheckViolationError } from './errors/constraint-errors';
 export { SerializationFailureError, TransactionError, DatabaseClosedError } from './errors/transaction-errors';
 export { convertError } from './errors/convert-error';
+export { EmbeddedServerError } from './embedded/embedded-server-error';
 
 export type { Filter, OrderBy } from './query/filter-types';
 export { escapeLike } from './query/escape-like';
+export { MAX_FILTER_DEPTH, FILTER_OPERATORS } from './query/compile-filter';

@@ -1,7 +1,10 @@
-import { DatabaseError } from '../errors/database-error';
+import { DatabaseConnectionError } from '../errors/connection-error';
 
-/** The embedded PostgreSQL server could not be started, reused or stopped; `dataDir` says which one. */
-export class EmbeddedServerError extends DatabaseError {
+/**
+ * The embedded PostgreSQL server could not be started, reused or stopped; `dataDir` says which one. A kind
+ * of DatabaseConnectionError: without its server the library cannot reach a database.
+ */
+export class EmbeddedServerError extends DatabaseConnectionError {
   override name = 'EmbeddedServerError';
 
   constructor(

@@ -219,7 +219,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /**
    * One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). One statement
-   * (the total rides along as a window count), plus a count only when the page is past the end.
+   * (the total rides along as a window count), plus a count only when a page after the first is empty.
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
     const page = options.page ?? 1;
@@ -235,7 +235,8 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
       `SELECT ${this.model.selectList}, count(*) OVER () AS ${TOTAL} FROM ${this.model.table} WHERE ${where}` +
       `${orderBy ? ` ${orderBy}` : ''} LIMIT $${params.push(perPage)} OFFSET $${params.push((page - 1) * perPage)}`;
     const rows = (await this.run<Record<string, unknown>>(sql, params, { prepare: true })).rows;
-    const total = rows.length > 0 ? Number(rows[0]?.['__total']) : await this.count({ filters: options.filters });
+    // An empty first page means no rows at all; past the end, the total needs its own count.
+    const total = rows.length > 0 ? Number(rows[0]?.['__total']) : page === 1 ? 0 : await this.count({ filters: options.filters });
     const items = rows.map((row) => {
       delete row['__total'];
       return this.hydrate(row);

@@ -130,7 +130,7 @@ export class DatabaseService {
   }
 
   /**
-   * Marks a unit of work as running, so disconnect() can wait for it.
+   * Internal (used by UnitOfWork): marks a unit of work as running, so disconnect() can wait for it.
    * @throws DatabaseClosedError when the database is closing.
    */
   beginUnit(): void {
@@ -138,7 +138,7 @@ export class DatabaseService {
     this.inFlightUnits++;
   }
 
-  /** Marks a unit of work as done. */
+  /** Internal (used by UnitOfWork): marks a unit of work as done. */
   endUnit(): void {
     this.inFlightUnits--;
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();

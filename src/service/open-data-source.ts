@@ -27,16 +27,17 @@ export function withDatabase(url: string, database: string): string {
 
 /**
  * Starts (or reuses) the embedded server on `dataDir` and makes sure the library's database exists on it.
- * @throws DatabaseConnectionError when the server cannot start.
+ * @throws DatabaseConnectionError (EmbeddedServerError) when the server cannot start.
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<{ url: string; server: EmbeddedServer }> {
+  const server = await startEmbeddedServer({ dataDir });
   try {
-    const server = await startEmbeddedServer({ dataDir });
     await ensureDatabase(server.url, EMBEDDED_DATABASE);
     return { url: withDatabase(server.url, EMBEDDED_DATABASE), server };
   } catch (e) {
+    await server.stop();
     if (e instanceof DatabaseError) throw e;
-    throw new DatabaseConnectionError(`The embedded PostgreSQL server could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new DatabaseConnectionError(`The embedded server started but its "${EMBEDDED_DATABASE}" database could not be created: ${convertError(e).message}`, { cause: e });
   }
 }
 
