@@ -1,77 +1,54 @@
 import { expect } from 'chai';
-import type { DatabaseCoordinator } from '../../src/coordinator';
 import { ValidationError } from '../../src/errors/validation-error';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 
 const HOUR = 3_600_000;
 
 describe('AfkRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
-  const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
-    const seen: string[] = [];
-    const stop = db.service.addQueryListener((sql) => seen.push(sql));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  };
-
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
-  after(async () => {
-    await deleteGuilds(db, guilds);
-    await db.close();
-  });
+  const t = useTestDatabase({ poolSize: 20 });
+  const { newGuild, countStatements } = t;
 
   describe('setMemberAfk', () => {
     it('marks a member AFK, creating the guild row, and returns the row with defaults', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const afk = await db.afk.setMemberAfk({ userId, guildId, nickname: 'Tux', afkMessage: 'lunch' });
+      const afk = await t.db.afk.setMemberAfk({ userId, guildId, nickname: 'Tux', afkMessage: 'lunch' });
       expect(afk).to.include({ userId, guildId, nickname: 'Tux', afkMessage: 'lunch', until: null, enforced: false, permAfk: false });
       expect(afk.since).to.be.instanceOf(Date);
-      expect(await db.guild.getGuildById(guildId)).to.not.equal(null);
+      expect(await t.db.guild.getGuildById(guildId)).to.not.equal(null);
     });
 
     it('sends exactly one statement, even for a guild without a row', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await statementsOf(() => db.afk.setMemberAfk({ userId, guildId, afkMessage: 'a' }))).to.have.length(1);
-      expect(await statementsOf(() => db.afk.setMemberAfk({ userId, guildId, afkMessage: 'b' }))).to.have.length(1);
+      expect((await countStatements(() => t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'a' }))).statements).to.have.length(1);
+      expect((await countStatements(() => t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'b' }))).statements).to.have.length(1);
     });
 
     it('replaces an earlier AFK of the same member entirely', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const since = new Date(Date.now() - HOUR);
-      await db.afk.setMemberAfk({ userId, guildId, nickname: 'old', afkMessage: 'first', since, until: new Date(Date.now() + HOUR), enforced: true });
-      const second = await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'second', permAfk: true });
+      await t.db.afk.setMemberAfk({ userId, guildId, nickname: 'old', afkMessage: 'first', since, until: new Date(Date.now() + HOUR), enforced: true });
+      const second = await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'second', permAfk: true });
       expect(second).to.include({ nickname: null, afkMessage: 'second', until: null, enforced: false, permAfk: true });
       expect(second.since.getTime()).to.be.greaterThan(since.getTime());
-      expect(await db.afk.count({ filters: { guildId } })).to.equal(1);
+      expect(await t.db.afk.count({ filters: { guildId } })).to.equal(1);
     });
 
     it('keeps the given since and until', async () => {
       const guildId = newGuild();
       const since = new Date('2024-05-01T12:00:00Z');
       const until = new Date(Date.now() + HOUR);
-      const afk = await db.afk.setMemberAfk({ userId: randomSnowflake(), guildId, afkMessage: 'trip', since, until });
+      const afk = await t.db.afk.setMemberAfk({ userId: randomSnowflake(), guildId, afkMessage: 'trip', since, until });
       expect(afk.since.toISOString()).to.equal(since.toISOString());
       expect(afk.until?.toISOString()).to.equal(until.toISOString());
     });
 
     it('accepts bigint ids and keeps every digit', async () => {
       const guildId = newGuild();
-      const afk = await db.afk.setMemberAfk({ userId: 9223372036854775807n, guildId: BigInt(guildId), afkMessage: 'x' });
+      const afk = await t.db.afk.setMemberAfk({ userId: 9223372036854775807n, guildId: BigInt(guildId), afkMessage: 'x' });
       expect(afk.userId).to.equal('9223372036854775807');
       expect(afk.guildId).to.equal(guildId);
     });
@@ -79,15 +56,15 @@ describe('AfkRepository', () => {
     it('rejects bad input with a ValidationError before any SQL', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const sent = await statementsOf(async () => {
-        await expect(db.afk.setMemberAfk({ userId, guildId } as never)).to.be.rejectedWith(ValidationError, /afkMessage/);
-        await expect(db.afk.setMemberAfk({ userId: '0', guildId, afkMessage: 'x' })).to.be.rejectedWith(ValidationError, /userId/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x'.repeat(501) })).to.be.rejectedWith(ValidationError, /afkMessage/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', nickname: 'n'.repeat(101) })).to.be.rejectedWith(ValidationError, /nickname/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() - HOUR) })).to.be.rejectedWith(ValidationError, /until/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() + HOUR), permAfk: true })).to.be.rejectedWith(ValidationError, /until/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', enforced: 'yes' as never })).to.be.rejectedWith(ValidationError, /enforced/);
-        await expect(db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', mood: 'sleepy' } as never)).to.be.rejectedWith(ValidationError, /mood/);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.afk.setMemberAfk({ userId, guildId } as never)).to.be.rejectedWith(ValidationError, /afkMessage/);
+        await expect(t.db.afk.setMemberAfk({ userId: '0', guildId, afkMessage: 'x' })).to.be.rejectedWith(ValidationError, /userId/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x'.repeat(501) })).to.be.rejectedWith(ValidationError, /afkMessage/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', nickname: 'n'.repeat(101) })).to.be.rejectedWith(ValidationError, /nickname/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() - HOUR) })).to.be.rejectedWith(ValidationError, /until/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() + HOUR), permAfk: true })).to.be.rejectedWith(ValidationError, /until/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', enforced: 'yes' as never })).to.be.rejectedWith(ValidationError, /enforced/);
+        await expect(t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', mood: 'sleepy' } as never)).to.be.rejectedWith(ValidationError, /mood/);
       });
       expect(sent).to.have.length(0);
     });
@@ -97,23 +74,23 @@ describe('AfkRepository', () => {
     it('report a member who is AFK', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'gone' });
-      expect(await db.afk.isMemberAfk(userId, guildId)).to.equal(true);
-      expect(await db.afk.getAfkByMember(userId, guildId)).to.include({ afkMessage: 'gone' });
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'gone' });
+      expect(await t.db.afk.isMemberAfk(userId, guildId)).to.equal(true);
+      expect(await t.db.afk.getAfkByMember(userId, guildId)).to.include({ afkMessage: 'gone' });
     });
 
     it('report a member who is not AFK, including one AFK only in another guild', async () => {
       const guildId = newGuild();
       const otherGuild = newGuild();
       const userId = randomSnowflake();
-      await db.afk.setMemberAfk({ userId, guildId: otherGuild, afkMessage: 'elsewhere' });
-      expect(await db.afk.isMemberAfk(userId, guildId)).to.equal(false);
-      expect(await db.afk.getAfkByMember(userId, guildId)).to.equal(null);
+      await t.db.afk.setMemberAfk({ userId, guildId: otherGuild, afkMessage: 'elsewhere' });
+      expect(await t.db.afk.isMemberAfk(userId, guildId)).to.equal(false);
+      expect(await t.db.afk.getAfkByMember(userId, guildId)).to.equal(null);
     });
 
     it('reject bad ids with a ValidationError', async () => {
-      await expect(db.afk.isMemberAfk('x', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
-      await expect(db.afk.getAfkByMember(randomSnowflake(), '-3')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.afk.isMemberAfk('x', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
+      await expect(t.db.afk.getAfkByMember(randomSnowflake(), '-3')).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 
@@ -121,14 +98,14 @@ describe('AfkRepository', () => {
     it('removes an AFK and reports whether there was one', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'bye' });
-      expect(await db.afk.removeMemberAfk(userId, guildId)).to.equal(true);
-      expect(await db.afk.isMemberAfk(userId, guildId)).to.equal(false);
-      expect(await db.afk.removeMemberAfk(userId, guildId)).to.equal(false);
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'bye' });
+      expect(await t.db.afk.removeMemberAfk(userId, guildId)).to.equal(true);
+      expect(await t.db.afk.isMemberAfk(userId, guildId)).to.equal(false);
+      expect(await t.db.afk.removeMemberAfk(userId, guildId)).to.equal(false);
     });
 
     it('rejects bad ids with a ValidationError', async () => {
-      await expect(db.afk.removeMemberAfk(randomSnowflake(), '')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.afk.removeMemberAfk(randomSnowflake(), '')).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 
@@ -136,14 +113,14 @@ describe('AfkRepository', () => {
     it("lists the guild's AFK members only, longest AFK first", async () => {
       const guildId = newGuild();
       const [a, b] = [randomSnowflake(), randomSnowflake()];
-      await db.afk.setMemberAfk({ userId: a, guildId, afkMessage: 'later', since: new Date(Date.now() - HOUR) });
-      await db.afk.setMemberAfk({ userId: b, guildId, afkMessage: 'earlier', since: new Date(Date.now() - 2 * HOUR) });
-      await db.afk.setMemberAfk({ userId: randomSnowflake(), guildId: newGuild(), afkMessage: 'elsewhere' });
-      expect((await db.afk.getAllAfkMembers(guildId)).map((m) => m.userId)).to.deep.equal([b, a]);
+      await t.db.afk.setMemberAfk({ userId: a, guildId, afkMessage: 'later', since: new Date(Date.now() - HOUR) });
+      await t.db.afk.setMemberAfk({ userId: b, guildId, afkMessage: 'earlier', since: new Date(Date.now() - 2 * HOUR) });
+      await t.db.afk.setMemberAfk({ userId: randomSnowflake(), guildId: newGuild(), afkMessage: 'elsewhere' });
+      expect((await t.db.afk.getAllAfkMembers(guildId)).map((m) => m.userId)).to.deep.equal([b, a]);
     });
 
     it('rejects a bad id with a ValidationError', async () => {
-      await expect(db.afk.getAllAfkMembers('1.5')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.afk.getAllAfkMembers('1.5')).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 
@@ -151,33 +128,33 @@ describe('AfkRepository', () => {
     it('makes an AFK permanent, clearing its end, and temporary again', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() + HOUR) });
-      expect(await db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
-      expect(await db.afk.setPermanentAfk(userId, guildId)).to.include({ permAfk: true, until: null });
-      expect(await db.afk.isMemberPermAfk(userId, guildId)).to.equal(true);
-      expect(await db.afk.setPermanentAfk(userId, guildId, false)).to.include({ permAfk: false });
-      expect(await db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x', until: new Date(Date.now() + HOUR) });
+      expect(await t.db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
+      expect(await t.db.afk.setPermanentAfk(userId, guildId)).to.include({ permAfk: true, until: null });
+      expect(await t.db.afk.isMemberPermAfk(userId, guildId)).to.equal(true);
+      expect(await t.db.afk.setPermanentAfk(userId, guildId, false)).to.include({ permAfk: false });
+      expect(await t.db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
     });
 
     it('marks an AFK enforced and not', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x' });
-      expect(await db.afk.setEnforced(userId, guildId)).to.include({ enforced: true });
-      expect(await db.afk.setEnforced(userId, guildId, false)).to.include({ enforced: false });
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'x' });
+      expect(await t.db.afk.setEnforced(userId, guildId)).to.include({ enforced: true });
+      expect(await t.db.afk.setEnforced(userId, guildId, false)).to.include({ enforced: false });
     });
 
     it('returns null, and is not permanent, for a member who is not AFK', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
-      expect(await db.afk.setPermanentAfk(userId, guildId)).to.equal(null);
-      expect(await db.afk.setEnforced(userId, guildId)).to.equal(null);
+      expect(await t.db.afk.isMemberPermAfk(userId, guildId)).to.equal(false);
+      expect(await t.db.afk.setPermanentAfk(userId, guildId)).to.equal(null);
+      expect(await t.db.afk.setEnforced(userId, guildId)).to.equal(null);
     });
 
     it('rejects a non-boolean flag with a ValidationError', async () => {
-      await expect(db.afk.setEnforced(randomSnowflake(), newGuild(), 'yes' as never)).to.be.rejectedWith(ValidationError, /enforced/);
-      await expect(db.afk.setPermanentAfk(randomSnowflake(), newGuild(), 1 as never)).to.be.rejectedWith(ValidationError, /permAfk/);
+      await expect(t.db.afk.setEnforced(randomSnowflake(), newGuild(), 'yes' as never)).to.be.rejectedWith(ValidationError, /enforced/);
+      await expect(t.db.afk.setPermanentAfk(randomSnowflake(), newGuild(), 1 as never)).to.be.rejectedWith(ValidationError, /permAfk/);
     });
   });
 
@@ -186,12 +163,12 @@ describe('AfkRepository', () => {
       const guildId = newGuild();
       const [expired, running, open, permanent] = [randomSnowflake(), randomSnowflake(), randomSnowflake(), randomSnowflake()];
       const since = new Date(Date.now() - 3 * HOUR);
-      await db.afk.setMemberAfk({ userId: expired, guildId, afkMessage: 'x', since, until: new Date(Date.now() - HOUR) });
-      await db.afk.setMemberAfk({ userId: running, guildId, afkMessage: 'x', since, until: new Date(Date.now() + HOUR) });
-      await db.afk.setMemberAfk({ userId: open, guildId, afkMessage: 'x', since });
-      await db.afk.setMemberAfk({ userId: permanent, guildId, afkMessage: 'x', since, permAfk: true });
-      expect((await db.afk.getExpiredAfkMembers(new Date(), guildId)).map((m) => m.userId)).to.deep.equal([expired]);
-      const later = await db.afk.getExpiredAfkMembers(new Date(Date.now() + 2 * HOUR), guildId);
+      await t.db.afk.setMemberAfk({ userId: expired, guildId, afkMessage: 'x', since, until: new Date(Date.now() - HOUR) });
+      await t.db.afk.setMemberAfk({ userId: running, guildId, afkMessage: 'x', since, until: new Date(Date.now() + HOUR) });
+      await t.db.afk.setMemberAfk({ userId: open, guildId, afkMessage: 'x', since });
+      await t.db.afk.setMemberAfk({ userId: permanent, guildId, afkMessage: 'x', since, permAfk: true });
+      expect((await t.db.afk.getExpiredAfkMembers(new Date(), guildId)).map((m) => m.userId)).to.deep.equal([expired]);
+      const later = await t.db.afk.getExpiredAfkMembers(new Date(Date.now() + 2 * HOUR), guildId);
       expect(later.map((m) => m.userId)).to.deep.equal([expired, running]);
     });
 
@@ -199,15 +176,15 @@ describe('AfkRepository', () => {
       const [g1, g2] = [newGuild(), newGuild()];
       const [u1, u2] = [randomSnowflake(), randomSnowflake()];
       const since = new Date(Date.now() - 3 * HOUR);
-      await db.afk.setMemberAfk({ userId: u1, guildId: g1, afkMessage: 'x', since, until: new Date(Date.now() - 2 * HOUR) });
-      await db.afk.setMemberAfk({ userId: u2, guildId: g2, afkMessage: 'x', since, until: new Date(Date.now() - HOUR) });
-      const ids = (await db.afk.getExpiredAfkMembers()).map((m) => m.userId);
+      await t.db.afk.setMemberAfk({ userId: u1, guildId: g1, afkMessage: 'x', since, until: new Date(Date.now() - 2 * HOUR) });
+      await t.db.afk.setMemberAfk({ userId: u2, guildId: g2, afkMessage: 'x', since, until: new Date(Date.now() - HOUR) });
+      const ids = (await t.db.afk.getExpiredAfkMembers()).map((m) => m.userId);
       expect(ids).to.include.members([u1, u2]);
     });
 
     it('rejects a bad date or id with a ValidationError', async () => {
-      await expect(db.afk.getExpiredAfkMembers(new Date('nope'))).to.be.rejectedWith(ValidationError, /until/);
-      await expect(db.afk.getExpiredAfkMembers(new Date(), 'g')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.afk.getExpiredAfkMembers(new Date('nope'))).to.be.rejectedWith(ValidationError, /until/);
+      await expect(t.db.afk.getExpiredAfkMembers(new Date(), 'g')).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 });

@@ -1,109 +1,86 @@
 import { expect } from 'chai';
-import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { ValidationError } from '../../src/errors/validation-error';
 import { CheckViolationError, ForeignKeyViolationError, UniqueViolationError } from '../../src/errors/constraint-errors';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { DatabaseError } from '../../src/errors/database-error';
 import { createDatabase } from '../../src/container';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 
 describe('BaseRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
-  const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
-    const seen: string[] = [];
-    const stop = db.service.addQueryListener((sql) => seen.push(sql));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  };
-
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
-  after(async () => {
-    await deleteGuilds(db, guilds);
-    await db.close();
-  });
+  const t = useTestDatabase({ poolSize: 20 });
+  const { newGuild, countStatements } = t;
 
   describe('writes', () => {
     it('creates a row and returns it with the database defaults filled in', async () => {
       const guildId = newGuild();
-      const guild = await db.guild.create({ guildId, guildName: 'Tux HQ' });
+      const guild = await t.db.guild.create({ guildId, guildName: 'Tux HQ' });
       expect(guild).to.include({ guildId, guildName: 'Tux HQ', caseCount: 0 });
       expect(guild.createdAt).to.be.instanceOf(Date);
     });
 
     it('creates the guild row of a guild-owned row when it is missing, in the same statement', async () => {
       const [a, b, c] = [newGuild(), newGuild(), newGuild()];
-      const sent = await statementsOf(async () => {
-        await db.levels.create({ userId: '1', guildId: a });
-        await db.levels.createMany([{ userId: '1', guildId: b }, { userId: '2', guildId: b }, { userId: '1', guildId: c }]);
-        await db.guildPermissions.upsert({ filters: { guildId: c, userId: '3' }, values: { permissionLevel: 'TRUSTED' as never } });
+      const { statements: sent } = await countStatements(async () => {
+        await t.db.levels.create({ userId: '1', guildId: a });
+        await t.db.levels.createMany([{ userId: '1', guildId: b }, { userId: '2', guildId: b }, { userId: '1', guildId: c }]);
+        await t.db.guildPermissions.upsert({ filters: { guildId: c, userId: '3' }, values: { permissionLevel: 'TRUSTED' as never } });
       });
       expect(sent).to.have.length(3);
-      expect(await db.guild.count({ filters: { guildId: { in: [a, b, c] } } })).to.equal(3);
+      expect(await t.db.guild.count({ filters: { guildId: { in: [a, b, c] } } })).to.equal(3);
     });
 
     it('reports every failing field of a create at once and writes nothing', async () => {
       const guildId = newGuild();
-      await db.guild.create({ guildId });
-      const error = await db.guildConfig.create({ guildId, prefix: '', modLogId: '-5', onboardingStage: 'NOPE', bogus: 1 } as never).catch((e: unknown) => e);
+      await t.db.guild.create({ guildId });
+      const error = await t.db.guildConfig.create({ guildId, prefix: '', modLogId: '-5', onboardingStage: 'NOPE', bogus: 1 } as never).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ValidationError);
       expect((error as ValidationError).errors.map((e) => e.field)).to.have.members(['prefix', 'modLogId', 'onboardingStage', 'bogus']);
-      expect(await db.guildConfig.getById(guildId)).to.equal(null);
+      expect(await t.db.guildConfig.getById(guildId)).to.equal(null);
     });
 
     it('rejects missing required fields and database-generated keys', async () => {
-      const error = await db.reminder.create({ reminderId: '5', reminderContent: 'x' } as never).catch((e: unknown) => e);
+      const error = await t.db.reminder.create({ reminderId: '5', reminderContent: 'x' } as never).catch((e: unknown) => e);
       const fields = (error as ValidationError).errors.map((e) => e.field);
       expect(fields).to.include.members(['reminderId', 'reminderExpiresAt', 'reminderChannelId', 'reminderUserId', 'guildId']);
     });
 
     it('creates many rows in one INSERT, or none when one row is invalid', async () => {
       const ids = [newGuild(), newGuild(), newGuild()];
-      const sent = await statementsOf(async () => {
-        const rows = await db.guild.createMany(ids.map((guildId, i) => ({ guildId, ...(i === 1 ? { guildName: 'middle' } : {}) })));
+      const { statements: sent } = await countStatements(async () => {
+        const rows = await t.db.guild.createMany(ids.map((guildId, i) => ({ guildId, ...(i === 1 ? { guildName: 'middle' } : {}) })));
         expect(rows.map((r) => r.guildName)).to.deep.equal([null, 'middle', null]);
       });
       expect(sent).to.have.length(1);
       const more = [newGuild(), newGuild()];
-      const error = await db.guild.createMany([{ guildId: more[0] as string }, { guildId: more[1] as string, guildName: 'x'.repeat(101) }]).catch((e: unknown) => e);
+      const error = await t.db.guild.createMany([{ guildId: more[0] as string }, { guildId: more[1] as string, guildName: 'x'.repeat(101) }]).catch((e: unknown) => e);
       expect((error as ValidationError).errors[0]?.field).to.equal('[1].guildName');
-      expect(await db.guild.count({ filters: { guildId: { in: more } } })).to.equal(0);
+      expect(await t.db.guild.count({ filters: { guildId: { in: more } } })).to.equal(0);
     });
 
     it('updates by id returning the row, or null when it does not exist', async () => {
       const guildId = newGuild();
-      const created = await db.guild.create({ guildId });
-      const updated = await db.guild.updateById(guildId, { guildName: 'renamed' });
+      const created = await t.db.guild.create({ guildId });
+      const updated = await t.db.guild.updateById(guildId, { guildName: 'renamed' });
       expect(updated?.guildName).to.equal('renamed');
       expect(updated?.updatedAt.getTime()).to.be.at.least(created.updatedAt.getTime());
-      expect(await db.guild.updateById(randomSnowflake(), { guildName: 'x' })).to.equal(null);
+      expect(await t.db.guild.updateById(randomSnowflake(), { guildName: 'x' })).to.equal(null);
     });
 
     it('updateWhere and deleteWhere return the true number of affected rows', async () => {
       const ids = [newGuild(), newGuild(), newGuild()];
-      await db.guild.createMany(ids.map((guildId) => ({ guildId })));
-      expect(await db.guild.updateWhere({ filters: { guildId: { in: ids.slice(0, 2) } }, values: { guildName: 'pair' } })).to.equal(2);
-      expect(await db.guild.updateWhere({ filters: { guildId: { in: ids }, guildName: 'pair' }, values: { guildName: 'pair' } })).to.equal(2);
-      expect(await db.guild.deleteWhere({ filters: { guildId: { in: ids }, guildName: { isNull: true } } })).to.equal(1);
-      expect(await db.guild.deleteById(ids[0] as string)).to.equal(true);
-      expect(await db.guild.deleteById(ids[0] as string)).to.equal(false);
+      await t.db.guild.createMany(ids.map((guildId) => ({ guildId })));
+      expect(await t.db.guild.updateWhere({ filters: { guildId: { in: ids.slice(0, 2) } }, values: { guildName: 'pair' } })).to.equal(2);
+      expect(await t.db.guild.updateWhere({ filters: { guildId: { in: ids }, guildName: 'pair' }, values: { guildName: 'pair' } })).to.equal(2);
+      expect(await t.db.guild.deleteWhere({ filters: { guildId: { in: ids }, guildName: { isNull: true } } })).to.equal(1);
+      expect(await t.db.guild.deleteById(ids[0] as string)).to.equal(true);
+      expect(await t.db.guild.deleteById(ids[0] as string)).to.equal(false);
     });
 
     it('refuses updateWhere/deleteWhere without filters instead of touching every row', async () => {
-      await expect(db.guild.deleteWhere({} as never)).to.be.rejectedWith(ValidationError, /filters/);
-      await expect(db.guild.updateWhere({ values: { guildName: 'all' } } as never)).to.be.rejectedWith(ValidationError, /filters/);
+      await expect(t.db.guild.deleteWhere({} as never)).to.be.rejectedWith(ValidationError, /filters/);
+      await expect(t.db.guild.updateWhere({ values: { guildName: 'all' } } as never)).to.be.rejectedWith(ValidationError, /filters/);
     });
   });
 
@@ -112,42 +89,42 @@ describe('BaseRepository', () => {
     before(async () => {
       guildId = newGuild();
       const items = ['a', 'b', 'c', 'd', 'e'].map((r, i) => ({ caseType: i % 2 ? CaseType.KICK : CaseType.WARN, caseUserId: String(10 + (i % 2)), caseModeratorId: '1', caseReason: r }));
-      await db.case.createCases(guildId, items);
+      await t.db.case.createCases(guildId, items);
     });
 
     it('gets by id, or null', async () => {
-      const first = await db.case.findOne({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
-      expect((await db.case.getById(first?.caseId as string))?.caseReason).to.equal('a');
-      expect(await db.case.getById('9223372036854775807')).to.equal(null);
+      const first = await t.db.case.findOne({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
+      expect((await t.db.case.getById(first?.caseId as string))?.caseReason).to.equal('a');
+      expect(await t.db.case.getById('9223372036854775807')).to.equal(null);
     });
 
     it('filters, orders, limits and offsets', async () => {
-      const rows = await db.case.findAll({ filters: { guildId, caseType: CaseType.WARN }, orderBy: { caseNumber: 'DESC' }, limit: 2, offset: 1 });
+      const rows = await t.db.case.findAll({ filters: { guildId, caseType: CaseType.WARN }, orderBy: { caseNumber: 'DESC' }, limit: 2, offset: 1 });
       expect(rows.map((r) => r.caseReason)).to.deep.equal(['c', 'a']);
-      const either = await db.case.findAll({ filters: { guildId, or: [{ caseReason: 'b' }, { caseNumber: { gte: 5 } }] }, orderBy: [{ caseNumber: 'ASC' }] });
+      const either = await t.db.case.findAll({ filters: { guildId, or: [{ caseReason: 'b' }, { caseNumber: { gte: 5 } }] }, orderBy: [{ caseNumber: 'ASC' }] });
       expect(either.map((r) => r.caseReason)).to.deep.equal(['b', 'e']);
-      const none = await db.case.findAll({ filters: { guildId, caseNumber: { in: [] } } });
+      const none = await t.db.case.findAll({ filters: { guildId, caseNumber: { in: [] } } });
       expect(none).to.deep.equal([]);
     });
 
     it('counts and tests existence', async () => {
-      expect(await db.case.count({ filters: { guildId, caseUserId: '11' } })).to.equal(2);
-      expect(await db.case.exists({ filters: { guildId, caseReason: { like: 'c%' } } })).to.equal(true);
-      expect(await db.case.exists({ filters: { guildId, caseReason: 'zzz' } })).to.equal(false);
+      expect(await t.db.case.count({ filters: { guildId, caseUserId: '11' } })).to.equal(2);
+      expect(await t.db.case.exists({ filters: { guildId, caseReason: { like: 'c%' } } })).to.equal(true);
+      expect(await t.db.case.exists({ filters: { guildId, caseReason: 'zzz' } })).to.equal(false);
     });
 
     it('paginates with exact totals', async () => {
-      const page = await db.case.paginate({ filters: { guildId }, orderBy: { caseNumber: 'ASC' }, page: 3, perPage: 2 });
+      const page = await t.db.case.paginate({ filters: { guildId }, orderBy: { caseNumber: 'ASC' }, page: 3, perPage: 2 });
       expect(page).to.deep.include({ total: 5, page: 3, perPage: 2, pages: 3, hasNext: false, hasPrev: true });
       expect(page.items.map((c) => c.caseReason)).to.deep.equal(['e']);
-      await expect(db.case.paginate({ page: 0 })).to.be.rejectedWith(ValidationError, /page/);
+      await expect(t.db.case.paginate({ page: 0 })).to.be.rejectedWith(ValidationError, /page/);
     });
 
     it('rejects an unknown filter field or order key before any SQL', async () => {
-      const sent = await statementsOf(async () => {
-        await expect(db.case.findAll({ filters: { guildID: guildId } as never })).to.be.rejectedWith(ValidationError, /guildID/);
-        await expect(db.case.findAll({ orderBy: { nope: 'ASC' } as never })).to.be.rejectedWith(ValidationError);
-        await expect(db.case.findAll({ limit: -1 })).to.be.rejectedWith(ValidationError, /limit/);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.case.findAll({ filters: { guildID: guildId } as never })).to.be.rejectedWith(ValidationError, /guildID/);
+        await expect(t.db.case.findAll({ orderBy: { nope: 'ASC' } as never })).to.be.rejectedWith(ValidationError);
+        await expect(t.db.case.findAll({ limit: -1 })).to.be.rejectedWith(ValidationError, /limit/);
       });
       expect(sent).to.have.length(0);
     });
@@ -156,39 +133,39 @@ describe('BaseRepository', () => {
   describe('getOrCreate and upsert', () => {
     it('creates exactly one row for 50 concurrent getOrCreate calls and returns it to all', async () => {
       const guildId = newGuild();
-      const results = await Promise.all(Array.from({ length: 50 }, () => db.guild.getOrCreate({ guildId }, { guildName: 'first' })));
+      const results = await Promise.all(Array.from({ length: 50 }, () => t.db.guild.getOrCreate({ guildId }, { guildName: 'first' })));
       expect(results.filter(([, created]) => created)).to.have.length(1);
       expect(new Set(results.map(([g]) => g.guildId))).to.deep.equal(new Set([guildId]));
-      expect(await db.guild.count({ filters: { guildId } })).to.equal(1);
+      expect(await t.db.guild.count({ filters: { guildId } })).to.equal(1);
     });
 
     it('sends one statement for getOrCreate and for upsert', async () => {
       const guildId = newGuild();
-      expect(await statementsOf(() => db.guild.getOrCreate({ guildId }))).to.have.length(1);
-      expect(await statementsOf(() => db.guild.upsert({ filters: { guildId }, values: { guildName: 'x' } }))).to.have.length(1);
+      expect((await countStatements(() => t.db.guild.getOrCreate({ guildId }))).statements).to.have.length(1);
+      expect((await countStatements(() => t.db.guild.upsert({ filters: { guildId }, values: { guildName: 'x' } }))).statements).to.have.length(1);
     });
 
     it('upserts: defaults on insert only, values always', async () => {
       const guildId = newGuild();
-      await db.guild.create({ guildId });
-      const [created, wasCreated] = await db.guildPermissions.upsert({ filters: { guildId, userId: '5' }, values: { permissionLevel: 'MODERATOR' as never } });
+      await t.db.guild.create({ guildId });
+      const [created, wasCreated] = await t.db.guildPermissions.upsert({ filters: { guildId, userId: '5' }, values: { permissionLevel: 'MODERATOR' as never } });
       expect([created.permissionLevel, wasCreated]).to.deep.equal(['MODERATOR', true]);
-      const [updated, again] = await db.guildPermissions.upsert({ filters: { guildId, userId: '5' }, values: { permissionLevel: 'ADMINISTRATOR' as never } });
+      const [updated, again] = await t.db.guildPermissions.upsert({ filters: { guildId, userId: '5' }, values: { permissionLevel: 'ADMINISTRATOR' as never } });
       expect([updated.permissionLevel, again]).to.deep.equal(['ADMINISTRATOR', false]);
-      const [kept] = await db.guild.upsert({ filters: { guildId }, defaults: { guildName: 'ignored' } });
+      const [kept] = await t.db.guild.upsert({ filters: { guildId }, defaults: { guildName: 'ignored' } });
       expect(kept.guildName).to.equal(null);
     });
 
     it('requires filters that name exactly one unique key', async () => {
-      await expect(db.guild.getOrCreate({ guildName: 'x' })).to.be.rejectedWith(ValidationError, /unique key/);
+      await expect(t.db.guild.getOrCreate({ guildName: 'x' })).to.be.rejectedWith(ValidationError, /unique key/);
     });
   });
 
   describe('errors', () => {
     it('turns a duplicate key into a UniqueViolationError naming the constraint', async () => {
       const guildId = newGuild();
-      await db.guild.create({ guildId });
-      const error = await db.guild.create({ guildId }).catch((e: unknown) => e);
+      await t.db.guild.create({ guildId });
+      const error = await t.db.guild.create({ guildId }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(UniqueViolationError);
       expect(error).to.include({ constraint: 'pk_guild', table: 'guild' });
       expect((error as Error).cause).to.be.an('error');
@@ -196,17 +173,17 @@ describe('BaseRepository', () => {
 
     it('turns a missing parent into a ForeignKeyViolationError', async () => {
       const guildId = newGuild();
-      const error = await db.permissionAssignments.create({ guildId, roleId: '5', permissionRankId: '9223372036854775807' }).catch((e: unknown) => e);
+      const error = await t.db.permissionAssignments.create({ guildId, roleId: '5', permissionRankId: '9223372036854775807' }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ForeignKeyViolationError);
       expect(error).to.include({ constraint: 'fk_permission_assignments_rank' });
-      expect(await db.guild.getById(guildId), 'the statement rolled back whole').to.equal(null);
+      expect(await t.db.guild.getById(guildId), 'the statement rolled back whole').to.equal(null);
     });
 
     it('turns a CHECK failure into a CheckViolationError', async () => {
       const guildId = newGuild();
-      await db.guild.create({ guildId });
+      await t.db.guild.create({ guildId });
       const since = new Date();
-      const error = await db.afk.create({ userId: '1', guildId, afkMessage: 'brb', since, until: new Date(since.getTime() - 1000) }).catch((e: unknown) => e);
+      const error = await t.db.afk.create({ userId: '1', guildId, afkMessage: 'brb', since, until: new Date(since.getTime() - 1000) }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(CheckViolationError);
       expect(error).to.include({ constraint: 'afk_until_after_since', table: 'afk' });
     });
@@ -218,7 +195,7 @@ describe('BaseRepository', () => {
     });
 
     it('never lets a raw driver error escape', async () => {
-      const error = await db.service.query('SELECT * FROM no_such_table', []).catch((e: unknown) => e);
+      const error = await t.db.service.query('SELECT * FROM no_such_table', []).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(DatabaseError);
     });
   });
@@ -227,25 +204,25 @@ describe('BaseRepository', () => {
     for (const id of ['9223372036854775807', '1234567890123456789', '1']) {
       it(`stores and reads back ${id} exactly`, async () => {
         const guildId = newGuild();
-        await db.guild.create({ guildId });
-        await db.guildConfig.create({ guildId, modLogId: id });
-        expect((await db.guildConfig.getById(guildId))?.modLogId).to.equal(id);
-        expect((await db.guildConfig.findOne({ filters: { modLogId: id, guildId } }))?.modLogId).to.equal(id);
+        await t.db.guild.create({ guildId });
+        await t.db.guildConfig.create({ guildId, modLogId: id });
+        expect((await t.db.guildConfig.getById(guildId))?.modLogId).to.equal(id);
+        expect((await t.db.guildConfig.findOne({ filters: { modLogId: id, guildId } }))?.modLogId).to.equal(id);
       });
     }
 
     it('accepts bigint input and safe integer numbers', async () => {
       const guildId = newGuild();
-      await db.guild.create({ guildId: BigInt(guildId) });
-      await db.guildConfig.create({ guildId, modLogId: 9223372036854775807n, logChannelId: 42 as never });
-      const config = await db.guildConfig.getById(guildId);
+      await t.db.guild.create({ guildId: BigInt(guildId) });
+      await t.db.guildConfig.create({ guildId, modLogId: 9223372036854775807n, logChannelId: 42 as never });
+      const config = await t.db.guildConfig.getById(guildId);
       expect([config?.modLogId, config?.logChannelId]).to.deep.equal(['9223372036854775807', '42']);
     });
 
     for (const bad of ['0', '-1', '12a', '18446744073709551616', 1.5, 9007199254740993]) {
       it(`rejects ${typeof bad === 'string' ? `'${bad}'` : bad} with a ValidationError before any SQL`, async () => {
-        const sent = await statementsOf(async () => {
-          await expect(db.guild.create({ guildId: bad as string })).to.be.rejectedWith(ValidationError, /guildId/);
+        const { statements: sent } = await countStatements(async () => {
+          await expect(t.db.guild.create({ guildId: bad as string })).to.be.rejectedWith(ValidationError, /guildId/);
         });
         expect(sent).to.have.length(0);
       });

@@ -1,53 +1,29 @@
 import { expect } from 'chai';
-import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { ValidationError } from '../../src/errors/validation-error';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 import { runFixture } from '../support/child-process';
 import { testDatabaseUrl } from '../support/test-server';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('CaseRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
-  const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
-    const seen: string[] = [];
-    const stop = db.service.addQueryListener((sql) => seen.push(sql));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  };
+  const t = useTestDatabase({ poolSize: 20 });
+  const { newGuild, countStatements } = t;
   const ban = (guildId: string, caseUserId = '100') => ({ caseType: CaseType.BAN, caseUserId, caseModeratorId: '200', guildId, caseReason: 'Spam' });
-
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
-  after(async () => {
-    await deleteGuilds(db, guilds);
-    await db.close();
-  });
 
   describe('createCase', () => {
     it('numbers a brand-new guild’s cases 1, 2, 3 and creates its guild row', async () => {
       const guildId = newGuild();
       const numbers = [];
-      for (let i = 0; i < 3; i++) numbers.push((await db.case.createCase(ban(guildId))).caseNumber);
+      for (let i = 0; i < 3; i++) numbers.push((await t.db.case.createCase(ban(guildId))).caseNumber);
       expect(numbers).to.deep.equal([1, 2, 3]);
-      expect((await db.guild.getById(guildId))?.caseCount).to.equal(3);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(3);
     });
 
     it('returns the stored case with defaults and every snowflake digit', async () => {
       const guildId = newGuild();
-      const c = await db.case.createCase({ ...ban(guildId, '9223372036854775807'), caseUserRoles: ['1234567890123456789', 987654321987654321n] as string[] });
+      const c = await t.db.case.createCase({ ...ban(guildId, '9223372036854775807'), caseUserRoles: ['1234567890123456789', 987654321987654321n] as string[] });
       expect(c.caseUserId).to.equal('9223372036854775807');
       expect(c.caseUserRoles).to.deep.equal(['1234567890123456789', '987654321987654321']);
       expect(c.caseStatus).to.equal(true);
@@ -58,47 +34,47 @@ describe('CaseRepository', () => {
 
     it('sends exactly one statement outside a unit of work', async () => {
       const guildId = newGuild();
-      expect(await statementsOf(() => db.case.createCase(ban(guildId)))).to.have.length(1);
+      expect((await countStatements(() => t.db.case.createCase(ban(guildId)))).statements).to.have.length(1);
     });
 
     it('gives 50 concurrent first cases of a new guild the numbers 1..50', async () => {
       const guildId = newGuild();
-      const created = await Promise.all(range(50).map(() => db.case.createCase(ban(guildId))));
+      const created = await Promise.all(range(50).map(() => t.db.case.createCase(ban(guildId))));
       expect(created.map((c) => c.caseNumber).sort((a, b) => a - b)).to.deep.equal(range(50));
-      expect((await db.guild.getById(guildId))?.caseCount).to.equal(50);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(50);
     });
 
     it('numbers the generic create exactly like createCase', async () => {
       const guildId = newGuild();
-      await db.case.createCase(ban(guildId));
-      const generic = await db.case.create(ban(guildId));
+      await t.db.case.createCase(ban(guildId));
+      const generic = await t.db.case.create(ban(guildId));
       expect(generic.caseNumber).to.equal(2);
     });
 
     it('rejects a caller-chosen case number and bad fields together, sending no SQL', async () => {
       const guildId = newGuild();
       const bad = { caseType: 'NUKE', caseUserId: '0', caseModeratorId: 1.5, guildId, caseReason: 'x'.repeat(2001) } as never;
-      const sent = await statementsOf(async () => {
-        const error = await db.case.createCase(bad).catch((e: unknown) => e);
+      const { statements: sent } = await countStatements(async () => {
+        const error = await t.db.case.createCase(bad).catch((e: unknown) => e);
         expect(error).to.be.instanceOf(ValidationError);
         expect((error as ValidationError).errors.map((e) => e.field)).to.include.members(['caseType', 'caseUserId', 'caseModeratorId', 'caseReason']);
-        await expect(db.case.createCase({ ...ban(guildId), caseNumber: 5 } as never)).to.be.rejectedWith(ValidationError, /assigned by the database/);
+        await expect(t.db.case.createCase({ ...ban(guildId), caseNumber: 5 } as never)).to.be.rejectedWith(ValidationError, /assigned by the database/);
       });
       expect(sent).to.have.length(0);
-      expect(await db.guild.getById(guildId)).to.equal(null);
+      expect(await t.db.guild.getById(guildId)).to.equal(null);
     });
 
     it('leaves no case and no counter change when its unit of work throws', async () => {
       const guildId = newGuild();
-      await db.case.createCase(ban(guildId));
+      await t.db.case.createCase(ban(guildId));
       await expect(
-        db.transaction(async () => {
-          await db.case.createCase(ban(guildId));
+        t.db.transaction(async () => {
+          await t.db.case.createCase(ban(guildId));
           throw new Error('abort');
         }),
       ).to.be.rejectedWith('abort');
-      expect(await db.case.countCasesByGuild(guildId)).to.equal(1);
-      expect((await db.guild.getById(guildId))?.caseCount).to.equal(1);
+      expect(await t.db.case.countCasesByGuild(guildId)).to.equal(1);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(1);
     });
 
     it('numbers 400 cases from 4 processes and in-process parallelism as exactly 1..400', async function () {
@@ -107,39 +83,39 @@ describe('CaseRepository', () => {
       const env = { DATABASE_URL: testDatabaseUrl(), GUILD_ID: guildId, COUNT: '80', CONCURRENCY: '8' };
       const [children, local] = await Promise.all([
         Promise.all(range(4).map(() => runFixture('create-cases.ts', env))),
-        Promise.all(range(80).map(() => db.case.createCase(ban(guildId)))),
+        Promise.all(range(80).map(() => t.db.case.createCase(ban(guildId)))),
       ]);
       const numbers = [...children.flatMap((out) => JSON.parse(out) as number[]), ...local.map((c) => c.caseNumber)];
       expect(numbers.sort((a, b) => a - b)).to.deep.equal(range(400));
-      const stored = await db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
+      const stored = await t.db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
       expect(stored.map((c) => c.caseNumber)).to.deep.equal(range(400));
-      expect((await db.guild.getById(guildId))?.caseCount).to.equal(400);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(400);
     });
   });
 
   describe('createCases', () => {
     it('creates 500 cases with contiguous numbers in input order, in one statement', async () => {
       const guildId = newGuild();
-      await db.case.createCase(ban(guildId));
+      await t.db.case.createCase(ban(guildId));
       const items = range(500).map((i) => ({ caseType: CaseType.BAN, caseUserId: String(1000 + i), caseModeratorId: '200', caseReason: `raid ${i}` }));
-      let created: Awaited<ReturnType<typeof db.case.createCases>> = [];
-      const sent = await statementsOf(async () => {
-        created = await db.case.createCases(guildId, items);
+      let created: Awaited<ReturnType<typeof t.db.case.createCases>> = [];
+      const { statements: sent } = await countStatements(async () => {
+        created = await t.db.case.createCases(guildId, items);
       });
       expect(sent).to.have.length(1);
       expect(created.map((c) => c.caseNumber)).to.deep.equal(range(500).map((i) => i + 1));
       expect(created.map((c) => c.caseUserId)).to.deep.equal(items.map((i) => i.caseUserId));
       expect(created[0]?.caseStatus).to.equal(true);
-      expect((await db.guild.getById(guildId))?.caseCount).to.equal(501);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(501);
     });
 
     it('interleaves with single creates without gaps or duplicates', async () => {
       const guildId = newGuild();
       const batch = range(20).map(() => ({ caseType: CaseType.KICK, caseUserId: '5', caseModeratorId: '6' }));
       const results = await Promise.all([
-        db.case.createCases(guildId, batch),
-        ...range(10).map(() => db.case.createCase(ban(guildId))),
-        db.case.createCases(guildId, batch),
+        t.db.case.createCases(guildId, batch),
+        ...range(10).map(() => t.db.case.createCase(ban(guildId))),
+        t.db.case.createCases(guildId, batch),
       ]);
       const numbers = results.flatMap((r) => (Array.isArray(r) ? r.map((c) => c.caseNumber) : [r.caseNumber]));
       expect(numbers.sort((a, b) => a - b)).to.deep.equal(range(50));
@@ -151,15 +127,15 @@ describe('CaseRepository', () => {
         { caseType: CaseType.BAN, caseUserId: '1', caseModeratorId: '2' },
         { caseType: CaseType.BAN, caseUserId: 'abc', caseModeratorId: '2' },
       ];
-      const error = await db.case.createCases(guildId, items).catch((e: unknown) => e);
+      const error = await t.db.case.createCases(guildId, items).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ValidationError);
       expect((error as ValidationError).errors[0]?.field).to.equal('[1].caseUserId');
-      expect(await db.guild.getById(guildId)).to.equal(null);
+      expect(await t.db.guild.getById(guildId)).to.equal(null);
     });
 
     it('backs the generic createMany, one guild at a time', async () => {
       const [a, b] = [newGuild(), newGuild()];
-      const created = await db.case.createMany([ban(a), ban(b), ban(a)]);
+      const created = await t.db.case.createMany([ban(a), ban(b), ban(a)]);
       expect(created.filter((c) => c.guildId === a).map((c) => c.caseNumber)).to.deep.equal([1, 2]);
       expect(created.filter((c) => c.guildId === b).map((c) => c.caseNumber)).to.deep.equal([1]);
     });
@@ -172,63 +148,63 @@ describe('CaseRepository', () => {
       guildId = newGuild();
       const past = new Date(Date.now() - 60_000);
       const future = new Date(Date.now() + 3_600_000);
-      await db.case.createCase({ caseType: CaseType.WARN, caseUserId: user, caseModeratorId: '1', guildId });
-      await db.case.createCase({ caseType: CaseType.JAIL, caseUserId: user, caseModeratorId: '2', guildId, caseUserRoles: ['11', '12'] });
-      await db.case.createCase({ caseType: CaseType.TEMPBAN, caseUserId: user, caseModeratorId: '1', guildId, caseExpiresAt: past });
-      await db.case.createCase({ caseType: CaseType.TEMPBAN, caseUserId: '301', caseModeratorId: '1', guildId, caseExpiresAt: future });
-      await db.case.createCase({ caseType: CaseType.TIMEOUT, caseUserId: '302', caseModeratorId: '2', guildId, caseExpiresAt: past });
+      await t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: user, caseModeratorId: '1', guildId });
+      await t.db.case.createCase({ caseType: CaseType.JAIL, caseUserId: user, caseModeratorId: '2', guildId, caseUserRoles: ['11', '12'] });
+      await t.db.case.createCase({ caseType: CaseType.TEMPBAN, caseUserId: user, caseModeratorId: '1', guildId, caseExpiresAt: past });
+      await t.db.case.createCase({ caseType: CaseType.TEMPBAN, caseUserId: '301', caseModeratorId: '1', guildId, caseExpiresAt: future });
+      await t.db.case.createCase({ caseType: CaseType.TIMEOUT, caseUserId: '302', caseModeratorId: '2', guildId, caseExpiresAt: past });
     });
 
     it('lists a user’s cases newest first, and only the open ones on request', async () => {
-      expect((await db.case.getCasesByUser(user, guildId)).map((c) => c.caseNumber)).to.deep.equal([3, 2, 1]);
-      const first = await db.case.getCaseByNumber(1, guildId);
-      await db.case.closeCase(first?.caseId as string);
-      expect((await db.case.getActiveCasesByUser(user, guildId)).map((c) => c.caseNumber)).to.deep.equal([3, 2]);
-      expect((await db.case.getCaseByNumber(1, guildId))?.caseStatus).to.equal(false);
+      expect((await t.db.case.getCasesByUser(user, guildId)).map((c) => c.caseNumber)).to.deep.equal([3, 2, 1]);
+      const first = await t.db.case.getCaseByNumber(1, guildId);
+      await t.db.case.closeCase(first?.caseId as string);
+      expect((await t.db.case.getActiveCasesByUser(user, guildId)).map((c) => c.caseNumber)).to.deep.equal([3, 2]);
+      expect((await t.db.case.getCaseByNumber(1, guildId))?.caseStatus).to.equal(false);
     });
 
     it('finds cases by number, recency, moderator, type and guild page', async () => {
-      expect(await db.case.getCaseByNumber(99, guildId)).to.equal(null);
-      expect((await db.case.getRecentCases(guildId, 2)).map((c) => c.caseNumber)).to.deep.equal([5, 4]);
-      expect((await db.case.getRecentCases(guildId)).length).to.equal(5);
-      expect((await db.case.getCasesByModerator('2', guildId)).map((c) => c.caseNumber)).to.deep.equal([5, 2]);
-      expect((await db.case.getCasesByType(guildId, CaseType.TEMPBAN)).map((c) => c.caseNumber)).to.deep.equal([4, 3]);
-      const page = await db.case.getCasesByGuild(guildId, 2, 2);
+      expect(await t.db.case.getCaseByNumber(99, guildId)).to.equal(null);
+      expect((await t.db.case.getRecentCases(guildId, 2)).map((c) => c.caseNumber)).to.deep.equal([5, 4]);
+      expect((await t.db.case.getRecentCases(guildId)).length).to.equal(5);
+      expect((await t.db.case.getCasesByModerator('2', guildId)).map((c) => c.caseNumber)).to.deep.equal([5, 2]);
+      expect((await t.db.case.getCasesByType(guildId, CaseType.TEMPBAN)).map((c) => c.caseNumber)).to.deep.equal([4, 3]);
+      const page = await t.db.case.getCasesByGuild(guildId, 2, 2);
       expect(page.items.map((c) => c.caseNumber)).to.deep.equal([3, 2]);
       expect([page.total, page.pages, page.hasNext, page.hasPrev]).to.deep.equal([5, 3, true, true]);
-      expect((await db.case.getLatestCaseByUser(user, guildId))?.caseNumber).to.equal(3);
-      expect((await db.case.getLatestJailOrUnjailCase(user, guildId))?.caseUserRoles).to.deep.equal(['11', '12']);
+      expect((await t.db.case.getLatestCaseByUser(user, guildId))?.caseNumber).to.equal(3);
+      expect((await t.db.case.getLatestJailOrUnjailCase(user, guildId))?.caseUserRoles).to.deep.equal(['11', '12']);
     });
 
     it('tells whether a restriction is in force from the newest case of the pair', async () => {
-      expect(await db.case.isUserUnderRestriction(user, guildId, CaseType.JAIL, CaseType.UNJAIL)).to.equal(true);
-      await db.case.createCase({ caseType: CaseType.UNJAIL, caseUserId: user, caseModeratorId: '2', guildId });
-      expect(await db.case.isUserUnderRestriction(user, guildId, CaseType.JAIL, CaseType.UNJAIL)).to.equal(false);
-      expect(await db.case.isUserUnderRestriction(user, guildId, CaseType.BAN, CaseType.UNBAN)).to.equal(false);
+      expect(await t.db.case.isUserUnderRestriction(user, guildId, CaseType.JAIL, CaseType.UNJAIL)).to.equal(true);
+      await t.db.case.createCase({ caseType: CaseType.UNJAIL, caseUserId: user, caseModeratorId: '2', guildId });
+      expect(await t.db.case.isUserUnderRestriction(user, guildId, CaseType.JAIL, CaseType.UNJAIL)).to.equal(false);
+      expect(await t.db.case.isUserUnderRestriction(user, guildId, CaseType.BAN, CaseType.UNBAN)).to.equal(false);
     });
 
     it('finds expired unprocessed cases and forgets them once processed', async () => {
-      const expired = await db.case.getExpiredCases(new Date(), guildId);
+      const expired = await t.db.case.getExpiredCases(new Date(), guildId);
       expect(expired.map((c) => c.caseType).sort()).to.deep.equal([CaseType.TEMPBAN, CaseType.TIMEOUT]);
-      const tempbans = await db.case.getExpiredTempbans(new Date(), guildId);
+      const tempbans = await t.db.case.getExpiredTempbans(new Date(), guildId);
       expect(tempbans.map((c) => c.caseUserId)).to.deep.equal([user]);
-      expect(await db.case.markProcessed(tempbans[0]?.caseId as string)).to.equal(true);
-      expect(await db.case.getExpiredTempbans(new Date(), guildId)).to.have.length(0);
-      expect(await db.case.markProcessed('999999999999')).to.equal(false);
+      expect(await t.db.case.markProcessed(tempbans[0]?.caseId as string)).to.equal(true);
+      expect(await t.db.case.getExpiredTempbans(new Date(), guildId)).to.have.length(0);
+      expect(await t.db.case.markProcessed('999999999999')).to.equal(false);
     });
 
     it('updates a case by number and records its mod-log message', async () => {
-      const updated = await db.case.updateCaseByNumber(guildId, 4, { caseReason: 'appeal denied' });
+      const updated = await t.db.case.updateCaseByNumber(guildId, 4, { caseReason: 'appeal denied' });
       expect(updated?.caseReason).to.equal('appeal denied');
-      expect(await db.case.updateCaseByNumber(guildId, 404, { caseReason: 'x' })).to.equal(null);
-      await expect(db.case.updateCaseByNumber(guildId, 4, { caseNumber: 9 } as never)).to.be.rejectedWith(ValidationError);
-      const withLog = await db.case.updateModLogMessageId(updated?.caseId as string, '1300000000000000001');
+      expect(await t.db.case.updateCaseByNumber(guildId, 404, { caseReason: 'x' })).to.equal(null);
+      await expect(t.db.case.updateCaseByNumber(guildId, 4, { caseNumber: 9 } as never)).to.be.rejectedWith(ValidationError);
+      const withLog = await t.db.case.updateModLogMessageId(updated?.caseId as string, '1300000000000000001');
       expect(withLog?.modLogMessageId).to.equal('1300000000000000001');
     });
 
     it('counts cases by guild and by user', async () => {
-      expect(await db.case.countCasesByGuild(guildId)).to.be.at.least(5);
-      expect(await db.case.countCasesByUser('301', guildId)).to.equal(1);
+      expect(await t.db.case.countCasesByGuild(guildId)).to.be.at.least(5);
+      expect(await t.db.case.countCasesByUser('301', guildId)).to.equal(1);
     });
   });
 });

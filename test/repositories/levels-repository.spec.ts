@@ -1,78 +1,56 @@
 import { expect } from 'chai';
-import type { DatabaseCoordinator } from '../../src/coordinator';
 import { ValidationError } from '../../src/errors/validation-error';
 import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, squareRootLevelFormula, type LevelFormula } from '../../src/repositories/level-formula';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 
 describe('LevelsRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
-  const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
-    const seen: string[] = [];
-    const stop = db.service.addQueryListener((sql) => seen.push(sql));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  };
+  const t = useTestDatabase({ poolSize: 20 });
+  const { newGuild, countStatements } = t;
 
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
   afterEach(() => {
-    db.levels.useLevelFormula(DEFAULT_LEVEL_FORMULA);
-  });
-  after(async () => {
-    await deleteGuilds(db, guilds);
-    await db.close();
+    t.db.levels.useLevelFormula(DEFAULT_LEVEL_FORMULA);
   });
 
   describe('addXp', () => {
     it('creates the guild and member rows for a new member and reports the new XP and level', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const result = await db.levels.addXp(userId, guildId, 150);
+      const result = await t.db.levels.addXp(userId, guildId, 150);
       expect(result).to.deep.equal({ xp: 150, level: 1, previousLevel: 0, levelUp: true, awarded: true });
-      expect(await db.guild.getGuildById(guildId)).to.not.equal(null);
-      expect(await db.levels.getById({ userId, guildId })).to.include({ xp: 150, level: 1, blacklisted: false });
+      expect(await t.db.guild.getGuildById(guildId)).to.not.equal(null);
+      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 150, level: 1, blacklisted: false });
     });
 
     it('adds to the stored XP and reports a level-up only when the level rises', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.levels.addXp(userId, guildId, 90);
-      expect(await db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 95, level: 0, previousLevel: 0, levelUp: false, awarded: true });
-      expect(await db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 100, level: 1, previousLevel: 0, levelUp: true, awarded: true });
-      expect(await db.levels.addXp(userId, guildId, 800)).to.deep.equal({ xp: 900, level: 3, previousLevel: 1, levelUp: true, awarded: true });
+      await t.db.levels.addXp(userId, guildId, 90);
+      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 95, level: 0, previousLevel: 0, levelUp: false, awarded: true });
+      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 100, level: 1, previousLevel: 0, levelUp: true, awarded: true });
+      expect(await t.db.levels.addXp(userId, guildId, 800)).to.deep.equal({ xp: 900, level: 3, previousLevel: 1, levelUp: true, awarded: true });
     });
 
     it('keeps fractional XP', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.levels.addXp(userId, guildId, 0.5);
-      expect((await db.levels.addXp(userId, guildId, 0.25)).xp).to.equal(0.75);
+      await t.db.levels.addXp(userId, guildId, 0.5);
+      expect((await t.db.levels.addXp(userId, guildId, 0.25)).xp).to.equal(0.75);
     });
 
     it('sends exactly one statement, for a new member and an existing one', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await statementsOf(() => db.levels.addXp(userId, guildId, 10))).to.have.length(1);
-      expect(await statementsOf(() => db.levels.addXp(userId, guildId, 10))).to.have.length(1);
-      expect(await statementsOf(() => db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60 }))).to.have.length(1);
+      expect((await countStatements(() => t.db.levels.addXp(userId, guildId, 10))).statements).to.have.length(1);
+      expect((await countStatements(() => t.db.levels.addXp(userId, guildId, 10))).statements).to.have.length(1);
+      expect((await countStatements(() => t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60 }))).statements).to.have.length(1);
     });
 
     it('gives exactly 1000 XP from 100 concurrent calls of 10, reporting each level-up once', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const results = await Promise.all(Array.from({ length: 100 }, () => db.levels.addXp(userId, guildId, 10)));
-      expect(await db.levels.getById({ userId, guildId })).to.include({ xp: 1000, level: 3 });
+      const results = await Promise.all(Array.from({ length: 100 }, () => t.db.levels.addXp(userId, guildId, 10)));
+      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 1000, level: 3 });
       expect(results.filter((r) => r.levelUp).map((r) => r.level).sort()).to.deep.equal([1, 2, 3]);
       expect(results.map((r) => r.xp).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 100 }, (_, i) => (i + 1) * 10));
     });
@@ -80,57 +58,57 @@ describe('LevelsRepository', () => {
     it('gives a blacklisted member nothing and reports the unchanged XP', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.levels.setXp(userId, guildId, 380);
-      await db.levels.blacklist(userId, guildId);
-      expect(await db.levels.addXp(userId, guildId, 50)).to.deep.equal({ xp: 380, level: 1, previousLevel: 1, levelUp: false, awarded: false });
-      expect(await db.levels.getXp(userId, guildId)).to.equal(380);
+      await t.db.levels.setXp(userId, guildId, 380);
+      await t.db.levels.blacklist(userId, guildId);
+      expect(await t.db.levels.addXp(userId, guildId, 50)).to.deep.equal({ xp: 380, level: 1, previousLevel: 1, levelUp: false, awarded: false });
+      expect(await t.db.levels.getXp(userId, guildId)).to.equal(380);
     });
 
     it('respects a cooldown given as an option, measured from the last XP-earning message', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const t0 = new Date('2024-05-01T12:00:00Z');
-      expect((await db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: t0 })).awarded).to.equal(true);
-      const early = await db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: new Date(t0.getTime() + 59_000) });
+      expect((await t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: t0 })).awarded).to.equal(true);
+      const early = await t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: new Date(t0.getTime() + 59_000) });
       expect(early).to.include({ xp: 10, awarded: false, levelUp: false });
-      const onTime = await db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: new Date(t0.getTime() + 60_000) });
+      const onTime = await t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: new Date(t0.getTime() + 60_000) });
       expect(onTime).to.include({ xp: 20, awarded: true });
-      expect((await db.levels.getById({ userId, guildId }))?.lastMessage.getTime()).to.equal(t0.getTime() + 60_000);
+      expect((await t.db.levels.getById({ userId, guildId }))?.lastMessage.getTime()).to.equal(t0.getTime() + 60_000);
     });
 
     it('ignores the last message when no cooldown is given', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const now = new Date();
-      await db.levels.addXp(userId, guildId, 10, { now });
-      expect(await db.levels.addXp(userId, guildId, 10, { now })).to.include({ xp: 20, awarded: true });
+      await t.db.levels.addXp(userId, guildId, 10, { now });
+      expect(await t.db.levels.addXp(userId, guildId, 10, { now })).to.include({ xp: 20, awarded: true });
     });
 
     it('awards only one of 20 concurrent messages inside one cooldown window', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const t0 = new Date('2024-05-01T12:00:00Z');
-      await db.levels.addXp(userId, guildId, 10, { now: t0 });
+      await t.db.levels.addXp(userId, guildId, 10, { now: t0 });
       const later = new Date(t0.getTime() + 120_000);
-      const results = await Promise.all(Array.from({ length: 20 }, () => db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: later })));
+      const results = await Promise.all(Array.from({ length: 20 }, () => t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60, now: later })));
       expect(results.filter((r) => r.awarded)).to.have.length(1);
-      expect(await db.levels.getXp(userId, guildId)).to.equal(20);
+      expect(await t.db.levels.getXp(userId, guildId)).to.equal(20);
     });
 
     it('rejects bad input with a ValidationError before any SQL', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const sent = await statementsOf(async () => {
-        await expect(db.levels.addXp(userId, guildId, -1)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp(userId, guildId, Number.NaN)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp(userId, guildId, Infinity)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp(userId, guildId, '10' as never)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp(userId, guildId, 1e16)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp(userId, guildId, 1e-320)).to.be.rejectedWith(ValidationError, /amount/);
-        await expect(db.levels.addXp('0', guildId, 1)).to.be.rejectedWith(ValidationError, /userId/);
-        await expect(db.levels.addXp(userId, 'abc', 1)).to.be.rejectedWith(ValidationError, /guildId/);
-        await expect(db.levels.addXp(userId, guildId, 1, { cooldownSeconds: -5 })).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
-        await expect(db.levels.addXp(userId, guildId, 1, { now: new Date('x') })).to.be.rejectedWith(ValidationError, /now/);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.levels.addXp(userId, guildId, -1)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp(userId, guildId, Number.NaN)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp(userId, guildId, Infinity)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp(userId, guildId, '10' as never)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp(userId, guildId, 1e16)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp(userId, guildId, 1e-320)).to.be.rejectedWith(ValidationError, /amount/);
+        await expect(t.db.levels.addXp('0', guildId, 1)).to.be.rejectedWith(ValidationError, /userId/);
+        await expect(t.db.levels.addXp(userId, 'abc', 1)).to.be.rejectedWith(ValidationError, /guildId/);
+        await expect(t.db.levels.addXp(userId, guildId, 1, { cooldownSeconds: -5 })).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
+        await expect(t.db.levels.addXp(userId, guildId, 1, { now: new Date('x') })).to.be.rejectedWith(ValidationError, /now/);
       });
       expect(sent).to.have.length(0);
     });
@@ -140,41 +118,41 @@ describe('LevelsRepository', () => {
     it('sets XP and the level that follows from it, creating the rows when missing', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.setXp(userId, guildId, 2_500)).to.include({ xp: 2_500, level: 5 });
-      expect(await db.levels.setXp(userId, guildId, 99)).to.include({ xp: 99, level: 0 });
+      expect(await t.db.levels.setXp(userId, guildId, 2_500)).to.include({ xp: 2_500, level: 5 });
+      expect(await t.db.levels.setXp(userId, guildId, 99)).to.include({ xp: 99, level: 0 });
     });
 
     it('puts a member at the start of a level', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.setLevel(userId, guildId, 7)).to.include({ xp: 4_900, level: 7 });
-      expect(await db.levels.getLevel(userId, guildId)).to.equal(7);
+      expect(await t.db.levels.setLevel(userId, guildId, 7)).to.include({ xp: 4_900, level: 7 });
+      expect(await t.db.levels.getLevel(userId, guildId)).to.equal(7);
     });
 
     it('resets XP and level to zero, or returns null for a member without a row', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.resetXp(userId, guildId)).to.equal(null);
-      await db.levels.setXp(userId, guildId, 1_000);
-      expect(await db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 0 });
+      expect(await t.db.levels.resetXp(userId, guildId)).to.equal(null);
+      await t.db.levels.setXp(userId, guildId, 1_000);
+      expect(await t.db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 0 });
     });
 
     it('reads 0 XP and level 0 for a member without a row', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.getXp(userId, guildId)).to.equal(0);
-      expect(await db.levels.getLevel(userId, guildId)).to.equal(0);
+      expect(await t.db.levels.getXp(userId, guildId)).to.equal(0);
+      expect(await t.db.levels.getLevel(userId, guildId)).to.equal(0);
     });
 
     it('rejects bad XP or levels with a ValidationError before any SQL', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const sent = await statementsOf(async () => {
-        await expect(db.levels.setXp(userId, guildId, -0.5)).to.be.rejectedWith(ValidationError, /xp/);
-        await expect(db.levels.setXp(userId, guildId, Number.NaN)).to.be.rejectedWith(ValidationError, /xp/);
-        await expect(db.levels.setLevel(userId, guildId, -1)).to.be.rejectedWith(ValidationError, /level/);
-        await expect(db.levels.setLevel(userId, guildId, 1.5)).to.be.rejectedWith(ValidationError, /level/);
-        await expect(db.levels.resetXp(userId, '0')).to.be.rejectedWith(ValidationError, /guildId/);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.levels.setXp(userId, guildId, -0.5)).to.be.rejectedWith(ValidationError, /xp/);
+        await expect(t.db.levels.setXp(userId, guildId, Number.NaN)).to.be.rejectedWith(ValidationError, /xp/);
+        await expect(t.db.levels.setLevel(userId, guildId, -1)).to.be.rejectedWith(ValidationError, /level/);
+        await expect(t.db.levels.setLevel(userId, guildId, 1.5)).to.be.rejectedWith(ValidationError, /level/);
+        await expect(t.db.levels.resetXp(userId, '0')).to.be.rejectedWith(ValidationError, /guildId/);
       });
       expect(sent).to.have.length(0);
     });
@@ -184,38 +162,38 @@ describe('LevelsRepository', () => {
     it('blacklists a member without a row and unblacklists them', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.isBlacklisted(userId, guildId)).to.equal(false);
-      expect(await db.levels.blacklist(userId, guildId)).to.include({ blacklisted: true, xp: 0 });
-      expect(await db.levels.isBlacklisted(userId, guildId)).to.equal(true);
-      expect(await db.levels.unblacklist(userId, guildId)).to.include({ blacklisted: false });
-      expect(await db.levels.isBlacklisted(userId, guildId)).to.equal(false);
+      expect(await t.db.levels.isBlacklisted(userId, guildId)).to.equal(false);
+      expect(await t.db.levels.blacklist(userId, guildId)).to.include({ blacklisted: true, xp: 0 });
+      expect(await t.db.levels.isBlacklisted(userId, guildId)).to.equal(true);
+      expect(await t.db.levels.unblacklist(userId, guildId)).to.include({ blacklisted: false });
+      expect(await t.db.levels.isBlacklisted(userId, guildId)).to.equal(false);
     });
 
     it('returns null when unblacklisting a member without a row', async () => {
-      expect(await db.levels.unblacklist(randomSnowflake(), newGuild())).to.equal(null);
+      expect(await t.db.levels.unblacklist(randomSnowflake(), newGuild())).to.equal(null);
     });
 
     it('keeps XP when blacklisting', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await db.levels.setXp(userId, guildId, 400);
-      expect(await db.levels.blacklist(userId, guildId)).to.include({ xp: 400, level: 2, blacklisted: true });
+      await t.db.levels.setXp(userId, guildId, 400);
+      expect(await t.db.levels.blacklist(userId, guildId)).to.include({ xp: 400, level: 2, blacklisted: true });
     });
 
     it('toggles atomically: 10 concurrent toggles leave the flag where it started', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.toggleBlacklist(userId, guildId)).to.equal(true);
-      expect(await db.levels.toggleBlacklist(userId, guildId)).to.equal(false);
-      const states = await Promise.all(Array.from({ length: 10 }, () => db.levels.toggleBlacklist(userId, guildId)));
+      expect(await t.db.levels.toggleBlacklist(userId, guildId)).to.equal(true);
+      expect(await t.db.levels.toggleBlacklist(userId, guildId)).to.equal(false);
+      const states = await Promise.all(Array.from({ length: 10 }, () => t.db.levels.toggleBlacklist(userId, guildId)));
       expect(states.filter((s) => s)).to.have.length(5);
-      expect(await db.levels.isBlacklisted(userId, guildId)).to.equal(false);
+      expect(await t.db.levels.isBlacklisted(userId, guildId)).to.equal(false);
     });
 
     it('rejects bad ids with a ValidationError', async () => {
-      await expect(db.levels.blacklist('x', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
-      await expect(db.levels.toggleBlacklist(randomSnowflake(), '0')).to.be.rejectedWith(ValidationError, /guildId/);
-      await expect(db.levels.isBlacklisted(randomSnowflake(), 1.5 as never)).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.levels.blacklist('x', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
+      await expect(t.db.levels.toggleBlacklist(randomSnowflake(), '0')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.levels.isBlacklisted(randomSnowflake(), 1.5 as never)).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 
@@ -223,37 +201,37 @@ describe('LevelsRepository', () => {
     it('ranks by XP, most first, with ties sharing a rank', async () => {
       const guildId = newGuild();
       const [a, b, c, d] = [randomSnowflake(), randomSnowflake(), randomSnowflake(), randomSnowflake()];
-      await db.levels.setXp(a, guildId, 500);
-      await db.levels.setXp(b, guildId, 300);
-      await db.levels.setXp(c, guildId, 300);
-      await db.levels.setXp(d, guildId, 10);
-      const ranks = await Promise.all([a, b, c, d].map((u) => db.levels.getMemberRank(u, guildId)));
+      await t.db.levels.setXp(a, guildId, 500);
+      await t.db.levels.setXp(b, guildId, 300);
+      await t.db.levels.setXp(c, guildId, 300);
+      await t.db.levels.setXp(d, guildId, 10);
+      const ranks = await Promise.all([a, b, c, d].map((u) => t.db.levels.getMemberRank(u, guildId)));
       expect(ranks).to.deep.equal([1, 2, 2, 4]);
     });
 
     it('leaves blacklisted members out, and ranks them null', async () => {
       const guildId = newGuild();
       const [top, second, third] = [randomSnowflake(), randomSnowflake(), randomSnowflake()];
-      await db.levels.setXp(top, guildId, 900);
-      await db.levels.setXp(second, guildId, 500);
-      await db.levels.setXp(third, guildId, 100);
-      await db.levels.blacklist(top, guildId);
-      expect(await db.levels.getMemberRank(top, guildId)).to.equal(null);
-      expect(await db.levels.getMemberRank(second, guildId)).to.equal(1);
-      expect(await db.levels.getMemberRank(third, guildId)).to.equal(2);
+      await t.db.levels.setXp(top, guildId, 900);
+      await t.db.levels.setXp(second, guildId, 500);
+      await t.db.levels.setXp(third, guildId, 100);
+      await t.db.levels.blacklist(top, guildId);
+      expect(await t.db.levels.getMemberRank(top, guildId)).to.equal(null);
+      expect(await t.db.levels.getMemberRank(second, guildId)).to.equal(1);
+      expect(await t.db.levels.getMemberRank(third, guildId)).to.equal(2);
     });
 
     it('is null for a member without a row, and counts only the same guild', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.getMemberRank(userId, guildId)).to.equal(null);
-      await db.levels.setXp(randomSnowflake(), newGuild(), 10_000);
-      await db.levels.setXp(userId, guildId, 1);
-      expect(await db.levels.getMemberRank(userId, guildId)).to.equal(1);
+      expect(await t.db.levels.getMemberRank(userId, guildId)).to.equal(null);
+      await t.db.levels.setXp(randomSnowflake(), newGuild(), 10_000);
+      await t.db.levels.setXp(userId, guildId, 1);
+      expect(await t.db.levels.getMemberRank(userId, guildId)).to.equal(1);
     });
 
     it('rejects bad ids with a ValidationError', async () => {
-      await expect(db.levels.getMemberRank('', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
+      await expect(t.db.levels.getMemberRank('', newGuild())).to.be.rejectedWith(ValidationError, /userId/);
     });
   });
 
@@ -261,19 +239,19 @@ describe('LevelsRepository', () => {
     it('pages through non-blacklisted members by XP, most first', async () => {
       const guildId = newGuild();
       const users = Array.from({ length: 5 }, () => randomSnowflake());
-      await Promise.all(users.map((u, i) => db.levels.setXp(u, guildId, (i + 1) * 100)));
-      await db.levels.blacklist(users[4] as string, guildId);
-      const first = await db.levels.leaderboard(guildId, 1, 3);
+      await Promise.all(users.map((u, i) => t.db.levels.setXp(u, guildId, (i + 1) * 100)));
+      await t.db.levels.blacklist(users[4] as string, guildId);
+      const first = await t.db.levels.leaderboard(guildId, 1, 3);
       expect(first.items.map((l) => l.userId)).to.deep.equal([users[3], users[2], users[1]]);
       expect(first).to.include({ total: 4, page: 1, perPage: 3, pages: 2, hasNext: true, hasPrev: false });
-      const second = await db.levels.leaderboard(guildId, 2, 3);
+      const second = await t.db.levels.leaderboard(guildId, 2, 3);
       expect(second.items.map((l) => l.userId)).to.deep.equal([users[0]]);
     });
 
     it('rejects a bad page or guild with a ValidationError', async () => {
-      await expect(db.levels.leaderboard(newGuild(), 0)).to.be.rejectedWith(ValidationError, /page/);
-      await expect(db.levels.leaderboard(newGuild(), 1, 1001)).to.be.rejectedWith(ValidationError, /perPage/);
-      await expect(db.levels.leaderboard('g')).to.be.rejectedWith(ValidationError, /guildId/);
+      await expect(t.db.levels.leaderboard(newGuild(), 0)).to.be.rejectedWith(ValidationError, /page/);
+      await expect(t.db.levels.leaderboard(newGuild(), 1, 1001)).to.be.rejectedWith(ValidationError, /perPage/);
+      await expect(t.db.levels.leaderboard('g')).to.be.rejectedWith(ValidationError, /guildId/);
     });
   });
 
@@ -282,20 +260,20 @@ describe('LevelsRepository', () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const t0 = new Date('2024-05-01T12:00:00Z');
-      await db.levels.addXp(userId, guildId, 10, { now: t0 });
-      expect(await db.levels.isOnCooldown(userId, guildId, 60, new Date(t0.getTime() + 30_000))).to.equal(true);
-      expect(await db.levels.isOnCooldown(userId, guildId, 60, new Date(t0.getTime() + 60_000))).to.equal(false);
-      expect(await db.levels.isOnCooldown(userId, guildId, 0, t0)).to.equal(false);
+      await t.db.levels.addXp(userId, guildId, 10, { now: t0 });
+      expect(await t.db.levels.isOnCooldown(userId, guildId, 60, new Date(t0.getTime() + 30_000))).to.equal(true);
+      expect(await t.db.levels.isOnCooldown(userId, guildId, 60, new Date(t0.getTime() + 60_000))).to.equal(false);
+      expect(await t.db.levels.isOnCooldown(userId, guildId, 0, t0)).to.equal(false);
     });
 
     it('is false for a member without a row', async () => {
-      expect(await db.levels.isOnCooldown(randomSnowflake(), newGuild(), 60)).to.equal(false);
+      expect(await t.db.levels.isOnCooldown(randomSnowflake(), newGuild(), 60)).to.equal(false);
     });
 
     it('rejects a negative cooldown or a bad date with a ValidationError', async () => {
-      await expect(db.levels.isOnCooldown(randomSnowflake(), newGuild(), -1)).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
-      await expect(db.levels.isOnCooldown(randomSnowflake(), newGuild(), Number.NaN)).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
-      await expect(db.levels.isOnCooldown(randomSnowflake(), newGuild(), 5, 'soon' as never)).to.be.rejectedWith(ValidationError, /now/);
+      await expect(t.db.levels.isOnCooldown(randomSnowflake(), newGuild(), -1)).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
+      await expect(t.db.levels.isOnCooldown(randomSnowflake(), newGuild(), Number.NaN)).to.be.rejectedWith(ValidationError, /cooldownSeconds/);
+      await expect(t.db.levels.isOnCooldown(randomSnowflake(), newGuild(), 5, 'soon' as never)).to.be.rejectedWith(ValidationError, /now/);
     });
   });
 
@@ -303,13 +281,13 @@ describe('LevelsRepository', () => {
     it('computes the same level in SQL as in JavaScript on every sample of the default formula', async () => {
       const samples = levelFormulaSamples();
       expect(samples.length).to.be.greaterThan(20_000);
-      expect(await db.levels.verifyLevelFormula(samples)).to.deep.equal([]);
+      expect(await t.db.levels.verifyLevelFormula(samples)).to.deep.equal([]);
     });
 
     it('computes the same level in SQL as in JavaScript for other square-root bases', async () => {
       for (const base of [1, 7, 500]) {
-        db.levels.useLevelFormula(squareRootLevelFormula(base));
-        expect(await db.levels.verifyLevelFormula(), `base ${base}`).to.deep.equal([]);
+        t.db.levels.useLevelFormula(squareRootLevelFormula(base));
+        expect(await t.db.levels.verifyLevelFormula(), `base ${base}`).to.deep.equal([]);
       }
     });
 
@@ -318,21 +296,21 @@ describe('LevelsRepository', () => {
         levelSql: (xp) => `floor((${xp}) / 1000) + 1`,
         levelFor: (xp) => Math.floor(xp / 1000) + 1,
       };
-      db.levels.useLevelFormula(everyThousand);
+      t.db.levels.useLevelFormula(everyThousand);
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await db.levels.addXp(userId, guildId, 500)).to.deep.equal({ xp: 500, level: 1, previousLevel: 1, levelUp: false, awarded: true });
-      expect(await db.levels.addXp(userId, guildId, 500)).to.include({ level: 2, levelUp: true });
-      expect(await db.levels.setLevel(userId, guildId, 5)).to.include({ xp: 4_000, level: 5 });
-      expect(await db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 1 });
-      expect(db.levels.xpForLevel(3)).to.equal(2_000);
-      expect(db.levels.levelFor(2_500)).to.equal(3);
-      expect(await db.levels.verifyLevelFormula()).to.deep.equal([]);
+      expect(await t.db.levels.addXp(userId, guildId, 500)).to.deep.equal({ xp: 500, level: 1, previousLevel: 1, levelUp: false, awarded: true });
+      expect(await t.db.levels.addXp(userId, guildId, 500)).to.include({ level: 2, levelUp: true });
+      expect(await t.db.levels.setLevel(userId, guildId, 5)).to.include({ xp: 4_000, level: 5 });
+      expect(await t.db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 1 });
+      expect(t.db.levels.xpForLevel(3)).to.equal(2_000);
+      expect(t.db.levels.levelFor(2_500)).to.equal(3);
+      expect(await t.db.levels.verifyLevelFormula()).to.deep.equal([]);
     });
 
     it('reports the XP values where a formula disagrees with its SQL', async () => {
-      db.levels.useLevelFormula({ levelSql: (xp) => `floor((${xp}) / 10)`, levelFor: (xp) => Math.round(xp / 10) });
-      const mismatches = await db.levels.verifyLevelFormula([4, 5, 15, 16]);
+      t.db.levels.useLevelFormula({ levelSql: (xp) => `floor((${xp}) / 10)`, levelFor: (xp) => Math.round(xp / 10) });
+      const mismatches = await t.db.levels.verifyLevelFormula([4, 5, 15, 16]);
       expect(mismatches).to.deep.equal([
         { xp: 5, sqlLevel: 0, jsLevel: 1 },
         { xp: 15, sqlLevel: 1, jsLevel: 2 },
@@ -341,8 +319,8 @@ describe('LevelsRepository', () => {
     });
 
     it('rejects a formula without levelSql and levelFor with a ValidationError', () => {
-      expect(() => db.levels.useLevelFormula({ levelFor: () => 0 } as never)).to.throw(ValidationError, /formula/);
-      expect(db.levels.levelFormula).to.equal(DEFAULT_LEVEL_FORMULA);
+      expect(() => t.db.levels.useLevelFormula({ levelFor: () => 0 } as never)).to.throw(ValidationError, /formula/);
+      expect(t.db.levels.levelFormula).to.equal(DEFAULT_LEVEL_FORMULA);
     });
   });
 });

@@ -1,17 +1,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, use } from 'chai';
-import chaiAsPromised from 'chai-as-promised';
-import type { DatabaseCoordinator } from '../../src/coordinator';
+import { expect } from 'chai';
 import type { Reminder } from '../../src/entities/reminder';
 import { ValidationError } from '../../src/errors/validation-error';
 import type { NewReminder } from '../../src/repositories/reminder-repository';
-import { countStatements } from '../fixtures/count-statements';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 import { testDatabaseUrl } from '../support/test-server';
-
-use(chaiAsPromised);
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -44,13 +39,8 @@ function startClaimer(env: Record<string, string>): { ready: Promise<void>; go()
 }
 
 describe('ReminderRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
+  const t = useTestDatabase({ poolSize: 20, deleteGuilds: 'afterEach' });
+  const { newGuild, countStatements } = t;
   // Due times far in the past, so a claim at CLAIM_NOW only ever sees this suite's reminders.
   const CLAIM_NOW = new Date('1991-08-25T20:57:08Z');
   const dueAt = (secondsBefore: number): Date => new Date(CLAIM_NOW.getTime() - secondsBefore * 1000);
@@ -64,127 +54,117 @@ describe('ReminderRepository', () => {
   });
   const ids = (rows: ReadonlyArray<Reminder>): string[] => rows.map((r) => r.reminderId);
 
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
-  afterEach(async () => {
-    await deleteGuilds(db, guilds.splice(0));
-  });
-  after(async () => {
-    await db.close();
-  });
-
   describe('createReminder', () => {
     it('creates an unsent reminder and the missing guild row in one statement', async () => {
       const guildId = newGuild();
-      const { result, statements } = await countStatements(db, () => db.reminder.createReminder(reminder(guildId, { reminderUserId: 9223372036854775807n })));
+      const { result, statements } = await countStatements(() => t.db.reminder.createReminder(reminder(guildId, { reminderUserId: 9223372036854775807n })));
       expect(statements).to.have.length(1);
       expect(result).to.deep.include({ guildId, reminderSent: false, reminderUserId: '9223372036854775807', reminderContent: 'take out the trash' });
       expect(result.reminderId).to.be.a('string');
       expect(result.reminderExpiresAt.getTime()).to.equal(dueAt(60).getTime());
-      expect(await db.guild.exists({ filters: { guildId } })).to.equal(true);
+      expect(await t.db.guild.exists({ filters: { guildId } })).to.equal(true);
     });
 
     it('rejects bad input, including reminderSent, with ValidationError', async () => {
       const guildId = newGuild();
-      await expect(db.reminder.createReminder(reminder(guildId, { reminderContent: '' }))).to.be.rejectedWith(ValidationError, /reminderContent/);
-      await expect(db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('nope') }))).to.be.rejectedWith(ValidationError, /reminderExpiresAt/);
-      await expect(db.reminder.createReminder(reminder(guildId, { reminderChannelId: 'abc' }))).to.be.rejectedWith(ValidationError, /reminderChannelId/);
-      await expect(db.reminder.createReminder({ ...reminder(guildId), reminderSent: true } as never)).to.be.rejectedWith(ValidationError, /reminderSent/);
-      expect(await db.guild.exists({ filters: { guildId } })).to.equal(false);
+      await expect(t.db.reminder.createReminder(reminder(guildId, { reminderContent: '' }))).to.be.rejectedWith(ValidationError, /reminderContent/);
+      await expect(t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('nope') }))).to.be.rejectedWith(ValidationError, /reminderExpiresAt/);
+      await expect(t.db.reminder.createReminder(reminder(guildId, { reminderChannelId: 'abc' }))).to.be.rejectedWith(ValidationError, /reminderChannelId/);
+      await expect(t.db.reminder.createReminder({ ...reminder(guildId), reminderSent: true } as never)).to.be.rejectedWith(ValidationError, /reminderSent/);
+      expect(await t.db.guild.exists({ filters: { guildId } })).to.equal(false);
     });
 
     it('is also what the generic create does (guild row included)', async () => {
       const guildId = newGuild();
-      expect((await db.reminder.create({ ...reminder(guildId), reminderExpiresAt: dueAt(60) })).guildId).to.equal(guildId);
+      expect((await t.db.reminder.create({ ...reminder(guildId), reminderExpiresAt: dueAt(60) })).guildId).to.equal(guildId);
     });
   });
 
   describe('listing and deleting', () => {
     it('getRemindersByUser lists a user’s pending reminders, soonest first, in one guild or all', async () => {
       const [a, b] = [newGuild(), newGuild()];
-      const late = await db.reminder.createReminder(reminder(a, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
-      const soon = await db.reminder.createReminder(reminder(b, { reminderExpiresAt: dueAt(10) }));
-      await db.reminder.createReminder(reminder(a, { reminderUserId: '3333' }));
-      expect(ids(await db.reminder.getRemindersByUser('2222'))).to.include.ordered.members([soon.reminderId, late.reminderId]);
-      expect(ids(await db.reminder.getRemindersByUser('2222', a))).to.deep.equal([late.reminderId]);
-      await db.reminder.claimDueReminders(CLAIM_NOW);
-      expect(ids(await db.reminder.getRemindersByUser('2222', b))).to.deep.equal([]);
+      const late = await t.db.reminder.createReminder(reminder(a, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
+      const soon = await t.db.reminder.createReminder(reminder(b, { reminderExpiresAt: dueAt(10) }));
+      await t.db.reminder.createReminder(reminder(a, { reminderUserId: '3333' }));
+      expect(ids(await t.db.reminder.getRemindersByUser('2222'))).to.include.ordered.members([soon.reminderId, late.reminderId]);
+      expect(ids(await t.db.reminder.getRemindersByUser('2222', a))).to.deep.equal([late.reminderId]);
+      await t.db.reminder.claimDueReminders(CLAIM_NOW);
+      expect(ids(await t.db.reminder.getRemindersByUser('2222', b))).to.deep.equal([]);
     });
 
     it('getRemindersByGuild lists the guild’s pending reminders, soonest first', async () => {
       const guildId = newGuild();
-      const second = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-02T00:00:00Z') }));
-      const first = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
-      expect(ids(await db.reminder.getRemindersByGuild(guildId))).to.deep.equal([first.reminderId, second.reminderId]);
+      const second = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-02T00:00:00Z') }));
+      const first = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
+      expect(ids(await t.db.reminder.getRemindersByGuild(guildId))).to.deep.equal([first.reminderId, second.reminderId]);
     });
 
     it('deleteReminder reports whether a reminder went', async () => {
-      const r = await db.reminder.createReminder(reminder(newGuild()));
-      expect(await db.reminder.deleteReminder(r.reminderId)).to.equal(true);
-      expect(await db.reminder.deleteReminder(r.reminderId)).to.equal(false);
+      const r = await t.db.reminder.createReminder(reminder(newGuild()));
+      expect(await t.db.reminder.deleteReminder(r.reminderId)).to.equal(true);
+      expect(await t.db.reminder.deleteReminder(r.reminderId)).to.equal(false);
     });
 
     it('deleteSentReminders removes sent reminders only, optionally those expired by a date', async () => {
       const guildId = newGuild();
-      const old = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(3600) }));
-      const recent = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(1) }));
-      const pending = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
-      await db.reminder.claimDueReminders(CLAIM_NOW);
-      expect(await db.reminder.deleteSentReminders(dueAt(60))).to.equal(1);
-      expect(await db.reminder.getById(old.reminderId)).to.equal(null);
-      expect(await db.reminder.getById(recent.reminderId)).to.not.equal(null);
-      expect(await db.reminder.deleteSentReminders()).to.be.at.least(1);
-      expect(await db.reminder.getById(recent.reminderId)).to.equal(null);
-      expect(await db.reminder.getById(pending.reminderId)).to.not.equal(null);
-      await expect(db.reminder.deleteSentReminders(new Date('x'))).to.be.rejectedWith(ValidationError);
+      const old = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(3600) }));
+      const recent = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(1) }));
+      const pending = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date('2040-01-01T00:00:00Z') }));
+      await t.db.reminder.claimDueReminders(CLAIM_NOW);
+      expect(await t.db.reminder.deleteSentReminders(dueAt(60))).to.equal(1);
+      expect(await t.db.reminder.getById(old.reminderId)).to.equal(null);
+      expect(await t.db.reminder.getById(recent.reminderId)).to.not.equal(null);
+      expect(await t.db.reminder.deleteSentReminders()).to.be.at.least(1);
+      expect(await t.db.reminder.getById(recent.reminderId)).to.equal(null);
+      expect(await t.db.reminder.getById(pending.reminderId)).to.not.equal(null);
+      await expect(t.db.reminder.deleteSentReminders(new Date('x'))).to.be.rejectedWith(ValidationError);
     });
   });
 
   describe('claimDueReminders', () => {
     it('marks due, unsent reminders sent and returns them soonest first, in exactly one statement', async () => {
       const guildId = newGuild();
-      const b = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(5) }));
-      const a = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(50) }));
-      const future = await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date(CLAIM_NOW.getTime() + 1000) }));
-      const { result, statements } = await countStatements(db, () => db.reminder.claimDueReminders(CLAIM_NOW, 100));
+      const b = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(5) }));
+      const a = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(50) }));
+      const future = await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: new Date(CLAIM_NOW.getTime() + 1000) }));
+      const { result, statements } = await countStatements(() => t.db.reminder.claimDueReminders(CLAIM_NOW, 100));
       expect(statements).to.have.length(1);
       expect(statements[0]).to.match(/FOR UPDATE SKIP LOCKED/);
       expect(ids(result)).to.deep.equal([a.reminderId, b.reminderId]);
       expect(result.every((r) => r.reminderSent)).to.equal(true);
-      expect((await db.reminder.getById(future.reminderId))?.reminderSent).to.equal(false);
-      expect(await db.reminder.claimDueReminders(CLAIM_NOW)).to.deep.equal([]);
+      expect((await t.db.reminder.getById(future.reminderId))?.reminderSent).to.equal(false);
+      expect(await t.db.reminder.claimDueReminders(CLAIM_NOW)).to.deep.equal([]);
     });
 
     it('takes at most `limit`, oldest due first', async () => {
       const guildId = newGuild();
       const created: Reminder[] = [];
-      for (let i = 0; i < 5; i++) created.push(await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(100 - i) })));
-      expect(ids(await db.reminder.claimDueReminders(CLAIM_NOW, 2))).to.deep.equal(ids(created.slice(0, 2)));
-      expect(ids(await db.reminder.claimDueReminders(CLAIM_NOW, 10))).to.deep.equal(ids(created.slice(2)));
+      for (let i = 0; i < 5; i++) created.push(await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(100 - i) })));
+      expect(ids(await t.db.reminder.claimDueReminders(CLAIM_NOW, 2))).to.deep.equal(ids(created.slice(0, 2)));
+      expect(ids(await t.db.reminder.claimDueReminders(CLAIM_NOW, 10))).to.deep.equal(ids(created.slice(2)));
     });
 
     it('validates now and limit before sending SQL', async () => {
-      await expect(db.reminder.claimDueReminders(new Date('bad'))).to.be.rejectedWith(ValidationError, /now/);
-      await expect(db.reminder.claimDueReminders(CLAIM_NOW, 0)).to.be.rejectedWith(ValidationError, /limit/);
-      await expect(db.reminder.claimDueReminders(CLAIM_NOW, 1.5)).to.be.rejectedWith(ValidationError, /limit/);
-      await expect(db.reminder.claimDueReminders(CLAIM_NOW, 100_000)).to.be.rejectedWith(ValidationError, /limit/);
+      await expect(t.db.reminder.claimDueReminders(new Date('bad'))).to.be.rejectedWith(ValidationError, /now/);
+      await expect(t.db.reminder.claimDueReminders(CLAIM_NOW, 0)).to.be.rejectedWith(ValidationError, /limit/);
+      await expect(t.db.reminder.claimDueReminders(CLAIM_NOW, 1.5)).to.be.rejectedWith(ValidationError, /limit/);
+      await expect(t.db.reminder.claimDueReminders(CLAIM_NOW, 100_000)).to.be.rejectedWith(ValidationError, /limit/);
     });
 
     it('skips reminders another transaction holds instead of waiting, and a rolled-back claim releases them', async () => {
       const guildId = newGuild();
-      for (let i = 0; i < 10; i++) await db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(100 - i) }));
+      for (let i = 0; i < 10; i++) await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(100 - i) }));
       let inside: Reminder[] | undefined;
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const unit = db.transaction(async () => {
-        inside = await db.reminder.claimDueReminders(CLAIM_NOW, 4);
+      const unit = t.db.transaction(async () => {
+        inside = await t.db.reminder.claimDueReminders(CLAIM_NOW, 4);
         await gate;
         throw new Error('delivery failed');
       });
       while (inside === undefined) await sleep(5);
       // Without SKIP LOCKED this would wait for the unit, which waits for the gate: the timeout catches it.
-      const outside = await Promise.race([db.reminder.claimDueReminders(CLAIM_NOW, 100), sleep(5000).then(() => 'blocked' as const)]);
+      const outside = await Promise.race([t.db.reminder.claimDueReminders(CLAIM_NOW, 100), sleep(5000).then(() => 'blocked' as const)]);
       release();
       await expect(unit).to.be.rejectedWith('delivery failed');
       expect(outside).to.not.equal('blocked');
@@ -192,17 +172,17 @@ describe('ReminderRepository', () => {
       expect(outsideIds).to.have.length(6);
       expect(outsideIds.filter((id) => ids(inside ?? []).includes(id))).to.deep.equal([]);
       // The rollback put the four back: they are due again.
-      expect(ids(await db.reminder.claimDueReminders(CLAIM_NOW, 100)).sort()).to.deep.equal(ids(inside).sort());
+      expect(ids(await t.db.reminder.claimDueReminders(CLAIM_NOW, 100)).sort()).to.deep.equal(ids(inside).sort());
     });
 
     it('gives 20 concurrent pollers in one process disjoint sets covering every reminder', async () => {
       const guildId = newGuild();
-      const created = await Promise.all(Array.from({ length: 100 }, (_, i) => db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(i + 1) }))));
+      const created = await Promise.all(Array.from({ length: 100 }, (_, i) => t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(i + 1) }))));
       const claimed: string[] = [];
       await Promise.all(
         Array.from({ length: 20 }, async () => {
           for (;;) {
-            const got = await db.reminder.claimDueReminders(CLAIM_NOW, 3);
+            const got = await t.db.reminder.claimDueReminders(CLAIM_NOW, 3);
             if (got.length === 0) return;
             claimed.push(...ids(got));
           }
@@ -217,7 +197,7 @@ describe('ReminderRepository', () => {
       const guildId = newGuild();
       const created: Reminder[] = [];
       for (let i = 0; i < 300; i += 50) {
-        created.push(...(await Promise.all(Array.from({ length: 50 }, (_, k) => db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(i + k + 1) }))))));
+        created.push(...(await Promise.all(Array.from({ length: 50 }, (_, k) => t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(i + k + 1) }))))));
       }
       const env = {
         TUX_CLAIMER_URL: testDatabaseUrl(),
@@ -239,7 +219,7 @@ describe('ReminderRepository', () => {
       const all = [...first, ...second];
       expect(all).to.have.length(300);
       expect(new Set(all)).to.deep.equal(new Set(ids(created)));
-      expect(await db.reminder.count({ filters: { guildId, reminderSent: false } })).to.equal(0);
+      expect(await t.db.reminder.count({ filters: { guildId, reminderSent: false } })).to.equal(0);
     });
   });
 });

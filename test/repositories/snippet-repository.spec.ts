@@ -1,58 +1,38 @@
-import { expect, use } from 'chai';
-import chaiAsPromised from 'chai-as-promised';
-import type { DatabaseCoordinator } from '../../src/coordinator';
+import { expect } from 'chai';
 import { UniqueViolationError } from '../../src/errors/constraint-errors';
 import { NotFoundError } from '../../src/errors/not-found-error';
 import { ValidationError } from '../../src/errors/validation-error';
-import { countStatements, recordStatements } from '../fixtures/count-statements';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
-
-use(chaiAsPromised);
+import { useTestDatabase } from '../support/test-database';
 
 describe('SnippetRepository', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
+  const t = useTestDatabase({ poolSize: 20, deleteGuilds: 'afterEach' });
+  const { newGuild, countStatements } = t;
   const USER = '123456789012345678';
   const snippet = (guildId: string, snippetName: string, snippetContent: string | null = `content of ${snippetName}`) =>
-    db.snippet.createSnippet({ snippetName, snippetContent, snippetUserId: USER, guildId });
-
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 20 });
-  });
-  afterEach(async () => {
-    await deleteGuilds(db, guilds.splice(0));
-  });
-  after(async () => {
-    await db.close();
-  });
+    t.db.snippet.createSnippet({ snippetName, snippetContent, snippetUserId: USER, guildId });
 
   describe('createSnippet', () => {
     it('creates the snippet and the missing guild row in exactly one statement', async () => {
       const guildId = newGuild();
-      expect(await db.guild.getById(guildId)).to.equal(null);
-      const { result: s, statements } = await countStatements(db, () => snippet(guildId, 'Rules', 'Be nice'));
+      expect(await t.db.guild.getById(guildId)).to.equal(null);
+      const { result: s, statements } = await countStatements(() => snippet(guildId, 'Rules', 'Be nice'));
       expect(statements).to.have.length(1);
       expect(s).to.include({ snippetName: 'Rules', snippetContent: 'Be nice', snippetUserId: USER, guildId, uses: 0, locked: false, alias: null });
       expect(s.snippetId).to.be.a('string');
       expect(s.createdAt).to.be.instanceOf(Date);
-      expect(await db.guild.getById(guildId)).to.not.equal(null);
+      expect(await t.db.guild.getById(guildId)).to.not.equal(null);
     });
 
     it('lets 20 concurrent first snippets of a brand-new guild all succeed (one guild row)', async () => {
       const guildId = newGuild();
       const created = await Promise.all(Array.from({ length: 20 }, (_, i) => snippet(guildId, `s${i}`)));
       expect(new Set(created.map((s) => s.snippetId)).size).to.equal(20);
-      expect(await db.guild.count({ filters: { guildId } })).to.equal(1);
+      expect(await t.db.guild.count({ filters: { guildId } })).to.equal(1);
     });
 
     it('accepts bigint snowflakes and keeps every digit', async () => {
       const guildId = newGuild();
-      const s = await db.snippet.createSnippet({ snippetName: 'big', snippetUserId: 9223372036854775807n, guildId: BigInt(guildId) });
+      const s = await t.db.snippet.createSnippet({ snippetName: 'big', snippetUserId: 9223372036854775807n, guildId: BigInt(guildId) });
       expect(s.snippetUserId).to.equal('9223372036854775807');
       expect(s.guildId).to.equal(guildId);
       expect(s.snippetContent).to.equal(null);
@@ -61,13 +41,13 @@ describe('SnippetRepository', () => {
     it('rejects a name that differs only in case with UniqueViolationError naming uq_snippet_guild_name', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'Linux');
-      const error = await db.snippet.createSnippet({ snippetName: 'lINUX', snippetUserId: USER, guildId }).then(
+      const error = await t.db.snippet.createSnippet({ snippetName: 'lINUX', snippetUserId: USER, guildId }).then(
         () => expect.fail('a duplicate name was accepted'),
         (e: unknown) => e,
       );
       expect(error).to.be.instanceOf(UniqueViolationError);
       expect((error as UniqueViolationError).constraint).to.equal('uq_snippet_guild_name');
-      expect(await db.snippet.countSnippets(guildId)).to.equal(1);
+      expect(await t.db.snippet.countSnippets(guildId)).to.equal(1);
     });
 
     it('allows the same name in another guild', async () => {
@@ -78,25 +58,22 @@ describe('SnippetRepository', () => {
 
     it('rejects bad input with ValidationError before sending SQL', async () => {
       const guildId = newGuild();
-      const recorder = recordStatements(db);
-      try {
-        await expect(db.snippet.createSnippet({ snippetName: '', snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /snippetName/);
-        await expect(db.snippet.createSnippet({ snippetName: 'x'.repeat(101), snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /at most 100/);
-        await expect(db.snippet.createSnippet({ snippetName: 'a', snippetUserId: USER, guildId: '12.5' })).to.be.rejectedWith(ValidationError, /guildId/);
-        await expect(db.snippet.createSnippet({ snippetName: 'a', snippetUserId: 2 ** 60 as unknown as string, guildId })).to.be.rejectedWith(ValidationError, /snippetUserId/);
-        await expect(db.snippet.createSnippet({ snippetName: 'a', snippetUserId: USER, guildId, nope: 1 } as never)).to.be.rejectedWith(ValidationError, /nope/);
-        await expect(db.snippet.createSnippet({ snippetName: 'a\u0000b', snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /NUL/);
-      } finally {
-        recorder.stop();
-      }
-      expect(recorder.statements).to.deep.equal([]);
+      const { statements } = await countStatements(async () => {
+        await expect(t.db.snippet.createSnippet({ snippetName: '', snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /snippetName/);
+        await expect(t.db.snippet.createSnippet({ snippetName: 'x'.repeat(101), snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /at most 100/);
+        await expect(t.db.snippet.createSnippet({ snippetName: 'a', snippetUserId: USER, guildId: '12.5' })).to.be.rejectedWith(ValidationError, /guildId/);
+        await expect(t.db.snippet.createSnippet({ snippetName: 'a', snippetUserId: 2 ** 60 as unknown as string, guildId })).to.be.rejectedWith(ValidationError, /snippetUserId/);
+        await expect(t.db.snippet.createSnippet({ snippetName: 'a', snippetUserId: USER, guildId, nope: 1 } as never)).to.be.rejectedWith(ValidationError, /nope/);
+        await expect(t.db.snippet.createSnippet({ snippetName: 'a\u0000b', snippetUserId: USER, guildId })).to.be.rejectedWith(ValidationError, /NUL/);
+      });
+      expect(statements).to.deep.equal([]);
     });
 
     it('is also what the generic create does (guild row included)', async () => {
       const guildId = newGuild();
-      const s = await db.snippet.create({ snippetName: 'generic', snippetUserId: USER, guildId });
+      const s = await t.db.snippet.create({ snippetName: 'generic', snippetUserId: USER, guildId });
       expect(s.uses).to.equal(0);
-      expect(await db.guild.exists({ filters: { guildId } })).to.equal(true);
+      expect(await t.db.guild.exists({ filters: { guildId } })).to.equal(true);
     });
   });
 
@@ -104,17 +81,17 @@ describe('SnippetRepository', () => {
     it('finds a snippet whatever the case of the name, and returns null when there is none', async () => {
       const guildId = newGuild();
       const s = await snippet(guildId, 'KernelPanic');
-      expect((await db.snippet.getSnippetByName('kernelpanic', guildId))?.snippetId).to.equal(s.snippetId);
-      expect((await db.snippet.getSnippetByName('KERNELPANIC', guildId))?.snippetName).to.equal('KernelPanic');
-      expect(await db.snippet.getSnippetByName('kernel', guildId)).to.equal(null);
-      expect(await db.snippet.getSnippetByName('kernelpanic', newGuild())).to.equal(null);
+      expect((await t.db.snippet.getSnippetByName('kernelpanic', guildId))?.snippetId).to.equal(s.snippetId);
+      expect((await t.db.snippet.getSnippetByName('KERNELPANIC', guildId))?.snippetName).to.equal('KernelPanic');
+      expect(await t.db.snippet.getSnippetByName('kernel', guildId)).to.equal(null);
+      expect(await t.db.snippet.getSnippetByName('kernelpanic', newGuild())).to.equal(null);
     });
 
     it('follows an alias to its target in one statement', async () => {
       const guildId = newGuild();
       const target = await snippet(guildId, 'install', 'Use the package manager');
-      await db.snippet.createAlias('setup', 'install', guildId, USER);
-      const { result, statements } = await countStatements(db, () => db.snippet.getSnippetByName('SETUP', guildId));
+      await t.db.snippet.createAlias('setup', 'install', guildId, USER);
+      const { result, statements } = await countStatements(() => t.db.snippet.getSnippetByName('SETUP', guildId));
       expect(statements).to.have.length(1);
       expect(result?.snippetId).to.equal(target.snippetId);
       expect(result?.snippetContent).to.equal('Use the package manager');
@@ -123,17 +100,17 @@ describe('SnippetRepository', () => {
     it('returns the alias itself when its target was deleted', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'old');
-      await db.snippet.createAlias('legacy', 'old', guildId, USER);
-      expect(await db.snippet.deleteSnippetByName('old', guildId)).to.equal(true);
-      const dangling = await db.snippet.getSnippetByName('legacy', guildId);
+      await t.db.snippet.createAlias('legacy', 'old', guildId, USER);
+      expect(await t.db.snippet.deleteSnippetByName('old', guildId)).to.equal(true);
+      const dangling = await t.db.snippet.getSnippetByName('legacy', guildId);
       expect(dangling).to.include({ snippetName: 'legacy', alias: 'old', snippetContent: null });
     });
 
     it('treats % and _ in the name literally', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'abc');
-      expect(await db.snippet.getSnippetByName('a_c', guildId)).to.equal(null);
-      expect(await db.snippet.getSnippetByName('%', guildId)).to.equal(null);
+      expect(await t.db.snippet.getSnippetByName('a_c', guildId)).to.equal(null);
+      expect(await t.db.snippet.getSnippetByName('%', guildId)).to.equal(null);
     });
   });
 
@@ -141,7 +118,7 @@ describe('SnippetRepository', () => {
     it('creates an alias holding the target’s stored name, in one statement', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'Arch');
-      const { result: alias, statements } = await countStatements(db, () => db.snippet.createAlias('btw', 'arch', guildId, '42'));
+      const { result: alias, statements } = await countStatements(() => t.db.snippet.createAlias('btw', 'arch', guildId, '42'));
       expect(statements).to.have.length(1);
       expect(alias).to.include({ snippetName: 'btw', alias: 'Arch', snippetContent: null, snippetUserId: '42', guildId, uses: 0 });
     });
@@ -149,31 +126,31 @@ describe('SnippetRepository', () => {
     it('points an alias of an alias at the final target', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'root');
-      await db.snippet.createAlias('first', 'root', guildId, USER);
-      const second = await db.snippet.createAlias('second', 'FIRST', guildId, USER);
+      await t.db.snippet.createAlias('first', 'root', guildId, USER);
+      const second = await t.db.snippet.createAlias('second', 'FIRST', guildId, USER);
       expect(second.alias).to.equal('root');
-      expect((await db.snippet.getSnippetByName('second', guildId))?.snippetName).to.equal('root');
+      expect((await t.db.snippet.getSnippetByName('second', guildId))?.snippetName).to.equal('root');
     });
 
     it('throws NotFoundError when the target does not exist (and creates nothing)', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'exists');
-      await expect(db.snippet.createAlias('a', 'missing', guildId, USER)).to.be.rejectedWith(NotFoundError, /missing/);
-      expect(await db.snippet.countSnippets(guildId)).to.equal(1);
+      await expect(t.db.snippet.createAlias('a', 'missing', guildId, USER)).to.be.rejectedWith(NotFoundError, /missing/);
+      expect(await t.db.snippet.countSnippets(guildId)).to.equal(1);
     });
 
     it('throws UniqueViolationError when the alias name is taken in any case', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'one');
       await snippet(guildId, 'two');
-      await expect(db.snippet.createAlias('TWO', 'one', guildId, USER)).to.be.rejectedWith(UniqueViolationError);
+      await expect(t.db.snippet.createAlias('TWO', 'one', guildId, USER)).to.be.rejectedWith(UniqueViolationError);
     });
 
     it('validates every argument', async () => {
       const guildId = newGuild();
-      await expect(db.snippet.createAlias('', 'x', guildId, USER)).to.be.rejectedWith(ValidationError, /snippetName/);
-      await expect(db.snippet.createAlias('a', 42 as unknown as string, guildId, USER)).to.be.rejectedWith(ValidationError, /targetName/);
-      await expect(db.snippet.createAlias('a', 'x', guildId, '0')).to.be.rejectedWith(ValidationError, /snippetUserId/);
+      await expect(t.db.snippet.createAlias('', 'x', guildId, USER)).to.be.rejectedWith(ValidationError, /snippetName/);
+      await expect(t.db.snippet.createAlias('a', 42 as unknown as string, guildId, USER)).to.be.rejectedWith(ValidationError, /targetName/);
+      await expect(t.db.snippet.createAlias('a', 'x', guildId, '0')).to.be.rejectedWith(ValidationError, /snippetUserId/);
     });
   });
 
@@ -182,11 +159,11 @@ describe('SnippetRepository', () => {
       const guildId = newGuild();
       await snippet(guildId, 'Docs');
       await snippet(guildId, 'other');
-      await db.snippet.createAlias('zeta', 'docs', guildId, USER);
-      await db.snippet.createAlias('alpha', 'Docs', guildId, USER);
-      await db.snippet.createAlias('unrelated', 'other', guildId, USER);
-      expect((await db.snippet.getAliases('DOCS', guildId)).map((s) => s.snippetName)).to.deep.equal(['alpha', 'zeta']);
-      expect(await db.snippet.getAliases('nothing', guildId)).to.deep.equal([]);
+      await t.db.snippet.createAlias('zeta', 'docs', guildId, USER);
+      await t.db.snippet.createAlias('alpha', 'Docs', guildId, USER);
+      await t.db.snippet.createAlias('unrelated', 'other', guildId, USER);
+      expect((await t.db.snippet.getAliases('DOCS', guildId)).map((s) => s.snippetName)).to.deep.equal(['alpha', 'zeta']);
+      expect(await t.db.snippet.getAliases('nothing', guildId)).to.deep.equal([]);
     });
   });
 
@@ -194,49 +171,49 @@ describe('SnippetRepository', () => {
     it('deletes by name in any case and reports whether a row went', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'Gone');
-      expect(await db.snippet.deleteSnippetByName('gONE', guildId)).to.equal(true);
-      expect(await db.snippet.deleteSnippetByName('gone', guildId)).to.equal(false);
-      expect(await db.snippet.countSnippets(guildId)).to.equal(0);
+      expect(await t.db.snippet.deleteSnippetByName('gONE', guildId)).to.equal(true);
+      expect(await t.db.snippet.deleteSnippetByName('gone', guildId)).to.equal(false);
+      expect(await t.db.snippet.countSnippets(guildId)).to.equal(0);
     });
   });
 
   describe('incrementUses', () => {
     it('returns the new count in exactly one statement', async () => {
       const s = await snippet(newGuild(), 'count');
-      const { result, statements } = await countStatements(db, () => db.snippet.incrementUses(s.snippetId));
+      const { result, statements } = await countStatements(() => t.db.snippet.incrementUses(s.snippetId));
       expect(result).to.equal(1);
       expect(statements).to.have.length(1);
-      expect(await db.snippet.incrementUses(BigInt(s.snippetId))).to.equal(2);
+      expect(await t.db.snippet.incrementUses(BigInt(s.snippetId))).to.equal(2);
     });
 
     it('counts exactly 100 after 100 concurrent increments', async () => {
       const s = await snippet(newGuild(), 'hot');
-      const counts = await Promise.all(Array.from({ length: 100 }, () => db.snippet.incrementUses(s.snippetId)));
-      expect((await db.snippet.getById(s.snippetId))?.uses).to.equal(100);
+      const counts = await Promise.all(Array.from({ length: 100 }, () => t.db.snippet.incrementUses(s.snippetId)));
+      expect((await t.db.snippet.getById(s.snippetId))?.uses).to.equal(100);
       // Every caller saw a distinct new value: no lost update.
       expect(new Set(counts).size).to.equal(100);
     });
 
     it('returns null for an unknown snippet and rejects a bad id', async () => {
-      expect(await db.snippet.incrementUses('9223372036854775807')).to.equal(null);
-      await expect(db.snippet.incrementUses('abc')).to.be.rejectedWith(ValidationError);
+      expect(await t.db.snippet.incrementUses('9223372036854775807')).to.equal(null);
+      await expect(t.db.snippet.incrementUses('abc')).to.be.rejectedWith(ValidationError);
     });
   });
 
   describe('toggleLock', () => {
     it('flips locked each call and returns the snippet, or null when there is none', async () => {
       const s = await snippet(newGuild(), 'lockme');
-      expect((await db.snippet.toggleLock(s.snippetId))?.locked).to.equal(true);
-      const unlocked = await db.snippet.toggleLock(s.snippetId);
+      expect((await t.db.snippet.toggleLock(s.snippetId))?.locked).to.equal(true);
+      const unlocked = await t.db.snippet.toggleLock(s.snippetId);
       expect(unlocked?.locked).to.equal(false);
       expect(unlocked?.updatedAt.getTime()).to.be.at.least(s.updatedAt.getTime());
-      expect(await db.snippet.toggleLock('9223372036854775807')).to.equal(null);
+      expect(await t.db.snippet.toggleLock('9223372036854775807')).to.equal(null);
     });
 
     it('is atomic: an even number of concurrent toggles leaves it unlocked', async () => {
       const s = await snippet(newGuild(), 'flip');
-      await Promise.all(Array.from({ length: 20 }, () => db.snippet.toggleLock(s.snippetId)));
-      expect((await db.snippet.getById(s.snippetId))?.locked).to.equal(false);
+      await Promise.all(Array.from({ length: 20 }, () => t.db.snippet.toggleLock(s.snippetId)));
+      expect((await t.db.snippet.getById(s.snippetId))?.locked).to.equal(false);
     });
   });
 
@@ -244,15 +221,15 @@ describe('SnippetRepository', () => {
     it('matches a substring of the name in any case, by name, up to the limit', async () => {
       const guildId = newGuild();
       for (const name of ['ubuntu-install', 'Debian-Install', 'arch', 'install']) await snippet(guildId, name);
-      expect((await db.snippet.searchSnippets(guildId, 'INSTALL')).map((s) => s.snippetName)).to.deep.equal(['Debian-Install', 'install', 'ubuntu-install']);
-      expect(await db.snippet.searchSnippets(guildId, 'install', 2)).to.have.length(2);
-      expect(await db.snippet.searchSnippets(guildId, 'nothing')).to.deep.equal([]);
+      expect((await t.db.snippet.searchSnippets(guildId, 'INSTALL')).map((s) => s.snippetName)).to.deep.equal(['Debian-Install', 'install', 'ubuntu-install']);
+      expect(await t.db.snippet.searchSnippets(guildId, 'install', 2)).to.have.length(2);
+      expect(await t.db.snippet.searchSnippets(guildId, 'nothing')).to.deep.equal([]);
     });
 
     it('treats %, _ and \\ in the term literally', async () => {
       const guildId = newGuild();
       for (const name of ['100%', '1000', 'snake_case', 'snakeXcase', 'back\\slash', 'backslash']) await snippet(guildId, name);
-      const names = async (term: string) => (await db.snippet.searchSnippets(guildId, term)).map((s) => s.snippetName);
+      const names = async (term: string) => (await t.db.snippet.searchSnippets(guildId, term)).map((s) => s.snippetName);
       expect(await names('%')).to.deep.equal(['100%']);
       expect(await names('0%')).to.deep.equal(['100%']);
       expect(await names('_')).to.deep.equal(['snake_case']);
@@ -263,9 +240,9 @@ describe('SnippetRepository', () => {
     it('only searches the given guild and rejects a non-string term or bad limit', async () => {
       const [a, b] = [newGuild(), newGuild()];
       await snippet(a, 'shared-name');
-      expect(await db.snippet.searchSnippets(b, 'shared')).to.deep.equal([]);
-      await expect(db.snippet.searchSnippets(a, null as unknown as string)).to.be.rejectedWith(ValidationError, /term/);
-      await expect(db.snippet.searchSnippets(a, 'x', -1)).to.be.rejectedWith(ValidationError, /limit/);
+      expect(await t.db.snippet.searchSnippets(b, 'shared')).to.deep.equal([]);
+      await expect(t.db.snippet.searchSnippets(a, null as unknown as string)).to.be.rejectedWith(ValidationError, /term/);
+      await expect(t.db.snippet.searchSnippets(a, 'x', -1)).to.be.rejectedWith(ValidationError, /limit/);
     });
   });
 
@@ -273,29 +250,29 @@ describe('SnippetRepository', () => {
     it('getPopularSnippets orders by uses descending, ties by name, up to the limit', async () => {
       const guildId = newGuild();
       const [a, b, c] = [await snippet(guildId, 'a'), await snippet(guildId, 'b'), await snippet(guildId, 'c')];
-      for (let i = 0; i < 3; i++) await db.snippet.incrementUses(b.snippetId);
-      await db.snippet.incrementUses(c.snippetId);
-      expect((await db.snippet.getPopularSnippets(guildId)).map((s) => [s.snippetName, s.uses])).to.deep.equal([['b', 3], ['c', 1], ['a', 0]]);
-      expect((await db.snippet.getPopularSnippets(guildId, 1)).map((s) => s.snippetId)).to.deep.equal([b.snippetId]);
+      for (let i = 0; i < 3; i++) await t.db.snippet.incrementUses(b.snippetId);
+      await t.db.snippet.incrementUses(c.snippetId);
+      expect((await t.db.snippet.getPopularSnippets(guildId)).map((s) => [s.snippetName, s.uses])).to.deep.equal([['b', 3], ['c', 1], ['a', 0]]);
+      expect((await t.db.snippet.getPopularSnippets(guildId, 1)).map((s) => s.snippetId)).to.deep.equal([b.snippetId]);
       expect(a.uses).to.equal(0);
     });
 
     it('getSnippetsByCreator returns only that user’s snippets in that guild', async () => {
       const [g, other] = [newGuild(), newGuild()];
-      await db.snippet.createSnippet({ snippetName: 'mine2', snippetUserId: '7', guildId: g });
-      await db.snippet.createSnippet({ snippetName: 'mine1', snippetUserId: '7', guildId: g });
-      await db.snippet.createSnippet({ snippetName: 'theirs', snippetUserId: '8', guildId: g });
-      await db.snippet.createSnippet({ snippetName: 'elsewhere', snippetUserId: '7', guildId: other });
-      expect((await db.snippet.getSnippetsByCreator('7', g)).map((s) => s.snippetName)).to.deep.equal(['mine1', 'mine2']);
+      await t.db.snippet.createSnippet({ snippetName: 'mine2', snippetUserId: '7', guildId: g });
+      await t.db.snippet.createSnippet({ snippetName: 'mine1', snippetUserId: '7', guildId: g });
+      await t.db.snippet.createSnippet({ snippetName: 'theirs', snippetUserId: '8', guildId: g });
+      await t.db.snippet.createSnippet({ snippetName: 'elsewhere', snippetUserId: '7', guildId: other });
+      expect((await t.db.snippet.getSnippetsByCreator('7', g)).map((s) => s.snippetName)).to.deep.equal(['mine1', 'mine2']);
     });
 
     it('getSnippetsByGuild and countSnippets include aliases', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'b');
-      await db.snippet.createAlias('a', 'b', guildId, USER);
-      expect((await db.snippet.getSnippetsByGuild(guildId)).map((s) => s.snippetName)).to.deep.equal(['a', 'b']);
-      expect(await db.snippet.countSnippets(guildId)).to.equal(2);
-      expect(await db.snippet.countSnippets(newGuild())).to.equal(0);
+      await t.db.snippet.createAlias('a', 'b', guildId, USER);
+      expect((await t.db.snippet.getSnippetsByGuild(guildId)).map((s) => s.snippetName)).to.deep.equal(['a', 'b']);
+      expect(await t.db.snippet.countSnippets(guildId)).to.equal(2);
+      expect(await t.db.snippet.countSnippets(newGuild())).to.equal(0);
     });
   });
 });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { SerializationFailureError, TransactionError } from '../../src/errors/transaction-errors';
-import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { useTestDatabase } from '../support/test-database';
 
 /** Resolves once `count` parties have arrived. */
 function barrier(count: number): () => Promise<void> {
@@ -16,67 +15,54 @@ function barrier(count: number): () => Promise<void> {
 }
 
 describe('UnitOfWork', () => {
-  let db: DatabaseCoordinator;
-  const guilds: string[] = [];
-  const newGuild = (): string => {
-    const id = randomSnowflake();
-    guilds.push(id);
-    return id;
-  };
-
-  before(async () => {
-    db = await openTestDatabase({ poolSize: 10 });
-  });
-  after(async () => {
-    await deleteGuilds(db, guilds);
-    await db.close();
-  });
+  const t = useTestDatabase({ poolSize: 10 });
+  const { newGuild } = t;
 
   it('commits writes made through several repositories when the callback returns', async () => {
     const guildId = newGuild();
-    await db.transaction(async () => {
-      await db.case.createCase({ caseType: CaseType.WARN, caseUserId: '10', caseModeratorId: '20', guildId });
-      await db.guildConfig.upsert({ filters: { guildId }, values: { prefix: '?' } });
+    await t.db.transaction(async () => {
+      await t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: '10', caseModeratorId: '20', guildId });
+      await t.db.guildConfig.upsert({ filters: { guildId }, values: { prefix: '?' } });
     });
-    expect(await db.case.countCasesByGuild(guildId)).to.equal(1);
-    expect((await db.guildConfig.getById(guildId))?.prefix).to.equal('?');
+    expect(await t.db.case.countCasesByGuild(guildId)).to.equal(1);
+    expect((await t.db.guildConfig.getById(guildId))?.prefix).to.equal('?');
   });
 
   it('rolls back every write across repositories when the callback throws, counter included', async () => {
     const guildId = newGuild();
-    await db.case.createCase({ caseType: CaseType.WARN, caseUserId: '10', caseModeratorId: '20', guildId });
-    const failure = db.transaction(async () => {
-      await db.case.createCase({ caseType: CaseType.BAN, caseUserId: '11', caseModeratorId: '20', guildId });
-      await db.guild.updateById(guildId, { guildName: 'renamed' });
+    await t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: '10', caseModeratorId: '20', guildId });
+    const failure = t.db.transaction(async () => {
+      await t.db.case.createCase({ caseType: CaseType.BAN, caseUserId: '11', caseModeratorId: '20', guildId });
+      await t.db.guild.updateById(guildId, { guildName: 'renamed' });
       throw new Error('moderator cancelled');
     });
     await expect(failure).to.be.rejectedWith(Error, 'moderator cancelled');
-    expect(await db.case.countCasesByGuild(guildId)).to.equal(1);
-    const guild = await db.guild.getById(guildId);
+    expect(await t.db.case.countCasesByGuild(guildId)).to.equal(1);
+    const guild = await t.db.guild.getById(guildId);
     expect(guild?.caseCount).to.equal(1);
     expect(guild?.guildName).to.equal(null);
-    const next = await db.case.createCase({ caseType: CaseType.KICK, caseUserId: '12', caseModeratorId: '20', guildId });
+    const next = await t.db.case.createCase({ caseType: CaseType.KICK, caseUserId: '12', caseModeratorId: '20', guildId });
     expect(next.caseNumber, 'the rolled-back number is reused: no gap').to.equal(2);
   });
 
   it('passes the callback’s own error through unchanged', async () => {
     class BotError extends Error {}
-    await expect(db.transaction(() => Promise.reject(new BotError('mine')))).to.be.rejectedWith(BotError, 'mine');
+    await expect(t.db.transaction(() => Promise.reject(new BotError('mine')))).to.be.rejectedWith(BotError, 'mine');
   });
 
   it('makes a nested unit a savepoint whose failure, when caught, rolls back only itself', async () => {
     const guildId = newGuild();
-    await db.transaction(async () => {
-      await db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId });
-      await db
+    await t.db.transaction(async () => {
+      await t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId });
+      await t.db
         .transaction(async () => {
-          await db.case.createCase({ caseType: CaseType.BAN, caseUserId: '1', caseModeratorId: '2', guildId });
+          await t.db.case.createCase({ caseType: CaseType.BAN, caseUserId: '1', caseModeratorId: '2', guildId });
           throw new Error('inner fails');
         })
         .catch(() => undefined);
-      await db.case.createCase({ caseType: CaseType.KICK, caseUserId: '1', caseModeratorId: '2', guildId });
+      await t.db.case.createCase({ caseType: CaseType.KICK, caseUserId: '1', caseModeratorId: '2', guildId });
     });
-    const cases = await db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
+    const cases = await t.db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } });
     expect(cases.map((c) => [c.caseNumber, c.caseType])).to.deep.equal([
       [1, CaseType.WARN],
       [2, CaseType.KICK],
@@ -89,10 +75,10 @@ describe('UnitOfWork', () => {
     const bothCounted = barrier(2);
     const seen = await Promise.all(
       [a, b].map((own) =>
-        db.transaction(async () => {
-          await db.guild.create({ guildId: own });
+        t.db.transaction(async () => {
+          await t.db.guild.create({ guildId: own });
           await bothWrote();
-          const visible = await db.guild.count({ filters: { guildId: { in: [a, b] } } });
+          const visible = await t.db.guild.count({ filters: { guildId: { in: [a, b] } } });
           // Neither commits before both have looked (READ COMMITTED would then show the other's row).
           await bothCounted();
           return visible;
@@ -100,33 +86,33 @@ describe('UnitOfWork', () => {
       ),
     );
     expect(seen).to.deep.equal([1, 1]);
-    expect(await db.guild.count({ filters: { guildId: { in: [a, b] } } })).to.equal(2);
+    expect(await t.db.guild.count({ filters: { guildId: { in: [a, b] } } })).to.equal(2);
   });
 
   it('retries a deadlock (two units locking two rows in opposite order) until both succeed', async () => {
     const [a, b] = [newGuild(), newGuild()];
-    await db.guild.createMany([{ guildId: a }, { guildId: b }]);
+    await t.db.guild.createMany([{ guildId: a }, { guildId: b }]);
     const firstLocksHeld = barrier(2);
     let attempts = 0;
     const lockBoth = (first: string, second: string, name: string) =>
-      db.transaction(async () => {
+      t.db.transaction(async () => {
         const attempt = ++attempts;
-        await db.guild.updateById(first, { guildName: name });
+        await t.db.guild.updateById(first, { guildName: name });
         if (attempt <= 2) await firstLocksHeld();
-        await db.guild.updateById(second, { guildName: name });
+        await t.db.guild.updateById(second, { guildName: name });
       });
     await Promise.all([lockBoth(a, b, 'one'), lockBoth(b, a, 'two')]);
     expect(attempts, 'the deadlock victim ran again').to.be.greaterThan(2);
-    const names = (await db.guild.findAll({ filters: { guildId: { in: [a, b] } } })).map((g) => g.guildName);
+    const names = (await t.db.guild.findAll({ filters: { guildId: { in: [a, b] } } })).map((g) => g.guildName);
     expect(names[0]).to.equal(names[1]);
   });
 
   it('gives up after the configured retries with a SerializationFailureError', async () => {
     let calls = 0;
-    const unit = db.transaction(
+    const unit = t.db.transaction(
       async () => {
         calls++;
-        await db.service.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`, []);
+        await t.db.service.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`, []);
       },
       { maxRetries: 2 },
     );
@@ -135,8 +121,8 @@ describe('UnitOfWork', () => {
   });
 
   it('runs at the requested isolation level', async () => {
-    const level = await db.transaction(
-      async () => (await db.service.query<{ transaction_isolation: string }>('SHOW transaction_isolation', [])).rows[0]?.transaction_isolation,
+    const level = await t.db.transaction(
+      async () => (await t.db.service.query<{ transaction_isolation: string }>('SHOW transaction_isolation', [])).rows[0]?.transaction_isolation,
       { isolationLevel: 'SERIALIZABLE' },
     );
     expect(level).to.equal('serializable');
@@ -144,21 +130,21 @@ describe('UnitOfWork', () => {
 
   it('rejects a query that outlives its unit with a TransactionError', async () => {
     let late: Promise<unknown> = Promise.resolve();
-    await db.transaction(async () => {
-      late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => db.guild.count());
+    await t.db.transaction(async () => {
+      late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => t.db.guild.count());
     });
     await expect(late).to.be.rejectedWith(TransactionError, /already finished/);
   });
 
   it('supports the seed’s withSession: several writes committed together', async () => {
     const guildId = newGuild();
-    const created = await db.case.withSession(async (cases) => {
+    const created = await t.db.case.withSession(async (cases) => {
       const first = await cases.createCase({ caseType: CaseType.JAIL, caseUserId: '5', caseModeratorId: '6', guildId });
-      await db.guildConfig.upsert({ filters: { guildId }, values: { jailRoleId: '777' } });
+      await t.db.guildConfig.upsert({ filters: { guildId }, values: { jailRoleId: '777' } });
       return first;
     });
     expect(created.caseNumber).to.equal(1);
-    expect((await db.guildConfig.getById(guildId))?.jailRoleId).to.equal('777');
+    expect((await t.db.guildConfig.getById(guildId))?.jailRoleId).to.equal('777');
   });
 
   it('leaks no connection after 1,000 failed units', async function () {
@@ -166,16 +152,16 @@ describe('UnitOfWork', () => {
     for (let i = 0; i < 1000; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, () =>
-          db
+          t.db
             .transaction(async () => {
-              await db.guild.count();
+              await t.db.guild.count();
               throw new Error('fail');
             })
             .catch(() => undefined),
         ),
       );
     }
-    const { pool } = await db.health();
+    const { pool } = await t.db.health();
     expect(pool.waiting).to.equal(0);
     expect(pool.total).to.be.at.most(pool.max);
     expect(pool.idle, 'every connection is back in the pool').to.equal(pool.total);
