@@ -78,6 +78,25 @@ describe('BaseRepository', () => {
       expect(await t.db.guild.deleteById(ids[0] as string)).to.equal(false);
     });
 
+    it('validates the values of updateById, updateWhere and upsert, every failing field at once, before any SQL', async () => {
+      const guildId = newGuild();
+      await t.db.guildConfig.updateConfig(guildId, { prefix: '?' });
+      const bad = { prefix: 'x'.repeat(11), jailRoleId: 'abc' } as never;
+      const { statements } = await countStatements(async () => {
+        for (const attempt of [
+          t.db.guildConfig.updateById(guildId, bad),
+          t.db.guildConfig.updateWhere({ filters: { guildId }, values: bad }),
+          t.db.guildConfig.upsert({ filters: { guildId }, values: bad }),
+        ]) {
+          const error = await attempt.catch((e: unknown) => e);
+          expect(error).to.be.instanceOf(ValidationError);
+          expect((error as ValidationError).errors.map((e) => e.field)).to.have.members(['prefix', 'jailRoleId']);
+        }
+      });
+      expect(statements).to.have.length(0);
+      expect((await t.db.guildConfig.getById(guildId))?.prefix).to.equal('?');
+    });
+
     it('refuses updateWhere/deleteWhere without filters instead of touching every row', async () => {
       await expect(t.db.guild.deleteWhere({} as never)).to.be.rejectedWith(ValidationError, /filters/);
       await expect(t.db.guild.updateWhere({ values: { guildName: 'all' } } as never)).to.be.rejectedWith(ValidationError, /filters/);
