@@ -47,14 +47,20 @@ async function session(db: DatabaseCoordinator, print: (line: string) => void): 
   print(`Permissions: moderator rank ${await db.permissionAssignments.getUserPermissionRank(GUILD, MODERATOR, [MOD_ROLE])}, may ban: ${await db.permissionCommands.canRunCommand(GUILD, 'ban', [MOD_ROLE])}, plain member may ban: ${await db.permissionCommands.canRunCommand(GUILD, 'ban', [])}`);
 }
 
-/** `npm start`: migrates (embedded server or DATABASE_URL), walks through a moderation session, prints health. */
-export async function runDemo(print: (line: string) => void): Promise<void> {
+/**
+ * `npm start`: migrates (embedded server or DATABASE_URL), walks through a moderation session, prints health.
+ * `onStop` receives the database's close function (the CLI calls it on SIGTERM / SIGINT) and returns the
+ * function that stops listening.
+ */
+export async function runDemo(print: (line: string) => void, onStop: (close: () => Promise<void>) => () => void = () => () => undefined): Promise<void> {
   const db = await createDatabase();
+  const stopListening = onStop(() => db.close());
   try {
     await session(db, print);
     const health = await db.health();
     print(`Database ${health.status}: PostgreSQL ${health.serverVersion}, ${health.latencyMs} ms round trip, pending migrations: ${health.pendingMigrations?.length ?? 'unknown'}`);
   } finally {
+    stopListening();
     await db.close();
   }
 }

@@ -16,7 +16,13 @@ Commands:
   health                  check the connection (exit 1 unless healthy)
   demo                    migrate, then walk through a moderation session
 
-The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).`;
+The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
+SIGTERM / SIGINT: the statement or unit of work in flight finishes, nothing new starts, the database is
+closed, and tux-db exits with 128 + the signal's number (143 / 130). A second signal exits at once.`;
+
+/** Signals that stop a running command gracefully, with their numbers (exit code 128 + n). */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** Where `migrate-generate` writes: the package's src/migrations. */
 const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
@@ -26,17 +32,28 @@ type Print = (line: string) => void;
 /** A usage mistake: exit code 2. */
 class UsageError extends Error {}
 
-async function withService<T>(migrate: boolean, fn: (service: DatabaseService) => Promise<T>): Promise<T> {
+/** Runs `close` once when `stop` is aborted (at once if it already is); returns the function that stops listening. */
+function closeOnStop(stop: AbortSignal, close: () => Promise<void>): () => void {
+  // disconnect() refuses new work at once and waits for the unit of work in flight before closing.
+  const onStop = (): void => void close().catch(() => undefined);
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return () => stop.removeEventListener('abort', onStop);
+}
+
+async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>): Promise<T> {
   const service = new DatabaseService({ migrate });
-  await service.connect();
+  const stopListening = closeOnStop(stop, () => service.disconnect());
   try {
+    await service.connect();
     return await fn(service);
   } finally {
+    stopListening();
     await service.disconnect();
   }
 }
 
-async function execute(command: string | undefined, args: string[], print: Print): Promise<number> {
+async function execute(command: string | undefined, args: string[], print: Print, stop: AbortSignal): Promise<number> {
   const expectArgs = (count: number): void => {
     if (args.length !== count) throw new UsageError(`${command} takes ${count === 0 ? 'no arguments' : `${count} argument(s)`}`);
   };
@@ -44,31 +61,31 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'migrate-generate': {
       expectArgs(1);
       checkMigrationName(args[0] as string);
-      const result = await withService(false, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
+      const result = await withService(false, stop, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
       print(result ? `Wrote ${result.file}: review it, then add ${result.className} to src/migrations/all-migrations.ts.` : 'No schema changes: the entities and the database agree.');
       return 0;
     }
     case 'migrate-push': {
       expectArgs(0);
-      const applied = await withService(false, (s) => applyMigrations(s.dataSource));
+      const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource));
       print(applied.length === 0 ? 'No pending migrations.' : applied.map((n) => `Applied ${n}`).join('\n'));
       return 0;
     }
     case 'migrate-revert': {
       expectArgs(0);
-      const reverted = await withService(false, (s) => revertLastMigration(s.dataSource));
+      const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource));
       print(reverted ? `Reverted ${reverted}` : 'No applied migration to revert.');
       return 0;
     }
     case 'migrate-status': {
       expectArgs(0);
-      const states = await withService(false, (s) => migrationStatus(s.dataSource));
+      const states = await withService(false, stop, (s) => migrationStatus(s.dataSource));
       for (const m of states) print(`${m.applied ? '[applied]' : '[pending]'} ${m.name}`);
       return 0;
     }
     case 'health': {
       expectArgs(0);
-      const report = await withService(false, (s) => s.health());
+      const report = await withService(false, stop, (s) => s.health());
       print(`status: ${report.status}`);
       print(`latency: ${report.latencyMs ?? '-'} ms`);
       print(`server: PostgreSQL ${report.serverVersion ?? '-'}`);
@@ -79,7 +96,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     }
     case 'demo':
       expectArgs(0);
-      await runDemo(print);
+      await runDemo(print, (close) => closeOnStop(stop, close));
       return 0;
     case undefined:
     case 'help':
@@ -105,22 +122,50 @@ function redactSecrets(text: string): string {
   return password ? text.split(url).join(redactUrl(url)).split(password).join('***') : text;
 }
 
-/** Runs the CLI; returns the exit code. Expected failures print one line on stderr, never a stack trace. */
+/**
+ * Runs the CLI; returns the exit code. Expected failures print one line on stderr, never a stack trace.
+ * While it runs, SIGTERM and SIGINT close the database gracefully (see USAGE) instead of killing the process.
+ */
 export async function main(argv: string[], out: Print = (l) => console.log(redactSecrets(l)), err: Print = (l) => console.error(redactSecrets(l))): Promise<number> {
   const [command, ...args] = argv;
+  const stop = new AbortController();
+  let received: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    if (received !== undefined) {
+      // A second signal: the operator wants out now; the server rolls back whatever is still open.
+      process.exit(128 + STOP_SIGNALS[signal]);
+    }
+    received = signal;
+    err(`tux-db: ${signal} received: finishing the work in flight, then closing the database (again to quit at once)`);
+    stop.abort(signal);
+  };
+  const signals = Object.keys(STOP_SIGNALS) as StopSignal[];
+  for (const signal of signals) process.on(signal, onSignal);
   try {
-    return await execute(command, args, out);
+    const code = await execute(command, args, out, stop.signal);
+    return received === undefined ? code : 128 + STOP_SIGNALS[received];
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`tux-db: ${e.message}\n\n${USAGE}`);
-      return 2;
+    if (received !== undefined) {
+      err(`tux-db: stopped by ${received}; nothing after the work in flight was started, and that work committed or rolled back whole.`);
+      return 128 + STOP_SIGNALS[received];
     }
-    if (e instanceof ValidationError || e instanceof DatabaseError) {
-      err(`tux-db: ${e.message}`);
-      return 1;
-    }
-    err(`tux-db: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    return failure(e, err);
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+  }
+}
+
+/** Prints an expected failure in one line (usage mistakes with the usage) and returns its exit code. */
+function failure(e: unknown, err: Print): number {
+  if (e instanceof UsageError) {
+    err(`tux-db: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (e instanceof ValidationError || e instanceof DatabaseError) {
+    err(`tux-db: ${e.message}`);
     return 1;
   }
+  err(`tux-db: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  return 1;
 }
 

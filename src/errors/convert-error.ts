@@ -2,12 +2,14 @@ import { DatabaseClosedError, SerializationFailureError, TransactionError } from
 import { DatabaseConnectionError, DatabaseTimeoutError } from './connection-error';
 import { CheckViolationError, ForeignKeyViolationError, UniqueViolationError } from './constraint-errors';
 import { DatabaseError } from './database-error';
+import { ValidationError } from './validation-error';
 
 /** The fields of a node-postgres error that the converter reads. */
 interface DriverErrorFields {
   readonly code?: unknown;
   readonly constraint?: unknown;
   readonly table?: unknown;
+  readonly column?: unknown;
   readonly detail?: unknown;
   readonly message?: unknown;
   readonly driverError?: unknown;
@@ -68,6 +70,12 @@ export function convertError(e: unknown): DatabaseError {
     case '25P02':
       return new TransactionError(`The transaction was aborted by an earlier error; roll it back: ${message}`, { cause: e });
   }
+  if (code.startsWith('22')) {
+    // A data exception: a value the library's own checks let through but the server cannot take (a date
+    // beyond PostgreSQL's range, say). It is the caller's input all the same.
+    const field = str(inner.column) ?? 'value';
+    return new ValidationError(str(inner.table) ?? 'value', [{ field, message: `was rejected by the database (${code}): ${message}` }], { cause: e });
+  }
   if (code.startsWith('08') || code.startsWith('57P') || code === '53300' || NETWORK_CODES.has(code)) {
     return new DatabaseConnectionError(`Cannot reach the database server (${code}): ${message}`, { cause: e });
   }
@@ -76,6 +84,11 @@ export function convertError(e: unknown): DatabaseError {
   }
   if (message.includes('Cannot use a pool after calling end')) {
     return new DatabaseClosedError('The database is closed.', { cause: e });
+  }
+  if (message.includes('Query runner already released')) {
+    // TypeORM releases a unit's query runner itself when its connection emits an error (the backend was
+    // terminated, the server went away): the unit's next statement, COMMIT or ROLLBACK then ends up here.
+    return new DatabaseConnectionError('The database connection of this unit of work was lost (the connection failed and was released); the unit did not commit.', { cause: e });
   }
   if (CONNECTION_MESSAGES.some((m) => message.includes(m))) {
     return new DatabaseConnectionError(`The database connection was lost: ${message}`, { cause: e });

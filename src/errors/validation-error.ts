@@ -6,13 +6,17 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** Input was rejected before any SQL was sent; `errors` lists every failing field. */
+/**
+ * Input was rejected, almost always before any SQL was sent; `errors` lists every failing field. The rare value
+ * only the server can judge (SQLSTATE class 22, "data exception") comes back as one too, with the driver error
+ * as `cause`.
+ */
 export class ValidationError extends DatabaseError {
   override name = 'ValidationError';
   readonly errors: ReadonlyArray<FieldError>;
 
-  constructor(entity: string, errors: ReadonlyArray<FieldError>) {
-    super(`Invalid ${entity}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+  constructor(entity: string, errors: ReadonlyArray<FieldError>, options?: { cause?: unknown }) {
+    super(`Invalid ${entity}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, options);
     this.errors = errors;
   }
 

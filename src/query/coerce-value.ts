@@ -88,7 +88,7 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
     case 'timestamp': {
       const date = toDate(value);
       if (date !== undefined) return date;
-      problem = 'must be a valid Date (or an ISO 8601 string with date, time and zone, like 2024-05-01T12:00:00Z)';
+      problem = 'must be a valid Date from 4713 BC on (or an ISO 8601 string with date, time and zone, like 2024-05-01T12:00:00Z)';
       break;
     }
     case 'enum': {
@@ -105,8 +105,11 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
   throw fail(model, path, index, problem ?? 'has an unsupported column kind');
 }
 
+// 4713-01-01 BC, the earliest instant a PostgreSQL timestamptz holds (JS dates end before its upper bound).
+const EARLIEST_TIMESTAMP_MS = -210866803200000;
+
 function toDate(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) || value.getTime() < EARLIEST_TIMESTAMP_MS ? undefined : value;
   if (typeof value !== 'string') return undefined;
   const match = ISO_TIMESTAMP.exec(value);
   if (match === null) return undefined;
@@ -115,7 +118,7 @@ function toDate(value: unknown): Date | undefined {
   const month = Number(match[2]);
   if (Number(match[3]) > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return Number.isNaN(date.getTime()) || date.getTime() < EARLIEST_TIMESTAMP_MS ? undefined : date;
 }
 
 function fieldName(path: string, index: number): string {

@@ -1,14 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
-import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
+import { redactUrl, resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError } from '../errors/transaction-errors';
+import { ValidationError } from '../errors/validation-error';
 import { StatementNames } from './statement-names';
 import { TransactionContext } from './transaction-context';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, type HealthReport } from './health';
+
+/** PostgreSQL's wire protocol counts a statement's parameters in 16 bits. */
+export const MAX_STATEMENT_PARAMETERS = 65_535;
 
 /** Called with the SQL text of every statement the repositories send (statement budgets, tracing). */
 export type QueryListener = (text: string) => void;
@@ -37,6 +42,7 @@ export class DatabaseService {
   private opened: OpenedDataSource | undefined;
   private opening: Promise<OpenedDataSource> | undefined;
   private closing = false;
+  private cutOffUnits = false;
   private inFlightUnits = 0;
   private readonly unitsDrained: Array<() => void> = [];
   private readonly statementNames = new StatementNames();
@@ -54,6 +60,7 @@ export class DatabaseService {
   async connect(url?: string): Promise<void> {
     if (this.opened) return;
     this.closing = false;
+    this.cutOffUnits = false;
     this.opening ??= openDataSource({ ...this.options, url: url ?? this.options.url });
     try {
       this.opened = await this.opening;
@@ -64,13 +71,18 @@ export class DatabaseService {
 
   /**
    * Waits up to `timeoutMs` for running units of work, then closes the pool and stops the embedded server.
-   * New work is refused with DatabaseClosedError from the moment this is called.
+   * New work is refused with DatabaseClosedError from the moment this is called. Units still running when the
+   * timeout passes have their connections closed: they fail with DatabaseClosedError and the server rolls them back.
+   * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
    */
   async disconnect(timeoutMs = 10_000): Promise<void> {
     this.closing = true;
     if (this.inFlightUnits > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
+        const timer = setTimeout(() => {
+          this.cutOffUnits = true;
+          resolve();
+        }, timeoutMs);
         this.unitsDrained.push(() => {
           clearTimeout(timer);
           resolve();
@@ -80,6 +92,22 @@ export class DatabaseService {
     const opened = this.opened ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
     this.opened = undefined;
     if (opened) await opened.close();
+  }
+
+  /** What JSON.stringify shows: the options with the URL's password masked, and whether it is connected. */
+  toJSON(): { options: ResolvedOptions; connected: boolean } {
+    const url = this.options.url === undefined ? undefined : redactUrl(this.options.url);
+    return { options: { ...this.options, url }, connected: this.isConnected() };
+  }
+
+  /** What console.log / util.inspect show (of the service and of anything holding it): no password. */
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return `DatabaseService ${inspect(this.toJSON(), { ...options, depth: Math.max(0, depth) })}`;
+  }
+
+  /** True once disconnect() stopped waiting for running units (its timeout passed) and closed their connections. */
+  closedUnderRunningUnits(): boolean {
+    return this.cutOffUnits;
   }
 
   /** True while connected and not closing. */
@@ -109,8 +137,17 @@ export class DatabaseService {
   /**
    * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool.
    * Driver errors come out converted (see convertError).
+   * @throws ValidationError when `values` holds more than MAX_STATEMENT_PARAMETERS values.
    */
   async query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
+    if (values.length > MAX_STATEMENT_PARAMETERS) {
+      // pg would send a Bind message the server rejects as a protocol violation (08P01), dropping the connection.
+      throw ValidationError.forField(
+        'statement',
+        'parameters',
+        `binds ${values.length} values; PostgreSQL allows at most 65,535 per statement. Match long lists with { in: [...] } (one array parameter) instead of many conditions.`,
+      );
+    }
     const config: QueryConfig = { text, values };
     if (options?.prepare && this.options.preparedStatements) {
       const name = this.statementNames.nameFor(text);

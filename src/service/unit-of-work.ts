@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
-import { SerializationFailureError, TransactionError } from '../errors/transaction-errors';
+import { DatabaseConnectionError } from '../errors/connection-error';
+import { DatabaseClosedError, SerializationFailureError, TransactionError } from '../errors/transaction-errors';
 import { TransactionContext } from './transaction-context';
 import type { DatabaseService } from './database-service';
 
@@ -55,6 +56,12 @@ export class UnitOfWork {
         try {
           return await this.runOnce(fn, options.isolationLevel);
         } catch (e) {
+          if (e instanceof DatabaseConnectionError && this.service.closedUnderRunningUnits()) {
+            throw new DatabaseClosedError(
+              'The database was closed while this unit of work was still running: close() waited its timeout, then closed the connection. The unit did not finish; the server rolls it back.',
+              { cause: e },
+            );
+          }
           const code = sqlStateOf(e);
           if (code === undefined || !RETRYABLE_SQLSTATES.has(code)) throw e;
           if (attempt >= maxRetries) {

@@ -1,0 +1,209 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createDatabase } from '../../src/container';
+import type { DatabaseCoordinator } from '../../src/coordinator';
+import { CaseType } from '../../src/entities/enums';
+import { DatabaseClosedError } from '../../src/errors/transaction-errors';
+import { DatabaseService } from '../../src/service/database-service';
+import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { ROOT } from '../support/run-command';
+import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
+import { tally, tallyLine } from '../fixtures/reliability-tally';
+
+const counts = tally('graceful-shutdown');
+// The demo's fixed guild (src/cli/demo.ts).
+const DEMO_GUILD = '1100000000000000001';
+
+/** Resolves after `ms`. */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('graceful shutdown', () => {
+  let observer: DatabaseCoordinator;
+  const guilds: string[] = [];
+  const newGuild = (): string => {
+    const id = randomSnowflake();
+    guilds.push(id);
+    return id;
+  };
+  const warn = (db: DatabaseCoordinator, guildId: string) =>
+    db.case.createCase({ caseType: CaseType.WARN, caseUserId: '3', caseModeratorId: '4', guildId });
+
+  before(async () => {
+    observer = await openTestDatabase();
+  });
+  after(async () => {
+    await deleteGuilds(observer, guilds);
+    await observer.close();
+    console.log(`      ${tallyLine('graceful-shutdown')}`);
+  });
+
+  it('close() waits for the unit in flight to commit, and refuses new work meanwhile with DatabaseClosedError', async () => {
+    const db = await openTestDatabase({ poolSize: 2 });
+    const guildId = newGuild();
+    const events: string[] = [];
+    let firstWritten: () => void = () => undefined;
+    const written = new Promise<void>((r) => (firstWritten = r));
+    const unit = db.transaction(async () => {
+      await warn(db, guildId);
+      firstWritten();
+      await db.service.query('SELECT pg_sleep(0.3)', []);
+      await warn(db, guildId); // statements of a running unit still go through while closing
+      events.push('unit committed');
+    });
+    await written;
+    const closing = db.close(5_000).then(() => events.push('closed'));
+    counts.faults++;
+    // New work, in every form, is refused while the unit finishes.
+    await expect(db.transaction(() => warn(db, guildId))).to.be.rejectedWith(DatabaseClosedError, /closing or closed/);
+    await expect(warn(db, guildId)).to.be.rejectedWith(DatabaseClosedError);
+    await expect(db.guild.getById(guildId)).to.be.rejectedWith(DatabaseClosedError);
+    await Promise.all([unit, closing]);
+    expect(events).to.deep.equal(['unit committed', 'closed']);
+    expect(await observer.case.count({ filters: { guildId } }), 'both writes of the unit committed').to.equal(2);
+    // And after the close, too.
+    await expect(db.transaction(() => warn(db, guildId))).to.be.rejectedWith(DatabaseClosedError);
+    await expect(db.case.findAll({ filters: { guildId } })).to.be.rejectedWith(DatabaseClosedError);
+    expect((await db.health()).status).to.equal('disconnected');
+  });
+
+  it('gives up waiting after its timeout: the unit still running fails with DatabaseClosedError and leaves nothing', async () => {
+    const db = await openTestDatabase({ poolSize: 2 });
+    const guildId = newGuild();
+    let firstWritten: () => void = () => undefined;
+    const written = new Promise<void>((r) => (firstWritten = r));
+    const unit = db.transaction(async () => {
+      await warn(db, guildId);
+      firstWritten();
+      await db.service.query('SELECT pg_sleep(5)', []);
+      await warn(db, guildId);
+    });
+    unit.catch(() => undefined); // asserted below
+    await written;
+    const started = Date.now();
+    await db.close(300);
+    counts.faults++;
+    expect(Date.now() - started, 'close() kept to its timeout, not the 5 s statement').to.be.below(2_000);
+    await expect(unit).to.be.rejectedWith(DatabaseClosedError, /still running/);
+    expect(await observer.case.count({ filters: { guildId } })).to.equal(0);
+    // The server notices the closed connection and rolls back; the guild's counter row goes with it.
+    for (let i = 0; i < 200 && (await observer.guild.getById(guildId)) !== null; i++) await sleep(25);
+    expect(await observer.guild.getById(guildId)).to.equal(null);
+  });
+
+  it('stops the embedded server it started (no DATABASE_URL)', async function () {
+    this.timeout(120_000);
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tux-db-close-'));
+    const saved = process.env['DATABASE_URL'];
+    let db: DatabaseCoordinator;
+    try {
+      // The options are resolved in createDatabase's first (synchronous) step; the env is restored right after.
+      delete process.env['DATABASE_URL'];
+      const creating = createDatabase({ dataDir, poolSize: 2 });
+      if (saved !== undefined) process.env['DATABASE_URL'] = saved;
+      db = await creating;
+    } finally {
+      if (saved !== undefined) process.env['DATABASE_URL'] = saved;
+    }
+    try {
+      const url = new URL(String((db.service.dataSource.options as { url?: string }).url));
+      const port = Number(url.port);
+      expect(url.hostname).to.equal('127.0.0.1');
+      const guildId = randomSnowflake();
+      expect((await warn(db, guildId)).caseNumber).to.equal(1);
+      expect(await listening(port)).to.equal(true);
+      await db.close();
+      expect(await listening(port), 'the server no longer listens').to.equal(false);
+      await expect(fs.access(path.join(dataDir, 'postmaster.pid')), 'the server has exited').to.be.rejected;
+      await expect(db.guild.getById(guildId)).to.be.rejectedWith(DatabaseClosedError);
+    } finally {
+      await db.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  describe('SIGTERM to `tux-db demo`', () => {
+    let url: string;
+    before(async () => {
+      url = await createScratchDatabase('sigterm');
+      const service = new DatabaseService({ url, migrate: true });
+      await service.connect();
+      await service.disconnect();
+    });
+    after(() => dropScratchDatabase('sigterm'));
+
+    it('finishes the statements in flight, starts nothing new, and exits with 143', async function () {
+      this.timeout(60_000);
+      // Hold the cases table, so the demo blocks on its first cases (three concurrent createCase statements).
+      const blocker = new Client({ connectionString: url });
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE "cases" IN ACCESS EXCLUSIVE MODE');
+      const child = spawn(process.execPath, ['bin/tux-db.js', 'demo'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      let exited = false;
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => {
+          exited = true;
+          resolve({ code, signal });
+        }),
+      );
+      try {
+        // pg_stat_activity is a snapshot taken once per transaction: clear it, the blocker is inside one.
+        const waiting = async (): Promise<number> => {
+          await blocker.query('SELECT pg_stat_clear_snapshot()');
+          const result = await blocker.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          return Number(result.rows[0]?.n);
+        };
+        for (let i = 0; i < 600 && (await waiting()) < 3 && !exited; i++) await sleep(25);
+        expect(await waiting(), `the demo's three createCase statements wait for the lock; stdout: ${stdout}; stderr: ${stderr}`).to.equal(3);
+        expect(stdout).to.include('Guild "Tux Demo Server"');
+
+        child.kill('SIGTERM');
+        counts.faults++;
+        for (let i = 0; i < 400 && !stderr.includes('SIGTERM received'); i++) await sleep(25);
+        expect(stderr).to.include('SIGTERM received');
+        await sleep(300);
+        expect(exited, 'the demo waits for its statements in flight').to.equal(false);
+      } finally {
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+      const { code, signal } = await exit;
+      expect({ code, signal }, stderr).to.deep.equal({ code: 143, signal: null });
+      expect(stderr).to.include('stopped by SIGTERM').and.not.match(/^\s+at /m);
+      // The three cases in flight committed and were reported; the raid after them never started.
+      expect(stdout.match(/^Case #\d+ /gm)).to.have.length(3);
+      expect(stdout).to.not.include('Raid');
+      const check = new Client({ connectionString: url });
+      await check.connect();
+      try {
+        const cases = await check.query<{ n: number }>('SELECT case_number AS n FROM cases WHERE guild_id = $1 ORDER BY case_number', [DEMO_GUILD]);
+        const guild = await check.query<{ case_count: number }>('SELECT case_count FROM guild WHERE guild_id = $1', [DEMO_GUILD]);
+        expect(cases.rows.map((r) => r.n)).to.deep.equal([1, 2, 3]);
+        expect(guild.rows[0]?.case_count).to.equal(3);
+      } finally {
+        await check.end();
+      }
+    });
+  });
+});
