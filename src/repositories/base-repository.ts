@@ -219,7 +219,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /**
    * One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). One statement
-   * (the total rides along as a window count), plus a count only when a page after the first is empty.
+   * (the total rides along as a scalar count), plus a count only when a page after the first is empty.
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
     const page = options.page ?? 1;
@@ -231,15 +231,21 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const orderBy = compileOrderBy(this.model, options.orderBy);
+    // The page is cut in a subquery (whose order the outer select keeps), so the rows OFFSET skips are never
+    // projected; the total is one scalar count. A window count would hold every matching row first.
     const sql =
-      `SELECT ${this.model.selectList}, count(*) OVER () AS ${TOTAL} FROM ${this.model.table} WHERE ${where}` +
-      `${orderBy ? ` ${orderBy}` : ''} LIMIT $${params.push(perPage)} OFFSET $${params.push((page - 1) * perPage)}`;
+      `SELECT "page".*, (SELECT count(*) FROM ${this.model.table} WHERE ${where}) AS ${TOTAL} ` +
+      `FROM (SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${where}` +
+      `${orderBy ? ` ${orderBy}` : ''} LIMIT $${params.push(perPage)} OFFSET $${params.push((page - 1) * perPage)}) AS "page"`;
     const rows = (await this.run<Record<string, unknown>>(sql, params, { prepare: true })).rows;
     // An empty first page means no rows at all; past the end, the total needs its own count.
     const total = rows.length > 0 ? Number(rows[0]?.['__total']) : page === 1 ? 0 : await this.count({ filters: options.filters });
+    // Copying the columns (instead of `delete row.__total`) keeps the entities' fast object shape.
+    const properties = [...this.model.columns.keys()];
     const items = rows.map((row) => {
-      delete row['__total'];
-      return this.hydrate(row);
+      const entity = new this.entity() as Record<string, unknown>;
+      for (const property of properties) entity[property] = row[property];
+      return entity as T;
     });
     const pages = Math.ceil(total / perPage);
     return { items, total, page, perPage, pages, hasNext: page < pages, hasPrev: page > 1 };

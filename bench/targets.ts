@@ -1,0 +1,42 @@
+import type { WorkloadResult } from './report';
+
+/** One target of issue 6 item 3 and how this run did. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** The names the targets compare (see bench/implementations.ts). */
+export const NAMES = { raw: 'raw pg', rawPrepared: 'raw pg prepared', typeorm: 'TypeORM', drizzle: 'Drizzle', library: 'library' } as const;
+
+function rate(workloads: ReadonlyArray<WorkloadResult>, id: string, impl: string): number {
+  const r = workloads.find((w) => w.id === id)?.results.find((x) => x.impl === impl);
+  return r === undefined || r.error !== undefined ? Number.NaN : r.opsPerSec;
+}
+
+/** Checks the library against the targets of issue 6 item 3, for the workloads and implementations that ran. */
+export function checkTargets(workloads: ReadonlyArray<WorkloadResult>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const versus = (id: string, other: string, min: number, strict = false): void => {
+    const ratio = rate(workloads, id, NAMES.library) / rate(workloads, id, other);
+    if (Number.isNaN(rate(workloads, id, other))) return;
+    const met = strict ? ratio > min : ratio >= min;
+    checks.push({ target: `${id}: library ${strict ? '>' : '≥'} ${min.toFixed(2)} × ${other}`, measured: `${ratio.toFixed(2)} ×`, met });
+  };
+  for (const id of ['getById', 'findAll', 'count']) {
+    versus(id, NAMES.raw, 1.0);
+    versus(id, NAMES.rawPrepared, 0.9);
+  }
+  for (const id of ['createCase spread', 'createCase hot']) versus(id, NAMES.raw, 0.95);
+  for (const id of ['updateWhere', 'createMany']) versus(id, NAMES.raw, 0.9);
+  const batch = rate(workloads, 'createCases(500)', NAMES.library) / rate(workloads, '500 × createCase', NAMES.library);
+  if (!Number.isNaN(batch)) {
+    checks.push({ target: 'createCases(500): library ≥ 20 × the cases/s of 500 single createCase calls', measured: `${batch.toFixed(1)} ×`, met: batch >= 20 });
+  }
+  for (const w of workloads) {
+    versus(w.id, NAMES.typeorm, 1.0, true);
+    versus(w.id, NAMES.drizzle, 1.0, true);
+  }
+  return checks;
+}
