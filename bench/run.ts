@@ -13,7 +13,7 @@ import { checkTargets, NAMES } from './targets';
 import { WORKLOADS } from './workloads';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--impl=raw,typeorm,…] [--workload=getById,…] [--rounds=N] [--seconds=S]
-Runs on DATABASE_URL when set, else on the embedded server in .tux-db/bench.
+Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
   --quick       smoke run (2 short rounds), under a minute
   --json        print the report as JSON instead of Markdown (run it as npm run -s bench -- --json to keep npm's banner out of stdout)
   --impl        implementations (${[...Object.keys(OPENERS), 'library'].join(', ')}); default ${DEFAULT_IMPLS.join(',')}

@@ -2,7 +2,7 @@ import { startEmbeddedDatabase } from '../src/service/open-data-source';
 import { openLibrary, type Library } from './impl/library';
 
 /** The embedded server's data directory for benchmarks (kept between runs, so the seed is reused). */
-export const BENCH_DATA_DIR = '.tux-db/bench';
+export const BENCH_DATA_DIR = '.tux-db-bench';
 
 /** The server the bench runs on: its URL for the other implementations, and the library connected to it. */
 export interface BenchTarget {

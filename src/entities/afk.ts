@@ -7,6 +7,8 @@ import type { Snowflake } from './snowflake';
 
 /** A member marked AFK in a guild: temporary (`until`), permanent (`permAfk`) or enforced by a moderator. */
 @Entity({ name: 'afk' })
+// Deleting a guild cascades here by guild_id: without this index each cascade scans the table.
+@Index('ix_afk_guild', ['guildId'])
 @Check('afk_until_after_since', '"until" IS NULL OR "until" > "since"')
 @Index('ix_afk_until_temporary', ['until'], { where: '"perm_afk" = false AND "until" IS NOT NULL' })
 export class Afk {

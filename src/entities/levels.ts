@@ -7,6 +7,8 @@ import type { Snowflake } from './snowflake';
 
 /** A member's XP and level in a guild. */
 @Entity({ name: 'levels' })
+// Deleting a guild cascades here by guild_id: without this index each cascade scans the table.
+@Index('ix_levels_guild', ['guildId'])
 @Check('xp_non_negative', '"xp" >= 0')
 @Check('level_non_negative', '"level" >= 0')
 // (guild_id, xp DESC) WHERE NOT blacklisted: TypeORM cannot express DESC, so the migration owns it.

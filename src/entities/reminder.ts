@@ -7,6 +7,8 @@ import type { Snowflake } from './snowflake';
 
 /** A reminder a user asked for; delivered once (see ReminderRepository.claimDueReminders). */
 @Entity({ name: 'reminder' })
+// Deleting a guild cascades here by guild_id: without this index each cascade scans the table.
+@Index('ix_reminder_guild', ['guildId'])
 @Index('ix_reminder_due', ['reminderExpiresAt'], { where: '"reminder_sent" = false' })
 export class Reminder {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'reminder_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_reminder' })

@@ -4,6 +4,7 @@ import { asServerAdmin, createScratchDatabase, dropScratchDatabase } from '../su
 import { runCommand, type CommandResult } from '../support/run-command';
 
 const INITIAL = ALL_MIGRATIONS[0].name;
+const LATEST = ALL_MIGRATIONS[ALL_MIGRATIONS.length - 1]?.name ?? INITIAL;
 
 describe('the tux-db command', function () {
   this.timeout(120_000);
@@ -52,8 +53,8 @@ describe('the tux-db command', function () {
 
     const revert = await tuxDb(['migrate-revert']);
     expect(revert.code, revert.stderr).to.equal(0);
-    expect(revert.stdout).to.include(`Reverted ${INITIAL}`);
-    expect((await tuxDb(['migrate-status'])).stdout).to.include(`[pending] ${INITIAL}`);
+    expect(revert.stdout).to.include(`Reverted ${LATEST}`);
+    expect((await tuxDb(['migrate-status'])).stdout).to.include(`[applied] ${INITIAL}`).and.include(`[pending] ${LATEST}`);
     for (const result of [before, push, health, generate, revert]) expectNoSecretOrStack(result);
   });
 

@@ -11,7 +11,7 @@ const TABLES = [
 ];
 const GUILD_TABLES = TABLES.filter((t) => t !== 'guild');
 
-describe('the initial migration', () => {
+describe('the migrations', () => {
   let service: DatabaseService;
   const rows = async <R>(sql: string): Promise<R[]> => (await service.query(sql, [])).rows as R[];
 
@@ -100,6 +100,7 @@ describe('the initial migration', () => {
     expect(def('uq_snippet_guild_name')).to.match(/UNIQUE INDEX .*\(guild_id, lower\(\(snippet_name\)::text\)\)/);
     expect(def('ix_starboard_message_top')).to.match(/\(guild_id, star_count DESC\)/);
     expect(def('ix_reminder_due')).to.match(/\(reminder_expires_at\) WHERE \(reminder_sent = false\)/);
+    for (const table of ['afk', 'levels', 'reminder']) expect(def(`ix_${table}_guild`), `${table}: guild deletes cascade through an index`).to.match(/\(guild_id\)$/);
   });
 
   it('agrees exactly with the entities: the schema builder has nothing to change', async () => {
