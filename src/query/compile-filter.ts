@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
+import { isPlainObject } from './is-plain-object';
 
 /** How many `and` / `or` / `not` levels a filter may nest: deeper input is rejected, never recursed into. */
 export const MAX_FILTER_DEPTH = 32;
@@ -208,12 +209,6 @@ function assertOrdered(model: TableModel, column: ColumnModel, path: string): vo
 
 function bind(params: unknown[], value: unknown): string {
   return `$${params.push(value)}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function fail(model: TableModel, field: string, message: string): ValidationError {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/validation-error';
 import type { ColumnModel, TableModel } from './table-model';
+import { isPlainObject } from './is-plain-object';
 
 /**
  * Compiles an ordering (see OrderBy<T>) into `ORDER BY "col" DESC NULLS LAST, …`, or '' when it is
@@ -77,12 +78,6 @@ function direction(model: TableModel, value: unknown, path: string): string {
     default:
       throw fail(model, path, 'must be "ASC" or "DESC"');
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function fail(model: TableModel, field: string, message: string): ValidationError {

@@ -2,6 +2,7 @@ import { validateSync } from 'class-validator';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
 import type { ColumnModel, TableModel } from '../query/table-model';
+import { isPlainObject } from '../query/is-plain-object';
 
 /** Columns and bound values of one validated write. */
 export interface PreparedValues {
@@ -11,12 +12,6 @@ export interface PreparedValues {
 
 /** `insert` requires every column without a default; `update` takes any subset. */
 export type WriteMode = 'insert' | 'update';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Validates a write before any SQL: unknown, generated or missing fields, each value against its column
