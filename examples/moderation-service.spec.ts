@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { createStubDatabase } from '../src/testing';
 import { DatabaseCoordinator } from '../src/coordinator';
+import { CaseRepository } from '../src/repositories/case-repository';
+import { GuildConfigRepository } from '../src/repositories/guild-config-repository';
 import { Case } from '../src/entities/case';
 import { CaseType } from '../src/entities/enums';
 import { ModerationService } from './moderation-service';
@@ -33,6 +35,8 @@ describe('ModerationService (stubbed database)', () => {
     const stub = createStubDatabase(sandbox);
     stub.guildConfig.getModLogId.resolves(null);
     stub.case.createCase.resolves(storedCase(1));
+    expect(stub.container.resolve(CaseRepository)).to.equal(stub.case);
+    expect(stub.container.resolve(GuildConfigRepository)).to.equal(stub.guildConfig);
     const service = new ModerationService(stub.container.resolve(DatabaseCoordinator));
     expect((await service.ban('1', '10', '20', 'spam')).modLogChannelId).to.equal(null);
   });

@@ -8,7 +8,7 @@ export type ColumnKeys<T> = {
 /** An entity's column fields only (what filters, ordering and writes may name). */
 export type Columns<T> = Pick<T, ColumnKeys<T>>;
 
-/** Values for create/update: any subset of the columns; snowflakes may also be given as bigint. */
+/** Values for create/update: a subset of the columns; snowflakes may also be given as bigint. */
 export type Values<T> = { readonly [K in ColumnKeys<T>]?: FieldValue<T[K]> };
 
 /** Filters over an entity's columns (see Filter). */

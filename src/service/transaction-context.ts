@@ -11,7 +11,7 @@ export class TransactionContext {
     readonly client: PoolClient,
   ) {}
 
-  /** Marks the transaction committed or rolled back: any later use is a mistake. */
+  /** Marks the transaction committed or rolled back: every later use is a mistake. */
   finish(): void {
     this.finished = true;
   }

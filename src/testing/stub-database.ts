@@ -87,21 +87,7 @@ export function createStubDatabase(sandbox: SinonSandbox = sinon.createSandbox()
   container.registerInstance(DatabaseService, service);
   container.registerInstance(UnitOfWork, unitOfWork);
   container.registerInstance(DatabaseCoordinator, db);
-  const byClass: Array<[InjectionToken<object>, object]> = [
-    [CaseRepository, repositories.case],
-    [GuildRepository, repositories.guild],
-    [GuildConfigRepository, repositories.guildConfig],
-    [AfkRepository, repositories.afk],
-    [LevelsRepository, repositories.levels],
-    [SnippetRepository, repositories.snippet],
-    [StarboardRepository, repositories.starboard],
-    [StarboardMessageRepository, repositories.starboardMessage],
-    [ReminderRepository, repositories.reminder],
-    [GuildPermissionRepository, repositories.guildPermissions],
-    [PermissionRankRepository, repositories.permissionRanks],
-    [PermissionAssignmentRepository, repositories.permissionAssignments],
-    [PermissionCommandRepository, repositories.permissionCommands],
-  ];
-  for (const [token, stub] of byClass) container.registerInstance<object>(token, stub);
+  // sinon's stubs are made from each class's prototype, so `constructor` is the class: the DI token.
+  for (const stub of Object.values(repositories)) container.registerInstance<object>(stub.constructor as InjectionToken<object>, stub);
   return { db, container, ...repositories };
 }
