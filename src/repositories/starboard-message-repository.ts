@@ -2,7 +2,7 @@ import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { ValidationError } from '../errors/validation-error';
 
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
@@ -12,14 +12,11 @@ export interface NewStarboardMessage {
   readonly messageChannelId: string | bigint;
   readonly messageUserId: string | bigint;
   readonly messageContent: string;
-  readonly messageExpiresAt: Date | string;
+  readonly messageExpiresAt: Date;
   readonly starCount?: number;
   /** The bot's copy in the starboard channel. */
   readonly starboardMessageId: string | bigint;
 }
-
-// A message never moves to another guild, and its key is the conflict target: neither is overwritten.
-const KEPT_ON_UPDATE: ReadonlySet<string> = new Set(['guildId', 'messageId']);
 
 /** Messages that reached a starboard, keyed by the original message's id. */
 @injectable()
@@ -35,19 +32,13 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * @throws ValidationError for bad input.
    */
   async createOrUpdateStarboardMessage(values: NewStarboardMessage): Promise<StarboardMessage> {
-    const prepared = this.prepare(values, 'insert');
-    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
-    const sql = this.cachedSql(`createOrUpdate:${others.map(([c]) => c.property).join(',')}`, () => {
-      const updates = others.filter(([c]) => !KEPT_ON_UPDATE.has(c.property)).map(([c]) => `${c.quoted} = EXCLUDED.${c.quoted}`);
-      return (
-        `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
-        `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) ` +
-        `ON CONFLICT ("message_id") DO UPDATE SET ${updates.join(', ')} RETURNING ${this.model.selectList}`
-      );
-    });
-    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
-    return this.hydrate(this.firstRow(result.rows));
+    if (typeof values !== 'object' || values === null) {
+      throw ValidationError.forField('StarboardMessage', 'values', 'must be a plain object of field values');
+    }
+    // The guild only on insert: a message never moves to another guild.
+    const { messageId, guildId, ...changes } = values;
+    const [row] = await this.upsert({ filters: { messageId }, defaults: { guildId }, values: changes });
+    return row;
   }
 
   /** The starboard entry of an original message, or null. @throws ValidationError for a bad id. */

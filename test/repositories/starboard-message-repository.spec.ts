@@ -48,7 +48,7 @@ describe('StarboardMessageRepository', () => {
     it('rejects bad input with ValidationError', async () => {
       const guildId = newGuild();
       await expect(t.db.starboardMessage.createOrUpdateStarboardMessage(message(guildId, { starCount: -1 }))).to.be.rejectedWith(ValidationError, /starCount/);
-      await expect(t.db.starboardMessage.createOrUpdateStarboardMessage(message(guildId, { messageExpiresAt: 'tomorrow' }))).to.be.rejectedWith(ValidationError, /messageExpiresAt/);
+      await expect(t.db.starboardMessage.createOrUpdateStarboardMessage(message(guildId, { messageExpiresAt: 'tomorrow' as never }))).to.be.rejectedWith(ValidationError, /messageExpiresAt/);
       await expect(t.db.starboardMessage.createOrUpdateStarboardMessage(message(guildId, { messageId: '0' }))).to.be.rejectedWith(ValidationError, /messageId/);
       await expect(t.db.starboardMessage.createOrUpdateStarboardMessage({ guildId } as never)).to.be.rejectedWith(ValidationError, /messageChannelId/);
     });
