@@ -30,16 +30,35 @@ function kindOf(entity: string, column: ColumnMetadata): ColumnKind {
   return kind === 'snowflake' && column.isGenerated ? 'bigint' : kind;
 }
 
+// Element types of the arrays bulk writes bind, by kind (an enum's is its own type).
+const ARRAY_TYPE_BY_KIND: Readonly<Record<Exclude<ColumnKind, 'enum'>, string>> = {
+  snowflake: 'bigint[]',
+  bigint: 'bigint[]',
+  int: 'int[]',
+  float: 'float8[]',
+  bool: 'bool[]',
+  string: 'text[]',
+  timestamp: 'timestamptz[]',
+  json: 'jsonb[]',
+};
+
+// Named in the entity, so the migrations and the casts agree on the type's name.
+function enumName(entity: string, column: ColumnMetadata): string {
+  if (!column.enumName) throw new Error(`${entity}.${column.propertyName}: an enum column needs an enumName`);
+  return column.enumName;
+}
+
 function columnModel(entity: string, column: ColumnMetadata): ColumnModel {
   const length = Number(column.length);
+  const kind = kindOf(entity, column);
   return {
     property: column.propertyName,
     column: column.databaseName,
     quoted: quoteIdent(column.databaseName),
-    kind: kindOf(entity, column),
+    kind,
     nullable: column.isNullable,
     ...(column.enum ? { enumValues: column.enum.map(String) } : {}),
-    ...(column.enumName ? { enumTypeName: column.enumName } : {}),
+    arrayType: kind === 'enum' ? `${quoteIdent(enumName(entity, column))}[]` : ARRAY_TYPE_BY_KIND[kind],
     ...(length > 0 ? { maxLength: length } : {}),
     hasDefault: column.isGenerated || column.isCreateDate || column.isUpdateDate || column.default !== undefined,
     generated: column.isGenerated,
@@ -70,6 +89,7 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
     entityName,
     table: quoteIdent(metadata.tableName),
     columns,
+    requiredOnInsert: [...columns.values()].filter((c) => !c.nullable && !c.hasDefault),
     primaryKeys,
     uniqueKeys,
     selectList,

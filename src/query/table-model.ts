@@ -13,8 +13,8 @@ export interface ColumnModel {
   readonly nullable: boolean;
   /** Allowed values of an enum column. */
   readonly enumValues?: ReadonlyArray<string>;
-  /** The PostgreSQL enum type of an enum column (for casts such as `$1::case_type[]`). */
-  readonly enumTypeName?: string;
+  /** The SQL array type a bulk write casts one parameter per column to, e.g. `bigint[]`. */
+  readonly arrayType: string;
   /** varchar length limit, in characters. */
   readonly maxLength?: number;
   /** Filled by the database when omitted (identity, default, created/updated timestamps). */
@@ -30,6 +30,8 @@ export interface TableModel {
   /** Pre-quoted table name, safe to splice into SQL. */
   readonly table: string;
   readonly columns: ReadonlyMap<string, ColumnModel>;
+  /** Columns an insert must set: neither nullable nor filled by the database. */
+  readonly requiredOnInsert: ReadonlyArray<ColumnModel>;
   readonly primaryKeys: ReadonlyArray<ColumnModel>;
   /** Column sets with a UNIQUE guarantee (the primary key first): valid ON CONFLICT targets. */
   readonly uniqueKeys: ReadonlyArray<ReadonlyArray<ColumnModel>>;

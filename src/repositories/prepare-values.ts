@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
 import { ValidationError, type FieldError } from '../errors/validation-error';
+import { passesEntityRules } from './entity-rules';
 import { coerceValue } from '../query/coerce-value';
 import type { ColumnModel, TableModel } from '../query/table-model';
 import { isPlainObject } from '../query/is-plain-object';
@@ -13,9 +14,12 @@ export interface PreparedValues {
 /** `insert` requires every column without a default; `update` takes any subset. */
 export type WriteMode = 'insert' | 'update';
 
+const NOTHING_PROVIDED: ReadonlySet<string> = new Set();
+
 /**
  * Validates a write before any SQL: unknown, generated or missing fields, each value against its column
  * (coerceValue), then the entity's class-validator rules. Reports every failing field at once.
+ * `provided` names fields the statement fills in itself (such as a case number): an insert need not set them.
  * @throws ValidationError listing every problem.
  */
 export function prepareValues<T extends object>(
@@ -24,6 +28,7 @@ export function prepareValues<T extends object>(
   values: unknown,
   mode: WriteMode,
   path = 'values',
+  provided = NOTHING_PROVIDED,
 ): PreparedValues {
   if (!isPlainObject(values)) throw ValidationError.forField(model.entityName, path, 'must be a plain object of field values');
   const errors: FieldError[] = [];
@@ -53,19 +58,26 @@ export function prepareValues<T extends object>(
     }
   }
   if (mode === 'insert') {
-    for (const column of model.columns.values()) {
-      if (!column.nullable && !column.hasDefault && values[column.property] === undefined) {
+    for (const column of model.requiredOnInsert) {
+      if (values[column.property] === undefined && !provided.has(column.property)) {
         errors.push({ field: column.property, message: 'is required' });
       }
     }
   }
-  const failed = new Set(errors.map((e) => e.field));
+  // The compiled check answers the common case (every rule passes); validateSync words the failures.
+  if (passesEntityRules(instance) !== true) errors.push(...entityRuleErrors(instance, new Set(errors.map((e) => e.field))));
+  if (errors.length > 0) throw new ValidationError(model.entityName, errors);
+  return { columns, params };
+}
+
+/** The class-validator failures of `instance`, except on fields that already failed (`failed`). */
+function entityRuleErrors(instance: object, failed: ReadonlySet<string>): FieldError[] {
+  const errors: FieldError[] = [];
   for (const error of validateSync(instance, { skipMissingProperties: true, forbidUnknownValues: false })) {
     if (failed.has(error.property)) continue;
     for (const message of Object.values(error.constraints ?? {})) {
       errors.push({ field: error.property, message: message.startsWith(error.property) ? message.slice(error.property.length + 1) : message });
     }
   }
-  if (errors.length > 0) throw new ValidationError(model.entityName, errors);
-  return { columns, params };
+  return errors;
 }

@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, Validate, ValidateIf, ValidateNested,
+  ValidatorConstraint, validateSync, type ValidatorConstraintInterface,
+} from 'class-validator';
+import { ALL_ENTITIES } from '../../src/entities/all-entities';
+import { CaseType, OnboardingStage, PermissionLevel } from '../../src/entities/enums';
+import { passesEntityRules } from '../../src/repositories/entity-rules';
+
+const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false } as const;
+
+/** What class-validator itself says: the reference passesEntityRules must agree with. */
+function validateSyncPasses(instance: object): boolean {
+  return validateSync(instance, OPTIONS).length === 0;
+}
+
+// Values around every rule the entities declare: ids, lengths at and past each limit, bounds, enum members, and junk.
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom(0, 1, 10, 11, 64, 65, 100, 101, 500, 501, 2000, 2001, 4000, 4001).map((n) => 'x'.repeat(n)),
+  fc.constantFrom('\u2764\uFE0F'.repeat(60), '\u{1F600}'.repeat(60), '\uD800', ''),
+);
+const value = fc.oneof(
+  text,
+  fc.constantFrom('1', '123456789012345678', '9223372036854775807', '9223372036854775808', '0', '-1', '01', '1.5'),
+  fc.constantFrom(...Object.values(CaseType), ...Object.values(OnboardingStage), ...Object.values(PermissionLevel)),
+  fc.integer({ min: -5, max: 15 }),
+  fc.constantFrom(0.5, -0, NaN, Infinity, 2 ** 31, 2 ** 53),
+  fc.bigInt({ min: -5n, max: 2n ** 64n }),
+  fc.boolean(),
+  fc.constantFrom(null, undefined),
+  fc.constantFrom(new Date(0), new Date(Number.NaN)),
+  fc.array(fc.oneof(fc.constantFrom('1', '123456789012345678', 'abc', '0'), fc.integer(), fc.constant(null)), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+  fc.constantFrom(new Set(['1', '2']), new Set(['x']), new Map([['a', '1']])),
+);
+
+describe('passesEntityRules', () => {
+  for (const entity of ALL_ENTITIES) {
+    it(`agrees with validateSync on random ${entity.name} instances`, () => {
+      const properties = [...new Set(getMetadataStorage().getTargetValidationMetadatas(entity, '', false, false, undefined).map((m) => m.propertyName))];
+      expect(properties).to.not.be.empty;
+      let passed = 0;
+      fc.assert(
+        fc.property(fc.dictionary(fc.constantFrom(...properties), value, { maxKeys: properties.length }), (fields) => {
+          const instance = Object.assign(new entity(), fields);
+          const expected = validateSyncPasses(instance);
+          if (expected) passed++;
+          expect(passesEntityRules(instance), JSON.stringify(fields, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).to.equal(expected);
+        }),
+        { numRuns: 400 },
+      );
+      // Both answers occur, so the agreement says something.
+      expect(passed).to.be.within(1, 399);
+    });
+  }
+
+  @ValidatorConstraint({ name: 'slowCheck', async: true })
+  class SlowCheck implements ValidatorConstraintInterface {
+    validate(): Promise<boolean> {
+      return Promise.resolve(false);
+    }
+  }
+
+  @ValidatorConstraint({ name: 'answersLater' })
+  class AnswersLater implements ValidatorConstraintInterface {
+    validate(): Promise<boolean> {
+      return Promise.resolve(false);
+    }
+  }
+
+  class Rules {
+    @IsDefined()
+    required?: unknown;
+
+    @ValidateIf((o: Rules) => o.mode === 'strict')
+    @Min(10)
+    bounded?: unknown;
+
+    mode?: string;
+
+    @IsOptional()
+    @IsString({ each: true })
+    @MaxLength(3, { each: true })
+    tags?: unknown;
+
+    @IsInt({ validateIf: (o: Rules) => o.mode !== 'loose' })
+    count?: unknown;
+
+    @Validate(SlowCheck)
+    @Validate(AnswersLater)
+    later?: unknown;
+  }
+
+  const cases: Array<[string, Partial<Rules>, boolean]> = [
+    ['IsDefined on a missing property', {}, false],
+    ['IsDefined on null', { required: null }, false],
+    ['a passing instance', { required: 1 }, true],
+    ['ValidateIf that skips', { required: 1, bounded: 1 }, true],
+    ['ValidateIf that applies', { required: 1, bounded: 1, mode: 'strict' }, false],
+    ['each over an array', { required: 1, tags: ['a', 'bb'] }, true],
+    ['each over an array with a long item', { required: 1, tags: ['a', 'long'] }, false],
+    ['each over a Set', { required: 1, tags: new Set(['a', 5]) }, false],
+    ['each over a Map', { required: 1, tags: new Map([['k', 'abc']]) }, true],
+    ['a per-rule validateIf that applies', { required: 1, count: 1.5 }, false],
+    ['a per-rule validateIf that skips', { required: 1, count: 1.5, mode: 'loose' }, true],
+    ['rules answering with promises', { required: 1, later: 'x' }, true],
+  ];
+  for (const [what, fields, passes] of cases) {
+    it(`agrees with validateSync on ${what}`, () => {
+      const instance = Object.assign(new Rules(), fields);
+      expect(validateSyncPasses(instance)).to.equal(passes);
+      expect(passesEntityRules(instance)).to.equal(passes);
+    });
+  }
+
+  it('leaves classes with nested validation to validateSync', () => {
+    class Child {
+      @IsInt()
+      n?: unknown;
+    }
+    class Parent {
+      @ValidateNested()
+      child?: unknown;
+    }
+    expect(passesEntityRules(Object.assign(new Parent(), { child: Object.assign(new Child(), { n: 'x' }) }))).to.equal(undefined);
+  });
+});
