@@ -10,6 +10,7 @@ import type { DatabaseService, StatementOptions } from '../service/database-serv
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type WriteMode } from './prepare-values';
 import { ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
+import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import type {
   EntityFilter,
   FindAllOptions,
@@ -23,10 +24,9 @@ import type {
 
 /** The most rows one page may hold. */
 export const MAX_PER_PAGE = 1000;
-// PostgreSQL's wire protocol allows 65535 parameters per statement.
-const MAX_PARAMS = 65_535;
 const CREATED = '"__created"';
 const TOTAL = '"__total"';
+const GROUP = '"__group"';
 
 /**
  * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
@@ -70,39 +70,47 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   }
 
   /**
-   * Inserts many rows in one multi-row INSERT (split into several, inside one unit of work, only past
-   * PostgreSQL's 65,535-parameter limit). Every row is validated first; nothing is written if any fails.
+   * Inserts many rows in one statement and returns them in input order. The values go as one array per column
+   * (`INSERT … SELECT FROM unnest(…)`), so any number of rows is one statement; rows that set different fields
+   * become separate INSERTs in that statement. Every row is validated first; nothing is written if any fails.
    * @throws ValidationError naming `[index].field`.
    */
   async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
     if (values.length === 0) return [];
     const rows = values.map((row, i) => this.prepareRow(row, i));
-    const columns = [...new Map(rows.flatMap((r) => r.columns).map((c) => [c.property, c])).values()];
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
-    const insertChunk = async (start: number): Promise<T[]> => {
-      const params: unknown[] = [];
-      const tuples: string[] = [];
-      for (const row of rows.slice(start, start + perStatement)) {
-        const byProperty = new Map(row.columns.map((c, i) => [c.property, row.params[i]]));
-        const cells = columns.map((c) => {
-          if (!byProperty.has(c.property)) return 'DEFAULT';
-          params.push(byProperty.get(c.property));
-          return `$${params.length}`;
-        });
-        tuples.push(`(${cells.join(', ')})`);
-      }
-      const guildKey = this.model.guildKey;
-      const prefix = guildKey ? `WITH ${ensureGuildsCte(`$${params.push(rows.slice(start, start + perStatement).map((r) => r.params[r.columns.indexOf(guildKey)]))}`)} ` : '';
-      const sql = `${prefix}INSERT INTO ${this.model.table} (${columns.map((c) => c.quoted).join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${this.model.selectList}`;
-      return (await this.run(sql, params)).rows.map((r) => this.hydrate(r));
-    };
-    if (rows.length <= perStatement) return insertChunk(0);
-    return this.withSession(async () => {
-      const created: T[] = [];
-      for (let start = 0; start < rows.length; start += perStatement) created.push(...(await insertChunk(start)));
-      return created;
+    const groups = groupByColumns(rows);
+    const params: unknown[] = [];
+    const guildKey = this.model.guildKey;
+    const guildArrays: string[] = [];
+    const inserts = groups.map((group) => {
+      // unnestSource binds the group's columns in order from the next parameter on; the guild ids are among them.
+      const guildAt = guildKey ? group.columns.indexOf(guildKey) : -1;
+      if (guildAt >= 0) guildArrays.push(`$${params.length + 1 + guildAt}`);
+      return (
+        `INSERT INTO ${this.model.table} (${group.columns.map((c) => c.quoted).join(', ')}) ` +
+        `SELECT ${unnestColumns(group)} FROM ${unnestSource(group, rows, params)} RETURNING ${this.model.selectList}`
+      );
     });
+    const ctes = guildArrays.length > 0 ? [ensureGuildsCte(guildArrays)] : [];
+    if (groups.length === 1) {
+      const sql = `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${inserts.join('')}`;
+      return (await this.run(sql, params, { prepare: true })).rows.map((r) => this.hydrate(r));
+    }
+    // One INSERT per group as WITH items; each row comes back labelled with its group and goes back to its place.
+    // Unnamed: the mix of groups varies from call to call.
+    const items = inserts.map((insert, k) => `"rows${k}" AS (${insert})`);
+    const selects = inserts.map((_, k) => `SELECT ${k} AS ${GROUP}, * FROM "rows${k}"`);
+    const result = await this.run<Record<string, unknown>>(`WITH ${[...ctes, ...items].join(', ')} ${selects.join(' UNION ALL ')}`, params);
+    const created = new Array<T>(rows.length);
+    const places = groups.map((g) => g.positions.values());
+    for (const row of result.rows) {
+      const place = places[Number(row['__group'])]?.next().value;
+      if (place === undefined) throw new DatabaseError(`${this.model.entityName}: createMany got back a row it did not insert`);
+      delete row['__group'];
+      created[place] = this.hydrate(row);
+    }
+    return created;
   }
 
   /** The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`). */
@@ -270,8 +278,8 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   }
 
   /** Validates a write (see prepareValues). */
-  protected prepare(values: unknown, mode: WriteMode, path?: string) {
-    return prepareValues(this.model, this.entity, values, mode, path);
+  protected prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>) {
+    return prepareValues(this.model, this.entity, values, mode, path, provided);
   }
 
   /** SQL built once per shape and reused (so it can also run as a named prepared statement). */

@@ -2,9 +2,10 @@ import { injectable } from 'tsyringe';
 import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
 import { ValidationError } from '../errors/validation-error';
-import { quoteIdent } from '../query/build-table-model';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
+import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import type { PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
 
 /** What createCase takes: the case number is never given, the database assigns it. */
@@ -16,20 +17,13 @@ export type NewGuildCase = Omit<NewCase, 'guildId'> & { readonly guildId?: Value
 /** Fields updateCaseByNumber may change. */
 export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
 
-// Every column a caller may set when creating a case (guild_id and case_number come from the counter).
-const BULK_COLUMNS = [
-  ['caseType', '::case_type[]'],
-  ['caseUserId', '::bigint[]'],
-  ['caseModeratorId', '::bigint[]'],
-  ['caseReason', '::varchar[]'],
-  ['caseStatus', '::bool[]'],
-  ['caseProcessed', '::bool[]'],
-  ['caseExpiresAt', '::timestamptz[]'],
-  ['caseUserRoles', '::jsonb[]'],
-  ['caseMetadata', '::jsonb[]'],
-  ['modLogMessageId', '::bigint[]'],
-] as const;
-const BULK_DEFAULTS: Readonly<Record<string, unknown>> = { caseStatus: true, caseProcessed: false, caseUserRoles: '[]' };
+// What createCase and createCases write themselves: the guild given apart, the number from the counter.
+const COUNTER_NUMBERED: ReadonlySet<string> = new Set(['caseNumber']);
+const BULK_PROVIDED: ReadonlySet<string> = new Set(['guildId', 'caseNumber']);
+// Bumps the guild's counter by $2 (creating the guild row at $2 if it has none) and hands back the new count.
+const COUNTER_CTE =
+  `counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ` +
+  `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + $2, "updated_at" = now() RETURNING "case_count")`;
 
 /**
  * Moderation cases. Case numbers come from the guild's counter row, bumped in the same statement as the
@@ -48,27 +42,26 @@ export class CaseRepository extends BaseRepository<Case> {
    * @throws ValidationError for bad input (including a caseNumber, which the database assigns).
    */
   async createCase(values: NewCase): Promise<Case> {
-    const prepared = this.prepareCase(values, 'values');
+    const prepared = this.prepareCase(values, 'values', COUNTER_NUMBERED);
     const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
-    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId' && c.property !== 'caseNumber');
+    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
       const names = others.map(([c]) => c.quoted);
-      const placeholders = others.map((_, i) => `$${i + 2}`);
+      const placeholders = others.map((_, i) => `$${i + 3}`);
+      // The counter row is created or bumped in the statement that inserts the case (invariant 1).
       return (
-        // The counter row is created or bumped in the statement that inserts the case (invariant 1).
-        `WITH counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, 1) ` +
-        `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + 1, "updated_at" = now() RETURNING "case_count") ` +
-        `INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
+        `WITH ${COUNTER_CTE} INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
         `VALUES ($1, (SELECT "case_count" FROM counter)${placeholders.map((p) => `, ${p}`).join('')}) RETURNING ${this.model.selectList}`
       );
     });
-    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    const result = await this.run(sql, [guildParam, 1, ...others.map(([, p]) => p)], { prepare: true });
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /**
-   * Creates many cases in one guild (a raid ban): one counter bump of N and one multi-row insert, so the
-   * numbers are contiguous and follow the input order. Returns the cases in that order.
+   * Creates many cases in one guild (a raid ban) in one statement: one counter bump of N and the cases bound
+   * as one array per field, so the numbers are contiguous and follow the input order. Returns the cases in that
+   * order.
    * @throws ValidationError naming `[index].field` for any bad item; nothing is written then.
    */
   async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
@@ -76,34 +69,33 @@ export class CaseRepository extends BaseRepository<Case> {
     const guild = this.coerce('guildId', guildId) as string;
     if (items.length === 0) return [];
     const errors: ValidationError['errors'][number][] = [];
-    const arrays = BULK_COLUMNS.map(() => [] as unknown[]);
+    const rows: PreparedValues[] = [];
     items.forEach((item, index) => {
       try {
-        if (item?.guildId !== undefined && String(item.guildId) !== guild) {
-          throw ValidationError.forField('Case', 'guildId', `must be ${guild} (the guild given to createCases) or omitted`);
-        }
-        const prepared = this.prepareCase({ ...item, guildId: guild }, `[${index}]`);
-        const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
-        BULK_COLUMNS.forEach(([property], k) => arrays[k]?.push(byProperty.has(property) ? byProperty.get(property) : (BULK_DEFAULTS[property] ?? null)));
+        rows.push(this.prepareGuildCase(item, guild, `[${index}]`));
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         errors.push(...e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));
       }
     });
     if (errors.length > 0) throw new ValidationError('Case', errors);
-    const sql = this.cachedSql('createCases', () => {
-      const names = BULK_COLUMNS.map(([p]) => this.column(p).quoted);
-      const unnest = BULK_COLUMNS.map(([, cast], k) => `$${k + 3}${cast}`).join(', ');
-      const aliases = BULK_COLUMNS.map(([p]) => quoteIdent(p)).join(', ');
+    const groups = groupByColumns(rows);
+    const params: unknown[] = [guild, items.length];
+    const inserts = groups.map((group) => {
+      // Each row's number is its place in the input after the numbers the counter had before this call.
+      const from = unnestSource(group, rows, params, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
       return (
-        `WITH counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ` +
-        `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + $2, "updated_at" = now() RETURNING "case_count") ` +
-        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${names.join(', ')}) ` +
-        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + t.ord::int, ${BULK_COLUMNS.map(([p]) => `t.${quoteIdent(p)}`).join(', ')} ` +
-        `FROM unnest(${unnest}) WITH ORDINALITY AS t(${aliases}, ord) ORDER BY t.ord RETURNING ${this.model.selectList}`
+        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${group.columns.map((c) => c.quoted).join(', ')}) ` +
+        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", ${unnestColumns(group)} ` +
+        `FROM ${from} RETURNING ${this.model.selectList}`
       );
     });
-    const result = await this.run(sql, [guild, items.length, ...arrays], { prepare: true });
+    // Items that set different fields are separate INSERTs (WITH items) sharing the one counter bump; unnamed,
+    // as the mix varies from call to call.
+    const result =
+      inserts.length === 1
+        ? await this.run(`WITH ${COUNTER_CTE} ${inserts.join('')}`, params, { prepare: true })
+        : await this.run(`WITH ${[COUNTER_CTE, ...inserts.map((insert, k) => `"cases${k}" AS (${insert})`)].join(', ')} ${inserts.map((_, k) => `SELECT * FROM "cases${k}"`).join(' UNION ALL ')}`, params);
     return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 
@@ -246,12 +238,20 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.count({ filters: { guildId, caseUserId: userId } });
   }
 
-  private prepareCase(values: unknown, path: string) {
+  private prepareCase(values: unknown, path: string, provided: ReadonlySet<string>) {
     if (typeof values === 'object' && values !== null && 'caseNumber' in values && (values as { caseNumber?: unknown }).caseNumber !== undefined) {
       throw ValidationError.forField('Case', 'caseNumber', 'is assigned by the database from the guild counter; do not pass it');
     }
-    // caseNumber 1 stands in for the number the counter assigns, so insert-mode checks can run.
-    return this.prepare({ ...(values as object), caseNumber: 1 }, 'insert', path);
+    return this.prepare(values, 'insert', path, provided);
+  }
+
+  /** One createCases item: its guildId, if given, must be the batch's guild; the statement writes that once. */
+  private prepareGuildCase(item: NewGuildCase, guild: string, path: string) {
+    if (item?.guildId === undefined) return this.prepareCase(item, path, BULK_PROVIDED);
+    if (String(item.guildId) !== guild) {
+      throw ValidationError.forField('Case', 'guildId', `must be ${guild} (the guild given to createCases) or omitted`);
+    }
+    return this.prepareCase({ ...item, guildId: undefined }, path, BULK_PROVIDED);
   }
 
 }

@@ -7,7 +7,8 @@ export function ensureGuildCte(guildParam: string): string {
   return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES (${guildParam}) ON CONFLICT ("guild_id") DO NOTHING)`;
 }
 
-/** Like ensureGuildCte for every distinct id in a bigint[] parameter such as `$7` (multi-row inserts). */
-export function ensureGuildsCte(guildArrayParam: string): string {
-  return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest(${guildArrayParam}::bigint[]) ON CONFLICT ("guild_id") DO NOTHING)`;
+/** Like ensureGuildCte for every distinct id in bigint[] parameters such as `$7` (bulk inserts). */
+export function ensureGuildsCte(guildArrayParams: ReadonlyArray<string>): string {
+  const ids = guildArrayParams.map((p) => `SELECT DISTINCT unnest(${p}::bigint[])`).join(' UNION ');
+  return `"ensure_guild" AS (INSERT INTO "guild" ("guild_id") ${ids} ON CONFLICT ("guild_id") DO NOTHING)`;
 }

@@ -59,6 +59,39 @@ describe('BaseRepository', () => {
       expect(await t.db.guild.count({ filters: { guildId: { in: more } } })).to.equal(0);
     });
 
+    it('createMany returns rows that set different fields in input order, each with its own defaults, in one statement', async () => {
+      const guildId = newGuild();
+      const rows = [
+        { userId: '1', guildId, xp: 5 },
+        { userId: '2', guildId },
+        { guildId, userId: '3', xp: 7 },
+        { userId: '4', guildId, blacklisted: true },
+        { userId: '5', guildId, xp: 9 },
+      ];
+      const { statements: sent } = await countStatements(async () => {
+        const created = await t.db.levels.createMany(rows);
+        expect(created.map((r) => [r.userId, r.xp, r.blacklisted])).to.deep.equal([
+          ['1', 5, false],
+          ['2', 0, false],
+          ['3', 7, false],
+          ['4', 0, true],
+          ['5', 9, false],
+        ]);
+      });
+      expect(sent).to.have.length(1);
+    });
+
+    it('createMany writes more values than one statement may bind parameters (65,535) in one statement', async () => {
+      const guildId = newGuild();
+      const rows = Array.from({ length: 25_000 }, (_, i) => ({ userId: String(i + 1), guildId, xp: i }));
+      const { statements: sent } = await countStatements(async () => {
+        const created = await t.db.levels.createMany(rows);
+        expect(created.map((r) => r.xp)).to.deep.equal(rows.map((r) => r.xp));
+      });
+      expect(sent).to.have.length(1);
+      expect(await t.db.levels.count({ filters: { guildId } })).to.equal(25_000);
+    });
+
     it('updates by id returning the row, or null when it does not exist', async () => {
       const guildId = newGuild();
       const created = await t.db.guild.create({ guildId });

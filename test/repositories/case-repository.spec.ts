@@ -109,6 +109,33 @@ describe('CaseRepository', () => {
       expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(501);
     });
 
+    it('numbers items that set different fields in input order, each with its own defaults, in one statement', async () => {
+      const guildId = newGuild();
+      const until = new Date('2030-01-01T00:00:00Z');
+      const items = [
+        { caseType: CaseType.BAN, caseUserId: '1', caseModeratorId: '9' },
+        { caseType: CaseType.TEMPBAN, caseUserId: '2', caseModeratorId: '9', caseExpiresAt: until, caseStatus: false },
+        { caseType: CaseType.JAIL, caseUserId: '3', caseModeratorId: '9', caseUserRoles: ['42'], guildId },
+        { caseType: CaseType.BAN, caseUserId: '4', caseModeratorId: '9' },
+        { caseType: CaseType.TEMPBAN, caseUserId: '5', caseModeratorId: '9', caseExpiresAt: until, caseStatus: false },
+      ];
+      let created: Awaited<ReturnType<typeof t.db.case.createCases>> = [];
+      const { statements: sent } = await countStatements(async () => {
+        created = await t.db.case.createCases(guildId, items);
+      });
+      expect(sent).to.have.length(1);
+      expect(created.map((c) => [c.caseNumber, c.caseUserId, c.caseStatus, c.caseUserRoles])).to.deep.equal([
+        [1, '1', true, []],
+        [2, '2', false, []],
+        [3, '3', true, ['42']],
+        [4, '4', true, []],
+        [5, '5', false, []],
+      ]);
+      expect(created[1]?.caseExpiresAt?.getTime()).to.equal(until.getTime());
+      expect(created[0]?.caseExpiresAt).to.equal(null);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(5);
+    });
+
     it('interleaves with single creates without gaps or duplicates', async () => {
       const guildId = newGuild();
       const batch = range(20).map(() => ({ caseType: CaseType.KICK, caseUserId: '5', caseModeratorId: '6' }));
