@@ -6,6 +6,8 @@ export interface Session {
   op(seq: number): Promise<void>;
   /** Checks what the session's `ops` operations left in the database. Throws when it is wrong. */
   verify?(ops: number): Promise<void>;
+  /** Runs before each slice, unmeasured: resets what earlier slices left behind that would slow this one. */
+  beforeSlice?(): Promise<void>;
 }
 
 /** One thing to measure, the same for every implementation. */
@@ -63,6 +65,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /** `clients` callers run `session.op` until `seconds` have passed; the first wrong answer stops them all. */
 async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number, collectGarbage: boolean): Promise<Slice> {
+  await session.beforeSlice?.();
   if (collectGarbage) gc?.();
   let seq = firstSeq;
   let failure: unknown;
