@@ -30,11 +30,11 @@ function kindOf(entity: string, column: ColumnMetadata): ColumnKind {
   return kind === 'snowflake' && column.isGenerated ? 'bigint' : kind;
 }
 
-// Element types of the arrays bulk writes bind, by kind (an enum's is its own type).
-const ARRAY_TYPE_BY_KIND: Readonly<Record<Exclude<ColumnKind, 'enum'>, string>> = {
+/** The array types lists and bulk writes bind values of each kind as (an enum's is its own type). */
+export const ARRAY_TYPE_BY_KIND: Readonly<Record<Exclude<ColumnKind, 'enum'>, string>> = {
   snowflake: 'bigint[]',
   bigint: 'bigint[]',
-  int: 'int[]',
+  int: 'int4[]',
   float: 'float8[]',
   bool: 'bool[]',
   string: 'text[]',

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
-import type { ColumnKind, ColumnModel, TableModel } from './table-model';
+import type { ColumnModel, TableModel } from './table-model';
 import { isPlainObject } from './is-plain-object';
 
 /** How many `and` / `or` / `not` levels a filter may nest: deeper input is rejected, never recursed into. */
@@ -10,20 +10,6 @@ export const MAX_FILTER_DEPTH = 32;
 export const FILTER_OPERATORS = [
   'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'between', 'like', 'ilike', 'isNull',
 ] as const;
-
-// A list is bound as one array parameter, whatever its length. Enums get no cast: PostgreSQL infers
-// the column's own enum[] type for an untyped parameter, which keeps the column's indexes usable.
-const ARRAY_CASTS: Readonly<Record<ColumnKind, string>> = {
-  snowflake: '::bigint[]',
-  bigint: '::bigint[]',
-  int: '::int4[]',
-  float: '::float8[]',
-  bool: '::bool[]',
-  string: '::text[]',
-  timestamp: '::timestamptz[]',
-  json: '::jsonb[]',
-  enum: '',
-};
 
 /**
  * Compiles a filter (see Filter<T>) into a parenthesised SQL boolean expression over `model`'s
@@ -175,7 +161,8 @@ function compareList(
     if (item === null) throw fail(model, `${path}[${i}]`, 'must not be null: test for NULL with isNull (inside or)');
     values[i] = coerceValueAt(model, column, item, path, i);
   }
-  return `${column.quoted}${sqlOp}${bind(params, values)}${ARRAY_CASTS[column.kind]})`;
+  // One array parameter, whatever the list's length, cast to the column's own array type (indexes stay usable).
+  return `${column.quoted}${sqlOp}${bind(params, values)}::${column.arrayType})`;
 }
 
 function compileBetween(model: TableModel, column: ColumnModel, operand: unknown, params: unknown[], path: string): string {

@@ -5,6 +5,7 @@ import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
 import { compileFilter } from '../query/compile-filter';
 import { compileOrderBy } from '../query/compile-order-by';
+import { isPlainObject } from '../query/is-plain-object';
 import type { ColumnModel, TableModel } from '../query/table-model';
 import type { DatabaseService, StatementOptions } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -78,7 +79,8 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
     if (values.length === 0) return [];
-    const rows = values.map((row, i) => this.prepareRow(row, i));
+    // Array.from, not map: a hole in a sparse array is a missing row to refuse, not one to skip.
+    const rows = Array.from(values, (row, i) => this.prepareRow(row, i));
     const groups = groupByColumns(rows);
     const params: unknown[] = [];
     const guildKey = this.model.guildKey;
@@ -123,12 +125,14 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** The first row matching `filters` in `orderBy` order, or null. */
   async findOne(options: FindOneOptions<T> = {}): Promise<T | null> {
+    this.checkOptions(options, 'findOne');
     const rows = await this.findAll({ ...options, limit: 1 });
     return rows[0] ?? null;
   }
 
   /** Rows matching `filters`, ordered, limited and offset. */
   async findAll(options: FindAllOptions<T> = {}): Promise<T[]> {
+    this.checkOptions(options, 'findAll');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const orderBy = compileOrderBy(this.model, options.orderBy);
@@ -144,6 +148,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** How many rows match `filters`. */
   async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
+    this.checkOptions(options, 'count');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const result = await this.run<{ n: string }>(`SELECT count(*) AS n FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
@@ -152,6 +157,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** Whether any row matches `filters`. */
   async exists(options: { readonly filters?: EntityFilter<T> } = {}): Promise<boolean> {
+    this.checkOptions(options, 'exists');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const result = await this.run<{ e: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE ${where}) AS e`, params, { prepare: true });
@@ -211,6 +217,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * @returns [row, created]
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
+    this.checkOptions(options, 'upsert');
     const key = this.conflictKey(options.filters);
     const values = options.values ?? {};
     const updated = this.prepare(values, 'update');
@@ -230,6 +237,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * (the total rides along as a scalar count), plus a count only when a page after the first is empty.
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
+    this.checkOptions(options, 'paginate');
     const page = options.page ?? 1;
     const perPage = options.perPage ?? 20;
     if (!Number.isSafeInteger(page) || page < 1) throw ValidationError.forField(this.model.entityName, 'page', 'must be an integer ≥ 1');
@@ -394,8 +402,17 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return value;
   }
 
+  /**
+   * JavaScript callers can pass anything where the types say an options object: refuse it with a ValidationError
+   * rather than fail on reading its fields.
+   */
+  protected checkOptions(options: unknown, method: string): void {
+    if (!isPlainObject(options)) throw ValidationError.forField(this.model.entityName, 'options', `must be an options object (${method} takes { … })`);
+  }
+
   private requireFilters(options: unknown, method: string): void {
-    if (typeof options !== 'object' || options === null || (options as { filters?: unknown }).filters === undefined) {
+    this.checkOptions(options, method);
+    if ((options as { filters?: unknown }).filters === undefined) {
       throw ValidationError.forField(this.model.entityName, 'filters', `is required by ${method} (pass {} to affect every row on purpose)`);
     }
   }

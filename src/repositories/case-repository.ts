@@ -1,7 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
-import { ValidationError } from '../errors/validation-error';
+import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
@@ -67,36 +67,11 @@ export class CaseRepository extends BaseRepository<Case> {
   async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField('Case', 'items', 'must be an array of cases');
     const guild = this.coerce('guildId', guildId) as string;
-    if (items.length === 0) return [];
-    const errors: ValidationError['errors'][number][] = [];
-    const rows: PreparedValues[] = [];
-    items.forEach((item, index) => {
-      try {
-        rows.push(this.prepareGuildCase(item, guild, `[${index}]`));
-      } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        errors.push(...e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));
-      }
-    });
+    const errors: FieldError[] = [];
+    // Every index, not forEach: a hole in a sparse array is a missing item to refuse, not one to skip.
+    const rows = this.prepareGuildCases(guild, items, Array.from(items, (_, i) => i), errors);
     if (errors.length > 0) throw new ValidationError('Case', errors);
-    const groups = groupByColumns(rows);
-    const params: unknown[] = [guild, items.length];
-    const inserts = groups.map((group) => {
-      // Each row's number is its place in the input after the numbers the counter had before this call.
-      const from = unnestSource(group, rows, params, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
-      return (
-        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${group.columns.map((c) => c.quoted).join(', ')}) ` +
-        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", ${unnestColumns(group)} ` +
-        `FROM ${from} RETURNING ${this.model.selectList}`
-      );
-    });
-    // Items that set different fields are separate INSERTs (WITH items) sharing the one counter bump; unnamed,
-    // as the mix varies from call to call.
-    const result =
-      inserts.length === 1
-        ? await this.run(`WITH ${COUNTER_CTE} ${inserts.join('')}`, params, { prepare: true })
-        : await this.run(`WITH ${[COUNTER_CTE, ...inserts.map((insert, k) => `"cases${k}" AS (${insert})`)].join(', ')} ${inserts.map((_, k) => `SELECT * FROM "cases${k}"`).join(' UNION ALL ')}`, params);
-    return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
+    return this.insertGuildCases(guild, rows);
   }
 
   /** The generic create numbers a case exactly like createCase. */
@@ -104,23 +79,35 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.createCase(values as NewCase);
   }
 
-  /** The generic createMany numbers cases like createCases, one guild at a time, in one unit of work. */
+  /**
+   * The generic createMany numbers cases like createCases, one statement per guild (in one unit of work when
+   * there are several), and returns them in input order. Every item is checked before anything is written.
+   */
   override async createMany(values: ReadonlyArray<Values<Case>>): Promise<Case[]> {
     if (!Array.isArray(values)) throw ValidationError.forField('Case', 'values', 'must be an array of cases');
-    const byGuild = new Map<string, NewCase[]>();
-    values.forEach((v, index) => {
-      const guild = this.coerce('guildId', v?.guildId, `[${index}].guildId`) as string;
-      byGuild.set(guild, [...(byGuild.get(guild) ?? []), v as NewCase]);
-    });
-    if (byGuild.size <= 1) {
-      const [guild, items] = [...byGuild.entries()][0] ?? ['', []];
-      return items.length === 0 ? [] : this.createCases(guild, items);
+    const errors: FieldError[] = [];
+    const byGuild = new Map<string, number[]>();
+    for (let index = 0; index < values.length; index++) {
+      try {
+        const guild = this.coerce('guildId', (values[index] as Values<Case> | undefined)?.guildId, `[${index}].guildId`) as string;
+        const positions = byGuild.get(guild);
+        if (positions) positions.push(index);
+        else byGuild.set(guild, [index]);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors);
+      }
     }
-    return this.withSession(async () => {
-      const created: Case[] = [];
-      for (const [guild, items] of byGuild) created.push(...(await this.createCases(guild, items)));
+    const batches = [...byGuild].map(([guild, positions]) => ({ guild, positions, rows: this.prepareGuildCases(guild, values, positions, errors) }));
+    if (errors.length > 0) throw new ValidationError('Case', errors);
+    const created = new Array<Case>(values.length);
+    const insertAll = async (): Promise<Case[]> => {
+      for (const { guild, positions, rows } of batches) {
+        (await this.insertGuildCases(guild, rows)).forEach((c, k) => (created[positions[k] ?? -1] = c));
+      }
       return created;
-    });
+    };
+    return batches.length <= 1 ? insertAll() : this.withSession(insertAll);
   }
 
   /** Every case of a user in a guild, newest first (the seed's get_cases_by_user). */
@@ -252,6 +239,46 @@ export class CaseRepository extends BaseRepository<Case> {
       throw ValidationError.forField('Case', 'guildId', `must be ${guild} (the guild given to createCases) or omitted`);
     }
     return this.prepareCase({ ...item, guildId: undefined }, path, BULK_PROVIDED);
+  }
+
+  /** Validates the items at `positions` for one guild; their problems go to `errors`, named `[position].field`. */
+  private prepareGuildCases(guild: string, items: ReadonlyArray<unknown>, positions: ReadonlyArray<number>, errors: FieldError[]): PreparedValues[] {
+    const rows: PreparedValues[] = [];
+    for (const position of positions) {
+      try {
+        rows.push(this.prepareGuildCase(items[position] as NewGuildCase, guild, `[${position}]`));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${position}].${f.field}`, message: f.message })));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Inserts one guild's validated cases in one statement: one counter bump of N, the values bound as one array
+   * per field, numbered in the order of `rows`. Returns them in that order.
+   */
+  private async insertGuildCases(guild: string, rows: ReadonlyArray<PreparedValues>): Promise<Case[]> {
+    if (rows.length === 0) return [];
+    const groups = groupByColumns(rows);
+    const params: unknown[] = [guild, rows.length];
+    const inserts = groups.map((group) => {
+      // Each row's number is its place in `rows` after the numbers the counter had before this call.
+      const from = unnestSource(group, rows, params, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
+      return (
+        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${group.columns.map((c) => c.quoted).join(', ')}) ` +
+        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", ${unnestColumns(group)} ` +
+        `FROM ${from} RETURNING ${this.model.selectList}`
+      );
+    });
+    // Rows that set different fields are separate INSERTs (WITH items) sharing the one counter bump; unnamed,
+    // as the mix varies from call to call.
+    const result =
+      inserts.length === 1
+        ? await this.run(`WITH ${COUNTER_CTE} ${inserts.join('')}`, params, { prepare: true })
+        : await this.run(`WITH ${[COUNTER_CTE, ...inserts.map((insert, k) => `"cases${k}" AS (${insert})`)].join(', ')} ${inserts.map((_, k) => `SELECT * FROM "cases${k}"`).join(' UNION ALL ')}`, params);
+    return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 
 }

@@ -89,7 +89,9 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError for a sample that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
    */
   async verifyLevelFormula(samples: ReadonlyArray<number> = levelFormulaSamples(this.formula)): Promise<LevelFormulaMismatch[]> {
-    const xps = samples.map((xp, i) => this.xpValue(xp, `samples[${i}]`));
+    if (!Array.isArray(samples)) throw ValidationError.forField('Levels', 'samples', 'must be an array of XP values');
+    // Every index, not map: a hole in a sparse array is a missing sample to refuse.
+    const xps = Array.from(samples, (xp, i) => this.xpValue(xp, `samples[${i}]`));
     const sql = this.cachedSql(`verifyLevelFormula:${this.formulaVersion}`, () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
     const result = await this.run<{ xp: number; level: number }>(sql, [xps]);
     const mismatches: LevelFormulaMismatch[] = [];
@@ -100,9 +102,9 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     return mismatches;
   }
 
-  /** The level `xp` reaches under the formula in use (capped at MAX_LEVEL, as the stored level is). */
+  /** The level `xp` reaches under the formula in use (capped at MAX_LEVEL, as the stored level is). @throws ValidationError for an XP value addXp would refuse. */
   levelFor(xp: number): number {
-    return Math.min(this.formula.levelFor(xp), MAX_LEVEL);
+    return Math.min(this.formula.levelFor(this.xpValue(xp, 'xp')), MAX_LEVEL);
   }
 
   /** The least XP that reaches `level` under the formula in use. @throws ValidationError for a bad level. */
@@ -118,6 +120,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or a bad date.
    */
   async addXp(userId: string | bigint, guildId: string | bigint, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
+    this.checkOptions(options, 'addXp');
     const [user, guild] = this.memberParams(userId, guildId);
     const params = [user, guild, this.xpValue(amount, 'amount'), this.dateValue(options.now ?? new Date(), 'now'), this.cooldownValue(options.cooldownSeconds, true)];
     const sql = this.cachedSql(`addXp:${this.formulaVersion}`, () => {

@@ -27,7 +27,8 @@ export function highestRankSql(guildParam: string, rolesParam: string): string {
  */
 export function roleIdList(entity: string, roleIds: unknown): string[] {
   if (!Array.isArray(roleIds)) throw ValidationError.forField(entity, 'roleIds', 'must be an array of role ids');
-  return roleIds.map((id: unknown, i) => {
+  // Every index, not map: a hole in a sparse array is a missing id to refuse.
+  return Array.from(roleIds, (id: unknown, i) => {
     const problem = snowflakeProblem(id);
     if (problem !== undefined) throw ValidationError.forField(entity, `roleIds[${i}]`, problem);
     return String(id);

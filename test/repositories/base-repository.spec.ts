@@ -137,6 +137,25 @@ describe('BaseRepository', () => {
   });
 
   describe('reads', () => {
+    it('refuses options that are not an object, and sparse-array holes, with ValidationError before any SQL', async () => {
+      const guildId = newGuild();
+      const repo = t.db.guild as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const calls: Array<[string, unknown[]]> = [
+        ['findOne', [null]], ['findAll', ['guildId']], ['count', [null]], ['exists', [42]], ['paginate', [null]],
+        ['upsert', [undefined]], ['updateWhere', [null]], ['deleteWhere', [[]]], ['createMany', [[{ guildId }, , { guildId: newGuild() }]]],
+      ];
+      const { statements } = await countStatements(async () => {
+        for (const [method, args] of calls) {
+          const error = await repo[method]?.apply(t.db.guild, args).catch((e: unknown) => e);
+          expect(error, method).to.be.instanceOf(ValidationError);
+        }
+        const xp = await t.db.levels.addXp('1', guildId, 5, null as never).catch((e: unknown) => e);
+        expect(xp).to.be.instanceOf(ValidationError).with.nested.property('errors[0].field', 'options');
+      });
+      expect(statements).to.deep.equal([]);
+      expect(await t.db.guild.getById(guildId)).to.equal(null);
+    });
+
     let guildId: string;
     before(async () => {
       guildId = newGuild();

@@ -160,11 +160,35 @@ describe('CaseRepository', () => {
       expect(await t.db.guild.getById(guildId)).to.equal(null);
     });
 
-    it('backs the generic createMany, one guild at a time', async () => {
+    it('backs the generic createMany, one guild at a time, returning the cases in input order', async () => {
       const [a, b] = [newGuild(), newGuild()];
-      const created = await t.db.case.createMany([ban(a), ban(b), ban(a)]);
-      expect(created.filter((c) => c.guildId === a).map((c) => c.caseNumber)).to.deep.equal([1, 2]);
-      expect(created.filter((c) => c.guildId === b).map((c) => c.caseNumber)).to.deep.equal([1]);
+      const created = await t.db.case.createMany([ban(a, '1'), ban(b, '2'), ban(a, '3')]);
+      expect(created.map((c) => [c.guildId, c.caseNumber, c.caseUserId])).to.deep.equal([
+        [a, 1, '1'],
+        [b, 1, '2'],
+        [a, 2, '3'],
+      ]);
+    });
+
+    it('checks every item of createMany, in every guild, before writing any, naming the input index', async () => {
+      const [a, b] = [newGuild(), newGuild()];
+      const items = [ban(a), ban(b), { ...ban(a), caseUserId: 'abc' }, { ...ban(b), caseReason: 'x'.repeat(2001) }, { ...ban(a), guildId: '0' }];
+      const { statements, result: error } = await countStatements(() => t.db.case.createMany(items).catch((e: unknown) => e));
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((e) => e.field)).to.have.members(['[2].caseUserId', '[3].caseReason', '[4].guildId']);
+      expect(statements).to.deep.equal([]);
+      expect(await t.db.guild.count({ filters: { guildId: { in: [a, b] } } })).to.equal(0);
+    });
+
+    it('refuses a hole in a sparse array instead of skipping it', async () => {
+      const guildId = newGuild();
+      const sparse = [ban(guildId), , ban(guildId)] as ReturnType<typeof ban>[];
+      for (const attempt of [t.db.case.createMany(sparse), t.db.case.createCases(guildId, sparse)]) {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).errors[0]?.field).to.match(/^\[1\]/);
+      }
+      expect(await t.db.case.count({ filters: { guildId } })).to.equal(0);
     });
   });
 

@@ -160,7 +160,7 @@ describe('compileFilter', () => {
       });
     });
 
-    it('casts each column kind to its PostgreSQL array type, leaving enums to the column type', () => {
+    it('casts each column kind to its PostgreSQL array type, an enum to its own type', () => {
       const date = new Date(Date.UTC(2024, 0, 1));
       const cases: ReadonlyArray<readonly [string, unknown, string]> = [
         ['guildId', '1', '"guild_id" = ANY($1::bigint[])'],
@@ -170,14 +170,14 @@ describe('compileFilter', () => {
         ['caseReason', 'x', '"case_reason" = ANY($1::text[])'],
         ['caseCreatedAt', date, '"case_created_at" = ANY($1::timestamptz[])'],
         ['caseUserRoles', ['1'], '"case_user_roles" = ANY($1::jsonb[])'],
-        ['caseType', 'BAN', '"case_type" = ANY($1)'],
+        ['caseType', 'BAN', '"case_type" = ANY($1::"fixture_case_type"[])'],
       ];
       for (const [field, value, sql] of cases) expect(compile({ [field]: { in: [value] } }).sql).to.equal(sql);
     });
 
     it('compiles notIn to <> ALL', () => {
       expect(compile({ caseType: { notIn: ['BAN', 'KICK'] } })).to.deep.equal({
-        sql: '"case_type" <> ALL($1)',
+        sql: '"case_type" <> ALL($1::"fixture_case_type"[])',
         params: [['BAN', 'KICK']],
       });
     });

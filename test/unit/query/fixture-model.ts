@@ -1,3 +1,4 @@
+import { ARRAY_TYPE_BY_KIND } from '../../../src/query/build-table-model';
 import type { ColumnKind, ColumnModel, TableModel } from '../../../src/query/table-model';
 
 /** A string enum like the entities' CaseType. */
@@ -46,7 +47,7 @@ function column(property: string, name: string, kind: ColumnKind, options: Colum
     column: name,
     quoted: `"${name}"`,
     kind,
-    arrayType: kind === 'enum' ? '"fixture_case_type"[]' : `${kind}[]`,
+    arrayType: kind === 'enum' ? '"fixture_case_type"[]' : ARRAY_TYPE_BY_KIND[kind],
     nullable: options.nullable ?? false,
     ...(options.enumValues === undefined ? {} : { enumValues: options.enumValues }),
     ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
