@@ -123,23 +123,36 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     this.checkOptions(options, 'addXp');
     const [user, guild] = this.memberParams(userId, guildId);
     const params = [user, guild, this.xpValue(amount, 'amount'), this.dateValue(options.now ?? new Date(), 'now'), this.cooldownValue(options.cooldownSeconds, true)];
-    const sql = this.cachedSql(`addXp:${this.formulaVersion}`, () => {
+    // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
+    const returnsOld = this.service.serverMajorVersion() >= 18;
+    const sql = this.cachedSql(`addXp:${this.formulaVersion}:${returnsOld}`, () => {
       const amountSql = '$3::double precision';
       const newXp = `"l"."xp" + EXCLUDED."xp"`;
-      return (
-        `WITH ${ensureGuildCte('$2')}, ` +
-        // Locks the member's row first, so "before" is exactly the row the upsert below changes.
-        `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), ` +
-        `"after" AS (INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ` +
-        // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
-        `SELECT $1, $2, ${amountSql}, ${this.levelSql('$3')}, $4::timestamptz FROM (SELECT count(*) FROM "before") AS "locked" ` +
+      const upsert = (source: string, returning: string): string =>
+        `"after" AS (INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ${source} ` +
         `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${this.levelSql(newXp)}, "last_message" = EXCLUDED."last_message" ` +
         `WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision)) ` +
-        `RETURNING "l"."xp", "l"."level", ("l"."xmax" = 0) AS "inserted"), ` +
+        `RETURNING "l"."xp", "l"."level", ${returning}), `;
+      const values = `$1, $2, ${amountSql}, ${this.levelSql('$3')}, $4::timestamptz`;
+      const [before, after, awardedPrevious] = returnsOld
+        ? [
+            // Read only when nothing is awarded (blacklisted, cooldown): the member as this statement's snapshot saw them.
+            `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2), `,
+            upsert(`VALUES (${values})`, `old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"`),
+            'a."oldLevel"',
+          ]
+        : [
+            // Locks the member's row first, so "before" is exactly the row the upsert below changes.
+            `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), `,
+            // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
+            upsert(`SELECT ${values} FROM (SELECT count(*) FROM "before") AS "locked"`, `("l"."xmax" = 0) AS "inserted"`),
+            // The fallback only when another transaction inserted the member after this statement's snapshot.
+            `COALESCE(b."level", ${this.levelSql(`a."xp" - ${amountSql}`)})`,
+          ];
+      return (
+        `WITH ${ensureGuildCte('$2')}, ${before}${after}` +
         `"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
-        `CASE WHEN b."level" IS NOT NULL THEN b."level" WHEN a."inserted" THEN ${this.levelSql('0')} ` +
-        // Only when another transaction inserted the member after this statement's snapshot.
-        `ELSE ${this.levelSql(`a."xp" - ${amountSql}`)} END AS "previousLevel" ` +
+        `CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${this.levelSql('0')} ELSE ${awardedPrevious} END AS "previousLevel" ` +
         `FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
         `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`
       );

@@ -110,6 +110,11 @@ export class DatabaseService {
     return this.cutOffUnits;
   }
 
+  /** The server's major version (15, 18, …), as TypeORM read it on connecting. @throws DatabaseConnectionError when not connected. */
+  serverMajorVersion(): number {
+    return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
+  }
+
   /** True while connected and not closing. */
   isConnected(): boolean {
     return this.opened !== undefined && !this.closing && this.opened.dataSource.isInitialized;

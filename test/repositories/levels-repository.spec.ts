@@ -46,6 +46,17 @@ describe('LevelsRepository', () => {
       expect((await countStatements(() => t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60 }))).statements).to.have.length(1);
     });
 
+    it('reads the level before from RETURNING old on PostgreSQL 18 and later, from a locked read before that', async () => {
+      const major = t.db.service.serverMajorVersion();
+      expect(major).to.be.at.least(15);
+      const { statements } = await countStatements(() => t.db.levels.addXp(randomSnowflake(), newGuild(), 10));
+      if (major >= 18) {
+        expect(statements[0]).to.include('old."level"').and.not.include('FOR UPDATE');
+      } else {
+        expect(statements[0]).to.include('FOR UPDATE').and.not.include('old."level"');
+      }
+    });
+
     it('gives exactly 1000 XP from 100 concurrent calls of 10, reporting each level-up once', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
