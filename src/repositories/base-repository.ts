@@ -344,9 +344,10 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return this.model.primaryKeys.map((k, i) => `${k.quoted} = $${first + i}`).join(' AND ');
   }
 
-  private prepareRow(row: unknown, index: number) {
+  /** Validates row `index` of a bulk insert (see prepareValues); every error is named `[index].field`. */
+  protected prepareRow(row: unknown, index: number, provided?: ReadonlySet<string>) {
     try {
-      return this.prepare(row, 'insert', `[${index}]`);
+      return this.prepare(row, 'insert', `[${index}]`, provided);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       throw new ValidationError(this.model.entityName, e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${index}].${f.field}`, message: f.message })));

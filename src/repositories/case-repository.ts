@@ -42,7 +42,7 @@ export class CaseRepository extends BaseRepository<Case> {
    * @throws ValidationError for bad input (including a caseNumber, which the database assigns).
    */
   async createCase(values: NewCase): Promise<Case> {
-    const prepared = this.prepareCase(values, 'values', COUNTER_NUMBERED);
+    const prepared = this.prepareCase(values);
     const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
@@ -225,31 +225,35 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.count({ filters: { guildId, caseUserId: userId } });
   }
 
-  private prepareCase(values: unknown, path: string, provided: ReadonlySet<string>) {
+  private prepareCase(values: unknown) {
+    this.refuseCaseNumber(values, 'caseNumber');
+    return this.prepare(values, 'insert', 'values', COUNTER_NUMBERED);
+  }
+
+  /** The case number comes from the guild's counter; a caller may not choose one. */
+  private refuseCaseNumber(values: unknown, field: string): void {
     if (typeof values === 'object' && values !== null && 'caseNumber' in values && (values as { caseNumber?: unknown }).caseNumber !== undefined) {
-      throw ValidationError.forField('Case', 'caseNumber', 'is assigned by the database from the guild counter; do not pass it');
+      throw ValidationError.forField('Case', field, 'is assigned by the database from the guild counter; do not pass it');
     }
-    return this.prepare(values, 'insert', path, provided);
   }
 
-  /** One createCases item: its guildId, if given, must be the batch's guild; the statement writes that once. */
-  private prepareGuildCase(item: NewGuildCase, guild: string, path: string) {
-    if (item?.guildId === undefined) return this.prepareCase(item, path, BULK_PROVIDED);
-    if (String(item.guildId) !== guild) {
-      throw ValidationError.forField('Case', 'guildId', `must be ${guild} (the guild given to createCases) or omitted`);
-    }
-    return this.prepareCase({ ...item, guildId: undefined }, path, BULK_PROVIDED);
-  }
-
-  /** Validates the items at `positions` for one guild; their problems go to `errors`, named `[position].field`. */
+  /**
+   * Validates the items at `positions` for one guild; their problems go to `errors`, named `[position].field`.
+   * An item's guildId, if given, must be that guild; the statement writes it once for all.
+   */
   private prepareGuildCases(guild: string, items: ReadonlyArray<unknown>, positions: ReadonlyArray<number>, errors: FieldError[]): PreparedValues[] {
     const rows: PreparedValues[] = [];
     for (const position of positions) {
+      const item = items[position] as NewGuildCase | undefined;
       try {
-        rows.push(this.prepareGuildCase(items[position] as NewGuildCase, guild, `[${position}]`));
+        this.refuseCaseNumber(item, `[${position}].caseNumber`);
+        if (item?.guildId !== undefined && String(item.guildId) !== guild) {
+          throw ValidationError.forField('Case', `[${position}].guildId`, `must be ${guild} (the guild given to createCases) or omitted`);
+        }
+        rows.push(this.prepareRow(item?.guildId === undefined ? item : { ...item, guildId: undefined }, position, BULK_PROVIDED));
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
-        errors.push(...e.errors.map((f) => ({ field: f.field.startsWith('[') ? f.field : `[${position}].${f.field}`, message: f.message })));
+        errors.push(...e.errors);
       }
     }
     return rows;

@@ -263,7 +263,7 @@ describe('hostile input', function () {
       'idCondition', 'prepareRow', 'ensureGuildPrefix', 'assignments', 'excludedAssignments', 'conflictKey', 'optionalCount',
       'requireFilters', 'withSession', 'cooldownValue', 'dateValue', 'fieldColumn', 'guild', 'hydrateJoined', 'joinedSelectList',
       'keyParams', 'levelSql', 'logField', 'memberParams', 'name', 'onlySettings', 'param', 'prepareCase', 'rankValue', 'string',
-      'upsertConfig', 'value', 'writeBlacklist', 'xpValue', 'checkOptions', 'prepareGuildCase', 'prepareGuildCases', 'insertGuildCases',
+      'upsertConfig', 'value', 'writeBlacklist', 'xpValue', 'checkOptions', 'refuseCaseNumber', 'prepareGuildCases', 'insertGuildCases',
     ]);
     const methods: Array<[string, BaseRepository<object, unknown>, string, ColumnInfo[]]> = [];
     for (const [name, repository, , columns] of repositories) {
