@@ -17,6 +17,8 @@ export interface ImplResult {
   readonly impl: string;
   readonly ops: number;
   readonly opsPerSec: number;
+  /** ops/s of each measured round (see Measurement.roundOpsPerSec). */
+  readonly roundOpsPerSec: ReadonlyArray<number>;
   readonly rowsPerSec?: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -61,6 +63,7 @@ export function summarize(measurements: ReadonlyArray<Measurement>, rowsPerOp: n
     impl: m.impl,
     ops: m.ops,
     opsPerSec: rate(m),
+    roundOpsPerSec: m.roundOpsPerSec,
     ...(rowsPerOp > 1 ? { rowsPerSec: rate(m) * rowsPerOp } : {}),
     p50Ms: percentile(m.latenciesMs, 0.5),
     p99Ms: percentile(m.latenciesMs, 0.99),
@@ -114,9 +117,14 @@ export function toMarkdown(report: BenchReport): string {
     ['l', 'l'],
   );
   const targets = table(
-    ['target', 'measured', 'met'],
-    report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : '**no**']),
-    ['l', 'r', 'l'],
+    ['target', 'measured', '95% interval', 'met'],
+    report.targets.map((t) => [
+      t.target,
+      t.measured,
+      t.interval ? `${fixed(t.interval.low, 2)}–${fixed(t.interval.high, 2)}` : '–',
+      t.met ? 'yes' : t.withinNoise ? '**no**, within noise' : '**no**',
+    ]),
+    ['l', 'r', 'r', 'l'],
   );
   const memory = report.memory
     ? [
@@ -137,6 +145,10 @@ export function toMarkdown(report: BenchReport): string {
     ratioMatrix(report),
     '',
     '## Targets (issue 6 item 3)',
+    '',
+    'Each round measures every implementation side by side, so each round gives one ratio; the interval is the 95% ' +
+      'confidence interval of the ratio from those per-round ratios (Student t on their logarithms). A miss whose ' +
+      'interval reaches the target is within the run\'s noise.',
     '',
     targets,
     '',

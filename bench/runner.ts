@@ -35,6 +35,8 @@ export interface Measurement {
   readonly impl: string;
   readonly ops: number;
   readonly seconds: number;
+  /** ops/s of each measured round, in round order (paired with the other implementations' same rounds). */
+  readonly roundOpsPerSec: ReadonlyArray<number>;
   /** Node CPU (user + system) over the measured slices, in µs. */
   readonly cpuMicros: number;
   /** Sorted latencies of every measured op, in ms. */
@@ -132,6 +134,7 @@ export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyA
       impl: s.impl.name,
       ops: s.slices.reduce((n, x) => n + x.ops, 0),
       seconds: s.slices.reduce((n, x) => n + x.seconds, 0),
+      roundOpsPerSec: s.slices.map((x) => x.ops / x.seconds),
       cpuMicros: s.slices.reduce((n, x) => n + x.cpuMicros, 0),
       latenciesMs: latencies,
       ...(s.error === undefined ? {} : { error: s.error }),
