@@ -64,8 +64,9 @@ export function prepareValues<T extends object>(
       }
     }
   }
-  // The compiled check answers the common case (every rule passes); validateSync words the failures.
-  if (passesEntityRules(instance) !== true) errors.push(...entityRuleErrors(instance, new Set(errors.map((e) => e.field))));
+  // The compiled check answers the common case (every rule passes); validateSync words the failures. The
+  // instance holds only values coerceValue accepted (or none, for a field that failed and is reported already).
+  if (passesEntityRules(instance, model) !== true) errors.push(...entityRuleErrors(instance, new Set(errors.map((e) => e.field))));
   if (errors.length > 0) throw new ValidationError(model.entityName, errors);
   return { columns, params };
 }

@@ -4,9 +4,16 @@ import {
   getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, Validate, ValidateIf, ValidateNested,
   ValidatorConstraint, validateSync, type ValidatorConstraintInterface,
 } from 'class-validator';
+import sinon from 'sinon';
 import { ALL_ENTITIES } from '../../src/entities/all-entities';
 import { CaseType, OnboardingStage, PermissionLevel } from '../../src/entities/enums';
+import { Reminder } from '../../src/entities/reminder';
+import * as snowflake from '../../src/entities/snowflake';
+import { buildTableModel } from '../../src/query/build-table-model';
+import { coerceValue } from '../../src/query/coerce-value';
+import type { TableModel } from '../../src/query/table-model';
 import { passesEntityRules } from '../../src/repositories/entity-rules';
+import { useTestDatabase } from '../support/test-database';
 
 const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false } as const;
 
@@ -125,5 +132,59 @@ describe('passesEntityRules', () => {
       child?: unknown;
     }
     expect(passesEntityRules(Object.assign(new Parent(), { child: Object.assign(new Child(), { n: 'x' }) }))).to.equal(undefined);
+  });
+});
+
+describe('passesEntityRules on values coerceValue accepted', () => {
+  const testDb = useTestDatabase();
+  const modelOf = (entity: new () => object): TableModel => buildTableModel(testDb.db.service.dataSource.getMetadata(entity));
+
+  for (const entity of ALL_ENTITIES) {
+    it(`agrees with validateSync on random ${entity.name} instances of coerced values`, () => {
+      const model = modelOf(entity);
+      const properties = [...new Set(getMetadataStorage().getTargetValidationMetadatas(entity, '', false, false, undefined).map((m) => m.propertyName))];
+      let passed = 0;
+      fc.assert(
+        fc.property(fc.dictionary(fc.constantFrom(...properties), value, { maxKeys: properties.length }), (fields) => {
+          const instance = new entity() as Record<string, unknown>;
+          for (const [key, raw] of Object.entries(fields)) {
+            const column = model.columns.get(key);
+            if (column === undefined) continue;
+            try {
+              const coerced = coerceValue(model, column, raw, key);
+              // As prepareValues sets it: JSON as given, everything else as coerced.
+              instance[key] = column.kind === 'json' ? raw : coerced;
+            } catch {
+              // A value coercion refuses is reported before the rules run, so it never reaches them.
+            }
+          }
+          const expected = validateSyncPasses(instance);
+          if (expected) passed++;
+          expect(passesEntityRules(instance, model), JSON.stringify(fields, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).to.equal(expected);
+        }),
+        { numRuns: 400 },
+      );
+      expect(passed).to.be.above(0);
+    });
+  }
+
+  it('does not repeat the checks coercion made: no snowflake test for a reminder, one per id without the model', () => {
+    const spy = sinon.spy(snowflake, 'snowflakeProblem');
+    try {
+      const reminder = Object.assign(new Reminder(), {
+        reminderContent: 'x', reminderExpiresAt: new Date(), reminderChannelId: '1', reminderUserId: '2', guildId: '3', reminderSent: false,
+      });
+      expect(passesEntityRules(reminder, modelOf(Reminder))).to.equal(true);
+      expect(spy.callCount).to.equal(0);
+      expect(passesEntityRules(reminder)).to.equal(true);
+      expect(spy.callCount).to.equal(3);
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('still runs the rules coercion does not imply: an empty reminder text fails MinLength(1)', () => {
+    const reminder = Object.assign(new Reminder(), { reminderContent: '' });
+    expect(passesEntityRules(reminder, modelOf(Reminder))).to.equal(false);
   });
 });
