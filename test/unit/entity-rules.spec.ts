@@ -146,7 +146,7 @@ describe('passesEntityRules on values coerceValue accepted', () => {
       let passed = 0;
       fc.assert(
         fc.property(fc.dictionary(fc.constantFrom(...properties), value, { maxKeys: properties.length }), (fields) => {
-          const instance = new entity() as Record<string, unknown>;
+          const instance = new entity() as unknown as Record<string, unknown>;
           for (const [key, raw] of Object.entries(fields)) {
             const column = model.columns.get(key);
             if (column === undefined) continue;
