@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ALL_ENTITIES } from './entities/all-entities';
 import { ALL_MIGRATIONS } from './migrations/all-migrations';
 import type { ResolvedOptions } from './config';
+import { TYPE_PARSERS } from './service/type-parsers';
 
 /** Connection settings the DataSource needs beyond the URL. */
 export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'>;
@@ -29,6 +30,8 @@ export function buildDataSource(url: string, settings: DataSourceSettings): Data
       connectionTimeoutMillis: settings.acquireTimeoutMs,
       statement_timeout: settings.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
+      // pg's parsers but for timestamptz, read without regexes (see parseTimestamptz); on this pool only.
+      types: TYPE_PARSERS,
     },
   });
 }

@@ -1,0 +1,74 @@
+import { types, type CustomTypesConfig } from 'pg';
+
+/** PostgreSQL's type OID of `timestamptz`. */
+export const TIMESTAMPTZ_OID = 1184;
+
+const ZERO = 48;
+
+/** The decimal number in `text[from, from + count)`, or -1 when any of those characters is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    // Written as a negation so that NaN (past the end of the text) fails too.
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * A `timestamptz` as PostgreSQL writes it with DateStyle ISO (`2026-11-26 12:00:00.123456+00`, zones such as
+ * `+05:30` or `-00:19:32`), as the Date pg's default parser (postgres-date) returns, without its three regular
+ * expressions: that parser costs about 0.6 µs a value, and a page of 100 cases carries 200 timestamps. Text the
+ * fast path does not cover (years outside 1000–9999, BC, infinity, another DateStyle) goes to the default parser.
+ */
+export function parseTimestamptz(text: string): unknown {
+  const date = parseIsoTimestamptz(text);
+  return date ?? (types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => unknown)(text);
+}
+
+function parseIsoTimestamptz(text: string): Date | undefined {
+  // YYYY-MM-DD HH:MM:SS: fixed positions.
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let i = 19;
+  // .f to .ffffff: the first three digits are the milliseconds (a Date holds no finer), the rest are cut off.
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < text.length && text.charCodeAt(i) >= ZERO && text.charCodeAt(i) <= ZERO + 9) i++;
+    if (i === start) return undefined;
+    for (let k = start; k < start + 3; k++) ms = ms * 10 + (k < i ? text.charCodeAt(k) - ZERO : 0);
+  }
+  // ±HH, ±HH:MM or ±HH:MM:SS, then the end of the text.
+  const sign = text.charCodeAt(i) === 43 ? 1 : text.charCodeAt(i) === 45 ? -1 : 0;
+  if (sign === 0) return undefined;
+  let offset = 0;
+  for (let part = 0, unit = 3600; part < 3 && i < text.length; part++, unit /= 60) {
+    if (part > 0 && text.charCodeAt(i) !== 58) return undefined;
+    const value = digitsAt(text, i + 1, 2);
+    if (value < 0) return undefined;
+    offset += value * unit;
+    i += 3;
+  }
+  if (i !== text.length) return undefined;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - sign * offset * 1000);
+}
+
+/**
+ * The type parsers of the library's connections: pg's own, but for `timestamptz` (see parseTimestamptz).
+ * Given to the pool, so they apply to this library's connections only, not to other pg users in the process.
+ */
+export const TYPE_PARSERS: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ_OID && format !== 'binary' ? parseTimestamptz : types.getTypeParser(oid, format ?? 'text')) as CustomTypesConfig['getTypeParser'],
+};
