@@ -48,6 +48,7 @@ export { ALL_MIGRATIONS } from './migrations/all-migrations';
 export { DatabaseError, isDatabaseError } from './errors/database-error';
 export { DatabaseConnectionError, DatabaseTimeoutError } from './errors/connection-error';
 export { ValidationError, isValidationError, type FieldError } from './errors/validation-error';
+export { DataError } from './errors/data-error';
 export { NotFoundError } from './errors/not-found-error';
 export { ConstraintViolationError, UniqueViolationError, ForeignKeyViolationError, CheckViolationError } from './errors/constraint-errors';
 export { SerializationFailureError, TransactionError, DatabaseClosedError } from './errors/transaction-errors';

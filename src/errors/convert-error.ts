@@ -1,8 +1,8 @@
 import { DatabaseClosedError, SerializationFailureError, TransactionError } from './transaction-errors';
 import { DatabaseConnectionError, DatabaseTimeoutError } from './connection-error';
 import { CheckViolationError, ForeignKeyViolationError, UniqueViolationError } from './constraint-errors';
+import { DataError } from './data-error';
 import { DatabaseError } from './database-error';
-import { ValidationError } from './validation-error';
 
 /** The fields of a node-postgres error that the converter reads. */
 interface DriverErrorFields {
@@ -71,10 +71,10 @@ export function convertError(e: unknown): DatabaseError {
       return new TransactionError(`The transaction was aborted by an earlier error; roll it back: ${message}`, { cause: e });
   }
   if (code.startsWith('22')) {
-    // A data exception: a value the library's own checks let through but the server cannot take (a date
-    // beyond PostgreSQL's range, say). It is the caller's input all the same.
-    const field = str(inner.column) ?? 'value';
-    return new ValidationError(str(inner.table) ?? 'value', [{ field, message: `was rejected by the database (${code}): ${message}` }], { cause: e });
+    // A data exception is the server's verdict on a value after SQL was sent (and the unit aborted), so it is
+    // not a ValidationError, which promises that nothing was sent.
+    const column = str(inner.column);
+    return new DataError(`The database rejected a value${column ? ` for ${column}` : ''} (${code}): ${message}`, code, { column, cause: e });
   }
   if (code.startsWith('08') || code.startsWith('57P') || code === '53300' || NETWORK_CODES.has(code)) {
     return new DatabaseConnectionError(`Cannot reach the database server (${code}): ${message}`, { cause: e });

@@ -7,9 +7,8 @@ export interface FieldError {
 }
 
 /**
- * Input was rejected, almost always before any SQL was sent; `errors` lists every failing field. The rare value
- * only the server can judge (SQLSTATE class 22, "data exception") comes back as one too, with the driver error
- * as `cause`.
+ * Input was rejected before any SQL was sent, so a unit of work it happens in stays usable; `errors` lists every
+ * failing field. A value the server itself rejects (SQLSTATE class 22) is a DataError instead.
  */
 export class ValidationError extends DatabaseError {
   override name = 'ValidationError';

@@ -5,6 +5,7 @@ import { DatabaseConnectionError, DatabaseTimeoutError } from '../../src/errors/
 import { DatabaseError, isDatabaseError } from '../../src/errors/database-error';
 import { SerializationFailureError, TransactionError } from '../../src/errors/transaction-errors';
 import { ValidationError } from '../../src/errors/validation-error';
+import { DataError } from '../../src/errors/data-error';
 import { NotFoundError } from '../../src/errors/not-found-error';
 
 function pgError(code: string, extra: Record<string, string> = {}): Error {
@@ -33,6 +34,17 @@ describe('convertError', () => {
       expect(converted.cause).to.equal(original);
     });
   }
+
+  it('maps a data exception (SQLSTATE class 22) to a DataError with its code, never a ValidationError', () => {
+    for (const code of ['22012', '22003', '22008', '22025', '22P02']) {
+      const original = pgError(code, { column: 'star_count' });
+      const converted = convertError(original);
+      expect(converted, code).to.be.instanceOf(DataError).and.not.be.instanceOf(ValidationError);
+      expect(converted).to.include({ code, column: 'star_count', name: 'DataError' });
+      expect(converted.cause).to.equal(original);
+      expect(converted.message).to.include(code);
+    }
+  });
 
   it('keeps the constraint and table of a violation', () => {
     const converted = convertError(pgError('23505', { constraint: 'pk_guild', table: 'guild', detail: 'Key (guild_id)=(1) already exists.' }));
