@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 import { IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsObject, IsOptional, MaxLength, Min } from 'class-validator';
 import { IsSnowflake, SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { Assigned, InsertOnly } from './write-rule';
 import { CaseType } from './enums';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
@@ -20,6 +21,7 @@ export class Case {
   caseId!: string;
 
   @Column({ type: 'int', name: 'case_number' })
+  @Assigned('is assigned by the database from the guild counter (createCase, createCases); it is never given or changed')
   @IsInt()
   @Min(1)
   caseNumber!: number;
@@ -35,6 +37,7 @@ export class Case {
   caseModeratorId!: Snowflake;
 
   @SnowflakeColumn('guild_id')
+  @InsertOnly('cannot change: a case stays in the guild whose counter numbered it')
   guildId!: Snowflake;
 
   @GuildReference('cases')

@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
 import { IsDate, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
+import { InsertOnly } from './write-rule';
 import type { Snowflake } from './snowflake';
 
 /** A Discord guild the bot is in; its `caseCount` is the counter behind case numbers. */
@@ -15,8 +16,14 @@ export class Guild {
   @MaxLength(100)
   guildName!: string | null;
 
-  /** The highest case number issued in this guild; only ever changed by atomic SQL. */
+  /**
+   * The highest case number issued in this guild; only ever changed by atomic SQL (createCase, createCases).
+   * May be given when the guild row is created, to continue a count imported from elsewhere.
+   */
   @Column({ type: 'int', name: 'case_count', default: 0 })
+  @InsertOnly(
+    'is the guild’s case counter, bumped only by createCase/createCases; it can be set only when the guild row is created (create, createMany, or the defaults of getOrCreate/upsert)',
+  )
   @IsInt()
   @Min(0)
   caseCount!: number;

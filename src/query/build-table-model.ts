@@ -1,5 +1,6 @@
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { writeRuleOf } from '../entities/write-rule';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
 
 const KIND_BY_SQL_TYPE: Readonly<Record<string, ColumnKind>> = {
@@ -48,7 +49,7 @@ function enumName(entity: string, column: ColumnMetadata): string {
   return column.enumName;
 }
 
-function columnModel(entity: string, column: ColumnMetadata): ColumnModel {
+function columnModel(entity: string, column: ColumnMetadata, target: unknown): ColumnModel {
   const length = Number(column.length);
   const kind = kindOf(entity, column);
   return {
@@ -62,6 +63,7 @@ function columnModel(entity: string, column: ColumnMetadata): ColumnModel {
     ...(length > 0 ? { maxLength: length } : {}),
     hasDefault: column.isGenerated || column.isCreateDate || column.isUpdateDate || column.default !== undefined,
     generated: column.isGenerated,
+    write: writeRuleOf(target, column.propertyName),
   };
 }
 
@@ -72,7 +74,7 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
   for (const column of metadata.columns) {
     // Relation properties (`guild?: Guild`) share the guild_id column with the plain `guildId` field.
     if (column.isVirtual || columns.has(column.propertyName)) continue;
-    columns.set(column.propertyName, columnModel(entityName, column));
+    columns.set(column.propertyName, columnModel(entityName, column, metadata.target));
   }
   const byDatabaseName = (c: ColumnMetadata): ColumnModel => {
     const found = [...columns.values()].find((m) => m.column === c.databaseName);
@@ -89,7 +91,7 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
     entityName,
     table: quoteIdent(metadata.tableName),
     columns,
-    requiredOnInsert: [...columns.values()].filter((c) => !c.nullable && !c.hasDefault),
+    requiredOnInsert: [...columns.values()].filter((c) => !c.nullable && !c.hasDefault && c.write.rule !== 'assigned'),
     primaryKeys,
     uniqueKeys,
     selectList,

@@ -1,3 +1,5 @@
+import type { ColumnWriteRule } from '../entities/write-rule';
+
 /** How a column's values are validated, bound and compared. */
 export type ColumnKind = 'snowflake' | 'bigint' | 'int' | 'float' | 'bool' | 'string' | 'timestamp' | 'json' | 'enum';
 
@@ -21,6 +23,8 @@ export interface ColumnModel {
   readonly hasDefault: boolean;
   /** An identity column: never written by callers. */
   readonly generated: boolean;
+  /** Who may write the column through the generic writes (see WriteRule); prepareValues enforces it. */
+  readonly write: ColumnWriteRule;
 }
 
 /** An entity's table, as the SQL builders see it. */
@@ -30,7 +34,7 @@ export interface TableModel {
   /** Pre-quoted table name, safe to splice into SQL. */
   readonly table: string;
   readonly columns: ReadonlyMap<string, ColumnModel>;
-  /** Columns an insert must set: neither nullable nor filled by the database. */
+  /** Columns an insert must set: neither nullable nor filled by the database, nor assigned by the repository. */
   readonly requiredOnInsert: ReadonlyArray<ColumnModel>;
   readonly primaryKeys: ReadonlyArray<ColumnModel>;
   /** Column sets with a UNIQUE guarantee (the primary key first): valid ON CONFLICT targets. */

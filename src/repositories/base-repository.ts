@@ -1,6 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import { DatabaseError } from '../errors/database-error';
-import { ValidationError } from '../errors/validation-error';
+import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
 import { compileFilter } from '../query/compile-filter';
@@ -9,7 +9,7 @@ import { isPlainObject } from '../query/is-plain-object';
 import type { ColumnModel, TableModel } from '../query/table-model';
 import type { DatabaseService, StatementOptions } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
-import { prepareValues, type WriteMode } from './prepare-values';
+import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
 import { ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import type {
@@ -54,7 +54,8 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   }
 
   /**
-   * Inserts one row and returns it as stored (defaults and generated keys filled in).
+   * Inserts one row and returns it as stored (defaults and generated keys filled in). Insert-only fields (a guild's
+   * `caseCount`) may be given here; fields the repository assigns (a case's `caseNumber`) may not.
    * @throws ValidationError before any SQL; UniqueViolationError / ForeignKeyViolationError / CheckViolationError.
    */
   async create(values: Values<T>): Promise<T> {
@@ -74,13 +75,24 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * Inserts many rows in one statement and returns them in input order. The values go as one array per column
    * (`INSERT … SELECT FROM unnest(…)`), so any number of rows is one statement; rows that set different fields
    * become separate INSERTs in that statement. Every row is validated first; nothing is written if any fails.
-   * @throws ValidationError naming `[index].field`.
+   * @throws ValidationError naming `[index].field` for every failing field of every row.
    */
   async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
     if (values.length === 0) return [];
-    // Array.from, not map: a hole in a sparse array is a missing row to refuse, not one to skip.
-    const rows = Array.from(values, (row, i) => this.prepareRow(row, i));
+    // Every index, not map: a hole in a sparse array is a missing row to refuse, not one to skip. Every row's
+    // problems are gathered before one ValidationError, so a caller fixes a batch in one round.
+    const rows: PreparedValues[] = [];
+    const errors: FieldError[] = [];
+    for (let i = 0; i < values.length; i++) {
+      try {
+        rows.push(this.prepareRow(values[i], i));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors);
+      }
+    }
+    if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
     const groups = groupByColumns(rows);
     const params: unknown[] = [];
     const guildKey = this.model.guildKey;
@@ -164,7 +176,11 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return this.firstRow(result.rows).e;
   }
 
-  /** Updates the row with this key and returns it, or null when there is none. */
+  /**
+   * Updates the row with this key and returns it, or null when there is none.
+   * @throws ValidationError before any SQL, also for a field no update may change (a guild's `caseCount`, a case's
+   * `caseNumber` or `guildId`; see WriteRule).
+   */
   async updateById(id: TId, values: Values<T>): Promise<T | null> {
     const prepared = this.prepare(values, 'update');
     const params = [...prepared.params];
@@ -176,7 +192,10 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
   }
 
-  /** Updates every row matching `filters`; returns how many rows changed. */
+  /**
+   * Updates every row matching `filters`; returns how many rows changed. Filters may name any field.
+   * @throws ValidationError before any SQL, also for a field no update may change (see updateById).
+   */
   async updateWhere(options: UpdateWhereOptions<T>): Promise<number> {
     this.requireFilters(options, 'updateWhere');
     const prepared = this.prepare(options.values, 'update');
@@ -203,9 +222,10 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /**
    * The row whose unique key equals `filters`, created from `filters` + `defaults` when missing.
-   * One `INSERT … ON CONFLICT` statement: concurrent callers all get the same single row.
+   * One `INSERT … ON CONFLICT` statement: concurrent callers all get the same single row. `defaults` are only
+   * inserted, so they may set an insert-only field (import a guild's count: `getOrCreate({ guildId }, { caseCount })`).
    * @returns [row, created]
-   * @throws ValidationError when `filters` is not exactly a unique key of the entity.
+   * @throws ValidationError when `filters` is not exactly a unique key of the entity, or a field's write rule refuses it.
    */
   async getOrCreate(filters: Values<T>, defaults: Values<T> = {}): Promise<[T, boolean]> {
     return this.upsert({ filters, defaults });
@@ -213,13 +233,18 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /**
    * Inserts `filters` + `defaults` + `values`, or, when a row with that unique key exists, updates it with
-   * `values` only. One `INSERT … ON CONFLICT DO UPDATE` statement, race-free.
+   * `values` only. One `INSERT … ON CONFLICT DO UPDATE` statement, race-free. An insert-only field (a guild's
+   * `caseCount`) may be among `defaults`, never among `values`.
    * @returns [row, created]
+   * @throws ValidationError before any SQL, for bad fields or a field its write rule refuses (see WriteRule).
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
     this.checkOptions(options, 'upsert');
     const key = this.conflictKey(options.filters);
     const values = options.values ?? {};
+    // `values` may update an existing row, so they obey the update rules (no insert-only column such as a guild's
+    // caseCount); `filters` and `defaults` are only ever inserted. DO UPDATE sets only `values` (or, with none, a key
+    // column to the value it already holds, so the row comes back), never an insert-only column.
     const updated = this.prepare(values, 'update');
     const inserted = this.prepare({ ...options.defaults, ...values, ...options.filters }, 'insert');
     const targets = key.map((c) => c.quoted).join(', ');

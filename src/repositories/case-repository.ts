@@ -17,9 +17,9 @@ export type NewGuildCase = Omit<NewCase, 'guildId'> & { readonly guildId?: Value
 /** Fields updateCaseByNumber may change. */
 export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
 
-// What createCase and createCases write themselves: the guild given apart, the number from the counter.
-const COUNTER_NUMBERED: ReadonlySet<string> = new Set(['caseNumber']);
-const BULK_PROVIDED: ReadonlySet<string> = new Set(['guildId', 'caseNumber']);
+// What createCases writes itself: the guild, given once for all items. (The number needs no mention: the entity
+// marks it assigned, so no caller gives it and no insert requires it.)
+const BULK_PROVIDED: ReadonlySet<string> = new Set(['guildId']);
 // Bumps the guild's counter by $2 (creating the guild row at $2 if it has none) and hands back the new count.
 const COUNTER_CTE =
   `counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ` +
@@ -28,7 +28,9 @@ const COUNTER_CTE =
 /**
  * Moderation cases. Case numbers come from the guild's counter row, bumped in the same statement as the
  * insert (invariant 1): 1, 2, 3, … per guild with no gap and no duplicate, across processes, and a rolled
- * back unit of work takes its number back with it.
+ * back unit of work takes its number back with it. Only createCase and createCases (which the generic create
+ * and createMany route to) write a number; every generic write refuses `caseNumber`, and every update refuses
+ * `guildId` (the entity's write rules, enforced by prepareValues), so no write can make a later number collide.
  */
 @injectable()
 export class CaseRepository extends BaseRepository<Case> {
@@ -42,7 +44,8 @@ export class CaseRepository extends BaseRepository<Case> {
    * @throws ValidationError for bad input (including a caseNumber, which the database assigns).
    */
   async createCase(values: NewCase): Promise<Case> {
-    const prepared = this.prepareCase(values);
+    // A caseNumber is refused here like everywhere: the entity marks it assigned.
+    const prepared = this.prepare(values, 'insert');
     const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
@@ -198,10 +201,8 @@ export class CaseRepository extends BaseRepository<Case> {
 
   /** Updates the case with this number in a guild and returns it, or null. */
   async updateCaseByNumber(guildId: string | bigint, caseNumber: number, values: CasePatch): Promise<Case | null> {
+    // The entity's write rules refuse caseNumber and guildId in an update.
     const prepared = this.prepare(values, 'update');
-    if (prepared.columns.some((c) => c.property === 'caseNumber' || c.property === 'guildId')) {
-      throw ValidationError.forField('Case', 'values', 'must not change caseNumber or guildId');
-    }
     const params = [...prepared.params];
     const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"case_updated_at" = now()').join(', ');
     params.push(this.coerce('guildId', guildId), this.coerce('caseNumber', caseNumber));
@@ -225,18 +226,6 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.count({ filters: { guildId, caseUserId: userId } });
   }
 
-  private prepareCase(values: unknown) {
-    this.refuseCaseNumber(values, 'caseNumber');
-    return this.prepare(values, 'insert', 'values', COUNTER_NUMBERED);
-  }
-
-  /** The case number comes from the guild's counter; a caller may not choose one. */
-  private refuseCaseNumber(values: unknown, field: string): void {
-    if (typeof values === 'object' && values !== null && 'caseNumber' in values && (values as { caseNumber?: unknown }).caseNumber !== undefined) {
-      throw ValidationError.forField('Case', field, 'is assigned by the database from the guild counter; do not pass it');
-    }
-  }
-
   /**
    * Validates the items at `positions` for one guild; their problems go to `errors`, named `[position].field`.
    * An item's guildId, if given, must be that guild; the statement writes it once for all.
@@ -246,7 +235,6 @@ export class CaseRepository extends BaseRepository<Case> {
     for (const position of positions) {
       const item = items[position] as NewGuildCase | undefined;
       try {
-        this.refuseCaseNumber(item, `[${position}].caseNumber`);
         if (item?.guildId !== undefined && String(item.guildId) !== guild) {
           throw ValidationError.forField('Case', `[${position}].guildId`, `must be ${guild} (the guild given to createCases) or omitted`);
         }

@@ -5,7 +5,9 @@ import { BaseRepository } from './base-repository';
 
 /**
  * Guilds and their case counters. Every other table belongs to a guild (ON DELETE CASCADE), so
- * deleting a guild removes all of its rows.
+ * deleting a guild removes all of its rows. `caseCount` is written only by CaseRepository's counter statement,
+ * and by whoever creates the guild row: to continue numbering imported from elsewhere, create the guild with it
+ * (`create({ guildId, caseCount })`, or `getOrCreate({ guildId }, { caseCount })`); every update refuses it.
  */
 @injectable()
 export class GuildRepository extends BaseRepository<Guild> {

@@ -53,6 +53,7 @@ function column(property: string, name: string, kind: ColumnKind, options: Colum
     ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
     hasDefault: options.generated ?? false,
     generated: options.generated ?? false,
+    write: { rule: 'free', reason: '' },
   };
 }
 
