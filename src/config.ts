@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { inspect, type InspectOptions } from 'node:util';
 import { ValidationError } from './errors/validation-error';
+import { redactUrl } from './redact-secrets';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
@@ -70,22 +72,23 @@ export function checkDatabaseUrl(url: string): void {
   }
 }
 
-/** The URL with its password replaced by `***`, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
+// JSON.stringify and console.log of resolved options show the URL redacted; the `url` property itself stays
+// usable. Non-enumerable, so spreading or comparing the options is unaffected.
+function withRedactedView(options: ResolvedOptions): ResolvedOptions {
+  const view = (): ResolvedOptions => ({ ...options, url: options.url === undefined ? undefined : redactUrl(options.url) });
+  Object.defineProperty(options, 'toJSON', { value: view });
+  Object.defineProperty(options, inspect.custom, { value: (depth: number, inspectOptions: InspectOptions) => inspect(view(), { ...inspectOptions, depth }) });
+  return options;
 }
 
-/** Decides every option from the arguments, then the environment, then the defaults. */
+/**
+ * Decides every option from the arguments, then the environment, then the defaults. The result prints (JSON,
+ * console.log) with the URL's passwords masked; its `url` property is the URL as given.
+ */
 export function resolveOptions(options: DatabaseOptions = {}, env: Env = process.env): ResolvedOptions {
   const url = options.url ?? (env['DATABASE_URL'] || undefined);
   if (url !== undefined) checkDatabaseUrl(url);
-  return {
+  return withRedactedView({
     url,
     dataDir: path.resolve(options.dataDir ?? (env['TUX_DB_DATA_DIR'] || '.tux-db')),
     migrate: options.migrate ?? true,
@@ -96,5 +99,5 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     applicationName: options.applicationName ?? (env['TUX_DB_APPLICATION_NAME'] || 'tux-database'),
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
     preparedStatements: boolOption(options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
-  };
+  });
 }

@@ -4,7 +4,8 @@ import 'reflect-metadata';
 
 export { createDatabase, registerDatabase } from './container';
 export { DatabaseCoordinator } from './coordinator';
-export { resolveOptions, redactUrl, type DatabaseOptions, type ResolvedOptions } from './config';
+export { resolveOptions, type DatabaseOptions, type ResolvedOptions } from './config';
+export { redactUrl } from './redact-secrets';
 export { DatabaseService, type QueryListener, type StatementOptions } from './service/database-service';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
 export type { HealthReport } from './service/health';

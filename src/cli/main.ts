@@ -3,7 +3,7 @@ import { DatabaseService } from '../service/database-service';
 import { applyMigrations, checkMigrationName, generateMigration, migrationStatus, revertLastMigration } from '../service/migrations';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
-import { redactUrl } from '../config';
+import { redactSecrets, secretsOf } from '../redact-secrets';
 import { runDemo } from './demo';
 
 const USAGE = `Usage: tux-db <command> [args]
@@ -109,24 +109,16 @@ async function execute(command: string | undefined, args: string[], print: Print
   }
 }
 
-/** Removes the password of DATABASE_URL from any text about to be printed. */
-function redactSecrets(text: string): string {
-  const url = process.env['DATABASE_URL'];
-  if (!url) return text;
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {
-    return text.split(url).join(redactUrl(url));
-  }
-  return password ? text.split(url).join(redactUrl(url)).split(password).join('***') : text;
+/** Removes every password of the connection (DATABASE_URL in any form pg reads, PGPASSWORD) from text about to be printed. */
+function redacted(text: string): string {
+  return redactSecrets(text, secretsOf(process.env['DATABASE_URL'] || undefined));
 }
 
 /**
  * Runs the CLI; returns the exit code. Expected failures print one line on stderr, never a stack trace.
  * While it runs, SIGTERM and SIGINT close the database gracefully (see USAGE) instead of killing the process.
  */
-export async function main(argv: string[], out: Print = (l) => console.log(redactSecrets(l)), err: Print = (l) => console.error(redactSecrets(l))): Promise<number> {
+export async function main(argv: string[], out: Print = (l) => console.log(redacted(l)), err: Print = (l) => console.error(redacted(l))): Promise<number> {
   const [command, ...args] = argv;
   const stop = new AbortController();
   let received: StopSignal | undefined;

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { checkDatabaseUrl, redactUrl, type ResolvedOptions } from '../config';
+import { checkDatabaseUrl, type ResolvedOptions } from '../config';
+import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import { buildDataSource } from '../data-source';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
@@ -56,7 +57,8 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   } catch (e) {
     await embedded?.server.stop();
     const converted = convertError(e);
-    throw new DatabaseConnectionError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${converted.message}`, { cause: e });
+    // The driver's own text is masked too: a server or driver may echo parts of the connection string.
+    throw new DatabaseConnectionError(redactSecrets(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${converted.message}`, secretsOf(url)), { cause: e });
   }
   const close = async (): Promise<void> => {
     try {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { redactUrl, resolveOptions } from '../../src/config';
+import { resolveOptions } from '../../src/config';
+import { redactUrl } from '../../src/redact-secrets';
 import { ValidationError } from '../../src/errors/validation-error';
 
 describe('resolveOptions', () => {

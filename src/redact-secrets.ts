@@ -1,0 +1,101 @@
+// The one place that knows where a PostgreSQL password can hide: errors, health, the CLI and the printed
+// forms of the library's objects all redact through these functions.
+
+/** What a password is replaced with wherever the library prints something. */
+export const REDACTED = '***';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+// Query parameters that carry a password (`password`, and look-alikes such as `sslpassword` or `passwd`).
+const SECRET_PARAMETER = /pass/i;
+// `password=value` or `password='quoted value'` in a keyword connection string (`host=db password=…`).
+const KEYWORD_PASSWORD = /(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']*)/gi;
+// The userinfo password of something URL-shaped that `new URL` refused.
+const LOOSE_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@]*)@/i;
+
+function decodeOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// A password as written and every way a parser may decode it (`+` is a space in a query string only).
+function forms(raw: string): string[] {
+  return [raw, decodeOr(raw), decodeOr(raw.replace(/\+/g, ' '))];
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URL with every password in it replaced by `***`: the userinfo password and any password query
+ * parameter (`?password=…`, which pg reads too). Anything that is not a URL (a keyword string such as
+ * `host=db password=…`) comes back as `<invalid url>`, never echoed.
+ *
+ * ```ts
+ * redactUrl('postgres://tux:hunter2@db/tux?password=hunter2'); // 'postgres://tux:***@db/tux?password=***'
+ * ```
+ */
+export function redactUrl(url: string): string {
+  const parsed = parseUrl(url);
+  if (parsed === undefined) return '<invalid url>';
+  if (parsed.password) parsed.password = REDACTED;
+  for (const key of new Set(parsed.searchParams.keys())) {
+    if (SECRET_PARAMETER.test(key)) parsed.searchParams.set(key, REDACTED);
+  }
+  return parsed.toString();
+}
+
+/**
+ * Every text in which a password of this connection could appear: the password of `url` (userinfo, query
+ * parameter or `password=` keyword), both as written and decoded, and the `PGPASSWORD` of `env`, which pg
+ * uses when the URL has none. Longest first, so redactSecrets never leaves part of a longer one behind.
+ *
+ * ```ts
+ * secretsOf('postgres://tux:p%40ss@db/tux', {}); // ['p%40ss', 'p@ss']
+ * ```
+ */
+export function secretsOf(url: string | undefined, env: Env = process.env): string[] {
+  const found: string[] = [];
+  if (url !== undefined) {
+    const parsed = parseUrl(url);
+    if (parsed !== undefined) {
+      found.push(...forms(parsed.password));
+      // As written in the query string and as pg decodes it.
+      for (const pair of parsed.search.slice(1).split('&')) {
+        const at = pair.indexOf('=');
+        if (at > 0 && SECRET_PARAMETER.test(decodeOr(pair.slice(0, at)))) found.push(...forms(pair.slice(at + 1)));
+      }
+    } else {
+      const loose = LOOSE_USERINFO.exec(url);
+      if (loose?.[1] !== undefined) found.push(...forms(loose[1]));
+      for (const match of url.matchAll(KEYWORD_PASSWORD)) {
+        const value = match[1] ?? '';
+        found.push(value, value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+      }
+    }
+  }
+  found.push(env['PGPASSWORD'] ?? '');
+  return [...new Set(found.filter((s) => s !== '' && s !== REDACTED))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` with every one of `secrets` replaced by `***` (see secretsOf): the last guard before something
+ * is printed.
+ *
+ * ```ts
+ * redactSecrets(message, secretsOf(process.env.DATABASE_URL));
+ * ```
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string>): string {
+  let redacted = text;
+  for (const secret of secrets) redacted = redacted.split(secret).join(REDACTED);
+  return redacted;
+}

@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { redactSecrets, redactUrl, secretsOf } from '../../src/redact-secrets';
+
+describe('redactUrl', () => {
+  it('masks the userinfo password and every password query parameter', () => {
+    expect(redactUrl('postgres://tux:hunter2@db:5432/tux')).to.equal('postgres://tux:***@db:5432/tux');
+    expect(redactUrl('postgres://tux@host:1/tux?password=S3cret')).to.equal('postgres://tux@host:1/tux?password=***');
+    expect(redactUrl('postgres://tux:a@h/tux?sslmode=require&password=b&sslpassword=c')).to.equal('postgres://tux:***@h/tux?sslmode=require&password=***&sslpassword=***');
+  });
+
+  it('never echoes what is not a URL, such as a keyword connection string', () => {
+    expect(redactUrl('host=db password=S3cret')).to.equal('<invalid url>');
+    expect(redactUrl('::')).to.equal('<invalid url>');
+  });
+});
+
+describe('secretsOf', () => {
+  it('finds a password in the userinfo, the query string and PGPASSWORD, written and decoded', () => {
+    expect(secretsOf('postgres://tux:p%40ss@db/tux', {})).to.have.members(['p%40ss', 'p@ss']);
+    expect(secretsOf('postgres://tux@db/tux?password=a+b%2Fc', {})).to.include.members(['a+b%2Fc', 'a b/c', 'a+b/c']);
+    expect(secretsOf('postgres://tux@db/tux', { PGPASSWORD: 'fromenv' })).to.deep.equal(['fromenv']);
+    expect(secretsOf(undefined, {})).to.deep.equal([]);
+  });
+
+  it('finds the password of a keyword connection string, quoted or not', () => {
+    expect(secretsOf("host=db password='it\\'s secret' user=tux", {})).to.include("it's secret");
+    expect(secretsOf('host=db password=plain user=tux', {})).to.include('plain');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('replaces every occurrence of every secret, the longest first', () => {
+    expect(redactSecrets('a S3cret and S3cret-long', ['S3cret-long', 'S3cret'])).to.equal('a *** and ***');
+  });
+});
