@@ -35,10 +35,14 @@ export function checkOptions<K extends string>(
 
 /** The allowed key nearest to `key` by edit distance, when it is near enough to be a likely typo. */
 function closest(key: string, allowed: ReadonlyArray<string>): string | undefined {
+  const lower = key.toLowerCase();
+  // A shortened name (`isolation` for `isolationLevel`) is as likely a slip as a typo.
+  const extended = allowed.find((candidate) => lower.length >= 3 && candidate.toLowerCase().startsWith(lower));
+  if (extended !== undefined) return extended;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;

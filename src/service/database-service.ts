@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource } from 'typeorm';
-import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
 import { convertError } from '../errors/convert-error';
@@ -10,6 +10,7 @@ import { DatabaseClosedError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
 import { StatementNames } from './statement-names';
 import { TransactionContext } from './transaction-context';
+import { UnitConnection } from './unit-connection';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, type HealthReport } from './health';
 
@@ -46,6 +47,7 @@ export class DatabaseService {
   private cutOffUnits = false;
   private inFlightUnits = 0;
   private readonly unitsDrained: Array<() => void> = [];
+  private readonly unitConnections = new Set<UnitConnection>();
   private readonly statementNames = new StatementNames();
   private readonly listeners: QueryListener[] = [];
 
@@ -82,6 +84,8 @@ export class DatabaseService {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.cutOffUnits = true;
+          // Their transactions die with their connections: the server rolls them back.
+          for (const connection of this.unitConnections) connection.release(new DatabaseClosedError('closed by disconnect() after its timeout'));
           resolve();
         }, timeoutMs);
         this.unitsDrained.push(() => {
@@ -131,8 +135,12 @@ export class DatabaseService {
     return this.connected().dataSource;
   }
 
-  /** Registers a listener for every statement the repositories send; returns a function that removes it. */
+  /**
+   * Registers a listener for every statement the repositories send; returns a function that removes it.
+   * @throws ValidationError when `listener` is not a function.
+   */
   addQueryListener(listener: QueryListener): () => void {
+    if (typeof listener !== 'function') throw ValidationError.forField('DatabaseService', 'listener', 'must be a function (text: string) => void');
     this.listeners.push(listener);
     return () => {
       const index = this.listeners.indexOf(listener);
@@ -163,7 +171,7 @@ export class DatabaseService {
     const context = this.transactions.getStore();
     const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
     try {
-      if (context) return await context.activeClient().query<R>(config);
+      if (context) return await context.statement<R>(config);
       return await this.openPool().query<R>(config);
     } catch (e) {
       throw convertError(e);
@@ -179,6 +187,22 @@ export class DatabaseService {
   beginUnit(): void {
     this.assertOpen();
     this.inFlightUnits++;
+  }
+
+  /**
+   * Internal (used by UnitOfWork): a pooled connection for one unit of work, which disconnect() cuts off when
+   * its timeout passes. @throws DatabaseTimeoutError when none frees up within acquireTimeoutMs.
+   */
+  async openUnitConnection(): Promise<UnitConnection> {
+    let client: PoolClient;
+    try {
+      client = await this.openPool().connect();
+    } catch (e) {
+      throw convertError(e);
+    }
+    const connection = new UnitConnection(client, (released) => this.unitConnections.delete(released));
+    this.unitConnections.add(connection);
+    return connection;
   }
 
   /** Internal (used by UnitOfWork): marks a unit of work as done. */

@@ -1,28 +1,152 @@
-import type { QueryRunner } from 'typeorm';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { convertError } from '../errors/convert-error';
 import { TransactionError } from '../errors/transaction-errors';
 
-/** The transaction a unit of work opened; repository calls inside the unit find it through AsyncLocalStorage. */
+type State = 'open' | 'cancelled' | 'finished';
+
+/**
+ * One level of a unit of work on its pooled connection: the transaction itself (the root) or a savepoint of a
+ * nested unit. Repository calls inside the unit find it through AsyncLocalStorage.
+ *
+ * Everything a level runs goes through its own queue, one task at a time in call order: a statement, or a whole
+ * nested unit (SAVEPOINT, the nested callback, RELEASE or ROLLBACK TO). So `Promise.all` inside a unit is safe:
+ * statements never overlap on the connection (pg's own client queue is deprecated), and two nested units never
+ * interleave, so a savepoint rollback can only ever undo its own unit's writes.
+ *
+ * A statement that fails aborts the level: PostgreSQL refuses everything after it until the level is rolled
+ * back, and a COMMIT of an aborted transaction silently rolls back. The level remembers the first failure, so
+ * the unit reports it instead of resolving as if it had committed.
+ */
 export class TransactionContext {
-  private finished = false;
+  private tail: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private drained: Array<() => void> = [];
+  private state: State = 'open';
+  private failure: { readonly error: unknown } | undefined;
+  private savepointCount = 0;
 
   constructor(
-    readonly queryRunner: QueryRunner,
+    /** The unit's connection, shared by every level. */
     readonly client: PoolClient,
+    private readonly parent?: TransactionContext,
   ) {}
 
-  /** Marks the transaction committed or rolled back: every later use is a mistake. */
-  finish(): void {
-    this.finished = true;
+  /** The first error that aborted this level, if any (an error caught inside the unit still aborts it). */
+  get abortedBy(): { readonly error: unknown } | undefined {
+    return this.failure;
   }
 
-  /** The connection to run a statement on. @throws TransactionError when the unit already finished. */
-  activeClient(): PoolClient {
-    if (this.finished) {
-      throw new TransactionError(
-        'This unit of work has already finished (committed or rolled back); a callback outlived it. Await every query inside the unit.',
+  /** Queues one statement of the unit. @throws TransactionError when the unit finished or its transaction is aborted. */
+  statement<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
+    return this.enqueue(() => this.send<R>(config));
+  }
+
+  /**
+   * Queues a nested unit: a savepoint around `body`, released when `body` returns with nothing failed inside,
+   * rolled back to otherwise. `body` gets the nested level to run its statements in.
+   * @throws TransactionError (cause: the first failure) when a statement inside failed but `body` returned.
+   */
+  nested<T>(body: (level: TransactionContext) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      const root = this.root();
+      const name = `tux_sp_${++root.savepointCount}`;
+      await this.send({ text: `SAVEPOINT ${name}` });
+      const level = new TransactionContext(this.client, this);
+      let result: T;
+      try {
+        result = await body(level);
+        await level.settle();
+      } catch (e) {
+        await level.cancel();
+        await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
+        throw e;
+      }
+      const failed = level.abortedBy;
+      if (failed) {
+        await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
+        throw TransactionContext.abortedError(failed.error, 'nested unit of work');
+      }
+      await this.send({ text: `RELEASE SAVEPOINT ${name}` });
+      return result;
+    });
+  }
+
+  /** Waits until every task queued so far, and any they queue meanwhile, has settled. */
+  async settle(): Promise<void> {
+    while (this.pending > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /** Refuses the tasks still queued (the unit threw), then waits for the one in flight. */
+  async cancel(): Promise<void> {
+    if (this.state === 'open') this.state = 'cancelled';
+    await this.settle();
+  }
+
+  /** Marks the level finished (committed or rolled back): every later use is a mistake. */
+  finish(): void {
+    this.state = 'finished';
+  }
+
+  /** The TransactionError a unit ends with when a statement inside it failed and the callback went on. */
+  static abortedError(first: unknown, what = 'unit of work'): TransactionError {
+    const reason = first instanceof Error ? first.message : String(first);
+    return new TransactionError(
+      `The ${what} did not commit: a statement inside it failed (${reason}) and PostgreSQL aborted the transaction, ` +
+        'although the error was caught or never awaited. Catch expected errors around a nested unit ' +
+        '(db.transaction(...) inside the unit), which rolls back only its own writes.',
+      { cause: first },
+    );
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.state === 'finished') {
+      return Promise.reject(
+        new TransactionError(
+          'This unit of work has already finished (committed or rolled back); a callback outlived it. Await every query inside the unit.',
+        ),
       );
     }
-    return this.client;
+    this.pending++;
+    const run = this.tail.then(() => this.start(task));
+    this.tail = run.then(
+      () => this.done(),
+      () => this.done(),
+    );
+    return run;
+  }
+
+  private start<T>(task: () => Promise<T>): Promise<T> {
+    if (this.state !== 'open') {
+      return Promise.reject(new TransactionError('The unit of work this call belongs to has already failed or finished; the call was not run.'));
+    }
+    const aborted = this.abortedAnywhere();
+    if (aborted) return Promise.reject(TransactionContext.abortedError(aborted.error));
+    return task();
+  }
+
+  private done(): void {
+    if (--this.pending === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  /** Sends on the connection; a failure aborts this level (the server refuses all else until rolled back). */
+  private async send<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
+    try {
+      return await this.client.query<R>(config);
+    } catch (e) {
+      const error = convertError(e);
+      this.failure ??= { error };
+      throw error;
+    }
+  }
+
+  private abortedAnywhere(): { readonly error: unknown } | undefined {
+    for (let level: TransactionContext | undefined = this; level; level = level.parent) {
+      if (level.failure) return level.failure;
+    }
+    return undefined;
+  }
+
+  private root(): TransactionContext {
+    return this.parent ? this.parent.root() : this;
   }
 }

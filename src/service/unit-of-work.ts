@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PoolClient } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
+import { checkOptions } from '../errors/check-options';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError, TransactionError } from '../errors/transaction-errors';
+import { ValidationError } from '../errors/validation-error';
 import { TransactionContext } from './transaction-context';
 import type { DatabaseService } from './database-service';
 
@@ -15,11 +16,15 @@ export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
 /** Options of one unit of work. */
 export interface UnitOfWorkOptions {
   /** Default READ COMMITTED (the server's default). Ignored by nested units, which are savepoints. */
-  readonly isolationLevel?: IsolationLevel;
-  /** Overrides the `maxRetries` option for this unit. */
-  readonly maxRetries?: number;
+  readonly isolationLevel?: IsolationLevel | undefined;
+  /** Overrides the `maxRetries` option for this unit (an integer from 0 to MAX_UNIT_RETRIES). */
+  readonly maxRetries?: number | undefined;
 }
 
+/** The most times one unit may be retried: a bound, so a bad value can never retry forever. */
+export const MAX_UNIT_RETRIES = 100;
+
+const OPTION_KEYS = ['isolationLevel', 'maxRetries'] as const;
 const BASE_BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 250;
 
@@ -38,23 +43,40 @@ export class UnitOfWork {
   constructor(private readonly service: DatabaseService) {}
 
   /**
-   * Runs `fn` in a transaction: commit on return, roll back on throw, connection always released.
+   * Runs `fn` in a transaction: commit on return, roll back on throw, connection always released. It resolves
+   * only when the transaction committed, after every statement started inside it has settled. Calls started
+   * concurrently inside it (`Promise.all`) run one at a time in call order; nested units never interleave.
    * The callback may run more than once when the server reports a serialization failure or deadlock,
    * so keep side effects outside the database idempotent.
-   * @throws SerializationFailureError after the retries are used up; whatever `fn` threw otherwise.
+   * @throws TransactionError when a statement inside failed but `fn` returned anyway (its `cause` is that first
+   * failure); SerializationFailureError after the retries are used up; ValidationError for a non-function or bad
+   * options; whatever `fn` threw otherwise.
+   *
+   * ```ts
+   * await db.transaction(async () => {
+   *   await db.case.createCase({ caseType: CaseType.WARN, caseUserId: u, caseModeratorId: m, guildId: g });
+   *   // An expected failure goes in a nested unit: only its own writes are undone.
+   *   await db.transaction(() => db.snippet.createSnippet({ snippetName: 'rules', snippetUserId: m, guildId: g })).catch(() => undefined);
+   * });
+   * ```
    */
   async run<T>(fn: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
-    if (options.isolationLevel !== undefined && !ISOLATION_LEVELS.includes(options.isolationLevel)) {
-      throw new TransactionError(`Unknown isolation level ${JSON.stringify(options.isolationLevel)}; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+    if (typeof fn !== 'function') throw ValidationError.forField('UnitOfWork', 'fn', 'must be a function (the work to run in the transaction)');
+    checkOptions('UnitOfWork', options, OPTION_KEYS, 'transaction');
+    const { isolationLevel, maxRetries = this.service.options.maxRetries } = options;
+    if (isolationLevel !== undefined && !ISOLATION_LEVELS.includes(isolationLevel)) {
+      throw new TransactionError(`Unknown isolation level ${JSON.stringify(isolationLevel)}; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+    }
+    if (typeof maxRetries !== 'number' || !Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_UNIT_RETRIES) {
+      throw ValidationError.forField('UnitOfWork', 'maxRetries', `must be an integer from 0 to ${MAX_UNIT_RETRIES}`);
     }
     const outer = this.service.transactions.getStore();
-    if (outer) return this.runSavepoint(outer, fn);
-    const maxRetries = options.maxRetries ?? this.service.options.maxRetries;
+    if (outer) return outer.nested((level) => this.service.transactions.run(level, fn));
     this.service.beginUnit();
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.runOnce(fn, options.isolationLevel);
+          return await this.runOnce(fn, isolationLevel);
         } catch (e) {
           if (e instanceof DatabaseConnectionError && this.service.closedUnderRunningUnits()) {
             throw new DatabaseClosedError(
@@ -62,8 +84,8 @@ export class UnitOfWork {
               { cause: e },
             );
           }
-          const code = sqlStateOf(e);
-          if (code === undefined || !RETRYABLE_SQLSTATES.has(code)) throw e;
+          const code = retryableCode(e);
+          if (code === undefined) throw e;
           if (attempt >= maxRetries) {
             throw new SerializationFailureError(
               `The unit of work failed ${attempt + 1} times with ${code === '40P01' ? 'a deadlock' : 'a serialization failure'} (${code}); giving up. Retry later or reduce contention.`,
@@ -81,47 +103,50 @@ export class UnitOfWork {
   }
 
   private async runOnce<T>(fn: () => Promise<T>, isolationLevel: IsolationLevel | undefined): Promise<T> {
-    const queryRunner = this.service.dataSource.createQueryRunner();
-    let context: TransactionContext | undefined;
+    const connection = await this.service.openUnitConnection();
+    const context = new TransactionContext(connection.client);
+    let open = false;
+    let broken: unknown;
     try {
-      const client = (await converted(queryRunner.connect())) as PoolClient;
-      await converted(queryRunner.startTransaction(isolationLevel));
-      context = new TransactionContext(queryRunner, client);
-      const result = await this.service.transactions.run(context, fn);
-      await converted(queryRunner.commitTransaction());
+      await context.statement({ text: isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN' });
+      open = true;
+      let result: T;
+      try {
+        result = await this.service.transactions.run(context, fn);
+      } catch (e) {
+        await context.cancel();
+        throw e;
+      }
+      await context.settle();
+      const aborted = context.abortedBy;
+      if (aborted) throw TransactionContext.abortedError(aborted.error);
+      context.finish();
+      open = false;
+      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error.
+      const commit = await connection.client.query('COMMIT').catch((commitError: unknown) => {
+        throw convertError(commitError);
+      });
+      if (commit.command !== 'COMMIT') throw TransactionContext.abortedError(new TransactionError(`the server answered COMMIT with ${commit.command}`));
       return result;
     } catch (e) {
-      if (queryRunner.isTransactionActive) {
-        // Keep the original error if the rollback fails too (e.g. the connection is gone).
-        await queryRunner.rollbackTransaction().catch(() => undefined);
+      if (open) {
+        context.finish();
+        // Keep the original error if the rollback fails too; then the connection must not go back to the pool.
+        await connection.client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+      } else if (e instanceof DatabaseConnectionError || connection.failed()) {
+        broken = e;
       }
       throw e;
     } finally {
-      context?.finish();
-      await queryRunner.release();
-    }
-  }
-
-  private async runSavepoint<T>(context: TransactionContext, fn: () => Promise<T>): Promise<T> {
-    const queryRunner = context.queryRunner;
-    context.activeClient();
-    await converted(queryRunner.startTransaction());
-    try {
-      const result = await fn();
-      await converted(queryRunner.commitTransaction());
-      return result;
-    } catch (e) {
-      await queryRunner.rollbackTransaction().catch(() => undefined);
-      throw e;
+      context.finish();
+      connection.release(broken);
     }
   }
 }
 
-/** Awaits a driver call, converting its failure; errors thrown by the caller's own callback pass untouched. */
-async function converted<T>(promise: Promise<T>): Promise<T> {
-  try {
-    return await promise;
-  } catch (e) {
-    throw convertError(e);
-  }
+/** The SQLSTATE that makes `e` worth running the whole unit again, looking through a TransactionError's cause. */
+function retryableCode(e: unknown): string | undefined {
+  const code = sqlStateOf(e);
+  if (code !== undefined && RETRYABLE_SQLSTATES.has(code)) return code;
+  return e instanceof TransactionError && e.cause !== undefined ? retryableCode(e.cause) : undefined;
 }
