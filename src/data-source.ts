@@ -3,7 +3,7 @@ import { ALL_ENTITIES } from './entities/all-entities';
 import { ALL_MIGRATIONS } from './migrations/all-migrations';
 import type { ResolvedOptions } from './config';
 import { TYPE_PARSERS } from './service/type-parsers';
-import { SerialClient } from './service/serial-client';
+import { ExactDateClient } from './service/exact-date-client';
 
 /** Connection settings the DataSource needs beyond the URL. */
 export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'>;
@@ -33,8 +33,9 @@ export function buildDataSource(url: string, settings: DataSourceSettings): Data
       idleTimeoutMillis: 30_000,
       // pg's parsers but for timestamptz, read without regexes (see parseTimestamptz); on this pool only.
       types: TYPE_PARSERS,
-      // TypeORM's schema code overlaps queries on one connection; this keeps them off pg's deprecated queue.
-      Client: SerialClient,
+      // TypeORM's schema code overlaps queries on one connection; SerialClient keeps them off pg's deprecated queue.
+      // ExactDateClient, a SerialClient, binds Dates as exact UTC text (pg's drops historical offsets' seconds).
+      Client: ExactDateClient,
     },
   });
 }

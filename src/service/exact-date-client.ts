@@ -1,0 +1,48 @@
+import { types } from 'node:util';
+import { SerialClient } from './serial-client';
+import { timestamptzText } from './timestamptz-text';
+
+// Replaces every valid Date (in arrays too) by its exact text; the same array comes back when there is none.
+function bindDates(values: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
+  let bound: unknown[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    // Invalid Dates are left to pg, which warns about them as it always did.
+    const mapped = types.isDate(value) && !Number.isNaN(value.getTime()) ? timestamptzText(value) : Array.isArray(value) ? bindDates(value) : value;
+    if (mapped !== value) (bound ??= values.slice())[i] = mapped;
+  }
+  return bound ?? values;
+}
+
+function hasValues(config: unknown): config is { readonly values: ReadonlyArray<unknown> } {
+  if (typeof config !== 'object' || config === null) return false;
+  // A Submittable (pg Query, cursors) serializes its own values.
+  const { values, submit } = config as { values?: unknown; submit?: unknown };
+  return Array.isArray(values) && typeof submit !== 'function';
+}
+
+const serialQuery = SerialClient.prototype.query;
+
+/**
+ * The pg Client of the library's pool: a SerialClient (queries on one connection wait for each other) whose Date
+ * parameters, also inside array parameters, go to the server as exact UTC text (timestamptzText) instead of pg's
+ * local-time text, which loses the seconds of historical zone offsets. pg's global defaults stay untouched, so a
+ * bot using pg itself is not affected.
+ *
+ * ```ts
+ * new Pool({ connectionString, Client: ExactDateClient });
+ * ```
+ */
+export class ExactDateClient extends SerialClient {}
+
+// pg's query() has a dozen overloads; every one takes the values as its second argument or in a config object.
+Object.defineProperty(ExactDateClient.prototype, 'query', {
+  configurable: true,
+  writable: true,
+  value: function query(this: SerialClient, ...args: unknown[]): unknown {
+    const [first, second] = args;
+    if (Array.isArray(second)) args[1] = bindDates(second);
+    else if (hasValues(first)) args[0] = { ...first, values: bindDates(first.values) };
+    return Reflect.apply(serialQuery, this, args);
+  },
+});
