@@ -59,6 +59,16 @@ describe('BaseRepository', () => {
       expect(await t.db.guild.count({ filters: { guildId: { in: more } } })).to.equal(0);
     });
 
+    it('createMany names every failing field of every bad row as [index].field, not only the first bad row’s, before any SQL', async () => {
+      const [a, b] = [newGuild(), newGuild()];
+      const rows = [{ guildId: 'abc' }, { guildId: a }, { guildId: b, guildName: 'x'.repeat(101), guildJoinedAt: 'yesterday' }, { guildId: a, nickname: 'x' }];
+      const { result: error, statements } = await countStatements(() => t.db.guild.createMany(rows as never).catch((e: unknown) => e));
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((e) => e.field)).to.have.members(['[0].guildId', '[2].guildName', '[2].guildJoinedAt', '[3].nickname']);
+      expect(statements).to.deep.equal([]);
+      expect(await t.db.guild.count({ filters: { guildId: { in: [a, b] } } })).to.equal(0);
+    });
+
     it('createMany returns rows that set different fields in input order, each with its own defaults, in one statement', async () => {
       const guildId = newGuild();
       const rows = [

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Case } from '../../src/entities/case';
 import { CaseType } from '../../src/entities/enums';
 import { ValidationError } from '../../src/errors/validation-error';
 import { useTestDatabase } from '../support/test-database';
@@ -189,6 +190,69 @@ describe('CaseRepository', () => {
         expect((error as ValidationError).errors[0]?.field).to.match(/^\[1\]/);
       }
       expect(await t.db.case.count({ filters: { guildId } })).to.equal(0);
+    });
+  });
+
+  describe('write rules: only the counter numbers a case, and a case never changes guild', () => {
+    const warn = { caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2' };
+    /** A guild with cases 1..n. */
+    const guildWithCases = async (n: number) => {
+      const guildId = newGuild();
+      const cases = await t.db.case.createCases(guildId, Array.from({ length: n }, () => warn));
+      return { guildId, cases };
+    };
+    /** The guild's next case gets case_count + 1 and its numbers are still 1..count, each once. */
+    const numberingIntact = async (guildId: string) => {
+      const count = (await t.db.guild.getById(guildId))?.caseCount ?? 0;
+      expect((await t.db.case.createCase(ban(guildId))).caseNumber).to.equal(count + 1);
+      const numbers = (await t.db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' } })).map((c) => c.caseNumber);
+      expect(numbers).to.deep.equal(range(count + 1));
+    };
+    /** The write is a ValidationError naming `field`, and it sent no SQL. */
+    const refused = async (field: string, write: () => Promise<unknown>) => {
+      const { result: error, statements } = await countStatements(() => write().then(() => 'written', (e: unknown) => e));
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((e) => e.field)).to.include(field);
+      expect(statements).to.deep.equal([]);
+    };
+
+    // Each of these succeeded before the write rules, and every later createCase in the guild then failed.
+    const bypasses: ReadonlyArray<[string, string, (guildId: string, cases: ReadonlyArray<Case>, other: ReadonlyArray<Case>) => Promise<unknown>]> = [
+      ['getOrCreate with a caseNumber', 'caseNumber', (guildId) => t.db.case.getOrCreate({ guildId, caseNumber: 3 }, warn)],
+      ['upsert with a caseNumber in its filters', 'caseNumber', (guildId) => t.db.case.upsert({ filters: { guildId, caseNumber: 3 }, defaults: warn })],
+      ['upsert with a caseNumber in its defaults', 'caseNumber', (guildId) => t.db.case.upsert({ filters: { guildId, caseNumber: 3 }, defaults: { ...warn, caseNumber: 4 } })],
+      ['upsert with a caseNumber in its values', 'caseNumber', (guildId) => t.db.case.upsert({ filters: { guildId, caseNumber: 2 }, defaults: warn, values: { caseNumber: 3 } })],
+      ['updateById with a caseNumber', 'caseNumber', (_, cases) => t.db.case.updateById(cases[1]?.caseId as string, { caseNumber: 3 })],
+      // Case 3 of another guild moved in would take this guild's next number, and leave a gap behind.
+      ['updateById moving a case to another guild', 'guildId', (guildId, _, other) => t.db.case.updateById(other[2]?.caseId as string, { guildId })],
+      ['updateWhere with a caseNumber', 'caseNumber', (guildId) => t.db.case.updateWhere({ filters: { guildId, caseNumber: 2 }, values: { caseNumber: 3 } })],
+      ['updateWhere moving cases to another guild', 'guildId', (guildId, _, other) => t.db.case.updateWhere({ filters: { guildId: other[2]?.guildId as string, caseNumber: 3 }, values: { guildId } })],
+    ];
+    for (const [how, field, write] of bypasses) {
+      it(`refuses ${how} (ValidationError, no SQL sent); the next case is still case_count + 1`, async () => {
+        const { guildId, cases } = await guildWithCases(2);
+        const other = await guildWithCases(3);
+        await refused(field, () => write(guildId, cases, other.cases));
+        await numberingIntact(guildId);
+        await numberingIntact(other.guildId);
+      });
+    }
+
+    it('lets filters of reads and updates name caseNumber and guildId', async () => {
+      const { guildId } = await guildWithCases(3);
+      expect(await t.db.case.updateWhere({ filters: { guildId, caseNumber: { in: [1, 2] } }, values: { caseReason: 'reviewed' } })).to.equal(2);
+      expect((await t.db.case.findAll({ filters: { guildId, caseReason: 'reviewed' }, orderBy: { caseNumber: 'ASC' } })).map((c) => c.caseNumber)).to.deep.equal([1, 2]);
+      await numberingIntact(guildId);
+    });
+
+    it('refuses a caseNumber in create and in every item of createMany, and caseNumber or guildId in updateCaseByNumber', async () => {
+      const { guildId } = await guildWithCases(2);
+      await refused('caseNumber', () => t.db.case.create({ ...ban(guildId), caseNumber: 3 }));
+      const error = await t.db.case.createMany([{ ...ban(guildId), caseNumber: 3 }, ban(guildId), { ...ban(guildId), caseNumber: 4 }]).catch((e: unknown) => e);
+      expect((error as ValidationError).errors.map((e) => e.field)).to.have.members(['[0].caseNumber', '[2].caseNumber']);
+      await refused('guildId', () => t.db.case.updateCaseByNumber(guildId, 1, { guildId: newGuild() } as never));
+      await refused('caseNumber', () => t.db.case.updateCaseByNumber(guildId, 1, { caseNumber: 3 } as never));
+      await numberingIntact(guildId);
     });
   });
 

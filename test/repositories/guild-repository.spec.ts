@@ -61,6 +61,55 @@ describe('GuildRepository', () => {
     });
   });
 
+  describe('caseCount: bumped only by the case counter, given only when the guild row is created', () => {
+    const warn = (guildId: string) => ({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId });
+    const nextCaseNumber = async (guildId: string) => (await t.db.case.createCase(warn(guildId))).caseNumber;
+
+    // Each of these succeeded before the write rules, and every later createCase in the guild then failed.
+    const bypasses: ReadonlyArray<[string, (guildId: string) => Promise<unknown>]> = [
+      // The seed's "update_by_id(guild_id, case_count=+1)" after a create: the counter has already moved.
+      ['updateById(g, { caseCount: count + 1 }) after a createCase', (guildId) => t.db.guild.updateById(guildId, { caseCount: 3 })],
+      ['updateById(g, { caseCount: 0 })', (guildId) => t.db.guild.updateById(guildId, { caseCount: 0 })],
+      ['updateWhere with a caseCount', (guildId) => t.db.guild.updateWhere({ filters: { guildId }, values: { caseCount: 0 } })],
+      ['upsert with a caseCount in its values', (guildId) => t.db.guild.upsert({ filters: { guildId }, defaults: { guildName: 'x' }, values: { caseCount: 0, guildName: 'y' } })],
+    ];
+    for (const [how, write] of bypasses) {
+      it(`refuses ${how} (ValidationError, no SQL sent); the next case is still case_count + 1`, async () => {
+        const guildId = newGuild();
+        await t.db.case.createCase(warn(guildId));
+        await t.db.case.createCase(warn(guildId));
+        const { result: error, statements } = await countStatements(() => write(guildId).then(() => 'written', (e: unknown) => e));
+        expect(error).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).errors.map((e) => e.field)).to.deep.equal(['caseCount']);
+        expect((error as ValidationError).message).to.match(/only when the guild row is created/);
+        expect(statements).to.deep.equal([]);
+        expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(2);
+        expect(await nextCaseNumber(guildId)).to.equal(3);
+      });
+    }
+
+    it('takes caseCount from create, createMany and the defaults of getOrCreate and upsert, so an imported guild numbers on', async () => {
+      const [a, b, c, d] = [newGuild(), newGuild(), newGuild(), newGuild()];
+      expect((await t.db.guild.create({ guildId: a, caseCount: 41 })).caseCount).to.equal(41);
+      await t.db.guild.createMany([{ guildId: b, caseCount: 7 }]);
+      const [created, isNew] = await t.db.guild.getOrCreate({ guildId: c }, { caseCount: 12 });
+      expect([created.caseCount, isNew]).to.deep.equal([12, true]);
+      await t.db.guild.upsert({ filters: { guildId: d }, defaults: { caseCount: 99 }, values: { guildName: 'Imported' } });
+      expect([await nextCaseNumber(a), await nextCaseNumber(b), await nextCaseNumber(c), await nextCaseNumber(d)]).to.deep.equal([42, 8, 13, 100]);
+    });
+
+    it('leaves an existing guild’s counter alone when getOrCreate or upsert defaults name caseCount', async () => {
+      const guildId = newGuild();
+      await t.db.case.createCase(warn(guildId));
+      await t.db.case.createCase(warn(guildId));
+      const [found, isNew] = await t.db.guild.getOrCreate({ guildId }, { caseCount: 0 });
+      expect([found.caseCount, isNew]).to.deep.equal([2, false]);
+      const [renamed] = await t.db.guild.upsert({ filters: { guildId }, defaults: { caseCount: 0 }, values: { guildName: 'Renamed' } });
+      expect([renamed.caseCount, renamed.guildName]).to.deep.equal([2, 'Renamed']);
+      expect(await nextCaseNumber(guildId)).to.equal(3);
+    });
+  });
+
   describe('reads', () => {
     it('gets a guild by id, or null when it has no row', async () => {
       const guildId = newGuild();
