@@ -7,7 +7,7 @@ import { coerceValue } from '../query/coerce-value';
 import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { ColumnKeys, Values } from './repository-types';
 
 /** The prefix a guild without a config row uses. */
@@ -205,7 +205,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
         `ON CONFLICT ("guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
       );
     });
-    const result = await this.run(sql, [guild, ...prepared.params], { prepare: true });
+    const result = await this.run(sql, [guild, ...prepared.params], CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 

@@ -3,7 +3,7 @@ import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { MemberKey } from './repository-types';
 
 
@@ -35,7 +35,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
     );
     const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
     const params = [byProperty.get('guildId'), byProperty.get('userId'), byProperty.get('permissionLevel')];
-    const result = await this.run(sql, params, { prepare: true });
+    const result = await this.run(sql, params, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 

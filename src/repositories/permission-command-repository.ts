@@ -2,7 +2,7 @@ import { injectable } from 'tsyringe';
 import { PermissionCommand } from '../entities/permission-command';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { highestRankSql, roleIdList } from './permission-assignment-repository';
 
 
@@ -27,7 +27,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
       `RETURNING ${this.model.selectList}`,
     );
     const params = [byProperty.get('guildId'), byProperty.get('commandName'), byProperty.get('requiredRank')];
-    return this.hydrate(this.firstRow((await this.run(sql, params, { prepare: true })).rows));
+    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
   }
 
   /** The rank `commandName` requires in the guild, or null when it has no requirement. @throws ValidationError. */

@@ -4,9 +4,11 @@ import type { DataSource } from 'typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
-import { convertError } from '../errors/convert-error';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
+import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
-import { DatabaseClosedError } from '../errors/transaction-errors';
+import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
 import { StatementNames } from './statement-names';
 import { TransactionContext } from './transaction-context';
@@ -24,7 +26,18 @@ export type QueryListener = (text: string) => void;
 export interface StatementOptions {
   /** Run as a named prepared statement (when enabled): for SQL built once per method, not per call. */
   readonly prepare?: boolean;
+  /**
+   * The statement creates the guild row it writes under when that is missing (in the same statement). A
+   * foreign-key failure then means a concurrent deleteGuild removed the row in between: the statement runs again
+   * outside a unit, and fails with a retryable SerializationFailureError inside one, so the unit runs again.
+   * Either way the write lands after the delete, on a recreated guild.
+   */
+  readonly createsGuild?: boolean;
 }
+
+/** How many times a statement outside a unit that lost a race (see onPool) runs again before failing. */
+const STATEMENT_RETRIES = 3;
+const STATEMENT_RETRY_BACKOFF_MS = 5;
 
 /**
  * Owns the connection: the TypeORM DataSource, its pg pool, the embedded server when no URL is given, and
@@ -172,9 +185,10 @@ export class DatabaseService {
     const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
     try {
       if (context) return await context.statement<R>(config);
-      return await this.openPool().query<R>(config);
+      return await this.onPool<R>(config, options?.createsGuild === true);
     } catch (e) {
-      throw convertError(e);
+      const error = convertError(e);
+      throw options?.createsGuild && error instanceof ForeignKeyViolationError ? lostGuildRace(error) : error;
     } finally {
       if (started > 0) this.reportIfSlow(text, performance.now() - started);
     }
@@ -211,6 +225,25 @@ export class DatabaseService {
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();
   }
 
+  /**
+   * One statement on the pool, which is a transaction of its own. When it lost a race, it changed nothing and runs
+   * again, a bounded number of times: chosen as a deadlock victim or serialization failure (40P01, 40001), or,
+   * for a statement that creates its guild, a concurrent deleteGuild (23503).
+   */
+  private async onPool<R extends QueryResultRow>(config: QueryConfig, createsGuild: boolean): Promise<QueryResult<R>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.openPool().query<R>(config);
+      } catch (e) {
+        const code = sqlStateOf(e);
+        const lostRace = code !== undefined && (RETRYABLE_SQLSTATES.has(code) || (createsGuild && code === '23503'));
+        if (!lostRace || attempt >= STATEMENT_RETRIES) throw e;
+        // Full jitter, so the statements that collided do not collide again in lock step.
+        await sleep(Math.random() * STATEMENT_RETRY_BACKOFF_MS * 2 ** attempt);
+      }
+    }
+  }
+
   private reportIfSlow(text: string, ms: number): void {
     if (ms >= this.options.slowQueryMs) {
       // Only the SQL text: parameters may hold user content.
@@ -235,4 +268,13 @@ export class DatabaseService {
   private pool(): Pool | undefined {
     return this.opened?.pool;
   }
+}
+
+/** The retryable error of a statement whose guild a concurrent deleteGuild removed (see StatementOptions.createsGuild). */
+function lostGuildRace(error: ForeignKeyViolationError): SerializationFailureError {
+  return new SerializationFailureError(
+    'The guild was deleted by a concurrent transaction while this write was recreating it (23503). Run it again: the unit of work does so by itself.',
+    '23503',
+    { cause: error },
+  );
 }

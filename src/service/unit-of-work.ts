@@ -25,6 +25,7 @@ export interface UnitOfWorkOptions {
 export const MAX_UNIT_RETRIES = 100;
 
 const OPTION_KEYS = ['isolationLevel', 'maxRetries'] as const;
+const CONFLICTS: Readonly<Record<string, string>> = { '40P01': 'a deadlock', '23503': 'a concurrent delete of its guild' };
 const BASE_BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 250;
 
@@ -88,7 +89,7 @@ export class UnitOfWork {
           if (code === undefined) throw e;
           if (attempt >= maxRetries) {
             throw new SerializationFailureError(
-              `The unit of work failed ${attempt + 1} times with ${code === '40P01' ? 'a deadlock' : 'a serialization failure'} (${code}); giving up. Retry later or reduce contention.`,
+              `The unit of work failed ${attempt + 1} times with ${CONFLICTS[code] ?? 'a serialization failure'} (${code}); giving up. Retry later or reduce contention.`,
               code,
               { cause: e },
             );
@@ -146,6 +147,7 @@ export class UnitOfWork {
 
 /** The SQLSTATE that makes `e` worth running the whole unit again, looking through a TransactionError's cause. */
 function retryableCode(e: unknown): string | undefined {
+  if (e instanceof SerializationFailureError) return e.code;
   const code = sqlStateOf(e);
   if (code !== undefined && RETRYABLE_SQLSTATES.has(code)) return code;
   return e instanceof TransactionError && e.cause !== undefined ? retryableCode(e.cause) : undefined;
