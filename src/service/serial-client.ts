@@ -5,7 +5,10 @@ interface QueuedClient extends Client {
   queryTail?: Promise<void> | undefined;
 }
 
-const baseQuery = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+/** pg's own query, looked up on each call (not captured once), so a spy placed on Client.prototype sees every call. */
+function baseQuery(client: Client, args: unknown[]): unknown {
+  return (Client.prototype.query as (this: Client, ...args: unknown[]) => unknown).apply(client, args);
+}
 
 function isSubmittable(config: unknown): boolean {
   return typeof config === 'object' && config !== null && typeof (config as { submit?: unknown }).submit === 'function';
@@ -25,8 +28,8 @@ function isSubmittable(config: unknown): boolean {
 export class SerialClient extends Client {}
 
 (SerialClient.prototype as { query: unknown }).query = function query(this: QueuedClient, ...args: unknown[]): unknown {
-  if (isSubmittable(args[0]) || typeof args[args.length - 1] === 'function') return baseQuery.apply(this, args);
-  const run = (): Promise<unknown> => baseQuery.apply(this, args) as Promise<unknown>;
+  if (isSubmittable(args[0]) || typeof args[args.length - 1] === 'function') return baseQuery(this, args);
+  const run = (): Promise<unknown> => baseQuery(this, args) as Promise<unknown>;
   const previous = this.queryTail;
   const result = previous === undefined ? run() : previous.then(run);
   const settled = result.then(
