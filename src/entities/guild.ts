@@ -9,6 +9,7 @@ import type { Snowflake } from './snowflake';
 @Check('case_count_non_negative', '"case_count" >= 0')
 export class Guild {
   @SnowflakeColumn('guild_id', { primaryKey: 'pk_guild' })
+  @InsertOnly('is the guild’s Discord id, which never changes (every row of the guild refers to it)')
   guildId!: Snowflake;
 
   @Column({ type: 'varchar', name: 'guild_name', length: 100, nullable: true })

@@ -88,6 +88,23 @@ describe('GuildRepository', () => {
       });
     }
 
+    it('refuses changing a guild’s own id on every update path, before any SQL', async () => {
+      const guildId = newGuild();
+      const other = newGuild();
+      await t.db.case.createCase(warn(guildId));
+      for (const write of [
+        () => t.db.guild.updateById(guildId, { guildId: other }),
+        () => t.db.guild.updateWhere({ filters: { guildId }, values: { guildId: other } }),
+        () => t.db.guild.upsert({ filters: { guildId }, values: { guildId: other } }),
+      ]) {
+        const { result: error, statements } = await countStatements(() => write().then(() => 'written', (e: unknown) => e));
+        expect(error).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).message).to.match(/never changes/);
+        expect(statements).to.deep.equal([]);
+      }
+      expect(await nextCaseNumber(guildId)).to.equal(2);
+    });
+
     it('takes caseCount from create, createMany and the defaults of getOrCreate and upsert, so an imported guild numbers on', async () => {
       const [a, b, c, d] = [newGuild(), newGuild(), newGuild(), newGuild()];
       expect((await t.db.guild.create({ guildId: a, caseCount: 41 })).caseCount).to.equal(41);
