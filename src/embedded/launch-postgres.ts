@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkBinaryAccess } from './check-binary-access';
+import { checkPostgresUserAccess } from './check-postgres-user-access';
 import { loadEmbeddedPostgres } from './load-embedded-postgres';
 import type { LogTail } from './log-tail';
 import { stopPostmaster } from './stop-postmaster';
@@ -49,7 +49,7 @@ export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPo
   });
 
   await mkdir(path.dirname(options.dataDir), { recursive: true });
-  if (process.getuid?.() === 0) await checkBinaryAccess(options.dataDir);
+  if (process.getuid?.() === 0) await checkPostgresUserAccess(options.dataDir);
   if (!(await holdsCluster(options.dataDir))) await instance.initialise();
   await startWithin(instance, STARTUP_TIMEOUT_MS);
 
