@@ -1,4 +1,27 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import * as packageRoot from '../src/index';
+
+const SRC = path.join(__dirname, '..', 'src');
+
+/** Every TypeScript file under `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : [],
+  );
+}
+
+/** Every error class a module under src/ exports, by name, read from the modules themselves. */
+function errorClasses(): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const file of sourceFiles(SRC)) {
+    for (const [name, value] of Object.entries(require(file) as Record<string, unknown>)) {
+      if (typeof value === 'function' && value.prototype instanceof Error) found.set(name, value);
+    }
+  }
+  return found;
+}
 
 // What a bot author imports: the package root and the `tux-database/testing` subpath, as built by
 // `npm run build` (which `npm install` runs through the prepare script).
@@ -9,5 +32,17 @@ describe('the package exports', () => {
     expect(root['createDatabase']).to.be.a('function');
     expect(root['CaseRepository']).to.be.a('function');
     expect(testing['createStubDatabase']).to.be.a('function');
+  });
+
+  it('export every error class the library defines from the root, as the README’s error tree lists them', () => {
+    const classes = errorClasses();
+    expect([...classes.keys()]).to.include.members(['DatabaseError', 'ValidationError', 'DatabaseConnectionError', 'EmbeddedServerError']);
+    const exported = packageRoot as Record<string, unknown>;
+    for (const [name, value] of classes) expect(exported[name], `${name} is exported from src/index.ts`).to.equal(value);
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Errors'));
+    const tree = section.slice(section.indexOf('```text'), section.indexOf('```', section.indexOf('```text') + 7));
+    for (const name of classes.keys()) expect(tree, `the README's error tree names ${name}`).to.match(new RegExp(`\\b${name}\\b`));
+    expect(tree, 'the README calls every error class exported').to.not.match(/not exported/i);
   });
 });
