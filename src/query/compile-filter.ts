@@ -180,9 +180,19 @@ function compileBetween(model: TableModel, column: ColumnModel, operand: unknown
 function compileLike(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string): string {
   if (column.kind !== 'string') throw fail(model, path, `is only allowed on text fields, not on ${column.kind} fields`);
   if (typeof operand !== 'string') throw fail(model, path, 'must be a string pattern');
-  const problem = textProblem(operand);
+  const problem = textProblem(operand) ?? likeEscapeProblem(operand);
   if (problem !== undefined) throw fail(model, path, problem);
   return column.quoted + sqlOp + bind(params, operand);
+}
+
+/**
+ * PostgreSQL refuses a pattern whose last `\` escapes nothing (22025) once the statement runs, which would abort
+ * a unit of work; an odd run of trailing backslashes is exactly that case (each `\\` pair is a literal one).
+ */
+function likeEscapeProblem(pattern: string): string | undefined {
+  let trailing = 0;
+  while (trailing < pattern.length && pattern.charCodeAt(pattern.length - 1 - trailing) === 92) trailing++;
+  return trailing % 2 === 1 ? 'must not end with a lone escape character \\ (escape a literal backslash as \\\\, or use escapeLike)' : undefined;
 }
 
 function nullTest(model: TableModel, column: ColumnModel, path: string, isNull: boolean): string {

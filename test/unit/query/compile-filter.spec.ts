@@ -134,6 +134,17 @@ describe('compileFilter', () => {
       rejects({ caseReason: { like: '%\u0000%' } }, 'caseReason.like', /NUL/);
     });
 
+    it('rejects a pattern ending in a lone escape character, which the server would refuse (22025), before any SQL', () => {
+      for (const pattern of ['\\', 'abc\\', '%\\\\\\', '\\a\\']) {
+        rejects({ caseReason: { like: pattern } }, 'caseReason.like', /lone escape character/);
+        rejects({ caseReason: { ilike: pattern } }, 'caseReason.ilike', /lone escape character/);
+      }
+      // An escaped backslash, and escapes before other characters, are literal text the server takes.
+      for (const pattern of ['\\\\', 'a\\\\', '\\%', '%\\_\\\\', escapeLike('trailing\\')]) {
+        expect(compile({ caseReason: { like: pattern } }).params).to.deep.equal([pattern]);
+      }
+    });
+
     it('compares a JSON field with an object only through eq, since a plain object is an operator object', () => {
       expect(compile({ caseMetadata: { eq: { a: 1 } } })).to.deep.equal({ sql: '"case_metadata" = $1', params: ['{"a":1}'] });
       rejects({ caseMetadata: { a: 1 } }, 'caseMetadata.a', /not a filter operator/);
