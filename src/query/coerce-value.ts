@@ -2,8 +2,10 @@ import { snowflakeProblem } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import type { ColumnModel, TableModel } from './table-model';
 
-const INT4_MIN = -2147483648;
-const INT4_MAX = 2147483647;
+/** The least value of a PostgreSQL `int` (int4) column. */
+export const INT4_MIN = -2147483648;
+/** The greatest value of a PostgreSQL `int` (int4) column: counters saturate here rather than overflow. */
+export const INT4_MAX = 2147483647;
 const MAX_JSON_DEPTH = 64;
 
 // With the `u` flag a well-formed surrogate pair is one code point, so only NUL and lone halves match.
@@ -105,8 +107,8 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
   throw fail(model, path, index, problem ?? 'has an unsupported column kind');
 }
 
-// 4713-01-01 BC, the earliest instant a PostgreSQL timestamptz holds (JS dates end before its upper bound).
-const EARLIEST_TIMESTAMP_MS = -210866803200000;
+/** 4714-11-24 BC 00:00 UTC (Julian day 0), the earliest instant a PostgreSQL timestamptz holds, in epoch ms (JS dates end before its upper bound). */
+export const EARLIEST_TIMESTAMP_MS = -210866803200000;
 
 function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) || value.getTime() < EARLIEST_TIMESTAMP_MS ? undefined : value;

@@ -37,10 +37,11 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   /**
    * Marks a member AFK, replacing any earlier AFK of theirs in the guild, and returns the row. One
    * statement, which also creates the guild row when missing.
-   * @throws ValidationError, before any SQL, for bad ids or values, `until` not after `since` (or now),
-   * or `until` on a permanent AFK.
+   * @throws ValidationError, before any SQL, for bad ids or values, a key that is not a NewAfk field, `until` not
+   * after `since` (or now), or `until` on a permanent AFK.
    */
   async setMemberAfk(values: NewAfk): Promise<Afk> {
+    this.checkOptions(values, AFK_COLUMNS, 'setMemberAfk');
     const prepared = this.prepare(values, 'insert');
     const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
     const since = byProperty.get('since') as Date | undefined;

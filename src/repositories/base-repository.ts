@@ -1,11 +1,11 @@
 import type { QueryResultRow } from 'pg';
+import { checkOptions } from '../errors/check-options';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
 import { compileFilter } from '../query/compile-filter';
 import { compileOrderBy } from '../query/compile-order-by';
-import { isPlainObject } from '../query/is-plain-object';
 import type { ColumnModel, TableModel } from '../query/table-model';
 import type { DatabaseService, StatementOptions } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -25,6 +25,13 @@ import type {
 
 /** The most rows one page may hold. */
 export const MAX_PER_PAGE = 1000;
+// The keys each options object takes: anything else is refused, never ignored.
+const FILTER_OPTIONS = ['filters'] as const;
+const FIND_ONE_OPTIONS = ['filters', 'orderBy'] as const;
+const FIND_ALL_OPTIONS = ['filters', 'orderBy', 'limit', 'offset'] as const;
+const PAGINATE_OPTIONS = ['filters', 'orderBy', 'page', 'perPage'] as const;
+const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
+const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const CREATED = '"__created"';
 const TOTAL = '"__total"';
 const GROUP = '"__group"';
@@ -137,14 +144,14 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** The first row matching `filters` in `orderBy` order, or null. */
   async findOne(options: FindOneOptions<T> = {}): Promise<T | null> {
-    this.checkOptions(options, 'findOne');
+    this.checkOptions(options, FIND_ONE_OPTIONS, 'findOne');
     const rows = await this.findAll({ ...options, limit: 1 });
     return rows[0] ?? null;
   }
 
   /** Rows matching `filters`, ordered, limited and offset. */
   async findAll(options: FindAllOptions<T> = {}): Promise<T[]> {
-    this.checkOptions(options, 'findAll');
+    this.checkOptions(options, FIND_ALL_OPTIONS, 'findAll');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const orderBy = compileOrderBy(this.model, options.orderBy);
@@ -160,7 +167,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** How many rows match `filters`. */
   async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
-    this.checkOptions(options, 'count');
+    this.checkOptions(options, FILTER_OPTIONS, 'count');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const result = await this.run<{ n: string }>(`SELECT count(*) AS n FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
@@ -169,7 +176,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** Whether any row matches `filters`. */
   async exists(options: { readonly filters?: EntityFilter<T> } = {}): Promise<boolean> {
-    this.checkOptions(options, 'exists');
+    this.checkOptions(options, FILTER_OPTIONS, 'exists');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     const result = await this.run<{ e: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE ${where}) AS e`, params, { prepare: true });
@@ -197,7 +204,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * @throws ValidationError before any SQL, also for a field no update may change (see updateById).
    */
   async updateWhere(options: UpdateWhereOptions<T>): Promise<number> {
-    this.requireFilters(options, 'updateWhere');
+    this.requireFilters(options, UPDATE_WHERE_OPTIONS, 'updateWhere');
     const prepared = this.prepare(options.values, 'update');
     const params = [...prepared.params];
     const where = compileFilter(this.model, options.filters, params);
@@ -214,7 +221,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted. */
   async deleteWhere(options: { readonly filters: EntityFilter<T> }): Promise<number> {
-    this.requireFilters(options, 'deleteWhere');
+    this.requireFilters(options, FILTER_OPTIONS, 'deleteWhere');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
     return (await this.run(`DELETE FROM ${this.model.table} WHERE ${where}`, params, { prepare: true })).rowCount ?? 0;
@@ -239,7 +246,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * @throws ValidationError before any SQL, for bad fields or a field its write rule refuses (see WriteRule).
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
-    this.checkOptions(options, 'upsert');
+    this.checkOptions(options, UPSERT_OPTIONS, 'upsert');
     const key = this.conflictKey(options.filters);
     const values = options.values ?? {};
     // `values` may update an existing row, so they obey the update rules (no insert-only column such as a guild's
@@ -262,12 +269,16 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * (the total rides along as a scalar count), plus a count only when a page after the first is empty.
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
-    this.checkOptions(options, 'paginate');
+    this.checkOptions(options, PAGINATE_OPTIONS, 'paginate');
     const page = options.page ?? 1;
     const perPage = options.perPage ?? 20;
     if (!Number.isSafeInteger(page) || page < 1) throw ValidationError.forField(this.model.entityName, 'page', 'must be an integer ≥ 1');
     if (!Number.isSafeInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
       throw ValidationError.forField(this.model.entityName, 'perPage', `must be an integer from 1 to ${MAX_PER_PAGE}`);
+    }
+    // The rows skipped are bound as an int8 OFFSET: keep them an exact integer, as `limit` and `offset` are.
+    if (!Number.isSafeInteger((page - 1) * perPage)) {
+      throw ValidationError.forField(this.model.entityName, 'page', `is too far: (page - 1) × perPage must be at most ${Number.MAX_SAFE_INTEGER}`);
     }
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
@@ -429,15 +440,15 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   }
 
   /**
-   * JavaScript callers can pass anything where the types say an options object: refuse it with a ValidationError
-   * rather than fail on reading its fields.
+   * JavaScript callers can pass anything where the types say an options object, and a misspelt key (`filter`)
+   * would silently widen a read or a write to every row: refuse both with a ValidationError (see checkOptions).
    */
-  protected checkOptions(options: unknown, method: string): void {
-    if (!isPlainObject(options)) throw ValidationError.forField(this.model.entityName, 'options', `must be an options object (${method} takes { … })`);
+  protected checkOptions<K extends string>(options: unknown, allowed: ReadonlyArray<K>, method: string): asserts options is Partial<Record<K, unknown>> {
+    checkOptions(this.model.entityName, options, allowed, method);
   }
 
-  private requireFilters(options: unknown, method: string): void {
-    this.checkOptions(options, method);
+  private requireFilters(options: unknown, allowed: ReadonlyArray<string>, method: string): void {
+    this.checkOptions(options, allowed, method);
     if ((options as { filters?: unknown }).filters === undefined) {
       throw ValidationError.forField(this.model.entityName, 'filters', `is required by ${method} (pass {} to affect every row on purpose)`);
     }

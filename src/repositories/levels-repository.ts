@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Levels } from '../entities/levels';
 import { ValidationError } from '../errors/validation-error';
+import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
 import { ensureGuildCte } from './ensure-guild-sql';
@@ -26,6 +27,8 @@ export interface AddXpOptions {
   /**
    * Give XP only when the member's last XP-earning message is at least this many seconds before `now`
    * (checked in the same statement, so two concurrent messages cannot both pass). Default: no cooldown.
+   * At most the seconds from PostgreSQL's earliest timestamp (4714 BC) to `now`, less one, since `now` minus it
+   * must still be a timestamp.
    */
   readonly cooldownSeconds?: number;
   /** The message time, stored as `lastMessage`. Default: `new Date()`. */
@@ -38,6 +41,8 @@ export interface LevelFormulaMismatch {
   readonly sqlLevel: number;
   readonly jsLevel: number;
 }
+
+const ADD_XP_OPTIONS = ['cooldownSeconds', 'now'] as const;
 
 interface AddXpRow {
   xp: number | null;
@@ -117,12 +122,13 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * returns the new XP and level, the level before, and whether this call levelled up. Blacklisted
    * members, and members on cooldown when `options.cooldownSeconds` is given, get nothing (`awarded` false).
    * @throws ValidationError, before any SQL, for bad ids, an amount that is not 0 or a finite number from
-   * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or a bad date.
+   * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or one reaching back before 4714 BC, or a bad date.
    */
   async addXp(userId: string | bigint, guildId: string | bigint, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
-    this.checkOptions(options, 'addXp');
+    this.checkOptions(options, ADD_XP_OPTIONS, 'addXp');
     const [user, guild] = this.memberParams(userId, guildId);
-    const params = [user, guild, this.xpValue(amount, 'amount'), this.dateValue(options.now ?? new Date(), 'now'), this.cooldownValue(options.cooldownSeconds, true)];
+    const now = this.dateValue(options.now ?? new Date(), 'now');
+    const params = [user, guild, this.xpValue(amount, 'amount'), now, this.cooldownValue(options.cooldownSeconds, true, now)];
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.service.serverMajorVersion() >= 18;
     const sql = this.cachedSql(`addXp:${this.formulaVersion}:${returnsOld}`, () => {
@@ -263,10 +269,12 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   /**
    * Whether the member's last XP-earning message is less than `cooldownSeconds` before `now` (false for a
    * member without a row): the same test addXp applies with `cooldownSeconds`.
-   * @throws ValidationError for bad ids, a negative or non-finite cooldown, or a bad date.
+   * @throws ValidationError, before any SQL, for bad ids, a negative or non-finite cooldown or one reaching back
+   * before 4714 BC (see AddXpOptions.cooldownSeconds), or a bad date.
    */
   async isOnCooldown(userId: string | bigint, guildId: string | bigint, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
-    const params = [...this.memberParams(userId, guildId), this.dateValue(now, 'now'), this.cooldownValue(cooldownSeconds, false)];
+    const at = this.dateValue(now, 'now');
+    const params = [...this.memberParams(userId, guildId), at, this.cooldownValue(cooldownSeconds, false, at)];
     const sql = this.cachedSql(
       'isOnCooldown',
       () =>
@@ -306,10 +314,16 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     return this.coerce('lastMessage', value, field) as Date;
   }
 
-  private cooldownValue(value: unknown, optional: boolean): number | null {
+  private cooldownValue(value: unknown, optional: boolean, now: Date): number | null {
     if (value === undefined && optional) return null;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw ValidationError.forField('Levels', 'cooldownSeconds', 'must be a finite number of seconds ≥ 0');
+    }
+    // The SQL computes `now - make_interval(secs => cooldown)`, which the server refuses (22008) before 4714 BC and
+    // which would abort a unit of work. The second's margin covers the rounding of huge seconds to microseconds.
+    const max = Math.max(0, Math.floor((now.getTime() - EARLIEST_TIMESTAMP_MS) / 1000) - 1);
+    if (value > max) {
+      throw ValidationError.forField('Levels', 'cooldownSeconds', `must be at most ${max} seconds (now minus the cooldown must fall after 4714 BC)`);
     }
     return value;
   }

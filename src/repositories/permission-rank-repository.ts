@@ -12,7 +12,7 @@ export interface PermissionRankPatch {
   readonly description?: string | null;
 }
 
-const PATCH_FIELDS: ReadonlyArray<string> = ['rank', 'name', 'description'];
+const PATCH_FIELDS = ['rank', 'name', 'description'] as const;
 
 
 /** A guild's named permission ranks (0–10, unique per guild by number and by name); higher ranks may do more. */
@@ -52,10 +52,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    * @throws ValidationError for bad or unknown fields; UniqueViolationError when the new number or name is taken.
    */
   async updateRank(guildId: string | bigint, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
-    if (typeof values === 'object' && values !== null) {
-      const unknown = Object.keys(values).filter((k) => !PATCH_FIELDS.includes(k));
-      if (unknown.length > 0) throw new ValidationError('PermissionRank', unknown.map((field) => ({ field, message: `cannot be changed; use ${PATCH_FIELDS.join(', ')}` })));
-    }
+    this.checkOptions(values, PATCH_FIELDS, 'updateRank');
     const prepared = this.prepare(values, 'update');
     if (prepared.columns.length === 0) throw ValidationError.forField('PermissionRank', 'values', 'must set at least one of rank, name, description');
     const params = [...prepared.params, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];

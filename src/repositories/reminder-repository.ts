@@ -13,6 +13,8 @@ export interface NewReminder {
   readonly guildId: string | bigint;
 }
 
+const NEW_REMINDER_KEYS = ['reminderContent', 'reminderExpiresAt', 'reminderChannelId', 'reminderUserId', 'guildId'] as const;
+
 /** The most reminders one claimDueReminders call may take. */
 export const MAX_CLAIM_BATCH = 1000;
 
@@ -29,12 +31,14 @@ export class ReminderRepository extends BaseRepository<Reminder> {
 
   /**
    * Creates an unsent reminder (and the guild row if the guild has none yet) in one statement and returns it.
-   * @throws ValidationError for bad input (including reminderSent: new reminders are unsent).
+   * @throws ValidationError for bad input or a key that is not a NewReminder field (including reminderSent: new
+   * reminders are unsent).
    */
   async createReminder(values: NewReminder): Promise<Reminder> {
     if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
       throw ValidationError.forField('Reminder', 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
     }
+    this.checkOptions(values, NEW_REMINDER_KEYS, 'createReminder');
     return this.create(values);
   }
 

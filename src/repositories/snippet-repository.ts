@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { Snippet } from '../entities/snippet';
 import { NotFoundError } from '../errors/not-found-error';
 import { ValidationError } from '../errors/validation-error';
+import { INT4_MAX } from '../query/coerce-value';
 import { escapeLike } from '../query/escape-like';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
@@ -19,6 +20,8 @@ export interface NewSnippet {
 }
 
 
+const NEW_SNIPPET_KEYS = ['snippetName', 'snippetContent', 'snippetUserId', 'guildId', 'alias', 'locked'] as const;
+
 /**
  * Text snippets and their aliases. Names are unique per guild ignoring case (the expression index
  * uq_snippet_guild_name on (guild_id, lower(snippet_name))), and every lookup by name ignores case too.
@@ -31,10 +34,12 @@ export class SnippetRepository extends BaseRepository<Snippet> {
 
   /**
    * Creates a snippet (and the guild row if the guild has none yet) in one statement and returns it.
-   * @throws ValidationError for bad input; UniqueViolationError (constraint uq_snippet_guild_name) when the
-   * guild already has a snippet of that name in any letter case.
+   * @throws ValidationError for bad input or a key that is not a NewSnippet field (uses, ids and timestamps are the
+   * database's); UniqueViolationError (constraint uq_snippet_guild_name) when the guild already has a snippet of that
+   * name in any letter case.
    */
-  createSnippet(values: NewSnippet): Promise<Snippet> {
+  async createSnippet(values: NewSnippet): Promise<Snippet> {
+    this.checkOptions(values, NEW_SNIPPET_KEYS, 'createSnippet');
     return this.create(values);
   }
 
@@ -94,9 +99,13 @@ export class SnippetRepository extends BaseRepository<Snippet> {
     return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
   }
 
-  /** Adds one use atomically (`uses = uses + 1`, one statement); returns the new count, or null when no such snippet. @throws ValidationError. */
+  /**
+   * Adds one use atomically (`uses = uses + 1`, one statement), saturating at 2147483647 (the int4 maximum) rather
+   * than overflowing; returns the new count, or null when no such snippet. @throws ValidationError for a bad id.
+   */
   async incrementUses(snippetId: string | bigint): Promise<number | null> {
-    const sql = this.cachedSql('incrementUses', () => `UPDATE ${this.model.table} SET "uses" = "uses" + 1 WHERE "snippet_id" = $1 RETURNING "uses"`);
+    // In int8, capped: an int4 sum would overflow on the server (22003) at the maximum and abort the caller's unit.
+    const sql = this.cachedSql('incrementUses', () => `UPDATE ${this.model.table} SET "uses" = LEAST("uses"::int8 + 1, ${INT4_MAX})::int WHERE "snippet_id" = $1 RETURNING "uses"`);
     const result = await this.run<{ uses: number }>(sql, this.idParams(snippetId), { prepare: true });
     return result.rows[0]?.uses ?? null;
   }

@@ -2,7 +2,7 @@ import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ValidationError } from '../errors/validation-error';
+import { INT4_MAX } from '../query/coerce-value';
 
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
@@ -18,6 +18,10 @@ export interface NewStarboardMessage {
   readonly starboardMessageId: string | bigint;
 }
 
+const NEW_STARBOARD_MESSAGE_KEYS = [
+  'messageId', 'guildId', 'messageChannelId', 'messageUserId', 'messageContent', 'messageExpiresAt', 'starCount', 'starboardMessageId',
+] as const;
+
 /** Messages that reached a starboard, keyed by the original message's id. */
 @injectable()
 export class StarboardMessageRepository extends BaseRepository<StarboardMessage> {
@@ -29,12 +33,10 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * Stores a starboard message, or updates the stored one with the same messageId (every given field except
    * guildId; starCount only when given). One INSERT … ON CONFLICT statement that also creates the guild row
    * when missing. Returns the stored row.
-   * @throws ValidationError for bad input.
+   * @throws ValidationError for bad input or a key that is not a NewStarboardMessage field.
    */
   async createOrUpdateStarboardMessage(values: NewStarboardMessage): Promise<StarboardMessage> {
-    if (typeof values !== 'object' || values === null) {
-      throw ValidationError.forField('StarboardMessage', 'values', 'must be a plain object of field values');
-    }
+    this.checkOptions(values, NEW_STARBOARD_MESSAGE_KEYS, 'createOrUpdateStarboardMessage');
     // The guild only on insert: a message never moves to another guild.
     const { messageId, guildId, ...changes } = values;
     const [row] = await this.upsert({ filters: { messageId }, defaults: { guildId }, values: changes });
@@ -57,15 +59,18 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   }
 
   /**
-   * Adds `delta` stars (negative removes) atomically in one statement: `star_count = GREATEST(star_count +
-   * delta, 0)`, so removals never drive the count below 0 (a reaction removed twice is clamped, not an error).
-   * Returns the new count, or null when the message has no entry.
-   * @throws ValidationError when delta is not an integer.
+   * Adds `delta` stars (negative removes) atomically in one statement, clamped to 0–2147483647: removals never
+   * drive the count below 0 (a reaction removed twice is clamped, not an error), and the count saturates at the
+   * int4 maximum instead of overflowing. Returns the new count, or null when the message has no entry.
+   * @throws ValidationError, before any SQL, for a bad id or a delta that is not an integer within int4.
    */
   async incrementStarCount(messageId: string | bigint, delta = 1): Promise<number | null> {
     const params = [...this.idParams(messageId), this.coerce('starCount', delta, 'delta')];
+    // The sum is taken in int8: the stored count is only known on the server, so an int4 sum could overflow
+    // there (22003) and abort the caller's unit of work.
     const sql = this.cachedSql('incrementStarCount', () =>
-      `UPDATE ${this.model.table} SET "star_count" = GREATEST("star_count" + $2::int, 0) WHERE "message_id" = $1 RETURNING "star_count" AS "starCount"`,
+      `UPDATE ${this.model.table} SET "star_count" = LEAST(GREATEST("star_count"::int8 + $2::int8, 0), ${INT4_MAX})::int ` +
+      `WHERE "message_id" = $1 RETURNING "star_count" AS "starCount"`,
     );
     const result = await this.run<{ starCount: number }>(sql, params, { prepare: true });
     return result.rows[0]?.starCount ?? null;

@@ -1,6 +1,5 @@
 import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
-import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
 import { ensureGuildCte } from './ensure-guild-sql';
@@ -32,7 +31,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
    * @throws ValidationError for bad or unknown fields.
    */
   async createOrUpdateStarboard(guildId: string | bigint, settings: StarboardSettings): Promise<Starboard> {
-    this.onlySettings(settings);
+    this.checkOptions(settings, SETTINGS, 'createOrUpdateStarboard');
     const prepared = this.prepare({ ...settings, guildId }, 'insert');
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
@@ -53,7 +52,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
 
   /** Changes some settings and returns them, or null when the guild has no starboard. @throws ValidationError (the guild id cannot change). */
   async updateStarboard(guildId: string | bigint, values: StarboardPatch): Promise<Starboard | null> {
-    this.onlySettings(values);
+    this.checkOptions(values, SETTINGS, 'updateStarboard');
     return this.updateById(guildId, values);
   }
 
@@ -62,11 +61,4 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     return this.deleteById(guildId);
   }
 
-  private onlySettings(values: unknown): void {
-    if (typeof values !== 'object' || values === null) throw ValidationError.forField('Starboard', 'values', 'must be an object of starboard settings');
-    const unknown = Object.keys(values).filter((k) => !(SETTINGS as ReadonlyArray<string>).includes(k));
-    if (unknown.length > 0) {
-      throw new ValidationError('Starboard', unknown.map((field) => ({ field, message: `is not a starboard setting; use ${SETTINGS.join(', ')}` })));
-    }
-  }
 }
