@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { inspect, type InspectOptions } from 'node:util';
+import { checkOptions } from './errors/check-options';
 import { ValidationError } from './errors/validation-error';
+import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
@@ -27,6 +29,18 @@ export interface DatabaseOptions {
   readonly preparedStatements?: boolean;
 }
 
+// Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
+const OPTION_KEYS = {
+  url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true,
+  slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true,
+} as const satisfies Record<keyof DatabaseOptions, true>;
+
+/** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
+export const DATABASE_OPTION_KEYS = Object.keys(OPTION_KEYS) as ReadonlyArray<keyof DatabaseOptions>;
+
+/** The longest timeout Node's timers and PostgreSQL's `statement_timeout` (an int4 of ms) take: about 24.8 days. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** Every option with its value decided. */
 export interface ResolvedOptions {
   readonly url: string | undefined;
@@ -43,20 +57,41 @@ export interface ResolvedOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function intOption(name: string, value: number | undefined, envName: string, env: Env, fallback: number, min: number): number {
-  const raw = value ?? (env[envName] !== undefined && env[envName] !== '' ? Number(env[envName]) : fallback);
-  if (!Number.isSafeInteger(raw) || raw < min) {
-    const source = value === undefined && env[envName] !== undefined ? `${envName}=${env[envName]}` : `${name}=${String(raw)}`;
-    throw ValidationError.forField('DatabaseOptions', name, `must be an integer ≥ ${min} (got ${source})`);
+/** An environment variable's value; unset and empty are the same. @throws ValidationError for a value that is not text. */
+function envValue(env: Env, name: string): string | undefined {
+  const value: unknown = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw ValidationError.forField('DatabaseOptions', `env.${name}`, `must be a string (got ${typeof value})`);
+  return value;
+}
+
+function intOption(name: string, value: unknown, envName: string, env: Env, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = value === undefined ? envValue(env, envName) : undefined;
+  // Digits only: Number() would also take ' 5', '0x10', '1e3' and 'Infinity'.
+  const raw = value ?? (text === undefined ? fallback : /^-?\d+$/.test(text) ? Number(text) : NaN);
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < min || raw > max) {
+    const source = text !== undefined ? `${envName}=${text}` : `${name}=${typeof raw === 'number' ? String(raw) : typeof raw}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw ValidationError.forField('DatabaseOptions', name, `must be an integer ${range} (got ${source})`);
   }
   return raw;
 }
 
-function boolOption(value: boolean | undefined, envName: string, env: Env, fallback: boolean): boolean {
-  if (value !== undefined) return value;
-  const raw = env[envName]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
+function boolOption(name: string, value: unknown, envName: string | undefined, env: Env, fallback: boolean): boolean {
+  if (value !== undefined) {
+    if (typeof value !== 'boolean') throw ValidationError.forField('DatabaseOptions', name, `must be true or false (got ${typeof value})`);
+    return value;
+  }
+  const raw = envName === undefined ? undefined : envValue(env, envName)?.toLowerCase();
+  if (raw === undefined) return fallback;
   return !['0', 'false', 'no', 'off'].includes(raw);
+}
+
+function textOption(name: string, value: unknown, fallback: string | undefined): string | undefined {
+  if (value === undefined) return fallback;
+  const problem = typeof value !== 'string' ? `must be a string (got ${typeof value})` : value === '' ? 'must not be empty' : textProblem(value);
+  if (problem !== undefined) throw ValidationError.forField('DatabaseOptions', name, problem);
+  return value as string;
 }
 
 /** Checks a PostgreSQL URL's shape without ever echoing it (it may hold a password). */
@@ -84,20 +119,25 @@ function withRedactedView(options: ResolvedOptions): ResolvedOptions {
 /**
  * Decides every option from the arguments, then the environment, then the defaults. The result prints (JSON,
  * console.log) with the URL's passwords masked; its `url` property is the URL as given.
+ * @throws ValidationError, before anything connects, for an options object that is not one, an unknown key (with
+ * the likely intended one), a value of the wrong type or out of range (NaN, Infinity, a timeout past
+ * MAX_TIMEOUT_MS), or an environment variable that is not a whole number where one is expected.
  */
 export function resolveOptions(options: DatabaseOptions = {}, env: Env = process.env): ResolvedOptions {
-  const url = options.url ?? (env['DATABASE_URL'] || undefined);
+  checkOptions('DatabaseOptions', options, DATABASE_OPTION_KEYS, 'createDatabase, registerDatabase or new DatabaseService');
+  if (typeof env !== 'object' || env === null) throw ValidationError.forField('DatabaseOptions', 'env', 'must be an object of environment variables, such as process.env');
+  const url = textOption('url', options.url, envValue(env, 'DATABASE_URL'));
   if (url !== undefined) checkDatabaseUrl(url);
   return withRedactedView({
     url,
-    dataDir: path.resolve(options.dataDir ?? (env['TUX_DB_DATA_DIR'] || '.tux-db')),
-    migrate: options.migrate ?? true,
+    dataDir: path.resolve(textOption('dataDir', options.dataDir, envValue(env, 'TUX_DB_DATA_DIR') ?? '.tux-db') ?? '.tux-db'),
+    migrate: boolOption('migrate', options.migrate, undefined, env, true),
     poolSize: intOption('poolSize', options.poolSize, 'TUX_DB_POOL_SIZE', env, 10, 1),
-    acquireTimeoutMs: intOption('acquireTimeoutMs', options.acquireTimeoutMs, 'TUX_DB_ACQUIRE_TIMEOUT_MS', env, 10_000, 1),
-    statementTimeoutMs: intOption('statementTimeoutMs', options.statementTimeoutMs, 'TUX_DB_STATEMENT_TIMEOUT_MS', env, 30_000, 0),
+    acquireTimeoutMs: intOption('acquireTimeoutMs', options.acquireTimeoutMs, 'TUX_DB_ACQUIRE_TIMEOUT_MS', env, 10_000, 1, MAX_TIMEOUT_MS),
+    statementTimeoutMs: intOption('statementTimeoutMs', options.statementTimeoutMs, 'TUX_DB_STATEMENT_TIMEOUT_MS', env, 30_000, 0, MAX_TIMEOUT_MS),
     slowQueryMs: intOption('slowQueryMs', options.slowQueryMs, 'TUX_DB_SLOW_QUERY_MS', env, 1_000, 0),
-    applicationName: options.applicationName ?? (env['TUX_DB_APPLICATION_NAME'] || 'tux-database'),
+    applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
-    preparedStatements: boolOption(options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
+    preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
   });
 }

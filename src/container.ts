@@ -4,6 +4,7 @@ import { UnitOfWork } from './service/unit-of-work';
 import { DatabaseCoordinator } from './coordinator';
 import { ALL_REPOSITORIES } from './repositories/all-repositories';
 import type { DatabaseOptions } from './config';
+import { ValidationError } from './errors/validation-error';
 
 /**
  * Registers the database in a tsyringe container: one DatabaseService (not yet connected: call
@@ -14,8 +15,13 @@ import type { DatabaseOptions } from './config';
  * await container.resolve(DatabaseService).connect();
  * const cases = container.resolve(CaseRepository);
  * ```
+ * @throws ValidationError, before anything is registered, when `container` is not a tsyringe container or the
+ * options are bad (see resolveOptions).
  */
 export function registerDatabase(container: DependencyContainer, options: DatabaseOptions = {}): DatabaseService {
+  if (!isContainer(container)) {
+    throw ValidationError.forField('registerDatabase', 'container', 'must be a tsyringe DependencyContainer (container, or container.createChildContainer())');
+  }
   const service = new DatabaseService(options);
   container.registerInstance(DatabaseService, service);
   container.registerInstance(UnitOfWork, new UnitOfWork(service));
@@ -33,11 +39,19 @@ export function registerDatabase(container: DependencyContainer, options: Databa
  * const c = await db.case.createCase({ caseType: CaseType.BAN, caseUserId: u, caseModeratorId: m, guildId: g });
  * await db.close();
  * ```
- * @throws DatabaseConnectionError when the server cannot be reached; ValidationError for bad options.
+ * @throws DatabaseConnectionError when the server cannot be reached; ValidationError for bad options (null, an
+ * unknown key, a wrong type), before anything connects.
  */
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseCoordinator> {
   const container = rootContainer.createChildContainer();
   const service = registerDatabase(container, options);
   await service.connect();
   return container.resolve(DatabaseCoordinator);
+}
+
+// JavaScript callers can pass anything; what registerDatabase calls must be there before anything is registered.
+function isContainer(value: unknown): value is DependencyContainer {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<'registerInstance' | 'registerSingleton' | 'resolve', unknown>>;
+  return typeof candidate.registerInstance === 'function' && typeof candidate.registerSingleton === 'function' && typeof candidate.resolve === 'function';
 }

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 
 export { createDatabase, registerDatabase } from './container';
 export { DatabaseCoordinator } from './coordinator';
-export { resolveOptions, type DatabaseOptions, type ResolvedOptions } from './config';
+export { resolveOptions, DATABASE_OPTION_KEYS, MAX_TIMEOUT_MS, type DatabaseOptions, type ResolvedOptions } from './config';
 export { redactUrl } from './redact-secrets';
 export { DatabaseService, type QueryListener, type StatementOptions } from './service/database-service';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';

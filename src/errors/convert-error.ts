@@ -32,6 +32,15 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+// String(e) throws for an object without a prototype (or a throwing toString): converting must never throw.
+function describe(e: unknown): string {
+  try {
+    return String(e);
+  } catch {
+    return Object.prototype.toString.call(e);
+  }
+}
+
 /** The SQLSTATE (or Node errno code) behind `e`, looking through TypeORM's QueryFailedError. */
 export function sqlStateOf(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null) return undefined;
@@ -49,7 +58,7 @@ export function convertError(e: unknown): DatabaseError {
   const inner: DriverErrorFields =
     typeof fields.driverError === 'object' && fields.driverError !== null ? (fields.driverError as DriverErrorFields) : fields;
   const code = str(inner.code) ?? str(fields.code) ?? '';
-  const message = str(inner.message) ?? str(fields.message) ?? String(e);
+  const message = str(inner.message) ?? str(fields.message) ?? describe(e);
   const details = { constraint: str(inner.constraint), table: str(inner.table), cause: e };
   const where = details.constraint ? ` (constraint ${details.constraint}${details.table ? ` on ${details.table}` : ''})` : '';
   const detail = str(inner.detail) ? ` ${str(inner.detail)}` : '';

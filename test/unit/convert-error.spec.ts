@@ -63,6 +63,12 @@ describe('convertError', () => {
     expect(convertError(new Error('Connection terminated unexpectedly'))).to.be.instanceOf(DatabaseConnectionError);
   });
 
+  it('never throws itself, even for a thrown value that cannot be turned into a string', () => {
+    const bare: unknown = Object.create(null);
+    expect(convertError(bare)).to.be.instanceOf(DatabaseError).and.have.property('cause', bare);
+    expect(convertError(Symbol('thrown'))).to.be.instanceOf(DatabaseError);
+  });
+
   it('passes the library’s own errors through and wraps anything else in DatabaseError', () => {
     const own = ValidationError.forField('Case', 'caseId', 'bad');
     expect(convertError(own)).to.equal(own);

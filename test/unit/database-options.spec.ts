@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { container as rootContainer } from 'tsyringe';
+import { resolveOptions, type DatabaseOptions } from '../../src/config';
+import { createDatabase, registerDatabase } from '../../src/container';
+import { ValidationError } from '../../src/errors/validation-error';
+import { DatabaseService } from '../../src/service/database-service';
+
+// Where nothing could connect: a call that got past the checks would fail there, never touch a real database.
+const NOWHERE = 'postgres://tux:x@127.0.0.1:1/tux';
+
+/** What `fn` throws (or rejects with), or undefined. */
+async function thrown(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+describe('DatabaseOptions', () => {
+  it('refuses null options and a missing container with a ValidationError, never a TypeError', async () => {
+    const calls: Array<[string, () => unknown]> = [
+      ['resolveOptions(null)', () => resolveOptions(null as never, {})],
+      ['createDatabase(null)', () => createDatabase(null as never)],
+      ['registerDatabase(container, null)', () => registerDatabase(rootContainer.createChildContainer(), null as never)],
+      ['registerDatabase(null)', () => registerDatabase(null as never, { url: NOWHERE })],
+      ['registerDatabase({})', () => registerDatabase({} as never, { url: NOWHERE })],
+      ['resolveOptions({}, null)', () => resolveOptions({}, null as never)],
+      ['new DatabaseService(null)', () => new DatabaseService(null as never)],
+    ];
+    for (const [label, call] of calls) expect(await thrown(call), label).to.be.instanceOf(ValidationError);
+  });
+
+  it('refuses an unknown key with a did-you-mean hint in resolveOptions, createDatabase, registerDatabase and new DatabaseService', async () => {
+    const options = { url: NOWHERE, poolsize: 3 } as DatabaseOptions;
+    const calls: Array<[string, () => unknown]> = [
+      ['resolveOptions', () => resolveOptions(options, {})],
+      ['createDatabase', () => createDatabase(options)],
+      ['registerDatabase', () => registerDatabase(rootContainer.createChildContainer(), options)],
+      ['new DatabaseService', () => new DatabaseService(options)],
+    ];
+    for (const [label, call] of calls) {
+      const error = await thrown(call);
+      expect(error, label).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((f) => f.field), label).to.deep.equal(['options.poolsize']);
+      expect((error as ValidationError).message, label).to.include('did you mean "poolSize"?');
+    }
+    expect(() => resolveOptions({ migrations: false } as never, {})).to.throw(ValidationError, /options\.migrations/);
+  });
+
+  it('refuses maxRetries NaN and Infinity, as an option or an environment variable, and env numbers that are not plain digits', () => {
+    for (const maxRetries of [NaN, Infinity, -Infinity, -1, 1.5]) {
+      expect(() => resolveOptions({ maxRetries }, {}), String(maxRetries)).to.throw(ValidationError, /maxRetries/);
+    }
+    for (const value of ['NaN', 'Infinity', '1e3', ' 5', '5 ', '0x10', '+3', 'five']) {
+      expect(() => resolveOptions({}, { TUX_DB_MAX_RETRIES: value }), value).to.throw(ValidationError, /maxRetries/);
+      expect(() => resolveOptions({}, { TUX_DB_POOL_SIZE: value }), value).to.throw(ValidationError, /poolSize/);
+    }
+    expect(resolveOptions({}, { TUX_DB_MAX_RETRIES: '0', TUX_DB_POOL_SIZE: '12' })).to.deep.include({ maxRetries: 0, poolSize: 12 });
+  });
+
+  it('refuses options of the wrong type, and environment values that are not text', () => {
+    const bad: ReadonlyArray<[string, unknown]> = [
+      ['dataDir', 5], ['dataDir', ''], ['migrate', 'yes'], ['preparedStatements', 'no'], ['applicationName', 5],
+      ['applicationName', 'tux\u0000'], ['url', 5], ['poolSize', '5'], ['poolSize', 5n],
+    ];
+    for (const [key, value] of bad) {
+      expect(() => resolveOptions({ [key]: value } as DatabaseOptions, {}), `${key}: ${String(value)}`).to.throw(ValidationError, new RegExp(key));
+    }
+    expect(() => resolveOptions({}, { TUX_DB_DATA_DIR: 5 } as never)).to.throw(ValidationError, /TUX_DB_DATA_DIR/);
+  });
+
+  it('refuses timeouts past what Node timers and statement_timeout hold (2147483647 ms)', () => {
+    expect(() => resolveOptions({ acquireTimeoutMs: 2 ** 31 }, {})).to.throw(ValidationError, /acquireTimeoutMs/);
+    expect(() => resolveOptions({ statementTimeoutMs: 1e12 }, {})).to.throw(ValidationError, /statementTimeoutMs/);
+    expect(() => resolveOptions({}, { TUX_DB_ACQUIRE_TIMEOUT_MS: '2147483648' })).to.throw(ValidationError, /TUX_DB_ACQUIRE_TIMEOUT_MS=2147483648/);
+    expect(resolveOptions({ acquireTimeoutMs: 2147483647, statementTimeoutMs: 0 }, {})).to.deep.include({ acquireTimeoutMs: 2147483647, statementTimeoutMs: 0 });
+  });
+});
