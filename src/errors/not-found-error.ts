@@ -4,8 +4,9 @@ import { DatabaseError } from './database-error';
 export class NotFoundError extends DatabaseError {
   override name = 'NotFoundError';
 
-  /** "Case 42 was not found". */
+  /** "Case 42 was not found"; a bigint id (a snowflake) is shown as its digits. */
   static forId(entity: string, id: unknown): NotFoundError {
-    return new NotFoundError(`${entity} ${JSON.stringify(id)} was not found`);
+    // JSON.stringify throws a TypeError on a bigint, and a factory of errors must not throw one itself.
+    return new NotFoundError(`${entity} ${JSON.stringify(id, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))} was not found`);
   }
 }

@@ -79,5 +79,6 @@ describe('convertError', () => {
 
   it('builds NotFoundError messages with the id', () => {
     expect(NotFoundError.forId('Case', '42').message).to.equal('Case "42" was not found');
+    expect(NotFoundError.forId('PermissionRank', { guildId: 1n, rank: 3 }).message).to.equal('PermissionRank {"guildId":"1","rank":3} was not found');
   });
 });
