@@ -21,8 +21,6 @@ function hasValues(config: unknown): config is { readonly values: ReadonlyArray<
   return Array.isArray(values) && typeof submit !== 'function';
 }
 
-const serialQuery = SerialClient.prototype.query;
-
 /**
  * The pg Client of the library's pool: a SerialClient (queries on one connection wait for each other) whose Date
  * parameters, also inside array parameters, go to the server as exact UTC text (timestamptzText) instead of pg's
@@ -43,6 +41,7 @@ Object.defineProperty(ExactDateClient.prototype, 'query', {
     const [first, second] = args;
     if (Array.isArray(second)) args[1] = bindDates(second);
     else if (hasValues(first)) args[0] = { ...first, values: bindDates(first.values) };
-    return Reflect.apply(serialQuery, this, args);
+    // Looked up on each call, as SerialClient does with pg's, so a spy on either prototype sees every statement.
+    return Reflect.apply(SerialClient.prototype.query, this, args);
   },
 });
