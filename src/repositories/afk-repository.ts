@@ -3,7 +3,7 @@ import { Afk } from '../entities/afk';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { MemberKey } from './repository-types';
 
 /** What setMemberAfk takes (the seed's set_afk). */
@@ -61,7 +61,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
       );
     });
     const params = AFK_COLUMNS.map((p) => (byProperty.has(p) ? byProperty.get(p) : AFK_DEFAULTS[p]));
-    const result = await this.run(sql, params, { prepare: true });
+    const result = await this.run(sql, params, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 

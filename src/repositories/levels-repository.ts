@@ -4,7 +4,7 @@ import { ValidationError } from '../errors/validation-error';
 import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
 import type { MemberKey, Page } from './repository-types';
 
@@ -163,7 +163,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
         `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`
       );
     });
-    const row = this.firstRow((await this.run<AddXpRow>(sql, params, { prepare: true })).rows);
+    const row = this.firstRow((await this.run<AddXpRow>(sql, params, CREATES_GUILD)).rows);
     if (row.xp === null || row.level === null || row.previousLevel === null) {
       // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
       const current = await this.getById({ userId: user as string, guildId: guild as string });
@@ -188,7 +188,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
         `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level" RETURNING ${this.model.selectList}`
       );
     });
-    return this.hydrate(this.firstRow((await this.run(sql, params, { prepare: true })).rows));
+    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
   }
 
   /**
@@ -292,7 +292,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
         `WITH ${ensureGuildCte('$2')} INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "blacklisted") VALUES ($1, $2, true) ` +
         `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${onConflict} RETURNING ${this.model.selectList}`,
     );
-    return this.hydrate(this.firstRow((await this.run(sql, this.memberParams(userId, guildId), { prepare: true })).rows));
+    return this.hydrate(this.firstRow((await this.run(sql, this.memberParams(userId, guildId), CREATES_GUILD)).rows));
   }
 
   /** The formula's level of a SQL expression, as an int capped at MAX_LEVEL (a formula may outgrow int at huge XP). */

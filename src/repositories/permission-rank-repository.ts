@@ -3,7 +3,7 @@ import { PermissionRank } from '../entities/permission-rank';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 
 /** Fields updateRank may change (a new rank number must be free in the guild). */
 export interface PermissionRankPatch {
@@ -34,7 +34,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "rank", "name", "description") VALUES ($1, $2, $3, $4) RETURNING ${this.model.selectList}`,
     );
     const params = [byProperty.get('guildId'), byProperty.get('rank'), byProperty.get('name'), byProperty.get('description')];
-    return this.hydrate(this.firstRow((await this.run(sql, params, { prepare: true })).rows));
+    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
   }
 
   /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */

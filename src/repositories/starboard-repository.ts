@@ -2,7 +2,7 @@ import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
-import { ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 
 /** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
 export interface StarboardSettings {
@@ -41,7 +41,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
       `ON CONFLICT ("guild_id") DO UPDATE SET ${others.map(([c]) => `${c.quoted} = EXCLUDED.${c.quoted}`).join(', ')} ` +
       `RETURNING ${this.model.selectList}`,
     );
-    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], { prepare: true });
+    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
