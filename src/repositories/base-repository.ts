@@ -10,7 +10,7 @@ import type { ColumnModel, TableModel } from '../query/table-model';
 import type { DatabaseService, StatementOptions } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
-import { ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import type {
   EntityFilter,
@@ -35,6 +35,7 @@ const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const CREATED = '"__created"';
 const TOTAL = '"__total"';
 const GROUP = '"__group"';
+const PREPARED: StatementOptions = { prepare: true };
 
 /**
  * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
@@ -74,7 +75,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
         ? `INSERT INTO ${this.model.table} DEFAULT VALUES RETURNING ${this.model.selectList}`
         : `${this.ensureGuildPrefix(prepared.columns)}INSERT INTO ${this.model.table} (${names}) VALUES (${placeholders}) RETURNING ${this.model.selectList}`;
     });
-    const result = await this.run(sql, prepared.params, { prepare: true });
+    const result = await this.run(sql, prepared.params, this.insertOptions(prepared.columns));
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -116,13 +117,15 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const ctes = guildArrays.length > 0 ? [ensureGuildsCte(guildArrays)] : [];
     if (groups.length === 1) {
       const sql = `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${inserts.join('')}`;
-      return (await this.run(sql, params, { prepare: true })).rows.map((r) => this.hydrate(r));
+      return (await this.run(sql, params, { prepare: true, createsGuild: ctes.length > 0 })).rows.map((r) => this.hydrate(r));
     }
     // One INSERT per group as WITH items; each row comes back labelled with its group and goes back to its place.
     // Unnamed: the mix of groups varies from call to call.
     const items = inserts.map((insert, k) => `"rows${k}" AS (${insert})`);
     const selects = inserts.map((_, k) => `SELECT ${k} AS ${GROUP}, * FROM "rows${k}"`);
-    const result = await this.run<Record<string, unknown>>(`WITH ${[...ctes, ...items].join(', ')} ${selects.join(' UNION ALL ')}`, params);
+    const result = await this.run<Record<string, unknown>>(`WITH ${[...ctes, ...items].join(', ')} ${selects.join(' UNION ALL ')}`, params, {
+      createsGuild: ctes.length > 0,
+    });
     const created = new Array<T>(rows.length);
     const places = groups.map((g) => g.positions.values());
     for (const row of result.rows) {
@@ -260,7 +263,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const sql =
       `${this.ensureGuildPrefix(inserted.columns)}INSERT INTO ${this.model.table} (${inserted.columns.map((c) => c.quoted).join(', ')}) VALUES (${placeholders}) ` +
       `ON CONFLICT (${targets}) DO UPDATE SET ${assignments} RETURNING ${this.model.selectList}, (xmax = 0) AS ${CREATED}`;
-    const result = await this.run<Record<string, unknown>>(sql, inserted.params, { prepare: true });
+    const result = await this.run<Record<string, unknown>>(sql, inserted.params, this.insertOptions(inserted.columns));
     return this.withCreatedFlag(this.firstRow(result.rows));
   }
 
@@ -308,6 +311,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * makes through any repository commits together or not at all.
    */
   async withSession<R>(fn: (repository: this) => Promise<R>): Promise<R> {
+    if (typeof fn !== 'function') throw ValidationError.forField(this.model.entityName, 'fn', 'must be a function (repository) => Promise');
     return new UnitOfWork(this.service).run(() => fn(this));
   }
 
@@ -395,8 +399,16 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    * (the row's FK check runs at the end of the statement). `columns` are the insert's, in placeholder order.
    */
   private ensureGuildPrefix(columns: ReadonlyArray<ColumnModel>): string {
-    const index = this.model.guildKey ? columns.indexOf(this.model.guildKey) : -1;
-    return index < 0 ? '' : `WITH ${ensureGuildCte(`$${index + 1}`)} `;
+    return this.createsGuild(columns) ? `WITH ${ensureGuildCte(`$${columns.indexOf(this.model.guildKey as ColumnModel) + 1}`)} ` : '';
+  }
+
+  /** Whether an insert of `columns` creates its guild row (ensureGuildPrefix), which its statement options must say. */
+  private createsGuild(columns: ReadonlyArray<ColumnModel>): boolean {
+    return this.model.guildKey !== undefined && columns.includes(this.model.guildKey);
+  }
+
+  private insertOptions(columns: ReadonlyArray<ColumnModel>): StatementOptions {
+    return this.createsGuild(columns) ? CREATES_GUILD : PREPARED;
   }
 
   private assignments(columns: ReadonlyArray<ColumnModel>, first: number): string {

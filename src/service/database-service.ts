@@ -8,11 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
-import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
+import { DatabaseClosedError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
 import { StatementNames } from './statement-names';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
+import { isGuildForeignKey, lostGuildRace } from './guild-race';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, type HealthReport } from './health';
 
@@ -188,7 +189,7 @@ export class DatabaseService {
       return await this.onPool<R>(config, options?.createsGuild === true);
     } catch (e) {
       const error = convertError(e);
-      throw options?.createsGuild && error instanceof ForeignKeyViolationError ? lostGuildRace(error) : error;
+      throw options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
     } finally {
       if (started > 0) this.reportIfSlow(text, performance.now() - started);
     }
@@ -236,7 +237,8 @@ export class DatabaseService {
         return await this.openPool().query<R>(config);
       } catch (e) {
         const code = sqlStateOf(e);
-        const lostRace = code !== undefined && (RETRYABLE_SQLSTATES.has(code) || (createsGuild && code === '23503'));
+        const lostRace =
+          code !== undefined && (RETRYABLE_SQLSTATES.has(code) || (createsGuild && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint)));
         if (!lostRace || attempt >= STATEMENT_RETRIES) throw e;
         // Full jitter, so the statements that collided do not collide again in lock step.
         await sleep(Math.random() * STATEMENT_RETRY_BACKOFF_MS * 2 ** attempt);
@@ -268,13 +270,4 @@ export class DatabaseService {
   private pool(): Pool | undefined {
     return this.opened?.pool;
   }
-}
-
-/** The retryable error of a statement whose guild a concurrent deleteGuild removed (see StatementOptions.createsGuild). */
-function lostGuildRace(error: ForeignKeyViolationError): SerializationFailureError {
-  return new SerializationFailureError(
-    'The guild was deleted by a concurrent transaction while this write was recreating it (23503). Run it again: the unit of work does so by itself.',
-    '23503',
-    { cause: error },
-  );
 }

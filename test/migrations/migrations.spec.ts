@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { isGuildForeignKey } from '../../src/service/guild-race';
 import { DatabaseService } from '../../src/service/database-service';
 import { applyMigrations, pendingSchemaChanges, revertLastMigration } from '../../src/service/migrations';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
@@ -69,6 +70,8 @@ describe('the migrations', () => {
       expect(fk, `${table} → guild`).to.include({ name: `fk_${table}_guild`, on_delete: 'c' });
     }
     expect(fks.find((f) => f.name === 'fk_permission_assignments_rank')).to.include({ target: 'permission_ranks', on_delete: 'c' });
+    // A write that lost a race with deleteGuild is told apart from other foreign-key failures by this name.
+    for (const fk of fks) expect(isGuildForeignKey(fk.name), fk.name).to.equal(fk.target === 'guild');
   });
 
   it('has the unique keys and CHECKs of the design', async () => {
