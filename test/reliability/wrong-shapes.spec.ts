@@ -12,7 +12,7 @@ import type { TableModel } from '../../src/query/table-model';
 import { ALL_REPOSITORIES } from '../../src/repositories/all-repositories';
 import { DEFAULT_LEVEL_FORMULA } from '../../src/repositories/level-formula';
 import { anyValue } from '../fixtures/hostile-arbitraries';
-import { readSourceSurface, type MethodInfo, type ParameterInfo } from '../fixtures/public-surface';
+import { readSourceSurface, type MethodInfo, type ParameterInfo, type SignatureInfo } from '../fixtures/public-surface';
 import { tally } from '../fixtures/reliability-tally';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
 
@@ -49,6 +49,9 @@ const KEY_SHAPES: ReadonlyArray<Shape> = [
   ["'x'", 'x'], ["'\\'", '\\'], ['[]', []], ['{ unknownKey: 1 }', { unknownKey: 1 }], ['a symbol', Symbol('wrong')], ['10n', 10n],
   ['() => {}', () => {}], ['true', true], ['an invalid Date', new Date(NaN)],
 ];
+
+/** What a method declared to return a promise threw synchronously instead of rejecting. */
+class ThrownSynchronously extends Error {}
 
 /** One generated call. */
 interface Call {
@@ -91,14 +94,23 @@ function plausible(parameter: ParameterInfo, guildId: string, primaryKeys: Reado
   return parameter.keys !== undefined ? {} : undefined;
 }
 
+/** Calls `fn`; a synchronous throw becomes a rejection (a ThrownSynchronously one when `fn` promised a promise). */
+function invoke(fn: (...args: unknown[]) => unknown, args: unknown[], returnsPromise: boolean): Promise<unknown> {
+  try {
+    return Promise.resolve(fn(...args));
+  } catch (e) {
+    return Promise.reject(returnsPromise ? new ThrownSynchronously(describeError(e), { cause: e }) : e);
+  }
+}
+
 /** Calls of `fn` with each wrong shape in each position, and each wrong value under each key of an options object. */
-function callsOf(label: string, parameters: ReadonlyArray<ParameterInfo>, fn: (...args: unknown[]) => unknown, sample: (p: ParameterInfo) => unknown): Call[] {
+function callsOf(label: string, { parameters, returnsPromise }: SignatureInfo, fn: (...args: unknown[]) => unknown, sample: (p: ParameterInfo) => unknown): Call[] {
   const calls: Call[] = [];
   const valid = parameters.map(sample);
   const call = (description: string, position: number, value: unknown, unknownKey = false): void => {
     const args = [...valid];
     args[position] = value;
-    calls.push({ label: `${label}(${description})`, run: () => Promise.resolve().then(() => fn(...args)), unknownKey });
+    calls.push({ label: `${label}(${description})`, run: () => invoke(fn, args, returnsPromise), unknownKey });
   };
   parameters.forEach((parameter, position) => {
     for (const [shape, value] of positionShapes(calls.length + position)) call(`${parameter.name} = ${shape}`, position, value, shape === '{ unknownKey: 1 }' && parameter.keys !== undefined);
@@ -132,6 +144,7 @@ function describeError(e: unknown): string {
 function problemOf(outcome: Outcome): string | undefined {
   const { call, error, ok, statements } = outcome;
   if (ok) return call.unknownKey ? `${call.label} resolved: an unknown options key was ignored` : undefined;
+  if (error instanceof ThrownSynchronously) return `${call.label} threw synchronously instead of rejecting its promise: ${error.message}`;
   if (!(error instanceof DatabaseError) || error.constructor === DatabaseError) return `${call.label} failed with ${describeError(error)} (not a typed DatabaseError)`;
   if (error instanceof DataError) return `${call.label} reached the server with a value it refused: ${describeError(error)}`;
   if (error instanceof ValidationError && statements > 0) return `${call.label} sent ${statements} statement(s) before its ValidationError: ${error.message.slice(0, 200)}`;
@@ -183,21 +196,21 @@ describe('wrong shapes', function () {
       const primaryKeys = (repository as unknown as { model: TableModel }).model.primaryKeys.map((k) => k.property);
       for (const [method, info] of publicMethods(repository as object)) {
         const fn = (repository as Record<string, (...args: unknown[]) => unknown>)[method] as (...args: unknown[]) => unknown;
-        repositoryCalls.push(...callsOf(`${name}.${method}`, info.parameters, (...args) => fn.apply(repository, args), (p) => plausible(p, guildId, primaryKeys)));
+        repositoryCalls.push(...callsOf(`${name}.${method}`, info, (...args) => fn.apply(repository, args), (p) => plausible(p, guildId, primaryKeys)));
       }
     }
     // close() ends the walk's own database; its own test below calls it on a database of its own.
     for (const [method, info] of publicMethods(db)) {
       if (method === 'close') continue;
       const fn = (db as unknown as Record<string, (...args: unknown[]) => unknown>)[method] as (...args: unknown[]) => unknown;
-      coordinatorCalls.push(...callsOf(`db.${method}`, info.parameters, (...args) => fn.apply(db, args), (p) => plausible(p, guildId, [])));
+      coordinatorCalls.push(...callsOf(`db.${method}`, info, (...args) => fn.apply(db, args), (p) => plausible(p, guildId, [])));
     }
     // Every function the package root exports (classes are walked through their instances above).
     for (const [name, value] of Object.entries(api)) {
       if (typeof value !== 'function' || surface.classes.has(name)) continue;
-      const parameters = surface.functions.get(name);
-      expect(parameters, `the declaration of the exported function ${name}`).to.not.equal(undefined);
-      functionCalls.push(...callsOf(name, parameters ?? [], value as (...args: unknown[]) => unknown, (p) => plausible(p, guildId, [])));
+      const signature = surface.functions.get(name);
+      expect(signature, `the declaration of the exported function ${name}`).to.not.equal(undefined);
+      functionCalls.push(...callsOf(name, signature ?? { parameters: [], returnsPromise: false }, value as (...args: unknown[]) => unknown, (p) => plausible(p, guildId, [])));
     }
 
     function publicMethods(instance: object): Array<[string, MethodInfo]> {
@@ -296,7 +309,7 @@ describe('wrong shapes', function () {
     expect(info?.visibility).to.equal('public');
     const own = await openTestDatabase({ poolSize: 1 });
     await own.guild.count();
-    const calls = callsOf('db.close', info?.parameters ?? [], (...args) => own.close(...(args as [number?])), () => undefined);
+    const calls = callsOf('db.close', info ?? { parameters: [], returnsPromise: true }, (...args) => own.close(...(args as [number?])), () => undefined);
     const problems: string[] = [];
     for (const call of calls) {
       const problem = problemOf(await attempt(call));
