@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { checkOptions } from '../errors/check-options';
 import { DatabaseConnectionError } from '../errors/connection-error';
@@ -66,7 +67,7 @@ export class UnitOfWork {
     checkOptions('UnitOfWork', options, OPTION_KEYS, 'transaction');
     const { isolationLevel, maxRetries = this.service.options.maxRetries } = options;
     if (isolationLevel !== undefined && !ISOLATION_LEVELS.includes(isolationLevel)) {
-      throw new TransactionError(`Unknown isolation level ${JSON.stringify(isolationLevel)}; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+      throw new TransactionError(`Unknown isolation level ${inspect(isolationLevel)}; use one of ${ISOLATION_LEVELS.join(', ')}.`);
     }
     if (typeof maxRetries !== 'number' || !Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_UNIT_RETRIES) {
       throw ValidationError.forField('UnitOfWork', 'maxRetries', `must be an integer from 0 to ${MAX_UNIT_RETRIES}`);
