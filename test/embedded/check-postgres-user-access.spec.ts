@@ -13,6 +13,8 @@ describe('checkPostgresUserAccess', () => {
   let locked: string;
 
   before(async function () {
+    // Only root can make a directory another user (postgres) cannot enter while the test itself still can; the
+    // check only runs as root anyway (the embedded server then runs as postgres). CI runs as root.
     if (process.getuid?.() !== 0) this.skip();
     root = await mkdtemp(path.join(os.tmpdir(), 'tux-access-spec-'));
     await chmod(root, 0o755);
