@@ -4,6 +4,7 @@ import { checkOptions } from './errors/check-options';
 import { ValidationError } from './errors/validation-error';
 import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
+import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './repositories/level-formula';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
@@ -27,12 +28,17 @@ export interface DatabaseOptions {
   readonly maxRetries?: number;
   /** Run hot queries as named prepared statements (`TUX_DB_PREPARED_STATEMENTS`, default true; turn off behind PgBouncer in transaction mode). */
   readonly preparedStatements?: boolean;
+  /**
+   * How a level follows from XP, in SQL and in JavaScript (default DEFAULT_LEVEL_FORMULA). Set per database, once:
+   * stored levels are not recomputed when it changes between runs. Check one with `db.levels.verifyLevelFormula()`.
+   */
+  readonly levelFormula?: LevelFormula;
 }
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
   url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true,
-  slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true,
+  slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, levelFormula: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
 /** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
@@ -53,6 +59,7 @@ export interface ResolvedOptions {
   readonly applicationName: string;
   readonly maxRetries: number;
   readonly preparedStatements: boolean;
+  readonly levelFormula: LevelFormula;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,6 +92,12 @@ function boolOption(name: string, value: unknown, envName: string | undefined, e
   const raw = envName === undefined ? undefined : envValue(env, envName)?.toLowerCase();
   if (raw === undefined) return fallback;
   return !['0', 'false', 'no', 'off'].includes(raw);
+}
+
+function levelFormulaOption(value: unknown): LevelFormula {
+  if (value === undefined) return DEFAULT_LEVEL_FORMULA;
+  checkLevelFormula(value);
+  return value;
 }
 
 function textOption(name: string, value: unknown, fallback: string | undefined): string | undefined {
@@ -139,5 +152,6 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
+    levelFormula: levelFormulaOption(options.levelFormula),
   });
 }

@@ -7,10 +7,12 @@ import { ValidationError } from '../errors/validation-error';
  *
  * ```ts
  * // level = floor(xp / 1000): a level every 1000 XP
- * db.levels.useLevelFormula({
- *   levelSql: (xp) => `floor((${xp}) / 1000)`,
- *   levelFor: (xp) => Math.floor(xp / 1000),
- *   xpForLevel: (level) => level * 1000,
+ * const db = await createDatabase({
+ *   levelFormula: {
+ *     levelSql: (xp) => `floor((${xp}) / 1000)`,
+ *     levelFor: (xp) => Math.floor(xp / 1000),
+ *     xpForLevel: (level) => level * 1000,
+ *   },
  * });
  * ```
  */

@@ -5,7 +5,7 @@ import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
-import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
+import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
 import type { MemberKey, Page } from './repository-types';
 
 /** What addXp reports. */
@@ -54,8 +54,8 @@ interface AddXpRow {
 
 /**
  * XP and levels. XP only changes in SQL (`xp = xp + $n`, invariant 2), and the level is computed from
- * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the bot plugs its
- * own with useLevelFormula. Blacklisted members earn no XP and are left out of ranks and leaderboards.
+ * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the database was
+ * opened with its own (the `levelFormula` option). Blacklisted members earn no XP and are left out of ranks and leaderboards.
  *
  * ```ts
  * const r = await db.levels.addXp(message.author.id, message.guildId, 15, { cooldownSeconds: 60 });
@@ -64,28 +64,17 @@ interface AddXpRow {
  */
 @injectable()
 export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
-  private formula: LevelFormula = DEFAULT_LEVEL_FORMULA;
-  // Part of every cache key of SQL that embeds the formula, so a new formula gets new statements.
-  private formulaVersion = 0;
+  private readonly formula: LevelFormula;
 
   constructor(service: DatabaseService) {
     super(service, Levels);
+    // An option of the database, fixed for its life: SQL that embeds it can be built once per method.
+    this.formula = service.options.levelFormula;
   }
 
-  /** The level formula in use. */
+  /** The level formula in use (the `levelFormula` option). */
   get levelFormula(): LevelFormula {
     return this.formula;
-  }
-
-  /**
-   * Replaces the level formula for every later write (set it once at start-up; stored levels are not
-   * recomputed). Check a new formula with verifyLevelFormula.
-   * @throws ValidationError when `formula` lacks levelSql / levelFor or its level for 0 XP is not a whole number ≥ 0.
-   */
-  useLevelFormula(formula: LevelFormula): void {
-    checkLevelFormula(formula);
-    this.formula = formula;
-    this.formulaVersion++;
   }
 
   /**
@@ -97,7 +86,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     if (!Array.isArray(samples)) throw ValidationError.forField('Levels', 'samples', 'must be an array of XP values');
     // Every index, not map: a hole in a sparse array is a missing sample to refuse.
     const xps = Array.from(samples, (xp, i) => this.xpValue(xp, `samples[${i}]`));
-    const sql = this.cachedSql(`verifyLevelFormula:${this.formulaVersion}`, () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
+    const sql = this.cachedSql('verifyLevelFormula', () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
     const result = await this.run<{ xp: number; level: number }>(sql, [xps]);
     const mismatches: LevelFormulaMismatch[] = [];
     for (const row of result.rows) {
@@ -131,7 +120,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     const params = [user, guild, this.xpValue(amount, 'amount'), now, this.cooldownValue(options.cooldownSeconds, true, now)];
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.service.serverMajorVersion() >= 18;
-    const sql = this.cachedSql(`addXp:${this.formulaVersion}:${returnsOld}`, () => {
+    const sql = this.cachedSql(`addXp:${returnsOld}`, () => {
       const amountSql = '$3::double precision';
       const newXp = `"l"."xp" + EXCLUDED."xp"`;
       const upsert = (source: string, returning: string): string =>
@@ -180,7 +169,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    */
   async setXp(userId: string | bigint, guildId: string | bigint, xp: number): Promise<Levels> {
     const params = [...this.memberParams(userId, guildId), this.xpValue(xp, 'xp')];
-    const sql = this.cachedSql(`setXp:${this.formulaVersion}`, () => {
+    const sql = this.cachedSql('setXp', () => {
       const xpSql = '$3::double precision';
       return (
         `WITH ${ensureGuildCte('$2')} ` +
@@ -201,7 +190,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
   async resetXp(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
-    const sql = this.cachedSql(`resetXp:${this.formulaVersion}`, () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
+    const sql = this.cachedSql('resetXp', () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
     const result = await this.run(sql, this.memberParams(userId, guildId), { prepare: true });
     return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
   }

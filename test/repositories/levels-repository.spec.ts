@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../src/errors/validation-error';
 import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, squareRootLevelFormula, type LevelFormula } from '../../src/repositories/level-formula';
-import { randomSnowflake } from '../support/fixtures';
+import type { DatabaseCoordinator } from '../../src/coordinator';
+import { openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { useTestDatabase } from '../support/test-database';
 
 describe('LevelsRepository', () => {
   const t = useTestDatabase({ poolSize: 20 });
   const { newGuild, countStatements } = t;
-
-  afterEach(() => {
-    t.db.levels.useLevelFormula(DEFAULT_LEVEL_FORMULA);
-  });
 
   describe('addXp', () => {
     it('creates the guild and member rows for a new member and reports the new XP and level', async () => {
@@ -289,6 +286,16 @@ describe('LevelsRepository', () => {
   });
 
   describe('level formula', () => {
+    /** Runs `fn` on a database opened with `levelFormula`, closed afterwards. */
+    async function withFormula<T>(levelFormula: LevelFormula, fn: (db: DatabaseCoordinator) => Promise<T>): Promise<T> {
+      const db = await openTestDatabase({ levelFormula, poolSize: 2 });
+      try {
+        return await fn(db);
+      } finally {
+        await db.close();
+      }
+    }
+
     it('computes the same level in SQL as in JavaScript on every sample of the default formula', async () => {
       const samples = levelFormulaSamples();
       expect(samples.length).to.be.greaterThan(20_000);
@@ -297,31 +304,34 @@ describe('LevelsRepository', () => {
 
     it('computes the same level in SQL as in JavaScript for other square-root bases', async () => {
       for (const base of [1, 7, 500]) {
-        t.db.levels.useLevelFormula(squareRootLevelFormula(base));
-        expect(await t.db.levels.verifyLevelFormula(), `base ${base}`).to.deep.equal([]);
+        expect(await withFormula(squareRootLevelFormula(base), (db) => db.levels.verifyLevelFormula()), `base ${base}`).to.deep.equal([]);
       }
     });
 
-    it('uses a formula the bot plugs in for every later write', async () => {
+    it('uses the levelFormula option for every write of that database, and the default elsewhere', async () => {
       const everyThousand: LevelFormula = {
         levelSql: (xp) => `floor((${xp}) / 1000) + 1`,
         levelFor: (xp) => Math.floor(xp / 1000) + 1,
       };
-      t.db.levels.useLevelFormula(everyThousand);
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await t.db.levels.addXp(userId, guildId, 500)).to.deep.equal({ xp: 500, level: 1, previousLevel: 1, levelUp: false, awarded: true });
-      expect(await t.db.levels.addXp(userId, guildId, 500)).to.include({ level: 2, levelUp: true });
-      expect(await t.db.levels.setLevel(userId, guildId, 5)).to.include({ xp: 4_000, level: 5 });
-      expect(await t.db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 1 });
-      expect(t.db.levels.xpForLevel(3)).to.equal(2_000);
-      expect(t.db.levels.levelFor(2_500)).to.equal(3);
-      expect(await t.db.levels.verifyLevelFormula()).to.deep.equal([]);
+      await withFormula(everyThousand, async (db) => {
+        expect(db.levels.levelFormula).to.equal(everyThousand);
+        expect(await db.levels.addXp(userId, guildId, 500)).to.deep.equal({ xp: 500, level: 1, previousLevel: 1, levelUp: false, awarded: true });
+        expect(await db.levels.addXp(userId, guildId, 500)).to.include({ level: 2, levelUp: true });
+        expect(await db.levels.setLevel(userId, guildId, 5)).to.include({ xp: 4_000, level: 5 });
+        expect(await db.levels.resetXp(userId, guildId)).to.include({ xp: 0, level: 1 });
+        expect(db.levels.xpForLevel(3)).to.equal(2_000);
+        expect(db.levels.levelFor(2_500)).to.equal(3);
+        expect(await db.levels.verifyLevelFormula()).to.deep.equal([]);
+      });
+      expect(t.db.levels.levelFormula, 'another database keeps the default').to.equal(DEFAULT_LEVEL_FORMULA);
+      expect(await t.db.levels.addXp(userId, guildId, 100)).to.include({ level: 1 });
     });
 
     it('reports the XP values where a formula disagrees with its SQL', async () => {
-      t.db.levels.useLevelFormula({ levelSql: (xp) => `floor((${xp}) / 10)`, levelFor: (xp) => Math.round(xp / 10) });
-      const mismatches = await t.db.levels.verifyLevelFormula([4, 5, 15, 16]);
+      const rounding: LevelFormula = { levelSql: (xp) => `floor((${xp}) / 10)`, levelFor: (xp) => Math.round(xp / 10) };
+      const mismatches = await withFormula(rounding, (db) => db.levels.verifyLevelFormula([4, 5, 15, 16]));
       expect(mismatches).to.deep.equal([
         { xp: 5, sqlLevel: 0, jsLevel: 1 },
         { xp: 15, sqlLevel: 1, jsLevel: 2 },
@@ -329,9 +339,8 @@ describe('LevelsRepository', () => {
       ]);
     });
 
-    it('rejects a formula without levelSql and levelFor with a ValidationError', () => {
-      expect(() => t.db.levels.useLevelFormula({ levelFor: () => 0 } as never)).to.throw(ValidationError, /formula/);
-      expect(t.db.levels.levelFormula).to.equal(DEFAULT_LEVEL_FORMULA);
+    it('rejects a levelFormula option without levelSql and levelFor with a ValidationError, before connecting', async () => {
+      await expect(openTestDatabase({ levelFormula: { levelFor: () => 0 } as never })).to.be.rejectedWith(ValidationError, /formula/);
     });
   });
 });
