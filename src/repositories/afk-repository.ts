@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { Afk } from '../entities/afk';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { MemberKey } from './repository-types';
@@ -30,8 +31,8 @@ const AFK_DEFAULTS: Readonly<Partial<Record<(typeof AFK_COLUMNS)[number], unknow
 /** AFK members (the seed's AFK controller): one row per member and guild. */
 @injectable()
 export class AfkRepository extends BaseRepository<Afk, MemberKey> {
-  constructor(service: DatabaseService) {
-    super(service, Afk);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Afk, unitOfWork);
   }
 
   /**

@@ -51,10 +51,16 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   private cachedModel: TableModel | undefined;
   private readonly sqlCache = new Map<string, string>();
 
+  /** The unit of work withSession runs in: the container's, or one of this service's when built by hand. */
+  private readonly unitOfWork: UnitOfWork;
+
   constructor(
     protected readonly service: DatabaseService,
     protected readonly entity: new () => T,
-  ) {}
+    unitOfWork?: UnitOfWork,
+  ) {
+    this.unitOfWork = unitOfWork ?? new UnitOfWork(service);
+  }
 
   /** The SQL builders' view of the entity, built once from TypeORM's metadata. */
   protected get model(): TableModel {
@@ -312,7 +318,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
    */
   async withSession<R>(fn: (repository: this) => Promise<R>): Promise<R> {
     if (typeof fn !== 'function') throw ValidationError.forField(this.model.entityName, 'fn', 'must be a function (repository) => Promise');
-    return new UnitOfWork(this.service).run(() => fn(this));
+    return this.unitOfWork.run(() => fn(this));
   }
 
   /** Runs a statement on the ambient transaction or the pool. */

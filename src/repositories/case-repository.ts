@@ -3,6 +3,7 @@ import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import type { PreparedValues } from './prepare-values';
@@ -34,8 +35,8 @@ const COUNTER_CTE =
  */
 @injectable()
 export class CaseRepository extends BaseRepository<Case> {
-  constructor(service: DatabaseService) {
-    super(service, Case);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Case, unitOfWork);
   }
 
   /**

@@ -6,6 +6,7 @@ import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
 import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { ColumnKeys, Values } from './repository-types';
@@ -41,8 +42,8 @@ const MANAGED_FIELDS = new Set(['guildId', 'createdAt', 'updatedAt']);
  */
 @injectable()
 export class GuildConfigRepository extends BaseRepository<GuildConfig> {
-  constructor(service: DatabaseService) {
-    super(service, GuildConfig);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, GuildConfig, unitOfWork);
   }
 
   /** The guild's config, or null when it has none. @throws ValidationError for a bad id. */

@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import type { MemberKey } from './repository-types';
@@ -10,8 +11,8 @@ import type { MemberKey } from './repository-types';
 /** Per-user permission levels (the seed's guild permissions); a user without a row is a MEMBER. */
 @injectable()
 export class GuildPermissionRepository extends BaseRepository<GuildPermission, MemberKey> {
-  constructor(service: DatabaseService) {
-    super(service, GuildPermission);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, GuildPermission, unitOfWork);
   }
 
   /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Guild } from '../entities/guild';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 
 /**
@@ -11,8 +12,8 @@ import { BaseRepository } from './base-repository';
  */
 @injectable()
 export class GuildRepository extends BaseRepository<Guild> {
-  constructor(service: DatabaseService) {
-    super(service, Guild);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Guild, unitOfWork);
   }
 
   /**

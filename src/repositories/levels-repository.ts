@@ -3,6 +3,7 @@ import { Levels } from '../entities/levels';
 import { ValidationError } from '../errors/validation-error';
 import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
@@ -66,8 +67,8 @@ interface AddXpRow {
 export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   private readonly formula: LevelFormula;
 
-  constructor(service: DatabaseService) {
-    super(service, Levels);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Levels, unitOfWork);
     // An option of the database, fixed for its life: SQL that embeds it can be built once per method.
     this.formula = service.options.levelFormula;
   }

@@ -7,6 +7,7 @@ import { ValidationError } from '../errors/validation-error';
 import { buildTableModel, quoteIdent } from '../query/build-table-model';
 import type { TableModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 
 /**
@@ -42,8 +43,8 @@ const RANK_PREFIX = 'rank__';
 export class PermissionAssignmentRepository extends BaseRepository<PermissionAssignment> {
   private cachedRankModel: TableModel | undefined;
 
-  constructor(service: DatabaseService) {
-    super(service, PermissionAssignment);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, PermissionAssignment, unitOfWork);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { PermissionCommand } from '../entities/permission-command';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { highestRankSql, roleIdList } from './permission-assignment-repository';
@@ -9,8 +10,8 @@ import { highestRankSql, roleIdList } from './permission-assignment-repository';
 /** The permission rank each command requires in a guild (command names match exactly, case included). */
 @injectable()
 export class PermissionCommandRepository extends BaseRepository<PermissionCommand> {
-  constructor(service: DatabaseService) {
-    super(service, PermissionCommand);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, PermissionCommand, unitOfWork);
   }
 
   /**

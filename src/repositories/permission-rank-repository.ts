@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { PermissionRank } from '../entities/permission-rank';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 
@@ -18,8 +19,8 @@ const PATCH_FIELDS = ['rank', 'name', 'description'] as const;
 /** A guild's named permission ranks (0–10, unique per guild by number and by name); higher ranks may do more. */
 @injectable()
 export class PermissionRankRepository extends BaseRepository<PermissionRank> {
-  constructor(service: DatabaseService) {
-    super(service, PermissionRank);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, PermissionRank, unitOfWork);
   }
 
   /**

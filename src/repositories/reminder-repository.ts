@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { Reminder } from '../entities/reminder';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 
 /** What createReminder takes: a new reminder is always unsent. */
@@ -25,8 +26,8 @@ export const MAX_CLAIM_BATCH = 1000;
  */
 @injectable()
 export class ReminderRepository extends BaseRepository<Reminder> {
-  constructor(service: DatabaseService) {
-    super(service, Reminder);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Reminder, unitOfWork);
   }
 
   /**

@@ -5,6 +5,7 @@ import { ValidationError } from '../errors/validation-error';
 import { INT4_MAX } from '../query/coerce-value';
 import { escapeLike } from '../query/escape-like';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import type { PreparedValues } from './prepare-values';
 
@@ -28,8 +29,8 @@ const NEW_SNIPPET_KEYS = ['snippetName', 'snippetContent', 'snippetUserId', 'gui
  */
 @injectable()
 export class SnippetRepository extends BaseRepository<Snippet> {
-  constructor(service: DatabaseService) {
-    super(service, Snippet);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Snippet, unitOfWork);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { INT4_MAX } from '../query/coerce-value';
 
@@ -25,8 +26,8 @@ const NEW_STARBOARD_MESSAGE_KEYS = [
 /** Messages that reached a starboard, keyed by the original message's id. */
 @injectable()
 export class StarboardMessageRepository extends BaseRepository<StarboardMessage> {
-  constructor(service: DatabaseService) {
-    super(service, StarboardMessage);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, StarboardMessage, unitOfWork);
   }
 
   /**

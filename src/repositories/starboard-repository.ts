@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
 import { DatabaseService } from '../service/database-service';
+import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 
@@ -20,8 +21,8 @@ const SETTINGS = ['starboardChannelId', 'starboardEmoji', 'starboardThreshold'] 
 /** Starboard settings, one row per guild (primary key guild_id). */
 @injectable()
 export class StarboardRepository extends BaseRepository<Starboard> {
-  constructor(service: DatabaseService) {
-    super(service, Starboard);
+  constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
+    super(service, Starboard, unitOfWork);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { CaseType } from '../../src/entities/enums';
 import { SerializationFailureError, TransactionError } from '../../src/errors/transaction-errors';
 import { useTestDatabase } from '../support/test-database';
@@ -145,6 +146,16 @@ describe('UnitOfWork', () => {
     });
     expect(created.caseNumber).to.equal(1);
     expect((await t.db.guildConfig.getById(guildId))?.jailRoleId).to.equal('777');
+  });
+
+  it('runs withSession in the unit of work the container holds, not one of its own', async () => {
+    const run = sinon.spy(t.db.unitOfWork, 'run');
+    try {
+      expect(await t.db.case.withSession(async (cases) => cases === t.db.case)).to.equal(true);
+      expect(run.calledOnce).to.equal(true);
+    } finally {
+      run.restore();
+    }
   });
 
   it('leaks no connection after 1,000 failed units', async function () {
