@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { resolveOptions } from './src/config';
-import { buildDataSource } from './src/data-source';
+import { buildDataSource } from './src/service/data-source';
 import { startEmbeddedDatabase } from './src/service/open-data-source';
 
 async function cliDataSource(): Promise<DataSource> {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { inspect, type InspectOptions } from 'node:util';
-import { checkOptions } from './errors/check-options';
+import { checkOptions } from './query/check-options';
 import { ValidationError } from './errors/validation-error';
 import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
-import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './repositories/level-formula';
+import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './entities/level-formula';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {

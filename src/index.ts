@@ -16,7 +16,7 @@ export { GuildRepository } from './repositories/guild-repository';
 export { GuildConfigRepository, DEFAULT_PREFIX, LOG_KINDS, type LogKind, type GuildConfigField, type GuildConfigPatch } from './repositories/guild-config-repository';
 export { AfkRepository, type NewAfk } from './repositories/afk-repository';
 export { LevelsRepository, type AddXpResult, type AddXpOptions, type LevelFormulaMismatch } from './repositories/levels-repository';
-export { DEFAULT_LEVEL_FORMULA, squareRootLevelFormula, MAX_XP, MIN_POSITIVE_XP, MAX_LEVEL, type LevelFormula } from './repositories/level-formula';
+export { DEFAULT_LEVEL_FORMULA, squareRootLevelFormula, MAX_XP, MIN_POSITIVE_XP, MAX_LEVEL, type LevelFormula } from './entities/level-formula';
 export { SnippetRepository, type NewSnippet } from './repositories/snippet-repository';
 export { StarboardRepository, type StarboardSettings, type StarboardPatch } from './repositories/starboard-repository';
 export { StarboardMessageRepository, type NewStarboardMessage } from './repositories/starboard-message-repository';

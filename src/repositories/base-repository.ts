@@ -1,5 +1,5 @@
 import type { QueryResultRow } from 'pg';
-import { checkOptions } from '../errors/check-options';
+import { checkOptions } from '../query/check-options';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';

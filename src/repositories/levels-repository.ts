@@ -6,7 +6,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
-import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from './level-formula';
+import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from '../entities/level-formula';
 import type { MemberKey, Page } from './repository-types';
 
 /** What addXp reports. */

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { checkDatabaseUrl, type ResolvedOptions } from '../config';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
-import { buildDataSource } from '../data-source';
+import { buildDataSource } from './data-source';
+import { applyMigrations } from './migrations';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseError } from '../errors/database-error';
@@ -69,10 +70,10 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   };
   if (options.migrate) {
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      await applyMigrations(dataSource);
     } catch (e) {
       await close();
-      throw convertError(e);
+      throw e;
     }
   }
   // TypeORM keeps the pg Pool on its driver; the library sends its own statements straight to it.

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
-import { checkOptions } from '../errors/check-options';
+import { checkOptions } from '../query/check-options';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError, TransactionError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';

@@ -10,7 +10,7 @@ import { ValidationError } from '../../src/errors/validation-error';
 import * as api from '../../src/index';
 import type { TableModel } from '../../src/query/table-model';
 import { ALL_REPOSITORIES } from '../../src/repositories/all-repositories';
-import { DEFAULT_LEVEL_FORMULA } from '../../src/repositories/level-formula';
+import { DEFAULT_LEVEL_FORMULA } from '../../src/entities/level-formula';
 import { anyValue } from '../fixtures/hostile-arbitraries';
 import { readSourceSurface, type MethodInfo, type ParameterInfo, type SignatureInfo } from '../fixtures/public-surface';
 import { tally } from '../fixtures/reliability-tally';

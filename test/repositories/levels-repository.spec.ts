@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../src/errors/validation-error';
-import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, squareRootLevelFormula, type LevelFormula } from '../../src/repositories/level-formula';
+import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, squareRootLevelFormula, type LevelFormula } from '../../src/entities/level-formula';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { useTestDatabase } from '../support/test-database';

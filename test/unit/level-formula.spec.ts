@@ -8,7 +8,7 @@ import {
   minXpForLevel,
   squareRootLevelFormula,
   type LevelFormula,
-} from '../../src/repositories/level-formula';
+} from '../../src/entities/level-formula';
 
 // level = floor(xp / 250) + 1, with no inverse: minXpForLevel must search.
 const linearFromOne: LevelFormula = {

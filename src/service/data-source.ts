@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
-import { ALL_ENTITIES } from './entities/all-entities';
-import { ALL_MIGRATIONS } from './migrations/all-migrations';
-import type { ResolvedOptions } from './config';
-import { TYPE_PARSERS } from './service/type-parsers';
-import { ExactDateClient } from './service/exact-date-client';
+import { ALL_ENTITIES } from '../entities/all-entities';
+import { ALL_MIGRATIONS } from '../migrations/all-migrations';
+import type { ResolvedOptions } from '../config';
+import { TYPE_PARSERS } from './type-parsers';
+import { ExactDateClient } from './exact-date-client';
 
 /** Connection settings the DataSource needs beyond the URL. */
 export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'>;

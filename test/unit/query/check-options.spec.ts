@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkOptions } from '../../../src/errors/check-options';
+import { checkOptions } from '../../../src/query/check-options';
 import { ValidationError } from '../../../src/errors/validation-error';
 
 describe('checkOptions', () => {

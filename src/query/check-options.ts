@@ -1,5 +1,5 @@
-import { isPlainObject } from '../query/is-plain-object';
-import { ValidationError } from './validation-error';
+import { ValidationError } from '../errors/validation-error';
+import { isPlainObject } from './is-plain-object';
 
 /**
  * Checks an options object before anything runs: it must be a plain object (or undefined, when `optional`)
