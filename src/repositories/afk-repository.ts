@@ -5,6 +5,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
 
 /** What setMemberAfk takes (the seed's set_afk). */
@@ -44,11 +45,10 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   async setMemberAfk(values: NewAfk): Promise<Afk> {
     this.checkOptions(values, AFK_COLUMNS, 'setMemberAfk');
     const prepared = this.prepare(values, 'insert');
-    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
-    const since = byProperty.get('since') as Date | undefined;
-    const until = byProperty.get('until') as Date | null | undefined;
+    const since = preparedValue(prepared, 'since') as Date | undefined;
+    const until = preparedValue(prepared, 'until') as Date | null | undefined;
     if (until instanceof Date) {
-      if (byProperty.get('permAfk') === true) throw ValidationError.forField('Afk', 'until', 'must be null for a permanent AFK (permAfk: true)');
+      if (preparedValue(prepared, 'permAfk') === true) throw ValidationError.forField('Afk', 'until', 'must be null for a permanent AFK (permAfk: true)');
       if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField('Afk', 'until', `must be after ${since ? 'since' : 'now'}`);
     }
     const sql = this.cachedSql('setMemberAfk', () => {
@@ -61,7 +61,10 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
         `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
       );
     });
-    const params = AFK_COLUMNS.map((p) => (byProperty.has(p) ? byProperty.get(p) : AFK_DEFAULTS[p]));
+    const params = AFK_COLUMNS.map((p) => {
+      const value = preparedValue(prepared, p);
+      return value === undefined ? AFK_DEFAULTS[p] : value;
+    });
     const result = await this.run(sql, params, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }

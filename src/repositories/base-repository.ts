@@ -148,7 +148,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const params = this.idParams(id);
     const sql = this.cachedSql('getById', () => `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
     const result = await this.run(sql, params, { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /** The first row matching `filters` in `orderBy` order, or null. */
@@ -205,7 +205,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     params.push(...idParams);
     const sql = `UPDATE ${this.model.table} SET ${assignments} WHERE ${this.idCondition(prepared.params.length + 1)} RETURNING ${this.model.selectList}`;
     const result = await this.run(sql, params, { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /**
@@ -218,14 +218,14 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     const params = [...prepared.params];
     const where = compileFilter(this.model, options.filters, params);
     const sql = `UPDATE ${this.model.table} SET ${this.assignments(prepared.columns, 1)} WHERE ${where}`;
-    return (await this.run(sql, params, { prepare: true })).rowCount ?? 0;
+    return this.affectedRows(sql, params, { prepare: true });
   }
 
   /** Deletes the row with this key; true when a row was deleted. */
   async deleteById(id: TId): Promise<boolean> {
     const params = this.idParams(id);
     const sql = this.cachedSql('deleteById', () => `DELETE FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
-    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
   }
 
   /** Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted. */
@@ -233,7 +233,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     this.requireFilters(options, FILTER_OPTIONS, 'deleteWhere');
     const params: unknown[] = [];
     const where = compileFilter(this.model, options.filters, params);
-    return (await this.run(`DELETE FROM ${this.model.table} WHERE ${where}`, params, { prepare: true })).rowCount ?? 0;
+    return this.affectedRows(`DELETE FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
   }
 
   /**
@@ -344,6 +344,17 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
       this.sqlCache.set(key, sql);
     }
     return sql;
+  }
+
+  /** The first row as an entity, or null when the statement returned none (a lookup or a write by key). */
+  protected firstOrNull(rows: ReadonlyArray<QueryResultRow>): T | null {
+    const row = rows[0];
+    return row === undefined ? null : this.hydrate(row);
+  }
+
+  /** Runs a write and returns how many rows it changed (0 when the driver reports no count). */
+  protected async affectedRows(sql: string, params: unknown[], options?: StatementOptions): Promise<number> {
+    return (await this.run(sql, params, options)).rowCount ?? 0;
   }
 
   /** The first row of a result that must have one. */

@@ -6,7 +6,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
-import type { PreparedValues } from './prepare-values';
+import { preparedValue, type PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
 
 /** What createCase takes: the case number is never given, the database assigns it. */
@@ -47,7 +47,7 @@ export class CaseRepository extends BaseRepository<Case> {
   async createCase(values: NewCase): Promise<Case> {
     // A caseNumber is refused here like everywhere: the entity marks it assigned.
     const prepared = this.prepare(values, 'insert');
-    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const guildParam = preparedValue(prepared, 'guildId');
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
       const names = others.map(([c]) => c.quoted);
@@ -209,7 +209,7 @@ export class CaseRepository extends BaseRepository<Case> {
     params.push(this.coerce('guildId', guildId), this.coerce('caseNumber', caseNumber));
     const sql = `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "case_number" = $${params.length} RETURNING ${this.model.selectList}`;
     const result = await this.run(sql, params, { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /** Records the id of the case's message in the mod-log channel; returns the case, or null. */

@@ -5,6 +5,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
 
 
@@ -34,8 +35,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "user_id", "permission_level") VALUES ($1, $2, $3) ` +
       `ON CONFLICT ("guild_id", "user_id") DO UPDATE SET "permission_level" = EXCLUDED."permission_level" RETURNING ${this.model.selectList}`,
     );
-    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
-    const params = [byProperty.get('guildId'), byProperty.get('userId'), byProperty.get('permissionLevel')];
+    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'userId'), preparedValue(prepared, 'permissionLevel')];
     const result = await this.run(sql, params, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }

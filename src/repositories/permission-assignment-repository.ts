@@ -70,7 +70,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
   async unassignRole(guildId: string | bigint, roleId: string | bigint): Promise<boolean> {
     const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId')];
     const sql = this.cachedSql('unassignRole', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "role_id" = $2`);
-    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
   }
 
   /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { highestRankSql, roleIdList } from './permission-assignment-repository';
+import { preparedValue } from './prepare-values';
 
 
 /** The permission rank each command requires in a guild (command names match exactly, case included). */
@@ -21,13 +22,12 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    */
   async setCommandRank(guildId: string | bigint, commandName: string, requiredRank: number): Promise<PermissionCommand> {
     const prepared = this.prepare({ guildId, commandName, requiredRank }, 'insert');
-    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
     const sql = this.cachedSql('setCommandRank', () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "command_name", "required_rank") VALUES ($1, $2, $3) ` +
       `ON CONFLICT ("guild_id", "command_name") DO UPDATE SET "required_rank" = EXCLUDED."required_rank", "updated_at" = now() ` +
       `RETURNING ${this.model.selectList}`,
     );
-    const params = [byProperty.get('guildId'), byProperty.get('commandName'), byProperty.get('requiredRank')];
+    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'commandName'), preparedValue(prepared, 'requiredRank')];
     return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
   }
 
@@ -43,7 +43,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
   /** Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError. */
   async deleteCommandRank(guildId: string | bigint, commandName: string): Promise<boolean> {
     const sql = this.cachedSql('deleteCommandRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "command_name" = $2`);
-    return ((await this.run(sql, this.keyParams(guildId, commandName), { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(sql, this.keyParams(guildId, commandName), { prepare: true })) > 0;
   }
 
   /** Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id. */

@@ -5,6 +5,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { preparedValue } from './prepare-values';
 
 /** Fields updateRank may change (a new rank number must be free in the guild). */
 export interface PermissionRankPatch {
@@ -30,11 +31,10 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    */
   async createRank(guildId: string | bigint, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
     const prepared = this.prepare({ guildId, rank, name, description }, 'insert');
-    const byProperty = new Map(prepared.columns.map((c, i) => [c.property, prepared.params[i]]));
     const sql = this.cachedSql('createRank', () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "rank", "name", "description") VALUES ($1, $2, $3, $4) RETURNING ${this.model.selectList}`,
     );
-    const params = [byProperty.get('guildId'), byProperty.get('rank'), byProperty.get('name'), byProperty.get('description')];
+    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'rank'), preparedValue(prepared, 'name'), preparedValue(prepared, 'description')];
     return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
   }
 
@@ -62,14 +62,14 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
       `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "rank" = $${params.length} RETURNING ${this.model.selectList}`,
     );
     const result = await this.run(sql, params, { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
   async deleteRank(guildId: string | bigint, rank: number): Promise<boolean> {
     const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
     const sql = this.cachedSql('deleteRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "rank" = $2`);
-    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
   }
 
 }

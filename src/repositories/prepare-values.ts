@@ -11,6 +11,15 @@ export interface PreparedValues {
   readonly params: unknown[];
 }
 
+/**
+ * The bound value a prepared write holds for `property`, or undefined when the write does not set it
+ * (a prepared value is never undefined: coerceValue refuses it).
+ */
+export function preparedValue(prepared: PreparedValues, property: string): unknown {
+  const index = prepared.columns.findIndex((c) => c.property === property);
+  return index < 0 ? undefined : prepared.params[index];
+}
+
 /** `insert` requires every column without a default; `update` takes any subset. */
 export type WriteMode = 'insert' | 'update';
 

@@ -7,7 +7,7 @@ import { escapeLike } from '../query/escape-like';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import type { PreparedValues } from './prepare-values';
+import { preparedValue, type PreparedValues } from './prepare-values';
 
 /** What createSnippet takes: uses start at 0, ids and timestamps come from the database. */
 export interface NewSnippet {
@@ -58,7 +58,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
       `WHERE s."guild_id" = $1 AND lower(s."snippet_name") = lower($2))`,
     );
     const result = await this.run(sql, params, { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /**
@@ -97,7 +97,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   async deleteSnippetByName(name: string, guildId: string | bigint): Promise<boolean> {
     const params = [this.guild(guildId), this.name(name, 'name')];
     const sql = this.cachedSql('deleteSnippetByName', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("snippet_name") = lower($2)`);
-    return ((await this.run(sql, params, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
   }
 
   /**
@@ -117,7 +117,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
       `UPDATE ${this.model.table} SET "locked" = NOT "locked", "updated_at" = now() WHERE "snippet_id" = $1 RETURNING ${this.model.selectList}`,
     );
     const result = await this.run(sql, this.idParams(snippetId), { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /**
@@ -151,9 +151,9 @@ export class SnippetRepository extends BaseRepository<Snippet> {
 
 
   private param(prepared: PreparedValues, property: string): unknown {
-    const index = prepared.columns.findIndex((c) => c.property === property);
-    if (index < 0) throw ValidationError.forField('Snippet', property, 'is required');
-    return prepared.params[index];
+    const value = preparedValue(prepared, property);
+    if (value === undefined) throw ValidationError.forField(this.model.entityName, property, 'is required');
+    return value;
   }
 
   private guild(guildId: unknown): unknown {

@@ -4,6 +4,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { preparedValue } from './prepare-values';
 
 /** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
 export interface StarboardSettings {
@@ -35,7 +36,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     this.checkOptions(settings, SETTINGS, 'createOrUpdateStarboard');
     const prepared = this.prepare({ ...settings, guildId }, 'insert');
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const guildParam = prepared.params[prepared.columns.findIndex((c) => c.property === 'guildId')];
+    const guildParam = preparedValue(prepared, 'guildId');
     const sql = this.cachedSql(`createOrUpdateStarboard:${others.map(([c]) => c.property).join(',')}`, () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
       `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) ` +
