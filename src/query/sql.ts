@@ -1,0 +1,117 @@
+/** A statement as a value: its text, with `$1, $2, …` numbered in order, and the values bound to them. */
+export interface Statement {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/**
+ * A piece of SQL: literal text between holes, each hole either a value (bound as a parameter) or another
+ * piece (inlined). Built with the `sql` tag, never by pasting strings, so no code counts `$n` by hand and no
+ * value ever reaches the text.
+ */
+export class SqlFragment {
+  constructor(
+    /** The literal text around the holes; one more entry than `holes`. */
+    readonly strings: ReadonlyArray<string>,
+    readonly holes: ReadonlyArray<unknown>,
+  ) {}
+
+  /** Numbers the parameters and returns the statement (see compile). */
+  toStatement(): Statement {
+    return compile(this);
+  }
+}
+
+/**
+ * A value bound once however often the statement names it: every `${p}` of the same Param is the same `$n`
+ * (a guild id both in the guild-creating CTE and in the row, say).
+ *
+ * ```ts
+ * const g = param(guildId);
+ * sql`WITH "g" AS (INSERT INTO "guild" ("guild_id") VALUES (${g}) ON CONFLICT DO NOTHING) INSERT INTO "afk" ("guild_id") VALUES (${g})`;
+ * // … VALUES ($1) … VALUES ($1), values [guildId]
+ * ```
+ */
+export class Param {
+  constructor(readonly value: unknown) {}
+}
+
+/** A value to bind once and name several times (see Param). */
+export function param(value: unknown): Param {
+  return new Param(value);
+}
+
+/**
+ * Tags a template as SQL: `${value}` becomes a parameter, `${fragment}` is inlined.
+ *
+ * ```ts
+ * const q = sql`SELECT ${raw('"case_id"')} FROM ${raw('"cases"')} WHERE "guild_id" = ${guildId} AND ${sql`"case_status" = ${true}`}`;
+ * q.toStatement(); // { text: 'SELECT "case_id" FROM "cases" WHERE "guild_id" = $1 AND "case_status" = $2', values: [guildId, true] }
+ * ```
+ */
+export function sql(strings: TemplateStringsArray | ReadonlyArray<string>, ...holes: unknown[]): SqlFragment {
+  return new SqlFragment(strings, holes);
+}
+
+/**
+ * Trusted SQL text with no parameters: identifiers and expressions built from entity metadata or the
+ * library's own constants. Never pass input here.
+ *
+ * ```ts
+ * sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)}`;
+ * ```
+ */
+export function raw(text: string): SqlFragment {
+  return new SqlFragment([text], []);
+}
+
+/**
+ * The pieces joined by `separator` (trusted text), as one piece; empty for no pieces.
+ *
+ * ```ts
+ * join([sql`"a" = ${1}`, sql`"b" = ${2}`], ' AND '); // "a" = $1 AND "b" = $2
+ * ```
+ */
+export function join(pieces: ReadonlyArray<SqlFragment>, separator = ', '): SqlFragment {
+  if (pieces.length === 0) return raw('');
+  const strings = [''];
+  const holes: unknown[] = [];
+  pieces.forEach((piece, i) => {
+    if (i > 0) strings[strings.length - 1] += separator;
+    holes.push(piece);
+    strings.push('');
+  });
+  return new SqlFragment(strings, holes);
+}
+
+/**
+ * The statement a piece stands for: its text with every value replaced by the next `$n`, in order, and
+ * those values.
+ *
+ * ```ts
+ * compile(sql`UPDATE "cases" SET "case_reason" = ${'spam'} WHERE "case_id" = ${'42'}`);
+ * // { text: 'UPDATE "cases" SET "case_reason" = $1 WHERE "case_id" = $2', values: ['spam', '42'] }
+ * ```
+ */
+export function compile(fragment: SqlFragment): Statement {
+  const values: unknown[] = [];
+  return { text: write(fragment, values, new Map()), values };
+}
+
+function write(fragment: SqlFragment, values: unknown[], named: Map<Param, number>): string {
+  let text = fragment.strings[0] ?? '';
+  for (let i = 0; i < fragment.holes.length; i++) {
+    const hole = fragment.holes[i];
+    if (hole instanceof SqlFragment) {
+      text += write(hole, values, named);
+    } else if (hole instanceof Param) {
+      let index = named.get(hole);
+      if (index === undefined) named.set(hole, (index = values.push(hole.value)));
+      text += `$${index}`;
+    } else {
+      text += `$${values.push(hole)}`;
+    }
+    text += fragment.strings[i + 1] ?? '';
+  }
+  return text;
+}
