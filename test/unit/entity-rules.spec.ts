@@ -13,7 +13,7 @@ import { buildTableModel } from '../../src/query/build-table-model';
 import { coerceValue } from '../../src/query/coerce-value';
 import type { TableModel } from '../../src/query/table-model';
 import { passesEntityRules } from '../../src/repositories/entity-rules';
-import { useTestDatabase } from '../support/test-database';
+import { entityMetadata } from '../support/entity-metadata';
 
 const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false } as const;
 
@@ -136,8 +136,15 @@ describe('passesEntityRules', () => {
 });
 
 describe('passesEntityRules on values coerceValue accepted', () => {
-  const testDb = useTestDatabase();
-  const modelOf = (entity: new () => object): TableModel => buildTableModel(testDb.db.service.dataSource.getMetadata(entity));
+  const models = new Map<new () => object, TableModel>();
+  before(async () => {
+    for (const entity of ALL_ENTITIES) models.set(entity, buildTableModel(await entityMetadata(entity)));
+  });
+  const modelOf = (entity: new () => object): TableModel => {
+    const model = models.get(entity);
+    if (model === undefined) throw new Error(`No table model for ${entity.name}`);
+    return model;
+  };
 
   for (const entity of ALL_ENTITIES) {
     it(`agrees with validateSync on random ${entity.name} instances of coerced values`, () => {
