@@ -9,9 +9,11 @@ import { CaseRepository } from '../src/repositories/case-repository';
 import { GuildConfigRepository } from '../src/repositories/guild-config-repository';
 import { CaseType } from '../src/entities/enums';
 import { randomSnowflake } from './support/fixtures';
-import { testDatabaseUrl } from './support/test-server';
+import { testDatabaseUrl, useTestServer } from './support/test-server';
 
 describe('registerDatabase', () => {
+  useTestServer();
+
   it('registers the service, the unit of work, every repository and the coordinator as singletons', async () => {
     const container = rootContainer.createChildContainer();
     const service = registerDatabase(container, { url: testDatabaseUrl(), migrate: false });
@@ -46,6 +48,8 @@ describe('registerDatabase', () => {
 });
 
 describe('a repository built by hand', () => {
+  useTestServer();
+
   it('works from a DatabaseService, as the seed’s CaseController(db_service) tests do', async () => {
     const service = new DatabaseService({ url: testDatabaseUrl(), migrate: false });
     await service.connect();

@@ -1,19 +1,21 @@
 import 'reflect-metadata';
 import { use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { prepareTestServer, releaseTestServer } from './support/test-server';
+import { releaseTestServer, testServerStarted } from './support/test-server';
 
 // `expect(promise).to.be.rejectedWith(ErrorClass)` in every spec.
 use(chaiAsPromised);
 
-// Root hooks: one migrated database for the whole run, dropped at the end.
+// The test server starts on first use, from the helpers in test/support (useTestDatabase, useTestServer,
+// openTestDatabase, createScratchDatabase, asServerAdmin); a run of unit specs never starts one. The root
+// hook only cleans up: it drops the suite's database and stops the embedded server if a spec started them.
 export const mochaHooks = {
-  async beforeAll(this: Mocha.Context): Promise<void> {
-    this.timeout(180_000);
-    await prepareTestServer();
-  },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
+    if (!testServerStarted()) {
+      console.log('\n  No spec used the database: no test server was started.');
+      return;
+    }
     await releaseTestServer();
   },
 };

@@ -7,7 +7,7 @@ import { resolveOptions } from '../../src/config';
 import { createDatabase } from '../../src/container';
 import { ValidationError } from '../../src/errors/validation-error';
 import { DatabaseError } from '../../src/errors/database-error';
-import { asServerAdmin, testDatabaseUrl } from '../support/test-server';
+import { asServerAdmin, testDatabaseUrl, useTestServer } from '../support/test-server';
 
 /** Everything an error can show: message, stack and the whole cause chain, as console.log would print it. */
 function everything(e: unknown): string {
@@ -23,6 +23,7 @@ interface SecretForm {
 
 describe('secrets in every form pg accepts', function () {
   this.timeout(60_000);
+  useTestServer();
   const role = `tux_secret_${process.pid}_${randomBytes(3).toString('hex')}`;
   // Characters that URLs encode, so both the written and the decoded form are looked for.
   const secret = `S3cret+${randomBytes(6).toString('hex')}/p@ss`;

@@ -3,7 +3,7 @@ import { createDatabase } from '../../src/container';
 import type { RoundTrip } from '../fixtures/timestamp-round-trip';
 import { runFixture } from '../support/child-process';
 import { randomSnowflake } from '../support/fixtures';
-import { testDatabaseUrl } from '../support/test-server';
+import { testDatabaseUrl, useTestServer } from '../support/test-server';
 
 // Instants whose local offsets had seconds (local mean time: Amsterdam +00:19:32 until 1937, St John's
 // -03:30:52 until 1935, Kolkata +05:53:28 / +05:21:10 before 1906), year 1, BC (44 BC and the earliest instant
@@ -30,6 +30,7 @@ const ZONES = [
 
 describe('Dates the library binds', function () {
   this.timeout(120_000);
+  useTestServer();
 
   for (const zone of ZONES) {
     it(`store and match the exact instant, pre-1900, year 1 and BC included, with TZ=${zone.tz} (session ${zone.session})`, async () => {

@@ -8,7 +8,7 @@ import { TransactionError } from '../../src/errors/transaction-errors';
 import { ValidationError } from '../../src/errors/validation-error';
 import { CaseType } from '../../src/entities/enums';
 import { useTestDatabase } from '../support/test-database';
-import { testDatabaseUrl } from '../support/test-server';
+import { testDatabaseUrl, useTestServer } from '../support/test-server';
 import * as misuse from '../fixtures/unit-misuse';
 
 const APPLICATION_NAME = `tux-misuse-${process.pid}`;
@@ -164,6 +164,8 @@ describe('UnitOfWork under misuse (pool of one connection)', () => {
 });
 
 describe('UnitOfWork warnings', () => {
+  useTestServer();
+
   it('raises no process warning (no pg DeprecationWarning) in any misuse case, nor in TypeORM’s schema builder', async function () {
     this.timeout(120_000);
     const script = path.join(__dirname, '..', 'fixtures', 'unit-misuse.ts');

@@ -2,15 +2,16 @@ import { randomInt } from 'node:crypto';
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import type { DatabaseOptions } from '../../src/config';
-import { testDatabaseUrl } from './test-server';
+import { prepareTestServer, testDatabaseUrl } from './test-server';
 
 /** A random 18-digit Discord-style id, so tests never share rows. */
 export function randomSnowflake(): string {
   return `${randomInt(100_000_000, 999_999_999)}${randomInt(100_000_000, 999_999_999)}`;
 }
 
-/** A database on the suite's migrated test database. */
-export function openTestDatabase(options: DatabaseOptions = {}): Promise<DatabaseCoordinator> {
+/** A database on the suite's migrated test database, preparing the test server first if no spec has yet. */
+export async function openTestDatabase(options: DatabaseOptions = {}): Promise<DatabaseCoordinator> {
+  await prepareTestServer();
   return createDatabase({ url: testDatabaseUrl(), migrate: false, ...options });
 }
 

@@ -1,6 +1,7 @@
 import type { DatabaseOptions } from '../../src/config';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from './fixtures';
+import { TEST_SERVER_PREPARE_TIMEOUT_MS } from './test-server';
 
 export interface TestDatabaseOptions extends DatabaseOptions {
   /** When the guilds `newGuild` handed out are deleted: after each test, or once after the suite (the default). */
@@ -18,8 +19,9 @@ export interface TestDatabase {
 }
 
 /**
- * Opens a coordinator on the suite's test database before the enclosing `describe` runs and closes it
- * after, deleting the guilds the suite made. Call it in the body of a `describe`.
+ * Opens a coordinator on the suite's test database before the enclosing `describe` runs (starting the test
+ * server if no suite has yet) and closes it after, deleting the guilds the suite made. Call it in the body of
+ * a `describe`.
  */
 export function useTestDatabase(options: TestDatabaseOptions = {}): TestDatabase {
   const { deleteGuilds: cleanup = 'after', ...databaseOptions } = options;
@@ -30,7 +32,9 @@ export function useTestDatabase(options: TestDatabaseOptions = {}): TestDatabase
     return opened;
   };
 
-  before(async () => {
+  before(async function () {
+    // The first suite to open the database also starts the test server.
+    this.timeout(TEST_SERVER_PREPARE_TIMEOUT_MS);
     opened = await openTestDatabase(databaseOptions);
   });
   if (cleanup === 'afterEach') {

@@ -7,25 +7,55 @@ import { withDatabase } from '../../src/service/open-data-source';
 import { DatabaseService } from '../../src/service/database-service';
 
 // The suite runs on DATABASE_URL's server when it is set (CI's system PostgreSQL), else on a private
-// embedded server. Either way it works in databases it creates and drops itself.
+// embedded server. Either way it works in databases it creates and drops itself. Nothing starts until a
+// spec asks for the database, so a run of unit specs needs no server at all.
+//
+// Read once, when test/setup.ts loads this file: some specs point DATABASE_URL elsewhere for a moment,
+// and the first spec to prepare the server may run inside such a moment.
+const configuredUrl = process.env['DATABASE_URL'] || undefined;
+const testDatabase = `tux_test_${process.pid}`;
+/** How long a hook that may be the first to prepare the server waits: initdb, start and migrations. */
+export const TEST_SERVER_PREPARE_TIMEOUT_MS = 180_000;
+
+let preparation: Promise<void> | undefined;
 let adminUrl: string | undefined;
+let ready = false;
+let databaseCreated = false;
 let embedded: EmbeddedServer | undefined;
 let embeddedDir: string | undefined;
-const testDatabase = `tux_test_${process.pid}`;
 
-/** The URL of the migrated database the tests share (each test uses its own guild ids). */
+/**
+ * The URL of the migrated database the tests share (each test uses its own guild ids).
+ * @throws Error when called before preparation finished: call it in a test or hook of a suite that
+ * calls useTestServer() or useTestDatabase(), or after `await prepareTestServer()`.
+ */
 export function testDatabaseUrl(): string {
-  if (!adminUrl) throw new Error('The test server is not prepared (test/setup.ts)');
+  if (!ready || !adminUrl) {
+    throw new Error(
+      'testDatabaseUrl() was called before the test server was prepared. Call useTestServer() or useTestDatabase() ' +
+        'at the top of the describe, or await prepareTestServer() first.',
+    );
+  }
   return withDatabase(adminUrl, testDatabase);
 }
 
 /** Which server the suite runs on, for test titles and logs. */
 export function testServerKind(): 'embedded' | 'DATABASE_URL' {
-  return embedded ? 'embedded' : 'DATABASE_URL';
+  return configuredUrl ? 'DATABASE_URL' : 'embedded';
+}
+
+/** Whether any spec asked for the server in this run (it then needs releasing). */
+export function testServerStarted(): boolean {
+  return preparation !== undefined;
 }
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  if (!adminUrl) throw new Error('The test server is not prepared (test/setup.ts)');
+  await prepareTestServer();
+  return connectedAdmin(fn);
+}
+
+async function connectedAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  if (!adminUrl) throw new Error('The test server has no URL yet (prepareTestServer() did not get that far)');
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -58,29 +88,60 @@ export function asServerAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T>
   return admin(fn);
 }
 
-/** Starts the server if needed, creates the suite's database and migrates it. */
-export async function prepareTestServer(): Promise<void> {
-  if (process.env['DATABASE_URL']) {
-    adminUrl = process.env['DATABASE_URL'];
+/**
+ * Starts the server if needed, creates the suite's database and migrates it; the first call does the work
+ * and every later call waits for it (or fails with its error).
+ */
+export function prepareTestServer(): Promise<void> {
+  preparation ??= prepare();
+  return preparation;
+}
+
+/**
+ * Prepares the test server before the enclosing `describe` runs, so its tests and later hooks may call
+ * testDatabaseUrl(). Call it first in the body of a `describe`.
+ */
+export function useTestServer(): void {
+  before(async function () {
+    this.timeout(TEST_SERVER_PREPARE_TIMEOUT_MS);
+    await prepareTestServer();
+  });
+}
+
+async function prepare(): Promise<void> {
+  if (configuredUrl) {
+    adminUrl = configuredUrl;
   } else {
     embeddedDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tux-db-test-'));
     embedded = await startEmbeddedServer({ dataDir: embeddedDir });
     adminUrl = embedded.url;
   }
-  await admin(async (c) => {
+  await connectedAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${testDatabase}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${testDatabase}"`);
   });
-  const service = new DatabaseService({ url: testDatabaseUrl(), migrate: true });
+  databaseCreated = true;
+  const service = new DatabaseService({ url: withDatabase(adminUrl, testDatabase), migrate: true });
   await service.connect();
   await service.disconnect();
+  ready = true;
 }
 
-/** Drops the suite's database and stops the embedded server. */
+/** Drops the suite's database and stops the embedded server, if a spec prepared them; else does nothing. */
 export async function releaseTestServer(): Promise<void> {
-  if (!adminUrl) return;
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${testDatabase}" WITH (FORCE)`));
-  await embedded?.stop();
-  if (embeddedDir) await fs.rm(embeddedDir, { recursive: true, force: true });
-  adminUrl = undefined;
+  if (!preparation) return;
+  // A preparation that failed half-way may still have started a server or created the database.
+  await preparation.catch(() => undefined);
+  try {
+    if (databaseCreated) await connectedAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${testDatabase}" WITH (FORCE)`));
+  } finally {
+    await embedded?.stop();
+    if (embeddedDir) await fs.rm(embeddedDir, { recursive: true, force: true });
+    preparation = undefined;
+    adminUrl = undefined;
+    ready = false;
+    databaseCreated = false;
+    embedded = undefined;
+    embeddedDir = undefined;
+  }
 }
