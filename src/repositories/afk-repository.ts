@@ -125,8 +125,4 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
     });
   }
 
-  private memberParams(userId: unknown, guildId: unknown): unknown[] {
-    return [this.coerce('userId', userId, 'userId'), this.coerce('guildId', guildId, 'guildId')];
-  }
-
 }

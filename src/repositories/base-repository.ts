@@ -357,6 +357,11 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
     return (await this.run(sql, params, options)).rowCount ?? 0;
   }
 
+  /** Bound values of a member's user and guild ids, in that order (per-member tables). @throws ValidationError for a bad id. */
+  protected memberParams(userId: unknown, guildId: unknown): unknown[] {
+    return [this.coerce('userId', userId, 'userId'), this.coerce('guildId', guildId, 'guildId')];
+  }
+
   /** The first row of a result that must have one. */
   protected firstRow<R>(rows: R[]): R {
     const row = rows[0];

@@ -193,7 +193,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   async resetXp(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
     const sql = this.cachedSql('resetXp', () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
     const result = await this.run(sql, this.memberParams(userId, guildId), { prepare: true });
-    return result.rows.length === 0 ? null : this.hydrate(this.firstRow(result.rows));
+    return this.firstOrNull(result.rows);
   }
 
   /** The member's XP; 0 when they have no row. @throws ValidationError for bad ids. */
@@ -288,10 +288,6 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   /** The formula's level of a SQL expression, as an int capped at MAX_LEVEL (a formula may outgrow int at huge XP). */
   private levelSql(xpExpr: string): string {
     return `LEAST(${this.formula.levelSql(`(${xpExpr})::double precision`)}, ${MAX_LEVEL})::int`;
-  }
-
-  private memberParams(userId: unknown, guildId: unknown): unknown[] {
-    return [this.coerce('userId', userId, 'userId'), this.coerce('guildId', guildId, 'guildId')];
   }
 
   private xpValue(value: unknown, field: string): number {
