@@ -6,7 +6,8 @@ export { createDatabase, registerDatabase } from './container';
 export { DatabaseCoordinator } from './coordinator';
 export { resolveOptions, DATABASE_OPTION_KEYS, MAX_TIMEOUT_MS, type DatabaseOptions, type ResolvedOptions } from './config';
 export { redactUrl } from './redact-secrets';
-export { DatabaseService, type QueryListener, type StatementOptions } from './service/database-service';
+export { DatabaseService, type QueryListener } from './service/database-service';
+export type { StatementOptions, StatementRunner } from './service/statement-runner';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
 export type { HealthReport } from './service/health';
 

@@ -7,7 +7,8 @@ import { coerceValue } from '../query/coerce-value';
 import { compileFilter } from '../query/compile-filter';
 import { compileOrderBy } from '../query/compile-order-by';
 import type { ColumnModel, TableModel } from '../query/table-model';
-import type { DatabaseService, StatementOptions } from '../service/database-service';
+import type { DatabaseService } from '../service/database-service';
+import type { StatementOptions, StatementRunner } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
 import { CREATES_GUILD, ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
@@ -51,20 +52,23 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
   private cachedModel: TableModel | undefined;
   private readonly sqlCache = new Map<string, string>();
 
+  /** What the repository runs its statements through: the service's narrow side, never its lifecycle. */
+  protected readonly runner: StatementRunner;
   /** The unit of work withSession runs in: the container's, or one of this service's when built by hand. */
   private readonly unitOfWork: UnitOfWork;
 
   constructor(
-    protected readonly service: DatabaseService,
+    service: DatabaseService,
     protected readonly entity: new () => T,
     unitOfWork?: UnitOfWork,
   ) {
+    this.runner = service;
     this.unitOfWork = unitOfWork ?? new UnitOfWork(service);
   }
 
   /** The SQL builders' view of the entity, built once from TypeORM's metadata. */
   protected get model(): TableModel {
-    return (this.cachedModel ??= buildTableModel(this.service.dataSource.getMetadata(this.entity)));
+    return (this.cachedModel ??= buildTableModel(this.runner.metadata(this.entity)));
   }
 
   /**
@@ -323,7 +327,7 @@ export abstract class BaseRepository<T extends object, TId = string | bigint> {
 
   /** Runs a statement on the ambient transaction or the pool. */
   protected run<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[], options?: StatementOptions) {
-    return this.service.query<R>(sql, params, options);
+    return this.runner.run<R>({ text: sql, values: params }, options);
   }
 
   /** Turns a row keyed by property name into an entity instance. */

@@ -1,4 +1,4 @@
-import type { StatementOptions } from '../service/database-service';
+import type { StatementOptions } from '../service/statement-runner';
 
 /**
  * A WITH item that creates the guild row when it is missing, so a guild-owned row can be written in the

@@ -120,7 +120,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     const now = this.dateValue(options.now ?? new Date(), 'now');
     const params = [user, guild, this.xpValue(amount, 'amount'), now, this.cooldownValue(options.cooldownSeconds, true, now)];
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
-    const returnsOld = this.service.serverMajorVersion() >= 18;
+    const returnsOld = this.runner.serverMajorVersion() >= 18;
     const sql = this.cachedSql(`addXp:${returnsOld}`, () => {
       const amountSql = '$3::double precision';
       const newXp = `"l"."xp" + EXCLUDED."xp"`;

@@ -101,7 +101,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
   }
 
   private get rankModel(): TableModel {
-    return (this.cachedRankModel ??= buildTableModel(this.service.dataSource.getMetadata(PermissionRank)));
+    return (this.cachedRankModel ??= buildTableModel(this.runner.metadata(PermissionRank)));
   }
 
   // Assignment columns as properties, the rank's as `rank__property`, from aliases a (assignment) and r (rank).

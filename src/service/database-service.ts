@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
@@ -11,6 +11,8 @@ import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
 import { StatementNames } from './statement-names';
+import type { Statement } from '../query/sql';
+import type { StatementOptions, StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
 import { isGuildForeignKey, lostGuildRace } from './guild-race';
@@ -22,19 +24,6 @@ export const MAX_STATEMENT_PARAMETERS = 65_535;
 
 /** Called with the SQL text of every statement the repositories send (statement budgets, tracing). */
 export type QueryListener = (text: string) => void;
-
-/** Options of one statement. */
-export interface StatementOptions {
-  /** Run as a named prepared statement (when enabled): for SQL built once per method, not per call. */
-  readonly prepare?: boolean;
-  /**
-   * The statement creates the guild row it writes under when that is missing (in the same statement). A
-   * foreign-key failure then means a concurrent deleteGuild removed the row in between: the statement runs again
-   * outside a unit, and fails with a retryable SerializationFailureError inside one, so the unit runs again.
-   * Either way the write lands after the delete, on a recreated guild.
-   */
-  readonly createsGuild?: boolean;
-}
 
 /** How many times a statement outside a unit that lost a race (see onPool) runs again before failing. */
 const STATEMENT_RETRIES = 3;
@@ -51,9 +40,9 @@ const STATEMENT_RETRY_BACKOFF_MS = 5;
  * await service.disconnect();
  * ```
  */
-export class DatabaseService {
+export class DatabaseService implements StatementRunner {
   readonly options: ResolvedOptions;
-  /** The unit of work the current async call chain runs in, if any. */
+  /** @internal The unit of work the current async call chain runs in, if any (UnitOfWork's, nobody else's). */
   readonly transactions = new AsyncLocalStorage<TransactionContext>();
   private opened: OpenedDataSource | undefined;
   private opening: Promise<OpenedDataSource> | undefined;
@@ -124,7 +113,7 @@ export class DatabaseService {
     return `DatabaseService ${inspect(this.toJSON(), { ...options, depth: Math.max(0, depth) })}`;
   }
 
-  /** True once disconnect() stopped waiting for running units (its timeout passed) and closed their connections. */
+  /** @internal True once disconnect() stopped waiting for running units (its timeout passed) and closed their connections. */
   closedUnderRunningUnits(): boolean {
     return this.cutOffUnits;
   }
@@ -147,6 +136,16 @@ export class DatabaseService {
   /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
   get dataSource(): DataSource {
     return this.connected().dataSource;
+  }
+
+  /** Runs a built statement (see query); the seam repositories use (StatementRunner). */
+  run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
+    return this.query<R>(statement.text, statement.values, options);
+  }
+
+  /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */
+  metadata(entity: new () => object): EntityMetadata {
+    return this.dataSource.getMetadata(entity);
   }
 
   /**
@@ -196,7 +195,7 @@ export class DatabaseService {
   }
 
   /**
-   * Internal (used by UnitOfWork): marks a unit of work as running, so disconnect() can wait for it.
+   * @internal Used by UnitOfWork: marks a unit of work as running, so disconnect() can wait for it.
    * @throws DatabaseClosedError when the database is closing.
    */
   beginUnit(): void {
@@ -205,7 +204,7 @@ export class DatabaseService {
   }
 
   /**
-   * Internal (used by UnitOfWork): a pooled connection for one unit of work, which disconnect() cuts off when
+   * @internal Used by UnitOfWork: a pooled connection for one unit of work, which disconnect() cuts off when
    * its timeout passes. @throws DatabaseTimeoutError when none frees up within acquireTimeoutMs.
    */
   async openUnitConnection(): Promise<UnitConnection> {
@@ -220,7 +219,7 @@ export class DatabaseService {
     return connection;
   }
 
-  /** Internal (used by UnitOfWork): marks a unit of work as done. */
+  /** @internal Used by UnitOfWork: marks a unit of work as done. */
   endUnit(): void {
     this.inFlightUnits--;
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();

@@ -1,0 +1,41 @@
+import type { EntityMetadata } from 'typeorm';
+import type { QueryResult, QueryResultRow } from 'pg';
+import type { ResolvedOptions } from '../config';
+import type { Statement } from '../query/sql';
+
+/** How one statement is to be run. */
+export interface StatementOptions {
+  /** Run as a named prepared statement (when enabled): for SQL built once per method, not per call. */
+  readonly prepare?: boolean;
+  /**
+   * The statement creates the guild row it writes under when that is missing (in the same statement). A
+   * foreign-key failure then means a concurrent deleteGuild removed the row in between: the statement runs again
+   * outside a unit, and fails with a retryable SerializationFailureError inside one, so the unit runs again.
+   * Either way the write lands after the delete, on a recreated guild.
+   */
+  readonly createsGuild?: boolean;
+}
+
+/**
+ * The one seam between "a repository wants this statement run" and where and how it runs: repositories see
+ * only this, never the service's connection, transactions or lifecycle. Where a statement goes (the unit of
+ * work's connection or the pool) and how (prepared, retried) is decided behind it, so later layers such as a
+ * cache or a replica router go here without touching a repository.
+ *
+ * ```ts
+ * const result = await runner.run(compile(sql`SELECT count(*) AS n FROM "cases" WHERE "guild_id" = ${guildId}`), { prepare: true });
+ * ```
+ */
+export interface StatementRunner {
+  /** The options the database was opened with (the level formula, say). */
+  readonly options: ResolvedOptions;
+  /**
+   * Runs one statement: on the ambient unit of work's connection when there is one, else on the pool.
+   * @throws a DatabaseError (driver errors converted); ValidationError for more than 65,535 values.
+   */
+  run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>>;
+  /** TypeORM's metadata of an entity class: where the builders take table and column names from. */
+  metadata(entity: new () => object): EntityMetadata;
+  /** The server's major version (15, 18, …). */
+  serverMajorVersion(): number;
+}
