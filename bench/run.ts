@@ -22,8 +22,8 @@ Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
 
 const POOL_SIZE = 10;
 const SEED: SeedSize = { cases: 100_000, users: 1_000, updateRows: 10_000 };
-// Many short rounds rather than a few long ones: on this machine kind a round's ratio varies by about 12% whether
-// its slices last 0.5 s or 1.5 s, so the noise is per slice, and only more rounds narrow the interval.
+// Many short rounds rather than a few long ones: a round's ratio varies about as much whether its slices are
+// short or long, so the noise is per slice, and only more rounds narrow the interval.
 const FULL: Plan = { rounds: 12, warmupSeconds: 1, sliceSeconds: 1, collectGarbage: true };
 // A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices).
 const QUICK: Plan = { rounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.1, collectGarbage: false };

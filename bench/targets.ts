@@ -1,7 +1,7 @@
 import { ratioInterval, type Interval } from './interval';
 import type { ImplResult, WorkloadResult } from './report';
 
-/** One target of issue 6 item 3 and how this run did. */
+/** One performance target (a minimum ratio of the library's speed to another's) and how this run did. */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -24,7 +24,7 @@ function rate(workloads: ReadonlyArray<WorkloadResult>, id: string, impl: string
   return result(workloads, id, impl)?.opsPerSec ?? Number.NaN;
 }
 
-/** Checks the library against the targets of issue 6 item 3, for the workloads and implementations that ran. */
+/** Checks the library against its performance targets, listed below, for the workloads and implementations that ran. */
 export function checkTargets(workloads: ReadonlyArray<WorkloadResult>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const versus = (id: string, other: string, min: number, strict = false): void => {

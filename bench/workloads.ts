@@ -44,7 +44,7 @@ function checkBatch(rows: ReadonlyArray<CaseRow>, guildId: string, first: number
 
 /**
  * Case numbers in `guildIds` are 1…n with no gap or duplicate, match the guild counters, and add up to
- * `expected` cases: invariant 1, checked after every case-creating workload.
+ * `expected` cases: the gapless numbering the library promises, checked after every case-creating workload.
  */
 async function verifyCaseNumbers(admin: Pool, guildIds: ReadonlyArray<string>, expected: number): Promise<void> {
   const result = await admin.query<{ guild_id: string; counter: number; n: number; distinct_n: number; lo: number | null; hi: number | null }>(
@@ -90,7 +90,7 @@ function createCaseWorkload(id: string, title: string, clients: number, guildCou
   });
 }
 
-/** Every workload of issue 6, in report order. */
+/** Every workload the bench runs, in report order. */
 export const WORKLOADS: ReadonlyArray<Workload<BenchEnv>> = [
   workload({
     id: 'getById',

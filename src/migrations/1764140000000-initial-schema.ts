@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The whole schema of DESIGN §4. Generated from the entities by TypeORM's schema builder (so the two agree),
+ * The whole schema the entities describe. Generated from the entities by TypeORM's schema builder (so the two agree),
  * plus the three indexes TypeORM cannot express (DESC columns, an expression), which the entities declare
  * with `synchronize: false`.
  */

@@ -39,7 +39,7 @@ const GROUP = '"__group"';
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
- * The generic operations every repository has (DESIGN §5). SQL is built from the entity's metadata,
+ * The generic operations every repository has (the README's "BaseRepository" section). SQL is built from the entity's metadata,
  * cached per statement shape, always parameterized, and sent straight to the connection TypeORM manages;
  * rows come back keyed by property name and become entity instances. Inserts into guild-owned tables
  * create the guild row when it is missing, in the same statement.

@@ -28,7 +28,7 @@ const COUNTER_CTE =
 
 /**
  * Moderation cases. Case numbers come from the guild's counter row, bumped in the same statement as the
- * insert (invariant 1): 1, 2, 3, … per guild with no gap and no duplicate, across processes, and a rolled
+ * insert: 1, 2, 3, … per guild with no gap and no duplicate, across processes, and a rolled
  * back unit of work takes its number back with it. Only createCase and createCases (which the generic create
  * and createMany route to) write a number; every generic write refuses `caseNumber`, and every update refuses
  * `guildId` (the entity's write rules, enforced by prepareValues), so no write can make a later number collide.
@@ -52,7 +52,8 @@ export class CaseRepository extends BaseRepository<Case> {
     const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
       const names = others.map(([c]) => c.quoted);
       const placeholders = others.map((_, i) => `$${i + 3}`);
-      // The counter row is created or bumped in the statement that inserts the case (invariant 1).
+      // The counter row is created or bumped in the statement that inserts the case, so a number is never
+      // handed out twice, and a case that rolls back takes its number back with it.
       return (
         `WITH ${COUNTER_CTE} INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
         `VALUES ($1, (SELECT "case_count" FROM counter)${placeholders.map((p) => `, ${p}`).join('')}) RETURNING ${this.model.selectList}`

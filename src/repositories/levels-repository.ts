@@ -54,7 +54,7 @@ interface AddXpRow {
 }
 
 /**
- * XP and levels. XP only changes in SQL (`xp = xp + $n`, invariant 2), and the level is computed from
+ * XP and levels. XP only changes in SQL (`xp = xp + $n`, so concurrent awards add up), and the level is computed from
  * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the database was
  * opened with its own (the `levelFormula` option). Blacklisted members earn no XP and are left out of ranks and leaderboards.
  *
