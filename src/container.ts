@@ -1,14 +1,15 @@
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { DatabaseService } from './service/database-service';
 import { UnitOfWork } from './service/unit-of-work';
-import { DatabaseCoordinator } from './coordinator';
-import { ALL_REPOSITORIES } from './repositories/all-repositories';
+import { DatabaseCoordinator, REPOSITORIES } from './coordinator';
+import { byRepositoryName, REPOSITORY_TABLE, type Repositories } from './repositories/repository-table';
 import type { DatabaseOptions } from './config';
 import { ValidationError } from './errors/validation-error';
 
 /**
  * Registers the database in a tsyringe container: one DatabaseService (not yet connected: call
- * `connect()`), the UnitOfWork, every repository and the DatabaseCoordinator, all as singletons.
+ * `connect()`), the UnitOfWork, every repository of REPOSITORY_TABLE (each under its class, and all together under
+ * REPOSITORIES) and the DatabaseCoordinator, all as singletons.
  *
  * ```ts
  * registerDatabase(container, { url: process.env.DATABASE_URL });
@@ -25,7 +26,9 @@ export function registerDatabase(container: DependencyContainer, options: Databa
   const service = new DatabaseService(options);
   container.registerInstance(DatabaseService, service);
   container.registerInstance(UnitOfWork, new UnitOfWork(service));
-  for (const repository of ALL_REPOSITORIES) container.registerSingleton<object>(repository);
+  for (const { repository } of REPOSITORY_TABLE) container.registerSingleton<object>(repository);
+  // The coordinator's repositories are the singletons above, so `db.case === container.resolve(CaseRepository)`.
+  container.register(REPOSITORIES, { useFactory: instanceCachingFactory((c) => byRepositoryName((r) => c.resolve<object>(r.repository)) as Repositories) });
   container.registerSingleton(DatabaseCoordinator);
   return service;
 }
@@ -52,6 +55,6 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
 // JavaScript callers can pass anything; what registerDatabase calls must be there before anything is registered.
 function isContainer(value: unknown): value is DependencyContainer {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Record<'registerInstance' | 'registerSingleton' | 'resolve', unknown>>;
-  return typeof candidate.registerInstance === 'function' && typeof candidate.registerSingleton === 'function' && typeof candidate.resolve === 'function';
+  const candidate = value as Partial<Record<'register' | 'registerInstance' | 'registerSingleton' | 'resolve', unknown>>;
+  return (['register', 'registerInstance', 'registerSingleton', 'resolve'] as const).every((method) => typeof candidate[method] === 'function');
 }

@@ -1,24 +1,18 @@
-import { injectable } from 'tsyringe';
+import { inject, injectable, type InjectionToken } from 'tsyringe';
 import { DatabaseService } from './service/database-service';
 import { UnitOfWork, type UnitOfWorkOptions } from './service/unit-of-work';
 import type { HealthReport } from './service/health';
-import { AfkRepository } from './repositories/afk-repository';
-import { CaseRepository } from './repositories/case-repository';
-import { GuildConfigRepository } from './repositories/guild-config-repository';
-import { GuildPermissionRepository } from './repositories/guild-permission-repository';
-import { GuildRepository } from './repositories/guild-repository';
-import { LevelsRepository } from './repositories/levels-repository';
-import { PermissionAssignmentRepository } from './repositories/permission-assignment-repository';
-import { PermissionCommandRepository } from './repositories/permission-command-repository';
-import { PermissionRankRepository } from './repositories/permission-rank-repository';
-import { ReminderRepository } from './repositories/reminder-repository';
-import { SnippetRepository } from './repositories/snippet-repository';
-import { StarboardMessageRepository } from './repositories/starboard-message-repository';
-import { StarboardRepository } from './repositories/starboard-repository';
+import { REPOSITORY_TABLE, type Repositories } from './repositories/repository-table';
+
+/** The container's one object of every repository, keyed as REPOSITORY_TABLE names them (registered by registerDatabase). */
+export const REPOSITORIES: InjectionToken<Repositories> = Symbol('Repositories');
+
+/** The coordinator's repository properties, one per REPOSITORY_TABLE row (`db.case: CaseRepository`, …): declaration merging, no hand list. */
+export interface DatabaseCoordinator extends Repositories {}
 
 /**
  * Every repository in one place: the seed's `self.db` (`db.case.createCase(...)`), plus transactions,
- * health and close.
+ * health and close. Its repository properties are REPOSITORY_TABLE's names.
  *
  * ```ts
  * const db = await createDatabase();
@@ -28,27 +22,13 @@ import { StarboardRepository } from './repositories/starboard-repository';
  */
 @injectable()
 export class DatabaseCoordinator {
-  /** Moderation cases (`case` is a reserved word, so it cannot be a constructor parameter property). */
-  readonly case: CaseRepository;
-
   constructor(
     readonly service: DatabaseService,
     readonly unitOfWork: UnitOfWork,
-    caseRepository: CaseRepository,
-    readonly guild: GuildRepository,
-    readonly guildConfig: GuildConfigRepository,
-    readonly afk: AfkRepository,
-    readonly levels: LevelsRepository,
-    readonly snippet: SnippetRepository,
-    readonly starboard: StarboardRepository,
-    readonly starboardMessage: StarboardMessageRepository,
-    readonly reminder: ReminderRepository,
-    readonly guildPermissions: GuildPermissionRepository,
-    readonly permissionRanks: PermissionRankRepository,
-    readonly permissionAssignments: PermissionAssignmentRepository,
-    readonly permissionCommands: PermissionCommandRepository,
+    @inject(REPOSITORIES) repositories: Repositories,
   ) {
-    this.case = caseRepository;
+    // Only the table's names, so an object carrying more keys adds nothing else to the coordinator.
+    for (const { name } of REPOSITORY_TABLE) Object.assign(this, { [name]: repositories[name] });
   }
 
   /** Runs `fn` in one transaction that every repository call inside joins (see UnitOfWork.run). */

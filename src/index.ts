@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 
 export { createDatabase, registerDatabase } from './container';
-export { DatabaseCoordinator } from './coordinator';
+export { DatabaseCoordinator, REPOSITORIES } from './coordinator';
 export { resolveOptions, DATABASE_OPTION_KEYS, MAX_TIMEOUT_MS, type DatabaseOptions, type ResolvedOptions } from './config';
 export { redactUrl } from './redact-secrets';
 export { DatabaseService, type QueryListener } from './service/database-service';
@@ -27,6 +27,7 @@ export { PermissionRankRepository, type PermissionRankPatch } from './repositori
 export { PermissionAssignmentRepository } from './repositories/permission-assignment-repository';
 export { PermissionCommandRepository } from './repositories/permission-command-repository';
 export { ALL_REPOSITORIES } from './repositories/all-repositories';
+export { REPOSITORY_TABLE, type Repositories, type RepositoryName, type RepositoryRow, type RepositoryClass } from './repositories/repository-table';
 export type * from './repositories/repository-types';
 
 export { Guild } from './entities/guild';

@@ -1,30 +1,7 @@
-import { AfkRepository } from './afk-repository';
-import { CaseRepository } from './case-repository';
-import { GuildConfigRepository } from './guild-config-repository';
-import { GuildPermissionRepository } from './guild-permission-repository';
-import { GuildRepository } from './guild-repository';
-import { LevelsRepository } from './levels-repository';
-import { PermissionAssignmentRepository } from './permission-assignment-repository';
-import { PermissionCommandRepository } from './permission-command-repository';
-import { PermissionRankRepository } from './permission-rank-repository';
-import { ReminderRepository } from './reminder-repository';
-import { SnippetRepository } from './snippet-repository';
-import { StarboardMessageRepository } from './starboard-message-repository';
-import { StarboardRepository } from './starboard-repository';
+import { REPOSITORY_TABLE, type RepositoryTable } from './repository-table';
 
-/** Every repository class, as the container registers them. */
-export const ALL_REPOSITORIES = [
-  CaseRepository,
-  GuildRepository,
-  GuildConfigRepository,
-  AfkRepository,
-  LevelsRepository,
-  SnippetRepository,
-  StarboardRepository,
-  StarboardMessageRepository,
-  ReminderRepository,
-  GuildPermissionRepository,
-  PermissionRankRepository,
-  PermissionAssignmentRepository,
-  PermissionCommandRepository,
-] as const;
+// Generic, so the mapped type keeps the table's tuple shape (ALL_REPOSITORIES[4] is typeof LevelsRepository).
+type ClassesOf<T extends RepositoryTable> = { readonly [I in keyof T]: T[I] extends { readonly repository: infer R } ? R : never };
+
+/** Every repository class, in REPOSITORY_TABLE's order (derived from it, never listed by hand). */
+export const ALL_REPOSITORIES = REPOSITORY_TABLE.map((r) => r.repository) as unknown as ClassesOf<RepositoryTable>;

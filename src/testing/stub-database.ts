@@ -1,38 +1,16 @@
 import sinon, { type SinonSandbox, type SinonStub, type SinonStubbedInstance } from 'sinon';
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import { DatabaseCoordinator } from '../coordinator';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { DatabaseCoordinator, REPOSITORIES } from '../coordinator';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
-import { AfkRepository } from '../repositories/afk-repository';
-import { CaseRepository } from '../repositories/case-repository';
-import { GuildConfigRepository } from '../repositories/guild-config-repository';
-import { GuildPermissionRepository } from '../repositories/guild-permission-repository';
-import { GuildRepository } from '../repositories/guild-repository';
-import { LevelsRepository } from '../repositories/levels-repository';
-import { PermissionAssignmentRepository } from '../repositories/permission-assignment-repository';
-import { PermissionCommandRepository } from '../repositories/permission-command-repository';
-import { PermissionRankRepository } from '../repositories/permission-rank-repository';
-import { ReminderRepository } from '../repositories/reminder-repository';
-import { SnippetRepository } from '../repositories/snippet-repository';
-import { StarboardMessageRepository } from '../repositories/starboard-message-repository';
-import { StarboardRepository } from '../repositories/starboard-repository';
+import { byRepositoryName, REPOSITORY_TABLE, type Repositories, type RepositoryName } from '../repositories/repository-table';
+
+/** One sinon-stubbed repository per REPOSITORY_TABLE row, under the coordinator's name for it (`case`, `guild`, …). */
+export type StubRepositories = { readonly [K in RepositoryName]: SinonStubbedInstance<Repositories[K]> };
 
 /** A DatabaseCoordinator whose every method, and every method of its repositories, is a sinon stub. */
-export interface StubDatabase {
+export interface StubDatabase extends StubRepositories {
   readonly db: DatabaseCoordinator;
-  readonly case: SinonStubbedInstance<CaseRepository>;
-  readonly guild: SinonStubbedInstance<GuildRepository>;
-  readonly guildConfig: SinonStubbedInstance<GuildConfigRepository>;
-  readonly afk: SinonStubbedInstance<AfkRepository>;
-  readonly levels: SinonStubbedInstance<LevelsRepository>;
-  readonly snippet: SinonStubbedInstance<SnippetRepository>;
-  readonly starboard: SinonStubbedInstance<StarboardRepository>;
-  readonly starboardMessage: SinonStubbedInstance<StarboardMessageRepository>;
-  readonly reminder: SinonStubbedInstance<ReminderRepository>;
-  readonly guildPermissions: SinonStubbedInstance<GuildPermissionRepository>;
-  readonly permissionRanks: SinonStubbedInstance<PermissionRankRepository>;
-  readonly permissionAssignments: SinonStubbedInstance<PermissionAssignmentRepository>;
-  readonly permissionCommands: SinonStubbedInstance<PermissionCommandRepository>;
   /** A child container resolving the coordinator, every repository and the service to the stubs. */
   readonly container: DependencyContainer;
 }
@@ -54,51 +32,21 @@ type CallbackStub = SinonStub<[fn: (repository: unknown) => Promise<unknown>], P
  * ```
  */
 export function createStubDatabase(sandbox: SinonSandbox = sinon.createSandbox()): StubDatabase {
-  const repositories = {
-    case: sandbox.createStubInstance(CaseRepository),
-    guild: sandbox.createStubInstance(GuildRepository),
-    guildConfig: sandbox.createStubInstance(GuildConfigRepository),
-    afk: sandbox.createStubInstance(AfkRepository),
-    levels: sandbox.createStubInstance(LevelsRepository),
-    snippet: sandbox.createStubInstance(SnippetRepository),
-    starboard: sandbox.createStubInstance(StarboardRepository),
-    starboardMessage: sandbox.createStubInstance(StarboardMessageRepository),
-    reminder: sandbox.createStubInstance(ReminderRepository),
-    guildPermissions: sandbox.createStubInstance(GuildPermissionRepository),
-    permissionRanks: sandbox.createStubInstance(PermissionRankRepository),
-    permissionAssignments: sandbox.createStubInstance(PermissionAssignmentRepository),
-    permissionCommands: sandbox.createStubInstance(PermissionCommandRepository),
-  };
+  const repositories = byRepositoryName((r) => sandbox.createStubInstance<object>(r.repository)) as StubRepositories;
   // Bot code does its database work inside these callbacks (the seed's `with_session` pattern): a stub that only
   // recorded the call would silently skip that code under test.
   for (const stub of Object.values(repositories)) (stub.withSession as CallbackStub).callsFake((fn) => fn(stub));
   const service = sandbox.createStubInstance(DatabaseService);
   const unitOfWork = sandbox.createStubInstance(UnitOfWork);
   unitOfWork.run.callsFake((fn: () => Promise<unknown>) => fn());
-  const db = new DatabaseCoordinator(
-    service,
-    unitOfWork,
-    repositories.case,
-    repositories.guild,
-    repositories.guildConfig,
-    repositories.afk,
-    repositories.levels,
-    repositories.snippet,
-    repositories.starboard,
-    repositories.starboardMessage,
-    repositories.reminder,
-    repositories.guildPermissions,
-    repositories.permissionRanks,
-    repositories.permissionAssignments,
-    repositories.permissionCommands,
-  );
+  const db = new DatabaseCoordinator(service, unitOfWork, repositories);
   stubCoordinatorMethods(sandbox, db, unitOfWork);
   const container = rootContainer.createChildContainer();
   container.registerInstance(DatabaseService, service);
   container.registerInstance(UnitOfWork, unitOfWork);
   container.registerInstance(DatabaseCoordinator, db);
-  // sinon's stubs are made from each class's prototype, so `constructor` is the class: the DI token.
-  for (const stub of Object.values(repositories)) container.registerInstance<object>(stub.constructor as InjectionToken<object>, stub);
+  container.registerInstance(REPOSITORIES, repositories);
+  for (const { name, repository } of REPOSITORY_TABLE) container.registerInstance<object>(repository, repositories[name]);
   return { db, container, ...repositories };
 }
 
