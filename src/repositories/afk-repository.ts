@@ -48,8 +48,8 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
     const since = preparedValue(prepared, 'since') as Date | undefined;
     const until = preparedValue(prepared, 'until') as Date | null | undefined;
     if (until instanceof Date) {
-      if (preparedValue(prepared, 'permAfk') === true) throw ValidationError.forField('Afk', 'until', 'must be null for a permanent AFK (permAfk: true)');
-      if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField('Afk', 'until', `must be after ${since ? 'since' : 'now'}`);
+      if (preparedValue(prepared, 'permAfk') === true) throw ValidationError.forField(this.model.entityName, 'until', 'must be null for a permanent AFK (permAfk: true)');
+      if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField(this.model.entityName, 'until', `must be after ${since ? 'since' : 'now'}`);
     }
     const sql = this.cachedSql('setMemberAfk', () => {
       const columns = AFK_COLUMNS.map((p) => this.column(p).quoted);

@@ -70,12 +70,12 @@ export class CaseRepository extends BaseRepository<Case> {
    * @throws ValidationError naming `[index].field` for any bad item; nothing is written then.
    */
   async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
-    if (!Array.isArray(items)) throw ValidationError.forField('Case', 'items', 'must be an array of cases');
+    if (!Array.isArray(items)) throw ValidationError.forField(this.model.entityName, 'items', 'must be an array of cases');
     const guild = this.coerce('guildId', guildId) as string;
     const errors: FieldError[] = [];
     // Every index, not forEach: a hole in a sparse array is a missing item to refuse, not one to skip.
     const rows = this.prepareGuildCases(guild, items, Array.from(items, (_, i) => i), errors);
-    if (errors.length > 0) throw new ValidationError('Case', errors);
+    if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
     return this.insertGuildCases(guild, rows);
   }
 
@@ -89,7 +89,7 @@ export class CaseRepository extends BaseRepository<Case> {
    * there are several), and returns them in input order. Every item is checked before anything is written.
    */
   override async createMany(values: ReadonlyArray<Values<Case>>): Promise<Case[]> {
-    if (!Array.isArray(values)) throw ValidationError.forField('Case', 'values', 'must be an array of cases');
+    if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of cases');
     const errors: FieldError[] = [];
     const byGuild = new Map<string, number[]>();
     for (let index = 0; index < values.length; index++) {
@@ -104,7 +104,7 @@ export class CaseRepository extends BaseRepository<Case> {
       }
     }
     const batches = [...byGuild].map(([guild, positions]) => ({ guild, positions, rows: this.prepareGuildCases(guild, values, positions, errors) }));
-    if (errors.length > 0) throw new ValidationError('Case', errors);
+    if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
     const created = new Array<Case>(values.length);
     const insertAll = async (): Promise<Case[]> => {
       for (const { guild, positions, rows } of batches) {
@@ -238,7 +238,7 @@ export class CaseRepository extends BaseRepository<Case> {
       const item = items[position] as NewGuildCase | undefined;
       try {
         if (item?.guildId !== undefined && String(item.guildId) !== guild) {
-          throw ValidationError.forField('Case', `[${position}].guildId`, `must be ${guild} (the guild given to createCases) or omitted`);
+          throw ValidationError.forField(this.model.entityName, `[${position}].guildId`, `must be ${guild} (the guild given to createCases) or omitted`);
         }
         rows.push(this.prepareRow(item?.guildId === undefined ? item : { ...item, guildId: undefined }, position, BULK_PROVIDED));
       } catch (e) {

@@ -189,7 +189,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     const managed = prepared.columns.filter((c) => MANAGED_FIELDS.has(c.property));
     if (managed.length > 0) {
       throw new ValidationError(
-        'GuildConfig',
+        this.model.entityName,
         managed.map((c) => ({ field: c.property, message: c.property === 'guildId' ? 'is the first argument, not a value' : 'is set by the database' })),
       );
     }
@@ -213,14 +213,14 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   private fieldColumn(field: unknown): ColumnModel {
     const column = typeof field === 'string' ? this.model.columns.get(field) : undefined;
     if (column === undefined) {
-      throw ValidationError.forField('GuildConfig', 'field', `must be a GuildConfig field: ${[...this.model.columns.keys()].join(', ')}`);
+      throw ValidationError.forField(this.model.entityName, 'field', `must be a ${this.model.entityName} field: ${[...this.model.columns.keys()].join(', ')}`);
     }
     return column;
   }
 
   private logField(kind: unknown): (typeof LOG_FIELDS)[LogKind] {
     if (typeof kind !== 'string' || !Object.hasOwn(LOG_FIELDS, kind)) {
-      throw ValidationError.forField('GuildConfig', 'kind', `must be one of ${LOG_KINDS.join(', ')}`);
+      throw ValidationError.forField(this.model.entityName, 'kind', `must be one of ${LOG_KINDS.join(', ')}`);
     }
     return LOG_FIELDS[kind as LogKind];
   }

@@ -84,7 +84,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError for a sample that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
    */
   async verifyLevelFormula(samples: ReadonlyArray<number> = levelFormulaSamples(this.formula)): Promise<LevelFormulaMismatch[]> {
-    if (!Array.isArray(samples)) throw ValidationError.forField('Levels', 'samples', 'must be an array of XP values');
+    if (!Array.isArray(samples)) throw ValidationError.forField(this.model.entityName, 'samples', 'must be an array of XP values');
     // Every index, not map: a hole in a sparse array is a missing sample to refuse.
     const xps = Array.from(samples, (xp, i) => this.xpValue(xp, `samples[${i}]`));
     const sql = this.cachedSql('verifyLevelFormula', () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
@@ -292,7 +292,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   private xpValue(value: unknown, field: string): number {
     const xp = this.coerce('xp', value, field) as number;
-    if (xp !== 0 && (xp < MIN_POSITIVE_XP || xp > MAX_XP)) throw ValidationError.forField('Levels', field, `must be 0 or from ${MIN_POSITIVE_XP} to ${MAX_XP}`);
+    if (xp !== 0 && (xp < MIN_POSITIVE_XP || xp > MAX_XP)) throw ValidationError.forField(this.model.entityName, field, `must be 0 or from ${MIN_POSITIVE_XP} to ${MAX_XP}`);
     return xp;
   }
 
@@ -303,13 +303,13 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   private cooldownValue(value: unknown, optional: boolean, now: Date): number | null {
     if (value === undefined && optional) return null;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw ValidationError.forField('Levels', 'cooldownSeconds', 'must be a finite number of seconds ≥ 0');
+      throw ValidationError.forField(this.model.entityName, 'cooldownSeconds', 'must be a finite number of seconds ≥ 0');
     }
     // The SQL computes `now - make_interval(secs => cooldown)`, which the server refuses (22008) before 4714 BC and
     // which would abort a unit of work. The second's margin covers the rounding of huge seconds to microseconds.
     const max = Math.max(0, Math.floor((now.getTime() - EARLIEST_TIMESTAMP_MS) / 1000) - 1);
     if (value > max) {
-      throw ValidationError.forField('Levels', 'cooldownSeconds', `must be at most ${max} seconds (now minus the cooldown must fall after 4714 BC)`);
+      throw ValidationError.forField(this.model.entityName, 'cooldownSeconds', `must be at most ${max} seconds (now minus the cooldown must fall after 4714 BC)`);
     }
     return value;
   }

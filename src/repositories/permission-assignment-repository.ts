@@ -62,7 +62,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
       `SELECT ${this.joinedSelectList()} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`,
     );
     const result = await this.run(sql, params, { prepare: true });
-    if (result.rows.length === 0) throw NotFoundError.forId('PermissionRank', { guildId: String(params[0]), rank });
+    if (result.rows.length === 0) throw NotFoundError.forId(this.rankModel.entityName, { guildId: String(params[0]), rank });
     return this.hydrateJoined(this.firstRow(result.rows));
   }
 
@@ -93,7 +93,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
   async getUserPermissionRank(guildId: string | bigint, userId: string | bigint, roleIds: ReadonlyArray<string | bigint>): Promise<number | null> {
     const guild = this.coerce('guildId', guildId, 'guildId');
     this.coerce('roleId', userId, 'userId');
-    const roles = roleIdList('PermissionAssignment', roleIds);
+    const roles = roleIdList(this.model.entityName, roleIds);
     if (roles.length === 0) return null;
     const sql = this.cachedSql('getUserPermissionRank', () => `SELECT ${highestRankSql('$1', '$2')} AS "rank"`);
     const result = await this.run<{ rank: number | null }>(sql, [guild, roles], { prepare: true });
@@ -125,7 +125,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
 
   private rankValue(rank: unknown): number {
     if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > 10) {
-      throw ValidationError.forField('PermissionAssignment', 'rank', 'must be an integer from 0 to 10');
+      throw ValidationError.forField(this.model.entityName, 'rank', 'must be an integer from 0 to 10');
     }
     return rank;
   }

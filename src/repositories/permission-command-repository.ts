@@ -58,7 +58,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    * @throws ValidationError for bad ids or command name.
    */
   async canRunCommand(guildId: string | bigint, commandName: string, roleIds: ReadonlyArray<string | bigint>): Promise<boolean> {
-    const params = [...this.keyParams(guildId, commandName), roleIdList('PermissionCommand', roleIds)];
+    const params = [...this.keyParams(guildId, commandName), roleIdList(this.model.entityName, roleIds)];
     const sql = this.cachedSql('canRunCommand', () =>
       `SELECT NOT EXISTS (SELECT 1 FROM ${this.model.table} c WHERE c."guild_id" = $1 AND c."command_name" = $2 ` +
       `AND c."required_rank" > COALESCE(${highestRankSql('$1', '$3')}, -1)) AS "allowed"`,

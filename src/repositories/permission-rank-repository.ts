@@ -55,7 +55,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
   async updateRank(guildId: string | bigint, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
     this.checkOptions(values, PATCH_FIELDS, 'updateRank');
     const prepared = this.prepare(values, 'update');
-    if (prepared.columns.length === 0) throw ValidationError.forField('PermissionRank', 'values', 'must set at least one of rank, name, description');
+    if (prepared.columns.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one of rank, name, description');
     const params = [...prepared.params, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
     const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"updated_at" = now()').join(', ');
     const sql = this.cachedSql(`updateRank:${prepared.columns.map((c) => c.property).join(',')}`, () =>

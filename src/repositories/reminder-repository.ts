@@ -37,7 +37,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
    */
   async createReminder(values: NewReminder): Promise<Reminder> {
     if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
-      throw ValidationError.forField('Reminder', 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
+      throw ValidationError.forField(this.model.entityName, 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
     }
     this.checkOptions(values, NEW_REMINDER_KEYS, 'createReminder');
     return this.create(values);
@@ -70,7 +70,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
    */
   async claimDueReminders(now: Date = new Date(), limit = 100): Promise<Reminder[]> {
     if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) {
-      throw ValidationError.forField('Reminder', 'limit', `must be an integer from 1 to ${MAX_CLAIM_BATCH}`);
+      throw ValidationError.forField(this.model.entityName, 'limit', `must be an integer from 1 to ${MAX_CLAIM_BATCH}`);
     }
     const params = [this.coerce('reminderExpiresAt', now, 'now'), limit];
     const sql = this.cachedSql('claimDueReminders', () =>

@@ -77,7 +77,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
       `SELECT $1::bigint, $2::varchar, $3::bigint, target.name FROM target RETURNING ${this.model.selectList}`,
     );
     const result = await this.run(sql, params, { prepare: true });
-    if (result.rows.length === 0) throw NotFoundError.forId('Snippet', targetName);
+    if (result.rows.length === 0) throw NotFoundError.forId(this.model.entityName, targetName);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -125,7 +125,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * at most `limit` (default 25). @throws ValidationError for a non-string term or a bad limit.
    */
   async searchSnippets(guildId: string | bigint, term: string, limit = 25): Promise<Snippet[]> {
-    if (typeof term !== 'string') throw ValidationError.forField('Snippet', 'term', 'must be a string');
+    if (typeof term !== 'string') throw ValidationError.forField(this.model.entityName, 'term', 'must be a string');
     return this.findAll({ filters: { guildId, snippetName: { ilike: `%${escapeLike(term)}%` } }, orderBy: { snippetName: 'ASC' }, limit });
   }
 
