@@ -1,7 +1,7 @@
 /** A Discord id: a decimal string, because ids exceed 2^53 (as discord.js does). Stored as SQL bigint. */
 export type Snowflake = string;
 
-/** What callers may pass where a snowflake is expected; normalised to a string before any SQL. */
+/** What callers may pass where a snowflake is expected (a number only when it is a safe integer); normalised to a string before any SQL. */
 export type SnowflakeInput = string | bigint | number;
 
 const MAX_BIGINT = 9223372036854775807n;

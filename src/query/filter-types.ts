@@ -1,3 +1,5 @@
+import type { SnowflakeInput } from '../entities/snowflake';
+
 /**
  * The column keys of entity `T`, the names a filter or an ordering may use: every required data
  * property. Methods and optional properties (relations such as `guild?: Guild`) are left out.
@@ -12,10 +14,10 @@ export type FieldKeys<T> = {
   string;
 
 /**
- * What a caller may pass for a field of type `F`: `string` fields (snowflakes above all) also take a
- * `bigint`; `null` stays only when `F` includes it; `undefined` never does.
+ * What a caller may pass for a field of type `F`: `string` fields (snowflakes above all) also take what
+ * SnowflakeInput does, a `bigint` or a safe-integer `number`; `null` stays only when `F` includes it; `undefined` never does.
  */
-export type FieldValue<F> = F extends undefined ? never : string extends F ? string | bigint : F;
+export type FieldValue<F> = F extends undefined ? never : string extends F ? SnowflakeInput : F;
 
 /** The non-null values of a field of type `F`: what comparison operators and lists take. */
 export type NonNullFieldValue<F> = FieldValue<Exclude<F, null>>;

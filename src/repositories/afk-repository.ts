@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Afk } from '../entities/afk';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -10,8 +11,8 @@ import type { MemberKey } from './repository-types';
 
 /** What setMemberAfk takes (the seed's set_afk). */
 export interface NewAfk {
-  readonly userId: string | bigint;
-  readonly guildId: string | bigint;
+  readonly userId: SnowflakeInput;
+  readonly guildId: SnowflakeInput;
   /** The nickname to restore when the member comes back. */
   readonly nickname?: string | null;
   readonly afkMessage: string;
@@ -70,29 +71,29 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   }
 
   /** Whether the member is AFK in the guild (has a row, expired or not). @throws ValidationError for bad ids. */
-  async isMemberAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+  async isMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const sql = this.cachedSql('isMemberAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2) AS "afk"`);
     const result = await this.run<{ afk: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
     return this.firstRow(result.rows).afk;
   }
 
   /** Ends the member's AFK; true when they were AFK. @throws ValidationError for bad ids. */
-  async removeMemberAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+  async removeMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ userId, guildId });
   }
 
   /** The member's AFK row, or null when they are not AFK. @throws ValidationError for bad ids. */
-  async getAfkByMember(userId: string | bigint, guildId: string | bigint): Promise<Afk | null> {
+  async getAfkByMember(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Afk | null> {
     return this.getById({ userId, guildId });
   }
 
   /** Every AFK member of the guild, longest AFK first. @throws ValidationError for a bad id. */
-  async getAllAfkMembers(guildId: string | bigint): Promise<Afk[]> {
+  async getAllAfkMembers(guildId: SnowflakeInput): Promise<Afk[]> {
     return this.findAll({ filters: { guildId }, orderBy: [{ since: 'ASC' }, { userId: 'ASC' }] });
   }
 
   /** Whether the member is permanently AFK in the guild (false when not AFK). @throws ValidationError for bad ids. */
-  async isMemberPermAfk(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+  async isMemberPermAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const sql = this.cachedSql('isMemberPermAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "perm_afk") AS "perm"`);
     const result = await this.run<{ perm: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
     return this.firstRow(result.rows).perm;
@@ -102,7 +103,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
    * Makes an AFK permanent (clearing `until`) or temporary again; returns the row, or null when the member is not AFK.
    * @throws ValidationError for bad ids or a non-boolean.
    */
-  async setPermanentAfk(userId: string | bigint, guildId: string | bigint, permAfk = true): Promise<Afk | null> {
+  async setPermanentAfk(userId: SnowflakeInput, guildId: SnowflakeInput, permAfk = true): Promise<Afk | null> {
     return this.updateById({ userId, guildId }, permAfk === true ? { permAfk, until: null } : { permAfk });
   }
 
@@ -110,7 +111,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
    * Marks an AFK as enforced by a moderator (or not); returns the row, or null when the member is not AFK.
    * @throws ValidationError for bad ids or a non-boolean.
    */
-  async setEnforced(userId: string | bigint, guildId: string | bigint, enforced = true): Promise<Afk | null> {
+  async setEnforced(userId: SnowflakeInput, guildId: SnowflakeInput, enforced = true): Promise<Afk | null> {
     return this.updateById({ userId, guildId }, { enforced });
   }
 
@@ -118,7 +119,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
    * Temporary AFKs that have ended (`until` ≤ now, not permanent), earliest first; every guild, or only `guildId`.
    * @throws ValidationError for a bad date or id.
    */
-  async getExpiredAfkMembers(now: Date = new Date(), guildId?: string | bigint): Promise<Afk[]> {
+  async getExpiredAfkMembers(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Afk[]> {
     return this.findAll({
       filters: { permAfk: false, until: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
       orderBy: [{ until: 'ASC' }, { guildId: 'ASC' }, { userId: 'ASC' }],

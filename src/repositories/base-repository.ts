@@ -1,4 +1,5 @@
 import type { QueryResultRow } from 'pg';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { checkOptions } from '../query/check-options';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
@@ -48,7 +49,7 @@ const PREPARED: StatementOptions = { prepare: true };
  * const open = await db.case.findAll({ filters: { guildId, caseStatus: true }, orderBy: { caseNumber: 'DESC' }, limit: 10 });
  * ```
  */
-export abstract class BaseRepository<T extends object, TId = string | bigint> {
+export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   private cachedModel: TableModel | undefined;
   private readonly sqlCache = new Map<string, string>();
 

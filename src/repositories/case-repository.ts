@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -69,7 +70,7 @@ export class CaseRepository extends BaseRepository<Case> {
    * order.
    * @throws ValidationError naming `[index].field` for any bad item; nothing is written then.
    */
-  async createCases(guildId: string | bigint, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
+  async createCases(guildId: SnowflakeInput, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField(this.model.entityName, 'items', 'must be an array of cases');
     const guild = this.coerce('guildId', guildId) as string;
     const errors: FieldError[] = [];
@@ -116,47 +117,47 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /** Every case of a user in a guild, newest first (the seed's get_cases_by_user). */
-  getCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+  getCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
   }
 
   /** The user's open cases (caseStatus true) in a guild, newest first. */
-  getActiveCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+  getActiveCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseUserId: userId, caseStatus: true }, orderBy: { caseNumber: 'DESC' } });
   }
 
   /** The case with this number in a guild, or null. */
-  getCaseByNumber(caseNumber: number, guildId: string | bigint): Promise<Case | null> {
+  getCaseByNumber(caseNumber: number, guildId: SnowflakeInput): Promise<Case | null> {
     return this.findOne({ filters: { guildId, caseNumber } });
   }
 
   /** The guild's newest cases, newest first (default 10). */
-  getRecentCases(guildId: string | bigint, limit = 10): Promise<Case[]> {
+  getRecentCases(guildId: SnowflakeInput, limit = 10): Promise<Case[]> {
     return this.findAll({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, limit });
   }
 
   /** Cases a moderator made in a guild, newest first. */
-  getCasesByModerator(moderatorId: string | bigint, guildId: string | bigint): Promise<Case[]> {
+  getCasesByModerator(moderatorId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseModeratorId: moderatorId }, orderBy: { caseNumber: 'DESC' } });
   }
 
   /** Cases of one type in a guild, newest first. */
-  getCasesByType(guildId: string | bigint, caseType: CaseType): Promise<Case[]> {
+  getCasesByType(guildId: SnowflakeInput, caseType: CaseType): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseType }, orderBy: { caseNumber: 'DESC' } });
   }
 
   /** One page of a guild's cases, newest first. */
-  getCasesByGuild(guildId: string | bigint, page = 1, perPage = 20): Promise<Page<Case>> {
+  getCasesByGuild(guildId: SnowflakeInput, page = 1, perPage = 20): Promise<Page<Case>> {
     return this.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page, perPage });
   }
 
   /** The user's newest case in a guild, or null. */
-  getLatestCaseByUser(userId: string | bigint, guildId: string | bigint): Promise<Case | null> {
+  getLatestCaseByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
     return this.findOne({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
   }
 
   /** The user's newest JAIL or UNJAIL case (unjail restores the roles the JAIL case saved). */
-  getLatestJailOrUnjailCase(userId: string | bigint, guildId: string | bigint): Promise<Case | null> {
+  getLatestJailOrUnjailCase(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
     return this.findOne({
       filters: { guildId, caseUserId: userId, caseType: { in: [CaseType.JAIL, CaseType.UNJAIL] } },
       orderBy: { caseNumber: 'DESC' },
@@ -167,7 +168,7 @@ export class CaseRepository extends BaseRepository<Case> {
    * Whether the user's newest case among `restriction` and `removal` is the restriction, e.g.
    * (BAN, UNBAN), (JAIL, UNJAIL), (SNIPPETBAN, SNIPPETUNBAN), (POLLBAN, POLLUNBAN).
    */
-  async isUserUnderRestriction(userId: string | bigint, guildId: string | bigint, restriction: CaseType, removal: CaseType): Promise<boolean> {
+  async isUserUnderRestriction(userId: SnowflakeInput, guildId: SnowflakeInput, restriction: CaseType, removal: CaseType): Promise<boolean> {
     const latest = await this.findOne({
       filters: { guildId, caseUserId: userId, caseType: { in: [restriction, removal] } },
       orderBy: { caseNumber: 'DESC' },
@@ -176,7 +177,7 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /** Unprocessed cases whose expiry has passed (any type), oldest expiry first; optionally one guild. */
-  getExpiredCases(now: Date = new Date(), guildId?: string | bigint): Promise<Case[]> {
+  getExpiredCases(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Case[]> {
     return this.findAll({
       filters: { caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
       orderBy: { caseExpiresAt: 'ASC' },
@@ -184,7 +185,7 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /** Unprocessed TEMPBAN cases whose expiry has passed: the bans to lift now. */
-  getExpiredTempbans(now: Date = new Date(), guildId?: string | bigint): Promise<Case[]> {
+  getExpiredTempbans(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Case[]> {
     return this.findAll({
       filters: { caseType: CaseType.TEMPBAN, caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
       orderBy: { caseExpiresAt: 'ASC' },
@@ -192,17 +193,17 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /** Marks an expiring case as acted on; false when no such case. */
-  async markProcessed(caseId: string | bigint): Promise<boolean> {
+  async markProcessed(caseId: SnowflakeInput): Promise<boolean> {
     return (await this.updateById(caseId, { caseProcessed: true })) !== null;
   }
 
   /** Closes a case (soft delete: caseStatus false) and returns it, or null. */
-  closeCase(caseId: string | bigint): Promise<Case | null> {
+  closeCase(caseId: SnowflakeInput): Promise<Case | null> {
     return this.updateById(caseId, { caseStatus: false });
   }
 
   /** Updates the case with this number in a guild and returns it, or null. */
-  async updateCaseByNumber(guildId: string | bigint, caseNumber: number, values: CasePatch): Promise<Case | null> {
+  async updateCaseByNumber(guildId: SnowflakeInput, caseNumber: number, values: CasePatch): Promise<Case | null> {
     // The entity's write rules refuse caseNumber and guildId in an update.
     const prepared = this.prepare(values, 'update');
     const params = [...prepared.params];
@@ -214,17 +215,17 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /** Records the id of the case's message in the mod-log channel; returns the case, or null. */
-  updateModLogMessageId(caseId: string | bigint, messageId: string | bigint): Promise<Case | null> {
+  updateModLogMessageId(caseId: SnowflakeInput, messageId: SnowflakeInput): Promise<Case | null> {
     return this.updateById(caseId, { modLogMessageId: messageId });
   }
 
   /** How many cases a guild has. */
-  countCasesByGuild(guildId: string | bigint): Promise<number> {
+  countCasesByGuild(guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId } });
   }
 
   /** How many cases a user has in a guild. */
-  countCasesByUser(userId: string | bigint, guildId: string | bigint): Promise<number> {
+  countCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId, caseUserId: userId } });
   }
 

@@ -1,7 +1,7 @@
 import { injectable } from 'tsyringe';
 import { OnboardingStage } from '../entities/enums';
 import { GuildConfig } from '../entities/guild-config';
-import type { Snowflake } from '../entities/snowflake';
+import type { Snowflake, SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
 import type { ColumnModel } from '../query/table-model';
@@ -47,7 +47,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   }
 
   /** The guild's config, or null when it has none. @throws ValidationError for a bad id. */
-  async getConfigByGuildId(guildId: string | bigint): Promise<GuildConfig | null> {
+  async getConfigByGuildId(guildId: SnowflakeInput): Promise<GuildConfig | null> {
     return this.getById(guildId);
   }
 
@@ -55,7 +55,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * The guild's config, created with the defaults (and the guild row too) when missing; one statement.
    * @throws ValidationError for a bad id.
    */
-  async getOrCreateConfig(guildId: string | bigint): Promise<GuildConfig> {
+  async getOrCreateConfig(guildId: SnowflakeInput): Promise<GuildConfig> {
     return this.upsertConfig(guildId, {}, false);
   }
 
@@ -64,7 +64,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * one `INSERT … ON CONFLICT DO UPDATE` statement with the guild insert in a CTE.
    * @throws ValidationError, before any SQL, for a bad id, an unknown field or a bad value.
    */
-  async updateConfig(guildId: string | bigint, values: GuildConfigPatch): Promise<GuildConfig> {
+  async updateConfig(guildId: SnowflakeInput, values: GuildConfigPatch): Promise<GuildConfig> {
     return this.upsertConfig(guildId, values, true);
   }
 
@@ -73,7 +73,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * @throws ValidationError, before any SQL, when `field` is not a GuildConfig field or the id is bad.
    */
   async getConfigField<K extends GuildConfigField, D = null>(
-    guildId: string | bigint,
+    guildId: SnowflakeInput,
     field: K,
     defaultValue: D = null as D,
   ): Promise<Exclude<GuildConfig[K], null> | D> {
@@ -88,7 +88,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * The channel id of a kind of log (`'mod'`, `'audit'`, `'join'`, `'private'`, `'report'`, `'dev'`), or null when unset.
    * @throws ValidationError for an unknown kind or a bad id.
    */
-  async getLogChannel(guildId: string | bigint, kind: LogKind): Promise<Snowflake | null> {
+  async getLogChannel(guildId: SnowflakeInput, kind: LogKind): Promise<Snowflake | null> {
     return this.getConfigField(guildId, this.logField(kind));
   }
 
@@ -96,72 +96,72 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * Sets (or, with null, clears) the channel of a kind of log and returns the config.
    * @throws ValidationError for an unknown kind, a bad guild id or a bad channel id.
    */
-  async setLogChannel(guildId: string | bigint, kind: LogKind, channelId: string | bigint | null): Promise<GuildConfig> {
+  async setLogChannel(guildId: SnowflakeInput, kind: LogKind, channelId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { [this.logField(kind)]: channelId });
   }
 
   /** The mod-log channel id, or null. @throws ValidationError for a bad id. */
-  async getModLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getModLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'mod');
   }
 
   /** The audit-log channel id, or null. @throws ValidationError for a bad id. */
-  async getAuditLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getAuditLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'audit');
   }
 
   /** The join-log channel id, or null. @throws ValidationError for a bad id. */
-  async getJoinLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getJoinLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'join');
   }
 
   /** The private-log channel id, or null. @throws ValidationError for a bad id. */
-  async getPrivateLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getPrivateLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'private');
   }
 
   /** The report-log channel id, or null. @throws ValidationError for a bad id. */
-  async getReportLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getReportLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'report');
   }
 
   /** The dev-log channel id, or null. @throws ValidationError for a bad id. */
-  async getDevLogId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getDevLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'dev');
   }
 
   /** The jail channel id, or null. @throws ValidationError for a bad id. */
-  async getJailChannelId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getJailChannelId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getConfigField(guildId, 'jailChannelId');
   }
 
   /** Sets (or, with null, clears) the jail channel; returns the config. @throws ValidationError for a bad id. */
-  async setJailChannelId(guildId: string | bigint, channelId: string | bigint | null): Promise<GuildConfig> {
+  async setJailChannelId(guildId: SnowflakeInput, channelId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { jailChannelId: channelId });
   }
 
   /** The jail role id, or null. @throws ValidationError for a bad id. */
-  async getJailRoleId(guildId: string | bigint): Promise<Snowflake | null> {
+  async getJailRoleId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getConfigField(guildId, 'jailRoleId');
   }
 
   /** Sets (or, with null, clears) the jail role; returns the config. @throws ValidationError for a bad id. */
-  async setJailRoleId(guildId: string | bigint, roleId: string | bigint | null): Promise<GuildConfig> {
+  async setJailRoleId(guildId: SnowflakeInput, roleId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { jailRoleId: roleId });
   }
 
   /** The guild's command prefix; DEFAULT_PREFIX (`!`) when it has no config row. @throws ValidationError for a bad id. */
-  async getPrefix(guildId: string | bigint): Promise<string> {
+  async getPrefix(guildId: SnowflakeInput): Promise<string> {
     return this.getConfigField(guildId, 'prefix', DEFAULT_PREFIX);
   }
 
   /** Sets the command prefix (1–10 characters); returns the config. @throws ValidationError for a bad prefix or id. */
-  async setPrefix(guildId: string | bigint, prefix: string): Promise<GuildConfig> {
+  async setPrefix(guildId: SnowflakeInput, prefix: string): Promise<GuildConfig> {
     return this.updateConfig(guildId, { prefix });
   }
 
   /** The onboarding stage, or null when onboarding never started. @throws ValidationError for a bad id. */
-  async getOnboardingStage(guildId: string | bigint): Promise<OnboardingStage | null> {
+  async getOnboardingStage(guildId: SnowflakeInput): Promise<OnboardingStage | null> {
     return this.getConfigField(guildId, 'onboardingStage');
   }
 
@@ -169,21 +169,21 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * Records the onboarding stage (COMPLETED also marks onboarding complete); returns the config.
    * @throws ValidationError for an unknown stage or a bad id.
    */
-  async setOnboardingStage(guildId: string | bigint, stage: OnboardingStage): Promise<GuildConfig> {
+  async setOnboardingStage(guildId: SnowflakeInput, stage: OnboardingStage): Promise<GuildConfig> {
     return this.updateConfig(guildId, stage === OnboardingStage.COMPLETED ? { onboardingStage: stage, onboardingCompleted: true } : { onboardingStage: stage });
   }
 
   /** Marks onboarding complete (stage COMPLETED); returns the config. @throws ValidationError for a bad id. */
-  async completeOnboarding(guildId: string | bigint): Promise<GuildConfig> {
+  async completeOnboarding(guildId: SnowflakeInput): Promise<GuildConfig> {
     return this.setOnboardingStage(guildId, OnboardingStage.COMPLETED);
   }
 
   /** Whether the guild finished onboarding; false when it has no config row. @throws ValidationError for a bad id. */
-  async isOnboardingComplete(guildId: string | bigint): Promise<boolean> {
+  async isOnboardingComplete(guildId: SnowflakeInput): Promise<boolean> {
     return this.getConfigField(guildId, 'onboardingCompleted', false);
   }
 
-  private async upsertConfig(guildId: string | bigint, values: unknown, touch: boolean): Promise<GuildConfig> {
+  private async upsertConfig(guildId: SnowflakeInput, values: unknown, touch: boolean): Promise<GuildConfig> {
     const guild = this.value('guildId', guildId);
     const prepared = this.prepare(values, 'update');
     const managed = prepared.columns.filter((c) => MANAGED_FIELDS.has(c.property));

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -17,7 +18,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
   }
 
   /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */
-  async getPermissionLevel(guildId: string | bigint, userId: string | bigint): Promise<PermissionLevel> {
+  async getPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<PermissionLevel> {
     const params = this.idParams({ guildId, userId });
     const sql = this.cachedSql('getPermissionLevel', () => `SELECT "permission_level" AS "level" FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
     const result = await this.run<{ level: PermissionLevel }>(sql, params, { prepare: true });
@@ -29,7 +30,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
    * statement that also creates the guild row when missing.
    * @throws ValidationError for bad ids or a level that is not a PermissionLevel.
    */
-  async setPermissionLevel(guildId: string | bigint, userId: string | bigint, level: PermissionLevel): Promise<GuildPermission> {
+  async setPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput, level: PermissionLevel): Promise<GuildPermission> {
     const prepared = this.prepare({ guildId, userId, permissionLevel: level }, 'insert');
     const sql = this.cachedSql('setPermissionLevel', () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "user_id", "permission_level") VALUES ($1, $2, $3) ` +
@@ -41,7 +42,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
   }
 
   /** Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids. */
-  removePermissionLevel(guildId: string | bigint, userId: string | bigint): Promise<boolean> {
+  removePermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ guildId, userId });
   }
 }

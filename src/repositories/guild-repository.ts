@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Guild } from '../entities/guild';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -22,7 +23,7 @@ export class GuildRepository extends BaseRepository<Guild> {
    * one, the stored name is kept.
    * @throws ValidationError for a bad id or a name over 100 characters.
    */
-  async getOrCreateGuild(guildId: string | bigint, guildName?: string | null): Promise<Guild> {
+  async getOrCreateGuild(guildId: SnowflakeInput, guildName?: string | null): Promise<Guild> {
     const params = [this.value('guildId', guildId), guildName === undefined || guildName === null ? null : this.value('guildName', guildName)];
     const sql = this.cachedSql('getOrCreateGuild', () => {
       const name = this.column('guildName').quoted;
@@ -38,7 +39,7 @@ export class GuildRepository extends BaseRepository<Guild> {
   }
 
   /** The guild with this id, or null. @throws ValidationError for a bad id. */
-  async getGuildById(guildId: string | bigint): Promise<Guild | null> {
+  async getGuildById(guildId: SnowflakeInput): Promise<Guild | null> {
     return this.getById(guildId);
   }
 
@@ -48,7 +49,7 @@ export class GuildRepository extends BaseRepository<Guild> {
   }
 
   /** Renames a guild; returns it, or null when it has no row. @throws ValidationError for a bad id or name. */
-  async updateGuildName(guildId: string | bigint, guildName: string | null): Promise<Guild | null> {
+  async updateGuildName(guildId: SnowflakeInput, guildName: string | null): Promise<Guild | null> {
     return this.updateById(guildId, { guildName });
   }
 
@@ -56,7 +57,7 @@ export class GuildRepository extends BaseRepository<Guild> {
    * Deletes the guild and, through ON DELETE CASCADE, every row it owns (cases, config, AFK, levels, …).
    * @returns true when the guild existed. @throws ValidationError for a bad id.
    */
-  async deleteGuild(guildId: string | bigint): Promise<boolean> {
+  async deleteGuild(guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(guildId);
   }
 

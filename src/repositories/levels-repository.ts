@@ -7,6 +7,7 @@ import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
 import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from '../entities/level-formula';
+import type { SnowflakeInput } from '../entities/snowflake';
 import type { MemberKey, Page } from './repository-types';
 
 /** What addXp reports. */
@@ -114,7 +115,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError, before any SQL, for bad ids, an amount that is not 0 or a finite number from
    * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or one reaching back before 4714 BC, or a bad date.
    */
-  async addXp(userId: string | bigint, guildId: string | bigint, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
+  async addXp(userId: SnowflakeInput, guildId: SnowflakeInput, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
     this.checkOptions(options, ADD_XP_OPTIONS, 'addXp');
     const [user, guild] = this.memberParams(userId, guildId);
     const now = this.dateValue(options.now ?? new Date(), 'now');
@@ -168,7 +169,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * missing; returns the row. Works on blacklisted members too.
    * @throws ValidationError for bad ids or XP that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
    */
-  async setXp(userId: string | bigint, guildId: string | bigint, xp: number): Promise<Levels> {
+  async setXp(userId: SnowflakeInput, guildId: SnowflakeInput, xp: number): Promise<Levels> {
     const params = [...this.memberParams(userId, guildId), this.xpValue(xp, 'xp')];
     const sql = this.cachedSql('setXp', () => {
       const xpSql = '$3::double precision';
@@ -185,34 +186,34 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * Puts a member at the start of `level`: XP becomes the least XP of that level (xpForLevel); returns the row.
    * @throws ValidationError for bad ids or a level that is not a whole number ≥ 0 reachable within MAX_XP.
    */
-  async setLevel(userId: string | bigint, guildId: string | bigint, level: number): Promise<Levels> {
+  async setLevel(userId: SnowflakeInput, guildId: SnowflakeInput, level: number): Promise<Levels> {
     return this.setXp(userId, guildId, minXpForLevel(this.formula, level));
   }
 
   /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
-  async resetXp(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
+  async resetXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
     const sql = this.cachedSql('resetXp', () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
     const result = await this.run(sql, this.memberParams(userId, guildId), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
   /** The member's XP; 0 when they have no row. @throws ValidationError for bad ids. */
-  async getXp(userId: string | bigint, guildId: string | bigint): Promise<number> {
+  async getXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return (await this.getById({ userId, guildId }))?.xp ?? 0;
   }
 
   /** The member's level; the formula's level for 0 XP when they have no row. @throws ValidationError for bad ids. */
-  async getLevel(userId: string | bigint, guildId: string | bigint): Promise<number> {
+  async getLevel(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return (await this.getById({ userId, guildId }))?.level ?? this.levelFor(0);
   }
 
   /** Blacklists a member from earning XP (creating the rows when missing); returns the row. @throws ValidationError for bad ids. */
-  async blacklist(userId: string | bigint, guildId: string | bigint): Promise<Levels> {
+  async blacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels> {
     return this.writeBlacklist(userId, guildId, 'true');
   }
 
   /** Lets a blacklisted member earn XP again; returns the row, or null when they have none. @throws ValidationError for bad ids. */
-  async unblacklist(userId: string | bigint, guildId: string | bigint): Promise<Levels | null> {
+  async unblacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
     return this.updateById({ userId, guildId }, { blacklisted: false });
   }
 
@@ -220,12 +221,12 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * Flips the member's blacklist flag atomically (`NOT blacklisted`; a member without a row becomes
    * blacklisted) and returns the new state. @throws ValidationError for bad ids.
    */
-  async toggleBlacklist(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+  async toggleBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     return (await this.writeBlacklist(userId, guildId, 'NOT "l"."blacklisted"')).blacklisted;
   }
 
   /** Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids. */
-  async isBlacklisted(userId: string | bigint, guildId: string | bigint): Promise<boolean> {
+  async isBlacklisted(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const sql = this.cachedSql('isBlacklisted', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "blacklisted") AS "blacklisted"`);
     const result = await this.run<{ blacklisted: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
     return this.firstRow(result.rows).blacklisted;
@@ -236,7 +237,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * members who are not blacklisted; null when the member has no row or is blacklisted.
    * @throws ValidationError for bad ids.
    */
-  async getMemberRank(userId: string | bigint, guildId: string | bigint): Promise<number | null> {
+  async getMemberRank(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number | null> {
     const sql = this.cachedSql(
       'getMemberRank',
       () =>
@@ -252,7 +253,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * One page of the guild's members by XP, most first (ties by user id), blacklisted members left out.
    * @throws ValidationError for a bad id, a page below 1 or perPage outside 1–1000.
    */
-  async leaderboard(guildId: string | bigint, page = 1, perPage = 10): Promise<Page<Levels>> {
+  async leaderboard(guildId: SnowflakeInput, page = 1, perPage = 10): Promise<Page<Levels>> {
     return this.paginate({ filters: { guildId, blacklisted: false }, orderBy: [{ xp: 'DESC' }, { userId: 'ASC' }], page, perPage });
   }
 
@@ -262,7 +263,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError, before any SQL, for bad ids, a negative or non-finite cooldown or one reaching back
    * before 4714 BC (see AddXpOptions.cooldownSeconds), or a bad date.
    */
-  async isOnCooldown(userId: string | bigint, guildId: string | bigint, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
+  async isOnCooldown(userId: SnowflakeInput, guildId: SnowflakeInput, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
     const at = this.dateValue(now, 'now');
     const params = [...this.memberParams(userId, guildId), at, this.cooldownValue(cooldownSeconds, false, at)];
     const sql = this.cachedSql(
@@ -275,7 +276,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     return this.firstRow(result.rows).cooling;
   }
 
-  private async writeBlacklist(userId: string | bigint, guildId: string | bigint, onConflict: 'true' | 'NOT "l"."blacklisted"'): Promise<Levels> {
+  private async writeBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput, onConflict: 'true' | 'NOT "l"."blacklisted"'): Promise<Levels> {
     const sql = this.cachedSql(
       `blacklist:${onConflict}`,
       () =>

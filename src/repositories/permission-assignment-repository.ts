@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { snowflakeProblem } from '../entities/snowflake';
+import { snowflakeProblem, type SnowflakeInput } from '../entities/snowflake';
 import { PermissionAssignment } from '../entities/permission-assignment';
 import { PermissionRank } from '../entities/permission-rank';
 import { NotFoundError } from '../errors/not-found-error';
@@ -52,7 +52,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    * that looks the rank up and upserts on (guild_id, role_id). Returns the assignment, its rank loaded.
    * @throws NotFoundError when the guild has no rank `rank`; ValidationError for bad ids or rank.
    */
-  async assignRole(guildId: string | bigint, roleId: string | bigint, rank: number): Promise<PermissionAssignment> {
+  async assignRole(guildId: SnowflakeInput, roleId: SnowflakeInput, rank: number): Promise<PermissionAssignment> {
     const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'), this.rankValue(rank)];
     const sql = this.cachedSql('assignRole', () =>
       `WITH r AS (SELECT * FROM "permission_ranks" WHERE "guild_id" = $1 AND "rank" = $3), ` +
@@ -67,14 +67,14 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
   }
 
   /** Removes the role's rank; true when it had one. @throws ValidationError for bad ids. */
-  async unassignRole(guildId: string | bigint, roleId: string | bigint): Promise<boolean> {
+  async unassignRole(guildId: SnowflakeInput, roleId: SnowflakeInput): Promise<boolean> {
     const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId')];
     const sql = this.cachedSql('unassignRole', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "role_id" = $2`);
     return (await this.affectedRows(sql, params, { prepare: true })) > 0;
   }
 
   /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */
-  async getAssignments(guildId: string | bigint): Promise<PermissionAssignment[]> {
+  async getAssignments(guildId: SnowflakeInput): Promise<PermissionAssignment[]> {
     const sql = this.cachedSql('getAssignments', () =>
       `SELECT ${this.joinedSelectList()} FROM ${this.model.table} a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ` +
       `WHERE a."guild_id" = $1 ORDER BY r."rank" DESC, a."role_id"`,
@@ -90,7 +90,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    * validated and kept for the seed's signature: ranks come from roles only. No statement for an empty list.
    * @throws ValidationError for bad ids.
    */
-  async getUserPermissionRank(guildId: string | bigint, userId: string | bigint, roleIds: ReadonlyArray<string | bigint>): Promise<number | null> {
+  async getUserPermissionRank(guildId: SnowflakeInput, userId: SnowflakeInput, roleIds: ReadonlyArray<SnowflakeInput>): Promise<number | null> {
     const guild = this.coerce('guildId', guildId, 'guildId');
     this.coerce('roleId', userId, 'userId');
     const roles = roleIdList(this.model.entityName, roleIds);

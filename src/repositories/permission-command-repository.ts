@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { PermissionCommand } from '../entities/permission-command';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -20,7 +21,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    * one INSERT … ON CONFLICT statement that also creates the guild row when missing. Returns the row.
    * @throws ValidationError for a bad guild id, command name or rank.
    */
-  async setCommandRank(guildId: string | bigint, commandName: string, requiredRank: number): Promise<PermissionCommand> {
+  async setCommandRank(guildId: SnowflakeInput, commandName: string, requiredRank: number): Promise<PermissionCommand> {
     const prepared = this.prepare({ guildId, commandName, requiredRank }, 'insert');
     const sql = this.cachedSql('setCommandRank', () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "command_name", "required_rank") VALUES ($1, $2, $3) ` +
@@ -32,7 +33,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
   }
 
   /** The rank `commandName` requires in the guild, or null when it has no requirement. @throws ValidationError. */
-  async getCommandRank(guildId: string | bigint, commandName: string): Promise<number | null> {
+  async getCommandRank(guildId: SnowflakeInput, commandName: string): Promise<number | null> {
     const sql = this.cachedSql('getCommandRank', () =>
       `SELECT "required_rank" AS "requiredRank" FROM ${this.model.table} WHERE "guild_id" = $1 AND "command_name" = $2`,
     );
@@ -41,13 +42,13 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
   }
 
   /** Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError. */
-  async deleteCommandRank(guildId: string | bigint, commandName: string): Promise<boolean> {
+  async deleteCommandRank(guildId: SnowflakeInput, commandName: string): Promise<boolean> {
     const sql = this.cachedSql('deleteCommandRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "command_name" = $2`);
     return (await this.affectedRows(sql, this.keyParams(guildId, commandName), { prepare: true })) > 0;
   }
 
   /** Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id. */
-  getCommands(guildId: string | bigint): Promise<PermissionCommand[]> {
+  getCommands(guildId: SnowflakeInput): Promise<PermissionCommand[]> {
     return this.findAll({ filters: { guildId }, orderBy: { commandName: 'ASC' } });
   }
 
@@ -57,7 +58,7 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    * at least the required one; a member with no ranked role may run only unrestricted commands. One statement.
    * @throws ValidationError for bad ids or command name.
    */
-  async canRunCommand(guildId: string | bigint, commandName: string, roleIds: ReadonlyArray<string | bigint>): Promise<boolean> {
+  async canRunCommand(guildId: SnowflakeInput, commandName: string, roleIds: ReadonlyArray<SnowflakeInput>): Promise<boolean> {
     const params = [...this.keyParams(guildId, commandName), roleIdList(this.model.entityName, roleIds)];
     const sql = this.cachedSql('canRunCommand', () =>
       `SELECT NOT EXISTS (SELECT 1 FROM ${this.model.table} c WHERE c."guild_id" = $1 AND c."command_name" = $2 ` +

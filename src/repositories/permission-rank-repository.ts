@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { PermissionRank } from '../entities/permission-rank';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -29,7 +30,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    * @throws ValidationError for a rank outside 0–10 or a bad name; UniqueViolationError when the guild already
    * has that rank number (uq_permission_ranks_guild_rank) or name (uq_permission_ranks_guild_name).
    */
-  async createRank(guildId: string | bigint, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
+  async createRank(guildId: SnowflakeInput, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
     const prepared = this.prepare({ guildId, rank, name, description }, 'insert');
     const sql = this.cachedSql('createRank', () =>
       `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "rank", "name", "description") VALUES ($1, $2, $3, $4) RETURNING ${this.model.selectList}`,
@@ -39,12 +40,12 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
   }
 
   /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */
-  getRanks(guildId: string | bigint): Promise<PermissionRank[]> {
+  getRanks(guildId: SnowflakeInput): Promise<PermissionRank[]> {
     return this.findAll({ filters: { guildId }, orderBy: { rank: 'ASC' } });
   }
 
   /** The guild's rank with this number, or null. @throws ValidationError for a bad guild id or rank. */
-  getRank(guildId: string | bigint, rank: number): Promise<PermissionRank | null> {
+  getRank(guildId: SnowflakeInput, rank: number): Promise<PermissionRank | null> {
     return this.findOne({ filters: { guildId, rank } });
   }
 
@@ -52,7 +53,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    * Changes a rank's number, name or description and returns it, or null when the guild has no such rank.
    * @throws ValidationError for bad or unknown fields; UniqueViolationError when the new number or name is taken.
    */
-  async updateRank(guildId: string | bigint, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
+  async updateRank(guildId: SnowflakeInput, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
     this.checkOptions(values, PATCH_FIELDS, 'updateRank');
     const prepared = this.prepare(values, 'update');
     if (prepared.columns.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one of rank, name, description');
@@ -66,7 +67,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
   }
 
   /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
-  async deleteRank(guildId: string | bigint, rank: number): Promise<boolean> {
+  async deleteRank(guildId: SnowflakeInput, rank: number): Promise<boolean> {
     const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
     const sql = this.cachedSql('deleteRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "rank" = $2`);
     return (await this.affectedRows(sql, params, { prepare: true })) > 0;

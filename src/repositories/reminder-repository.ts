@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Reminder } from '../entities/reminder';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -9,9 +10,9 @@ import { BaseRepository } from './base-repository';
 export interface NewReminder {
   readonly reminderContent: string;
   readonly reminderExpiresAt: Date;
-  readonly reminderChannelId: string | bigint;
-  readonly reminderUserId: string | bigint;
-  readonly guildId: string | bigint;
+  readonly reminderChannelId: SnowflakeInput;
+  readonly reminderUserId: SnowflakeInput;
+  readonly guildId: SnowflakeInput;
 }
 
 const NEW_REMINDER_KEYS = ['reminderContent', 'reminderExpiresAt', 'reminderChannelId', 'reminderUserId', 'guildId'] as const;
@@ -44,7 +45,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
   }
 
   /** A user's pending (unsent) reminders, in one guild or all, soonest first; empty when none. @throws ValidationError. */
-  getRemindersByUser(userId: string | bigint, guildId?: string | bigint): Promise<Reminder[]> {
+  getRemindersByUser(userId: SnowflakeInput, guildId?: SnowflakeInput): Promise<Reminder[]> {
     return this.findAll({
       filters: { reminderUserId: userId, reminderSent: false, ...(guildId === undefined ? {} : { guildId }) },
       orderBy: { reminderExpiresAt: 'ASC', reminderId: 'ASC' },
@@ -52,12 +53,12 @@ export class ReminderRepository extends BaseRepository<Reminder> {
   }
 
   /** A guild's pending (unsent) reminders, soonest first; empty when none. @throws ValidationError. */
-  getRemindersByGuild(guildId: string | bigint): Promise<Reminder[]> {
+  getRemindersByGuild(guildId: SnowflakeInput): Promise<Reminder[]> {
     return this.findAll({ filters: { guildId, reminderSent: false }, orderBy: { reminderExpiresAt: 'ASC', reminderId: 'ASC' } });
   }
 
   /** Deletes a reminder; true when it existed. @throws ValidationError for a bad id. */
-  deleteReminder(reminderId: string | bigint): Promise<boolean> {
+  deleteReminder(reminderId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(reminderId);
   }
 

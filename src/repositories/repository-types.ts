@@ -1,3 +1,4 @@
+import type { SnowflakeInput } from '../entities/snowflake';
 import type { FieldValue, Filter, OrderBy } from '../query/filter-types';
 
 /** Keys of an entity that are columns: every declared field except optional relation properties. */
@@ -8,7 +9,7 @@ export type ColumnKeys<T> = {
 /** An entity's column fields only (what filters, ordering and writes may name). */
 export type Columns<T> = Pick<T, ColumnKeys<T>>;
 
-/** Values for create/update: a subset of the columns; snowflakes may also be given as bigint. */
+/** Values for create/update: a subset of the columns; snowflakes may also be given as a bigint or a safe-integer number (SnowflakeInput). */
 export type Values<T> = { readonly [K in ColumnKeys<T>]?: FieldValue<T[K]> };
 
 /** Filters over an entity's columns (see Filter). */
@@ -61,6 +62,6 @@ export interface UpsertOptions<T> {
 
 /** The key of a per-member row: a user in a guild. */
 export interface MemberKey {
-  readonly userId: string | bigint;
-  readonly guildId: string | bigint;
+  readonly userId: SnowflakeInput;
+  readonly guildId: SnowflakeInput;
 }

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Snippet } from '../entities/snippet';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { NotFoundError } from '../errors/not-found-error';
 import { ValidationError } from '../errors/validation-error';
 import { INT4_MAX } from '../query/coerce-value';
@@ -13,8 +14,8 @@ import { preparedValue, type PreparedValues } from './prepare-values';
 export interface NewSnippet {
   readonly snippetName: string;
   readonly snippetContent?: string | null;
-  readonly snippetUserId: string | bigint;
-  readonly guildId: string | bigint;
+  readonly snippetUserId: SnowflakeInput;
+  readonly guildId: SnowflakeInput;
   /** Makes the snippet an alias of the snippet with this name (createAlias checks the target exists). */
   readonly alias?: string | null;
   readonly locked?: boolean;
@@ -49,7 +50,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * the same statement; an alias whose target no longer exists comes back itself (alias set, no content).
    * @throws ValidationError for a bad name or guild id.
    */
-  async getSnippetByName(name: string, guildId: string | bigint): Promise<Snippet | null> {
+  async getSnippetByName(name: string, guildId: SnowflakeInput): Promise<Snippet | null> {
     const params = [this.guild(guildId), this.name(name, 'name')];
     const sql = this.cachedSql('getSnippetByName', () =>
       `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "snippet_id" = (` +
@@ -67,7 +68,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * @throws NotFoundError when the guild has no snippet named `targetName`; UniqueViolationError when
    * `aliasName` is taken; ValidationError for bad input.
    */
-  async createAlias(aliasName: string, targetName: string, guildId: string | bigint, userId: string | bigint): Promise<Snippet> {
+  async createAlias(aliasName: string, targetName: string, guildId: SnowflakeInput, userId: SnowflakeInput): Promise<Snippet> {
     const prepared = this.prepare({ snippetName: aliasName, snippetUserId: userId, guildId }, 'insert');
     const params = [this.param(prepared, 'guildId'), this.param(prepared, 'snippetName'), this.param(prepared, 'snippetUserId'), this.name(targetName, 'targetName')];
     const sql = this.cachedSql('createAlias', () =>
@@ -82,7 +83,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   }
 
   /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
-  async getAliases(targetName: string, guildId: string | bigint): Promise<Snippet[]> {
+  async getAliases(targetName: string, guildId: SnowflakeInput): Promise<Snippet[]> {
     const params = [this.guild(guildId), this.name(targetName, 'targetName')];
     const sql = this.cachedSql('getAliases', () =>
       `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("alias") = lower($2) ORDER BY "snippet_name"`,
@@ -94,7 +95,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * Deletes the snippet (or alias) with this name, any case; true when one was deleted. Aliases of a deleted
    * snippet stay and then resolve to themselves (see getSnippetByName). @throws ValidationError.
    */
-  async deleteSnippetByName(name: string, guildId: string | bigint): Promise<boolean> {
+  async deleteSnippetByName(name: string, guildId: SnowflakeInput): Promise<boolean> {
     const params = [this.guild(guildId), this.name(name, 'name')];
     const sql = this.cachedSql('deleteSnippetByName', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("snippet_name") = lower($2)`);
     return (await this.affectedRows(sql, params, { prepare: true })) > 0;
@@ -104,7 +105,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * Adds one use atomically (`uses = uses + 1`, one statement), saturating at 2147483647 (the int4 maximum) rather
    * than overflowing; returns the new count, or null when no such snippet. @throws ValidationError for a bad id.
    */
-  async incrementUses(snippetId: string | bigint): Promise<number | null> {
+  async incrementUses(snippetId: SnowflakeInput): Promise<number | null> {
     // In int8, capped: an int4 sum would overflow on the server (22003) at the maximum and abort the caller's unit.
     const sql = this.cachedSql('incrementUses', () => `UPDATE ${this.model.table} SET "uses" = LEAST("uses"::int8 + 1, ${INT4_MAX})::int WHERE "snippet_id" = $1 RETURNING "uses"`);
     const result = await this.run<{ uses: number }>(sql, this.idParams(snippetId), { prepare: true });
@@ -112,7 +113,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   }
 
   /** Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError. */
-  async toggleLock(snippetId: string | bigint): Promise<Snippet | null> {
+  async toggleLock(snippetId: SnowflakeInput): Promise<Snippet | null> {
     const sql = this.cachedSql('toggleLock', () =>
       `UPDATE ${this.model.table} SET "locked" = NOT "locked", "updated_at" = now() WHERE "snippet_id" = $1 RETURNING ${this.model.selectList}`,
     );
@@ -124,28 +125,28 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * Snippets whose name contains `term` (any case; `%`, `_` and `\` in the term match literally), by name,
    * at most `limit` (default 25). @throws ValidationError for a non-string term or a bad limit.
    */
-  async searchSnippets(guildId: string | bigint, term: string, limit = 25): Promise<Snippet[]> {
+  async searchSnippets(guildId: SnowflakeInput, term: string, limit = 25): Promise<Snippet[]> {
     if (typeof term !== 'string') throw ValidationError.forField(this.model.entityName, 'term', 'must be a string');
     return this.findAll({ filters: { guildId, snippetName: { ilike: `%${escapeLike(term)}%` } }, orderBy: { snippetName: 'ASC' }, limit });
   }
 
   /** The guild's most used snippets, most uses first (ties by name), at most `limit` (default 10). @throws ValidationError. */
-  getPopularSnippets(guildId: string | bigint, limit = 10): Promise<Snippet[]> {
+  getPopularSnippets(guildId: SnowflakeInput, limit = 10): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId }, orderBy: { uses: 'DESC', snippetName: 'ASC' }, limit });
   }
 
   /** Snippets a user created in a guild, by name; empty when none. @throws ValidationError. */
-  getSnippetsByCreator(userId: string | bigint, guildId: string | bigint): Promise<Snippet[]> {
+  getSnippetsByCreator(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId, snippetUserId: userId }, orderBy: { snippetName: 'ASC' } });
   }
 
   /** Every snippet and alias of a guild, by name. @throws ValidationError. */
-  getSnippetsByGuild(guildId: string | bigint): Promise<Snippet[]> {
+  getSnippetsByGuild(guildId: SnowflakeInput): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId }, orderBy: { snippetName: 'ASC' } });
   }
 
   /** How many snippets (aliases included) a guild has. @throws ValidationError. */
-  countSnippets(guildId: string | bigint): Promise<number> {
+  countSnippets(guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId } });
   }
 

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -8,15 +9,15 @@ import { INT4_MAX } from '../query/coerce-value';
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
   /** The original message's id (the primary key). */
-  readonly messageId: string | bigint;
-  readonly guildId: string | bigint;
-  readonly messageChannelId: string | bigint;
-  readonly messageUserId: string | bigint;
+  readonly messageId: SnowflakeInput;
+  readonly guildId: SnowflakeInput;
+  readonly messageChannelId: SnowflakeInput;
+  readonly messageUserId: SnowflakeInput;
   readonly messageContent: string;
   readonly messageExpiresAt: Date;
   readonly starCount?: number;
   /** The bot's copy in the starboard channel. */
-  readonly starboardMessageId: string | bigint;
+  readonly starboardMessageId: SnowflakeInput;
 }
 
 const NEW_STARBOARD_MESSAGE_KEYS = [
@@ -45,17 +46,17 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   }
 
   /** The starboard entry of an original message, or null. @throws ValidationError for a bad id. */
-  getStarboardMessageById(messageId: string | bigint): Promise<StarboardMessage | null> {
+  getStarboardMessageById(messageId: SnowflakeInput): Promise<StarboardMessage | null> {
     return this.getById(messageId);
   }
 
   /** The entry whose copy in the starboard channel has this id (optionally within one guild), or null. @throws ValidationError. */
-  getStarboardMessageByStarboardMessageId(starboardMessageId: string | bigint, guildId?: string | bigint): Promise<StarboardMessage | null> {
+  getStarboardMessageByStarboardMessageId(starboardMessageId: SnowflakeInput, guildId?: SnowflakeInput): Promise<StarboardMessage | null> {
     return this.findOne({ filters: { starboardMessageId, ...(guildId === undefined ? {} : { guildId }) } });
   }
 
   /** Sets the star count to `starCount` (≥ 0) and returns the entry, or null when there is none. @throws ValidationError. */
-  setStarCount(messageId: string | bigint, starCount: number): Promise<StarboardMessage | null> {
+  setStarCount(messageId: SnowflakeInput, starCount: number): Promise<StarboardMessage | null> {
     return this.updateById(messageId, { starCount });
   }
 
@@ -65,7 +66,7 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * int4 maximum instead of overflowing. Returns the new count, or null when the message has no entry.
    * @throws ValidationError, before any SQL, for a bad id or a delta that is not an integer within int4.
    */
-  async incrementStarCount(messageId: string | bigint, delta = 1): Promise<number | null> {
+  async incrementStarCount(messageId: SnowflakeInput, delta = 1): Promise<number | null> {
     const params = [...this.idParams(messageId), this.coerce('starCount', delta, 'delta')];
     // The sum is taken in int8: the stored count is only known on the server, so an int4 sum could overflow
     // there (22003) and abort the caller's unit of work.
@@ -78,12 +79,12 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   }
 
   /** The guild's most starred messages, most stars first (ties: older message id first), at most `limit` (default 10). @throws ValidationError. */
-  getTopStarredMessages(guildId: string | bigint, limit = 10): Promise<StarboardMessage[]> {
+  getTopStarredMessages(guildId: SnowflakeInput, limit = 10): Promise<StarboardMessage[]> {
     return this.findAll({ filters: { guildId }, orderBy: { starCount: 'DESC', messageId: 'ASC' }, limit });
   }
 
   /** Deletes the entry of an original message; true when there was one. @throws ValidationError for a bad id. */
-  deleteStarboardMessage(messageId: string | bigint): Promise<boolean> {
+  deleteStarboardMessage(messageId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(messageId);
   }
 

@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
+import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -8,7 +9,7 @@ import { preparedValue } from './prepare-values';
 
 /** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
 export interface StarboardSettings {
-  readonly starboardChannelId: string | bigint;
+  readonly starboardChannelId: SnowflakeInput;
   readonly starboardEmoji: string;
   readonly starboardThreshold?: number;
 }
@@ -32,7 +33,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
    * the guild row when missing. Returns the stored settings.
    * @throws ValidationError for bad or unknown fields.
    */
-  async createOrUpdateStarboard(guildId: string | bigint, settings: StarboardSettings): Promise<Starboard> {
+  async createOrUpdateStarboard(guildId: SnowflakeInput, settings: StarboardSettings): Promise<Starboard> {
     this.checkOptions(settings, SETTINGS, 'createOrUpdateStarboard');
     const prepared = this.prepare({ ...settings, guildId }, 'insert');
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
@@ -48,18 +49,18 @@ export class StarboardRepository extends BaseRepository<Starboard> {
   }
 
   /** The guild's starboard settings, or null when it has none. @throws ValidationError for a bad guild id. */
-  getStarboardByGuildId(guildId: string | bigint): Promise<Starboard | null> {
+  getStarboardByGuildId(guildId: SnowflakeInput): Promise<Starboard | null> {
     return this.getById(guildId);
   }
 
   /** Changes some settings and returns them, or null when the guild has no starboard. @throws ValidationError (the guild id cannot change). */
-  async updateStarboard(guildId: string | bigint, values: StarboardPatch): Promise<Starboard | null> {
+  async updateStarboard(guildId: SnowflakeInput, values: StarboardPatch): Promise<Starboard | null> {
     this.checkOptions(values, SETTINGS, 'updateStarboard');
     return this.updateById(guildId, values);
   }
 
   /** Deletes the guild's starboard; true when it had one. @throws ValidationError for a bad guild id. */
-  deleteStarboard(guildId: string | bigint): Promise<boolean> {
+  deleteStarboard(guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(guildId);
   }
 
