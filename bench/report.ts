@@ -144,7 +144,7 @@ export function toMarkdown(report: BenchReport): string {
     '',
     ratioMatrix(report),
     '',
-    '## Targets (issue 6 item 3)',
+    '## Targets',
     '',
     'Each round measures every implementation side by side, so each round gives one ratio; the interval is the 95% ' +
       'confidence interval of the ratio from those per-round ratios (Student t on their logarithms). A miss whose ' +

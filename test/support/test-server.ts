@@ -39,11 +39,6 @@ export function testDatabaseUrl(): string {
   return withDatabase(adminUrl, testDatabase);
 }
 
-/** Which server the suite runs on, for test titles and logs. */
-export function testServerKind(): 'embedded' | 'DATABASE_URL' {
-  return configuredUrl ? 'DATABASE_URL' : 'embedded';
-}
-
 /** Whether any spec asked for the server in this run (it then needs releasing). */
 export function testServerStarted(): boolean {
   return preparation !== undefined;
