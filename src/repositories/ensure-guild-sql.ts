@@ -1,5 +1,7 @@
 import type { StatementOptions } from '../service/statement-runner';
-import { join, sql, type Param, type SqlFragment } from '../query/sql';
+
+// The fragment forms live beside the builders in src/query (which may not import this folder); named here too.
+export { ensureGuild, ensureGuilds } from '../query/ensure-guild';
 
 /**
  * A WITH item that creates the guild row when it is missing, so a guild-owned row can be written in the
@@ -23,27 +25,3 @@ export function ensureGuildsCte(guildArrayParams: ReadonlyArray<string>): string
  */
 export const CREATES_GUILD: StatementOptions = { prepare: true, createsGuild: true };
 
-/**
- * The ensureGuildCte WITH item as a fragment: `guild` is bound once, however often the statement also names it
- * (pass the same Param to the row's values).
- *
- * ```ts
- * const guild = param(guildId);
- * sql`WITH ${ensureGuild(guild)} INSERT INTO "afk" ("guild_id", …) VALUES (${guild}, …)`;
- * ```
- */
-export function ensureGuild(guild: Param): SqlFragment {
-  return sql`"ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES (${guild}) ON CONFLICT ("guild_id") DO NOTHING)`;
-}
-
-/**
- * The ensureGuildsCte WITH item as a fragment: every distinct id of each bigint[] value (a Param, or a plain
- * value bound here) becomes a guild row when missing.
- */
-export function ensureGuilds(guildArrays: ReadonlyArray<unknown>): SqlFragment {
-  const ids = join(
-    guildArrays.map((ids) => sql`SELECT DISTINCT unnest(${ids}::bigint[])`),
-    ' UNION ',
-  );
-  return sql`"ensure_guild" AS (INSERT INTO "guild" ("guild_id") ${ids} ON CONFLICT ("guild_id") DO NOTHING)`;
-}
