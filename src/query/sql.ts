@@ -86,16 +86,22 @@ export function join(pieces: ReadonlyArray<SqlFragment>, separator = ', '): SqlF
 
 /**
  * The statement a piece stands for: its text with every value replaced by the next `$n`, in order, and
- * those values.
+ * those values. `bindFirst` are numbered `$1, $2, …` in that order before the text is read, so a WITH item may
+ * name a value of the row that follows it and the row's values still read `$1, $2, $3`.
  *
  * ```ts
  * compile(sql`UPDATE "cases" SET "case_reason" = ${'spam'} WHERE "case_id" = ${'42'}`);
  * // { text: 'UPDATE "cases" SET "case_reason" = $1 WHERE "case_id" = $2', values: ['spam', '42'] }
+ * const row = [param('7'), param('42')];
+ * compile(sql`WITH ${ensureGuild(row[1])} INSERT INTO "afk" VALUES (${row[0]}, ${row[1]})`, row);
+ * // WITH … VALUES ($2) … INSERT INTO "afk" VALUES ($1, $2), values ['7', '42']
  * ```
  */
-export function compile(fragment: SqlFragment): Statement {
+export function compile(fragment: SqlFragment, bindFirst: ReadonlyArray<Param> = []): Statement {
   const values: unknown[] = [];
-  return { text: write(fragment, values, new Map()), values };
+  const named = new Map<Param, number>();
+  for (const p of bindFirst) if (!named.has(p)) named.set(p, values.push(p.value));
+  return { text: write(fragment, values, named), values };
 }
 
 function write(fragment: SqlFragment, values: unknown[], named: Map<Param, number>): string {

@@ -33,4 +33,12 @@ describe('the sql tag', () => {
     expect(q.text).to.equal('WITH "g" AS (INSERT INTO "guild" VALUES ($1)) INSERT INTO "afk" VALUES ($2, $1)');
     expect(q.values).to.deep.equal(['7', '5']);
   });
+
+  it('numbers the Params given to bind first before reading the text, so a WITH item may name a later value', () => {
+    const user = param('5');
+    const guild = param('7');
+    const q = compile(sql`WITH "g" AS (INSERT INTO "guild" VALUES (${guild})) INSERT INTO "afk" VALUES (${user}, ${guild}, ${'x'})`, [user, guild, user]);
+    expect(q.text).to.equal('WITH "g" AS (INSERT INTO "guild" VALUES ($2)) INSERT INTO "afk" VALUES ($1, $2, $3)');
+    expect(q.values).to.deep.equal(['5', '7', 'x']);
+  });
 });
