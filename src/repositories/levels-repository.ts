@@ -1,3 +1,4 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Levels } from '../entities/levels';
 import { ValidationError } from '../errors/validation-error';
@@ -5,9 +6,22 @@ import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from '../entities/level-formula';
 import type { SnowflakeInput } from '../entities/snowflake';
+import {
+  addXpStatement,
+  isBlacklistedStatement,
+  isOnCooldownStatement,
+  memberRankStatement,
+  resetXpStatement,
+  setXpStatement,
+  verifyLevelFormulaStatement,
+  writeBlacklistStatement,
+  type LevelsMember,
+} from '../query/levels-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import type { MemberKey, Page } from './repository-types';
 
 /** What addXp reports. */
@@ -55,7 +69,7 @@ interface AddXpRow {
 }
 
 /**
- * XP and levels. XP only changes in SQL (`xp = xp + $n`, so concurrent awards add up), and the level is computed from
+ * XP and levels. XP only changes in SQL (`xp = xp + amount`, so concurrent awards add up), and the level is computed from
  * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the database was
  * opened with its own (the `levelFormula` option). Blacklisted members earn no XP and are left out of ranks and leaderboards.
  *
@@ -88,8 +102,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     if (!Array.isArray(samples)) throw ValidationError.forField(this.model.entityName, 'samples', 'must be an array of XP values');
     // Every index, not map: a hole in a sparse array is a missing sample to refuse.
     const xps = Array.from(samples, (xp, i) => this.xpValue(xp, `samples[${i}]`));
-    const sql = this.cachedSql('verifyLevelFormula', () => `SELECT t.x AS "xp", ${this.levelSql('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`);
-    const result = await this.run<{ xp: number; level: number }>(sql, [xps]);
+    const result = await this.runBuilt<{ xp: number; level: number }>(verifyLevelFormulaStatement(this.formula, xps));
     const mismatches: LevelFormulaMismatch[] = [];
     for (const row of result.rows) {
       const jsLevel = this.levelFor(row.xp);
@@ -117,47 +130,15 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    */
   async addXp(userId: SnowflakeInput, guildId: SnowflakeInput, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
     this.checkOptions(options, ADD_XP_OPTIONS, 'addXp');
-    const [user, guild] = this.memberParams(userId, guildId);
+    const member = this.member(userId, guildId);
     const now = this.dateValue(options.now ?? new Date(), 'now');
-    const params = [user, guild, this.xpValue(amount, 'amount'), now, this.cooldownValue(options.cooldownSeconds, true, now)];
+    const values = { ...member, amount: this.xpValue(amount, 'amount'), now, cooldownSeconds: this.cooldownValue(options.cooldownSeconds, true, now) };
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.runner.serverMajorVersion() >= 18;
-    const sql = this.cachedSql(`addXp:${returnsOld}`, () => {
-      const amountSql = '$3::double precision';
-      const newXp = `"l"."xp" + EXCLUDED."xp"`;
-      const upsert = (source: string, returning: string): string =>
-        `"after" AS (INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ${source} ` +
-        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${this.levelSql(newXp)}, "last_message" = EXCLUDED."last_message" ` +
-        `WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision)) ` +
-        `RETURNING "l"."xp", "l"."level", ${returning}), `;
-      const values = `$1, $2, ${amountSql}, ${this.levelSql('$3')}, $4::timestamptz`;
-      const [before, after, awardedPrevious] = returnsOld
-        ? [
-            // Read only when nothing is awarded (blacklisted, cooldown): the member as this statement's snapshot saw them.
-            `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2), `,
-            upsert(`VALUES (${values})`, `old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"`),
-            'a."oldLevel"',
-          ]
-        : [
-            // Locks the member's row first, so "before" is exactly the row the upsert below changes.
-            `"before" AS (SELECT "xp", "level" FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), `,
-            // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
-            upsert(`SELECT ${values} FROM (SELECT count(*) FROM "before") AS "locked"`, `("l"."xmax" = 0) AS "inserted"`),
-            // The fallback only when another transaction inserted the member after this statement's snapshot.
-            `COALESCE(b."level", ${this.levelSql(`a."xp" - ${amountSql}`)})`,
-          ];
-      return (
-        `WITH ${ensureGuildCte('$2')}, ${before}${after}` +
-        `"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
-        `CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${this.levelSql('0')} ELSE ${awardedPrevious} END AS "previousLevel" ` +
-        `FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
-        `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`
-      );
-    });
-    const row = this.firstRow((await this.run<AddXpRow>(sql, params, CREATES_GUILD)).rows);
+    const row = this.firstRow((await this.runBuilt<AddXpRow>(addXpStatement(this.model, this.formula, values, returnsOld), CREATES_GUILD)).rows);
     if (row.xp === null || row.level === null || row.previousLevel === null) {
       // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
-      const current = await this.getById({ userId: user as string, guildId: guild as string });
+      const current = await this.getById(member as MemberKey);
       const level = current?.level ?? this.levelFor(0);
       return { xp: current?.xp ?? 0, level, previousLevel: level, levelUp: false, awarded: false };
     }
@@ -170,16 +151,8 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError for bad ids or XP that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
    */
   async setXp(userId: SnowflakeInput, guildId: SnowflakeInput, xp: number): Promise<Levels> {
-    const params = [...this.memberParams(userId, guildId), this.xpValue(xp, 'xp')];
-    const sql = this.cachedSql('setXp', () => {
-      const xpSql = '$3::double precision';
-      return (
-        `WITH ${ensureGuildCte('$2')} ` +
-        `INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "xp", "level") VALUES ($1, $2, ${xpSql}, ${this.levelSql('$3')}) ` +
-        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level" RETURNING ${this.model.selectList}`
-      );
-    });
-    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
+    const statement = setXpStatement(this.model, this.formula, this.member(userId, guildId), this.xpValue(xp, 'xp'));
+    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
   }
 
   /**
@@ -192,8 +165,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
   async resetXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
-    const sql = this.cachedSql('resetXp', () => `UPDATE ${this.model.table} SET "xp" = 0, "level" = ${this.levelSql('0')} WHERE "user_id" = $1 AND "guild_id" = $2 RETURNING ${this.model.selectList}`);
-    const result = await this.run(sql, this.memberParams(userId, guildId), { prepare: true });
+    const result = await this.runBuilt(resetXpStatement(this.model, this.formula, this.member(userId, guildId)), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -209,7 +181,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /** Blacklists a member from earning XP (creating the rows when missing); returns the row. @throws ValidationError for bad ids. */
   async blacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels> {
-    return this.writeBlacklist(userId, guildId, 'true');
+    return this.writeBlacklist(userId, guildId, false);
   }
 
   /** Lets a blacklisted member earn XP again; returns the row, or null when they have none. @throws ValidationError for bad ids. */
@@ -222,13 +194,12 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * blacklisted) and returns the new state. @throws ValidationError for bad ids.
    */
   async toggleBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    return (await this.writeBlacklist(userId, guildId, 'NOT "l"."blacklisted"')).blacklisted;
+    return (await this.writeBlacklist(userId, guildId, true)).blacklisted;
   }
 
   /** Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids. */
   async isBlacklisted(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const sql = this.cachedSql('isBlacklisted', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "blacklisted") AS "blacklisted"`);
-    const result = await this.run<{ blacklisted: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    const result = await this.runBuilt<{ blacklisted: boolean }>(isBlacklistedStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).blacklisted;
   }
 
@@ -238,13 +209,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError for bad ids.
    */
   async getMemberRank(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number | null> {
-    const sql = this.cachedSql(
-      'getMemberRank',
-      () =>
-        `SELECT r."rank" FROM (SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM ${this.model.table} ` +
-        `WHERE "guild_id" = $2 AND NOT "blacklisted") AS r WHERE r."user_id" = $1`,
-    );
-    const result = await this.run<{ rank: string }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    const result = await this.runBuilt<{ rank: string }>(memberRankStatement(this.model, this.member(userId, guildId)), { prepare: true });
     const row = result.rows[0];
     return row === undefined ? null : Number(row.rank);
   }
@@ -265,30 +230,26 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    */
   async isOnCooldown(userId: SnowflakeInput, guildId: SnowflakeInput, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
     const at = this.dateValue(now, 'now');
-    const params = [...this.memberParams(userId, guildId), at, this.cooldownValue(cooldownSeconds, false, at)];
-    const sql = this.cachedSql(
-      'isOnCooldown',
-      () =>
-        `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 ` +
-        `AND "last_message" > $3::timestamptz - make_interval(secs => $4::double precision)) AS "cooling"`,
-    );
-    const result = await this.run<{ cooling: boolean }>(sql, params, { prepare: true });
+    const member = this.member(userId, guildId);
+    const statement = isOnCooldownStatement(this.model, member, at, this.cooldownValue(cooldownSeconds, false, at) as number);
+    const result = await this.runBuilt<{ cooling: boolean }>(statement, { prepare: true });
     return this.firstRow(result.rows).cooling;
   }
 
-  private async writeBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput, onConflict: 'true' | 'NOT "l"."blacklisted"'): Promise<Levels> {
-    const sql = this.cachedSql(
-      `blacklist:${onConflict}`,
-      () =>
-        `WITH ${ensureGuildCte('$2')} INSERT INTO ${this.model.table} AS "l" ("user_id", "guild_id", "blacklisted") VALUES ($1, $2, true) ` +
-        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${onConflict} RETURNING ${this.model.selectList}`,
-    );
-    return this.hydrate(this.firstRow((await this.run(sql, this.memberParams(userId, guildId), CREATES_GUILD)).rows));
+  private async writeBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput, toggle: boolean): Promise<Levels> {
+    const statement = writeBlacklistStatement(this.model, this.member(userId, guildId), toggle);
+    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
   }
 
-  /** The formula's level of a SQL expression, as an int capped at MAX_LEVEL (a formula may outgrow int at huge XP). */
-  private levelSql(xpExpr: string): string {
-    return `LEAST(${this.formula.levelSql(`(${xpExpr})::double precision`)}, ${MAX_LEVEL})::int`;
+  /** The member's ids, validated. @throws ValidationError for a bad id. */
+  private member(userId: unknown, guildId: unknown): LevelsMember {
+    const [user, guild] = this.memberParams(userId, guildId);
+    return { userId: user, guildId: guild };
+  }
+
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
   }
 
   private xpValue(value: unknown, field: string): number {

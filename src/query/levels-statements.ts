@@ -1,0 +1,156 @@
+import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
+import { ensureGuild } from './ensure-guild';
+import { compile, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
+import type { TableModel } from './table-model';
+
+/** A member's validated ids, ready to bind. */
+export interface LevelsMember {
+  readonly userId: unknown;
+  readonly guildId: unknown;
+}
+
+/** The validated values of one addXp call. */
+export interface AddXpValues extends LevelsMember {
+  readonly amount: number;
+  readonly now: Date;
+  /** null: no cooldown. */
+  readonly cooldownSeconds: number | null;
+}
+
+// Stands for the XP expression in the formula's SQL: a NUL can never be part of SQL text the server accepts.
+const XP_MARK = '\u0000';
+const levelTexts = new WeakMap<LevelFormula, ReadonlyArray<string>>();
+
+/**
+ * The formula's level of the SQL expression `xp`, as an int capped at MAX_LEVEL (a formula may outgrow int at
+ * huge XP). The formula's text is the bot author's trusted SQL; `xp` is repeated wherever it names the XP, so
+ * bind a value in `xp` as a Param to bind it once.
+ *
+ * ```ts
+ * compile(levelOf(DEFAULT_LEVEL_FORMULA, sql`${param(150)}`));
+ * // LEAST(floor(sqrt(GREATEST(($1)::double precision, 0) / 100::double precision)), 2147483647)::int, values [150]
+ * ```
+ */
+export function levelOf(formula: LevelFormula, xp: SqlFragment): SqlFragment {
+  let texts = levelTexts.get(formula);
+  if (texts === undefined) {
+    // The text around each place the formula names the XP; asked once per formula, which is fixed for a database's life.
+    texts = `LEAST(${formula.levelSql(`(${XP_MARK})::double precision`)}, ${MAX_LEVEL})::int`.split(XP_MARK);
+    levelTexts.set(formula, texts);
+  }
+  return sql(texts, ...texts.slice(1).map(() => xp));
+}
+
+/** verifyLevelFormula: every sample of `xps` with the level the formula's SQL gives it, as rows `{ xp, level }`. */
+export function verifyLevelFormulaStatement(formula: LevelFormula, xps: ReadonlyArray<number>): Statement {
+  return compile(sql`SELECT t.x AS "xp", ${levelOf(formula, raw('t.x'))} AS "level" FROM unnest(${xps}::double precision[]) AS t(x)`);
+}
+
+/**
+ * addXp in one statement: creates the guild and member rows when missing, adds `amount` unless the member is
+ * blacklisted or on cooldown, and returns one row `{ xp, level, previousLevel, awarded, levelUp }`; xp, level and
+ * previousLevel are null only when nothing was awarded to a member another transaction inserted after this
+ * statement's snapshot. With `returnsOld` (PostgreSQL 18 and later) the level before comes from `RETURNING old`;
+ * older servers lock the member's row first and read it. A missing cooldown is bound as null, so the text is the
+ * same with or without one and one prepared statement serves both.
+ */
+export function addXpStatement(model: TableModel, formula: LevelFormula, values: AddXpValues, returnsOld: boolean): Statement {
+  let shapes = addXpShapes.get(formula);
+  if (shapes === undefined) addXpShapes.set(formula, (shapes = new Map()));
+  const shapeKey = `${model.table}:${returnsOld}`;
+  let shape = shapes.get(shapeKey);
+  if (shape === undefined) {
+    // Each value is bound as a Param holding its key, so the compiled values say which key goes to which $n.
+    const p = { userId: param('userId'), guildId: param('guildId'), amount: param('amount'), now: param('now'), cooldownSeconds: param('cooldownSeconds') };
+    const { text, values: keys } = compile(addXpSql(model.table, formula, returnsOld, p), [p.userId, p.guildId]);
+    shapes.set(shapeKey, (shape = { text, keys: keys as Array<keyof AddXpValues> }));
+  }
+  return { text: shape.text, values: shape.keys.map((key) => values[key]) };
+}
+
+// addXp runs for every message a bot sees, so its text is compiled once per formula, table and server kind, and a
+// call only puts its values in order.
+const addXpShapes = new WeakMap<LevelFormula, Map<string, { readonly text: string; readonly keys: ReadonlyArray<keyof AddXpValues> }>>();
+
+function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean, p: Readonly<Record<keyof AddXpValues, Param>>): SqlFragment {
+  const { userId: user, guildId: guild, amount, cooldownSeconds: cooldown } = p;
+  const table = raw(tableName);
+  const member = sql`"user_id" = ${user} AND "guild_id" = ${guild}`;
+  const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}, ${p.now}::timestamptz`;
+  const newXp = raw('"l"."xp" + EXCLUDED."xp"');
+  const update = sql`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${levelOf(formula, newXp)}, "last_message" = EXCLUDED."last_message"`;
+  const awardable = sql`NOT "l"."blacklisted" AND (${cooldown}::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => ${cooldown}::double precision))`;
+  const after = (source: SqlFragment, returning: SqlFragment): SqlFragment =>
+    sql`"after" AS (INSERT INTO ${table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ${source} ${update} WHERE ${awardable} RETURNING "l"."xp", "l"."level", ${returning})`;
+  const [before, upsert, awardedPrevious] = returnsOld
+    ? [
+        // Read only when nothing is awarded (blacklisted, cooldown): the member as this statement's snapshot saw them.
+        sql`"before" AS (SELECT "xp", "level" FROM ${table} WHERE ${member})`,
+        after(sql`VALUES (${row})`, raw('old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"')),
+        raw('a."oldLevel"'),
+      ]
+    : [
+        // Locks the member's row first, so "before" is exactly the row the upsert below changes.
+        sql`"before" AS (SELECT "xp", "level" FROM ${table} WHERE ${member} FOR UPDATE)`,
+        // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
+        after(sql`SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked"`, raw('("l"."xmax" = 0) AS "inserted"')),
+        // The fallback only when another transaction inserted the member after this statement's snapshot.
+        sql`COALESCE(b."level", ${levelOf(formula, sql`a."xp" - ${amount}::double precision`)})`,
+      ];
+  const previousLevel = sql`CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${levelOf(formula, raw('0'))} ELSE ${awardedPrevious} END`;
+  const result = sql`"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ${previousLevel} AS "previousLevel" FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true)`;
+  return sql`WITH ${ensureGuild(guild)}, ${before}, ${upsert}, ${result} SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`;
+}
+
+/** setXp: sets a member's XP and the level that follows from it, creating the guild and member rows when missing; returns the row. */
+export function setXpStatement(model: TableModel, formula: LevelFormula, member: LevelsMember, xp: number): Statement {
+  const [user, guild] = [param(member.userId), param(member.guildId)];
+  const amount = param(xp);
+  const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}`;
+  const update = raw('ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level"');
+  return compile(
+    sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "xp", "level") VALUES (${row}) ${update} RETURNING ${raw(model.selectList)}`,
+    [user, guild],
+  );
+}
+
+/** resetXp: sets a member's XP to 0 and the level to the formula's level for 0; returns the row, or none when the member has none. */
+export function resetXpStatement(model: TableModel, formula: LevelFormula, member: LevelsMember): Statement {
+  return compile(
+    sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} RETURNING ${raw(model.selectList)}`,
+  );
+}
+
+/**
+ * blacklist (`toggle` false) or toggleBlacklist (`toggle` true): creates the guild and member rows when missing (a
+ * new member is blacklisted) and sets the flag, or flips it in SQL; returns the row.
+ */
+export function writeBlacklistStatement(model: TableModel, member: LevelsMember, toggle: boolean): Statement {
+  const [user, guild] = [param(member.userId), param(member.guildId)];
+  const update = raw(`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${toggle ? 'NOT "l"."blacklisted"' : 'true'}`);
+  return compile(
+    sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "blacklisted") VALUES (${user}, ${guild}, true) ${update} RETURNING ${raw(model.selectList)}`,
+    [user, guild],
+  );
+}
+
+/** isBlacklisted: one row `{ blacklisted }`, false for a member without a row. */
+export function isBlacklistedStatement(model: TableModel, member: LevelsMember): Statement {
+  return compile(
+    sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} AND "blacklisted") AS "blacklisted"`,
+  );
+}
+
+/** getMemberRank: the member's `rank` by XP among the guild's members who are not blacklisted (RANK(), so ties share one); no row when they have none or are blacklisted. */
+export function memberRankStatement(model: TableModel, member: LevelsMember): Statement {
+  const [user, guild] = [param(member.userId), param(member.guildId)];
+  const ranked = sql`SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND NOT "blacklisted"`;
+  // Bound in the order every per-member statement binds them.
+  return compile(sql`SELECT r."rank" FROM (${ranked}) AS r WHERE r."user_id" = ${user}`, [user, guild]);
+}
+
+/** isOnCooldown: one row `{ cooling }`, true when the member's last XP-earning message is less than `cooldownSeconds` before `now`. */
+export function isOnCooldownStatement(model: TableModel, member: LevelsMember, now: Date, cooldownSeconds: number): Statement {
+  const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;
+  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} AND ${recent}) AS "cooling"`);
+}
