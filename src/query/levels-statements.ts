@@ -1,16 +1,11 @@
 import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
 import { ensureGuild } from './ensure-guild';
+import { memberCondition, type MemberIds } from './member-condition';
 import { compile, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
-/** A member's validated ids, ready to bind. */
-export interface LevelsMember {
-  readonly userId: unknown;
-  readonly guildId: unknown;
-}
-
 /** The validated values of one addXp call. */
-export interface AddXpValues extends LevelsMember {
+export interface AddXpValues extends MemberIds {
   readonly amount: number;
   readonly now: Date;
   /** null: no cooldown. */
@@ -75,7 +70,7 @@ const addXpShapes = new WeakMap<LevelFormula, Map<string, { readonly text: strin
 function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean, p: Readonly<Record<keyof AddXpValues, Param>>): SqlFragment {
   const { userId: user, guildId: guild, amount, cooldownSeconds: cooldown } = p;
   const table = raw(tableName);
-  const member = sql`"user_id" = ${user} AND "guild_id" = ${guild}`;
+  const member = memberCondition({ userId: user, guildId: guild });
   const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}, ${p.now}::timestamptz`;
   const newXp = raw('"l"."xp" + EXCLUDED."xp"');
   const update = sql`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${levelOf(formula, newXp)}, "last_message" = EXCLUDED."last_message"`;
@@ -103,7 +98,7 @@ function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean,
 }
 
 /** setXp: sets a member's XP and the level that follows from it, creating the guild and member rows when missing; returns the row. */
-export function setXpStatement(model: TableModel, formula: LevelFormula, member: LevelsMember, xp: number): Statement {
+export function setXpStatement(model: TableModel, formula: LevelFormula, member: MemberIds, xp: number): Statement {
   const [user, guild] = [param(member.userId), param(member.guildId)];
   const amount = param(xp);
   const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}`;
@@ -115,9 +110,9 @@ export function setXpStatement(model: TableModel, formula: LevelFormula, member:
 }
 
 /** resetXp: sets a member's XP to 0 and the level to the formula's level for 0; returns the row, or none when the member has none. */
-export function resetXpStatement(model: TableModel, formula: LevelFormula, member: LevelsMember): Statement {
+export function resetXpStatement(model: TableModel, formula: LevelFormula, member: MemberIds): Statement {
   return compile(
-    sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} RETURNING ${raw(model.selectList)}`,
+    sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE ${memberCondition(member)} RETURNING ${raw(model.selectList)}`,
   );
 }
 
@@ -125,7 +120,7 @@ export function resetXpStatement(model: TableModel, formula: LevelFormula, membe
  * blacklist (`toggle` false) or toggleBlacklist (`toggle` true): creates the guild and member rows when missing (a
  * new member is blacklisted) and sets the flag, or flips it in SQL; returns the row.
  */
-export function writeBlacklistStatement(model: TableModel, member: LevelsMember, toggle: boolean): Statement {
+export function writeBlacklistStatement(model: TableModel, member: MemberIds, toggle: boolean): Statement {
   const [user, guild] = [param(member.userId), param(member.guildId)];
   const update = raw(`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${toggle ? 'NOT "l"."blacklisted"' : 'true'}`);
   return compile(
@@ -135,14 +130,14 @@ export function writeBlacklistStatement(model: TableModel, member: LevelsMember,
 }
 
 /** isBlacklisted: one row `{ blacklisted }`, false for a member without a row. */
-export function isBlacklistedStatement(model: TableModel, member: LevelsMember): Statement {
+export function isBlacklistedStatement(model: TableModel, member: MemberIds): Statement {
   return compile(
-    sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} AND "blacklisted") AS "blacklisted"`,
+    sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "blacklisted") AS "blacklisted"`,
   );
 }
 
 /** getMemberRank: the member's `rank` by XP among the guild's members who are not blacklisted (RANK(), so ties share one); no row when they have none or are blacklisted. */
-export function memberRankStatement(model: TableModel, member: LevelsMember): Statement {
+export function memberRankStatement(model: TableModel, member: MemberIds): Statement {
   const [user, guild] = [param(member.userId), param(member.guildId)];
   const ranked = sql`SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND NOT "blacklisted"`;
   // Bound in the order every per-member statement binds them.
@@ -150,7 +145,7 @@ export function memberRankStatement(model: TableModel, member: LevelsMember): St
 }
 
 /** isOnCooldown: one row `{ cooling }`, true when the member's last XP-earning message is less than `cooldownSeconds` before `now`. */
-export function isOnCooldownStatement(model: TableModel, member: LevelsMember, now: Date, cooldownSeconds: number): Statement {
+export function isOnCooldownStatement(model: TableModel, member: MemberIds, now: Date, cooldownSeconds: number): Statement {
   const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE "user_id" = ${member.userId} AND "guild_id" = ${member.guildId} AND ${recent}) AS "cooling"`);
+  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND ${recent}) AS "cooling"`);
 }

@@ -18,8 +18,8 @@ import {
   setXpStatement,
   verifyLevelFormulaStatement,
   writeBlacklistStatement,
-  type LevelsMember,
 } from '../query/levels-statements';
+import type { MemberIds } from '../query/member-condition';
 import type { Statement } from '../query/sql';
 import type { StatementOptions } from '../service/statement-runner';
 import type { MemberKey, Page } from './repository-types';
@@ -242,7 +242,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   }
 
   /** The member's ids, validated. @throws ValidationError for a bad id. */
-  private member(userId: unknown, guildId: unknown): LevelsMember {
+  private member(userId: unknown, guildId: unknown): MemberIds {
     const [user, guild] = this.memberParams(userId, guildId);
     return { userId: user, guildId: guild };
   }
