@@ -1,11 +1,16 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Afk } from '../entities/afk';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
+import { AFK_ROW, isMemberAfkStatement, isMemberPermAfkStatement, setMemberAfkStatement, type AfkRow } from '../query/afk-statements';
+import type { MemberIds } from '../query/member-condition';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
 
@@ -26,9 +31,8 @@ export interface NewAfk {
   readonly permAfk?: boolean;
 }
 
-// Every column, in the order setMemberAfk binds them ($1 …), with the value an omitted field takes.
-const AFK_COLUMNS = ['userId', 'guildId', 'nickname', 'afkMessage', 'since', 'until', 'enforced', 'permAfk'] as const;
-const AFK_DEFAULTS: Readonly<Partial<Record<(typeof AFK_COLUMNS)[number], unknown>>> = { nickname: null, since: null, until: null, enforced: false, permAfk: false };
+// The value an omitted field of NewAfk takes (NewAfk's fields are the columns of AFK_ROW).
+const AFK_DEFAULTS: Readonly<Partial<AfkRow>> = { nickname: null, since: null, until: null, enforced: false, permAfk: false };
 
 /** AFK members (the seed's AFK controller): one row per member and guild. */
 @injectable()
@@ -44,7 +48,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
    * after `since` (or now), or `until` on a permanent AFK.
    */
   async setMemberAfk(values: NewAfk): Promise<Afk> {
-    this.checkOptions(values, AFK_COLUMNS, 'setMemberAfk');
+    this.checkOptions(values, AFK_ROW, 'setMemberAfk');
     const prepared = this.prepare(values, 'insert');
     const since = preparedValue(prepared, 'since') as Date | undefined;
     const until = preparedValue(prepared, 'until') as Date | null | undefined;
@@ -52,28 +56,19 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
       if (preparedValue(prepared, 'permAfk') === true) throw ValidationError.forField(this.model.entityName, 'until', 'must be null for a permanent AFK (permAfk: true)');
       if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField(this.model.entityName, 'until', `must be after ${since ? 'since' : 'now'}`);
     }
-    const sql = this.cachedSql('setMemberAfk', () => {
-      const columns = AFK_COLUMNS.map((p) => this.column(p).quoted);
-      const values = AFK_COLUMNS.map((p, i) => (p === 'since' ? `COALESCE($${i + 1}::timestamptz, now())` : `$${i + 1}`));
-      const sets = AFK_COLUMNS.filter((p) => p !== 'userId' && p !== 'guildId').map((p) => `${this.column(p).quoted} = EXCLUDED.${this.column(p).quoted}`);
-      return (
-        `WITH ${ensureGuildCte('$2')} ` +
-        `INSERT INTO ${this.model.table} (${columns.join(', ')}) VALUES (${values.join(', ')}) ` +
-        `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
-      );
-    });
-    const params = AFK_COLUMNS.map((p) => {
-      const value = preparedValue(prepared, p);
-      return value === undefined ? AFK_DEFAULTS[p] : value;
-    });
-    const result = await this.run(sql, params, CREATES_GUILD);
+    const row = Object.fromEntries(
+      AFK_ROW.map((p) => {
+        const value = preparedValue(prepared, p);
+        return [p, value === undefined ? AFK_DEFAULTS[p] : value];
+      }),
+    ) as AfkRow;
+    const result = await this.runBuilt(setMemberAfkStatement(this.model, row), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /** Whether the member is AFK in the guild (has a row, expired or not). @throws ValidationError for bad ids. */
   async isMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const sql = this.cachedSql('isMemberAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2) AS "afk"`);
-    const result = await this.run<{ afk: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    const result = await this.runBuilt<{ afk: boolean }>(isMemberAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).afk;
   }
 
@@ -94,8 +89,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
 
   /** Whether the member is permanently AFK in the guild (false when not AFK). @throws ValidationError for bad ids. */
   async isMemberPermAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const sql = this.cachedSql('isMemberPermAfk', () => `SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE "user_id" = $1 AND "guild_id" = $2 AND "perm_afk") AS "perm"`);
-    const result = await this.run<{ perm: boolean }>(sql, this.memberParams(userId, guildId), { prepare: true });
+    const result = await this.runBuilt<{ perm: boolean }>(isMemberPermAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).perm;
   }
 
@@ -126,4 +120,14 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
     });
   }
 
+  /** The member's ids, validated. @throws ValidationError for a bad id. */
+  private member(userId: unknown, guildId: unknown): MemberIds {
+    const [user, guild] = this.memberParams(userId, guildId);
+    return { userId: user, guildId: guild };
+  }
+
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
