@@ -1,14 +1,18 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { OnboardingStage } from '../entities/enums';
 import { GuildConfig } from '../entities/guild-config';
 import type { Snowflake, SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
+import { configFieldStatement, upsertConfigStatement } from '../query/guild-config-statements';
+import type { Statement } from '../query/sql';
 import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
+import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import type { ColumnKeys, Values } from './repository-types';
 
 /** The prefix a guild without a config row uses. */
@@ -77,10 +81,8 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     field: K,
     defaultValue: D = null as D,
   ): Promise<Exclude<GuildConfig[K], null> | D> {
-    const column = this.fieldColumn(field);
-    const params = [this.value('guildId', guildId)];
-    const sql = this.cachedSql(`getConfigField:${column.property}`, () => `SELECT ${column.quoted} AS "value" FROM ${this.model.table} WHERE "guild_id" = $1`);
-    const result = await this.run<{ value: Exclude<GuildConfig[K], null> | null }>(sql, params, { prepare: true });
+    const statement = configFieldStatement(this.model, this.fieldColumn(field), this.value('guildId', guildId));
+    const result = await this.runBuilt<{ value: Exclude<GuildConfig[K], null> | null }>(statement, { prepare: true });
     return result.rows[0]?.value ?? defaultValue;
   }
 
@@ -193,20 +195,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
         managed.map((c) => ({ field: c.property, message: c.property === 'guildId' ? 'is the first argument, not a value' : 'is set by the database' })),
       );
     }
-    const shape = `${touch ? 'update' : 'get'}:${prepared.columns.map((c) => c.property).join(',')}`;
-    const sql = this.cachedSql(`upsertConfig:${shape}`, () => {
-      const names = prepared.columns.map((c) => `, ${c.quoted}`).join('');
-      const placeholders = prepared.columns.map((_, i) => `, $${i + 2}`).join('');
-      const sets = prepared.columns.map((c) => `${c.quoted} = EXCLUDED.${c.quoted}`);
-      // Without `touch` the update is a no-op that only makes RETURNING yield the existing row.
-      sets.push(touch ? '"updated_at" = now()' : '"guild_id" = EXCLUDED."guild_id"');
-      return (
-        `WITH ${ensureGuildCte('$1')} ` +
-        `INSERT INTO ${this.model.table} ("guild_id"${names}) VALUES ($1${placeholders}) ` +
-        `ON CONFLICT ("guild_id") DO UPDATE SET ${sets.join(', ')} RETURNING ${this.model.selectList}`
-      );
-    });
-    const result = await this.run(sql, [guild, ...prepared.params], CREATES_GUILD);
+    const result = await this.runBuilt(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -227,5 +216,10 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
 
   private value(property: string, value: unknown): unknown {
     return coerceValue(this.model, this.fieldColumn(property), value, property);
+  }
+
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
   }
 }
