@@ -1,11 +1,21 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Snippet } from '../entities/snippet';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { NotFoundError } from '../errors/not-found-error';
 import { ValidationError } from '../errors/validation-error';
-import { INT4_MAX } from '../query/coerce-value';
 import { escapeLike } from '../query/escape-like';
+import {
+  aliasesStatement,
+  createAliasStatement,
+  deleteSnippetByNameStatement,
+  incrementUsesStatement,
+  snippetByNameStatement,
+  toggleLockStatement,
+} from '../query/snippet-statements';
+import type { Statement } from '../query/sql';
 import { DatabaseService } from '../service/database-service';
+import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { preparedValue, type PreparedValues } from './prepare-values';
@@ -51,14 +61,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * @throws ValidationError for a bad name or guild id.
    */
   async getSnippetByName(name: string, guildId: SnowflakeInput): Promise<Snippet | null> {
-    const params = [this.guild(guildId), this.name(name, 'name')];
-    const sql = this.cachedSql('getSnippetByName', () =>
-      `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "snippet_id" = (` +
-      `SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${this.model.table} s ` +
-      `LEFT JOIN ${this.model.table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias") ` +
-      `WHERE s."guild_id" = $1 AND lower(s."snippet_name") = lower($2))`,
-    );
-    const result = await this.run(sql, params, { prepare: true });
+    const result = await this.runBuilt(snippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name')), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -70,25 +73,21 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    */
   async createAlias(aliasName: string, targetName: string, guildId: SnowflakeInput, userId: SnowflakeInput): Promise<Snippet> {
     const prepared = this.prepare({ snippetName: aliasName, snippetUserId: userId, guildId }, 'insert');
-    const params = [this.param(prepared, 'guildId'), this.param(prepared, 'snippetName'), this.param(prepared, 'snippetUserId'), this.name(targetName, 'targetName')];
-    const sql = this.cachedSql('createAlias', () =>
-      `WITH target AS (SELECT COALESCE("alias", "snippet_name") AS name FROM ${this.model.table} ` +
-      `WHERE "guild_id" = $1 AND lower("snippet_name") = lower($4::varchar)) ` +
-      `INSERT INTO ${this.model.table} ("guild_id", "snippet_name", "snippet_user_id", "alias") ` +
-      `SELECT $1::bigint, $2::varchar, $3::bigint, target.name FROM target RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, params, { prepare: true });
+    const alias = {
+      guildId: this.param(prepared, 'guildId'),
+      aliasName: this.param(prepared, 'snippetName'),
+      userId: this.param(prepared, 'snippetUserId'),
+      targetName: this.name(targetName, 'targetName'),
+    };
+    const result = await this.runBuilt(createAliasStatement(this.model, alias), { prepare: true });
     if (result.rows.length === 0) throw NotFoundError.forId(this.model.entityName, targetName);
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
   async getAliases(targetName: string, guildId: SnowflakeInput): Promise<Snippet[]> {
-    const params = [this.guild(guildId), this.name(targetName, 'targetName')];
-    const sql = this.cachedSql('getAliases', () =>
-      `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("alias") = lower($2) ORDER BY "snippet_name"`,
-    );
-    return (await this.run(sql, params, { prepare: true })).rows.map((r) => this.hydrate(r));
+    const statement = aliasesStatement(this.model, this.guild(guildId), this.name(targetName, 'targetName'));
+    return (await this.runBuilt(statement, { prepare: true })).rows.map((r) => this.hydrate(r));
   }
 
   /**
@@ -96,9 +95,8 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * snippet stay and then resolve to themselves (see getSnippetByName). @throws ValidationError.
    */
   async deleteSnippetByName(name: string, guildId: SnowflakeInput): Promise<boolean> {
-    const params = [this.guild(guildId), this.name(name, 'name')];
-    const sql = this.cachedSql('deleteSnippetByName', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND lower("snippet_name") = lower($2)`);
-    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
+    const statement = deleteSnippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name'));
+    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
   }
 
   /**
@@ -106,18 +104,13 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * than overflowing; returns the new count, or null when no such snippet. @throws ValidationError for a bad id.
    */
   async incrementUses(snippetId: SnowflakeInput): Promise<number | null> {
-    // In int8, capped: an int4 sum would overflow on the server (22003) at the maximum and abort the caller's unit.
-    const sql = this.cachedSql('incrementUses', () => `UPDATE ${this.model.table} SET "uses" = LEAST("uses"::int8 + 1, ${INT4_MAX})::int WHERE "snippet_id" = $1 RETURNING "uses"`);
-    const result = await this.run<{ uses: number }>(sql, this.idParams(snippetId), { prepare: true });
+    const result = await this.runBuilt<{ uses: number }>(incrementUsesStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return result.rows[0]?.uses ?? null;
   }
 
   /** Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError. */
   async toggleLock(snippetId: SnowflakeInput): Promise<Snippet | null> {
-    const sql = this.cachedSql('toggleLock', () =>
-      `UPDATE ${this.model.table} SET "locked" = NOT "locked", "updated_at" = now() WHERE "snippet_id" = $1 RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, this.idParams(snippetId), { prepare: true });
+    const result = await this.runBuilt(toggleLockStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -163,6 +156,15 @@ export class SnippetRepository extends BaseRepository<Snippet> {
 
   private name(name: unknown, path: string): unknown {
     return this.coerce('snippetName', name, path);
+  }
+
+  private snippetId(snippetId: unknown): unknown {
+    return this.idParams(snippetId)[0];
+  }
+
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
   }
 
 }
