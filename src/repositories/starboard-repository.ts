@@ -1,10 +1,14 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
+import { upsertStarboardStatement } from '../query/starboard-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 
 /** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
@@ -37,14 +41,9 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     this.checkOptions(settings, SETTINGS, 'createOrUpdateStarboard');
     const prepared = this.prepare({ ...settings, guildId }, 'insert');
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const guildParam = preparedValue(prepared, 'guildId');
-    const sql = this.cachedSql(`createOrUpdateStarboard:${others.map(([c]) => c.property).join(',')}`, () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id"${others.map(([c]) => `, ${c.quoted}`).join('')}) ` +
-      `VALUES ($1${others.map((_, i) => `, $${i + 2}`).join('')}) ` +
-      `ON CONFLICT ("guild_id") DO UPDATE SET ${others.map(([c]) => `${c.quoted} = EXCLUDED.${c.quoted}`).join(', ')} ` +
-      `RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, [guildParam, ...others.map(([, p]) => p)], CREATES_GUILD);
+    const settingsValues = { columns: others.map(([c]) => c), params: others.map(([, p]) => p) };
+    const statement = upsertStarboardStatement(this.model, preparedValue(prepared, 'guildId'), settingsValues);
+    const result = await this.runBuilt(statement, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -64,4 +63,8 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     return this.deleteById(guildId);
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
