@@ -1,10 +1,13 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
+import { incrementStarCountStatement } from '../query/starboard-message-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { INT4_MAX } from '../query/coerce-value';
 
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
@@ -67,14 +70,9 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * @throws ValidationError, before any SQL, for a bad id or a delta that is not an integer within int4.
    */
   async incrementStarCount(messageId: SnowflakeInput, delta = 1): Promise<number | null> {
-    const params = [...this.idParams(messageId), this.coerce('starCount', delta, 'delta')];
-    // The sum is taken in int8: the stored count is only known on the server, so an int4 sum could overflow
-    // there (22003) and abort the caller's unit of work.
-    const sql = this.cachedSql('incrementStarCount', () =>
-      `UPDATE ${this.model.table} SET "star_count" = LEAST(GREATEST("star_count"::int8 + $2::int8, 0), ${INT4_MAX})::int ` +
-      `WHERE "message_id" = $1 RETURNING "star_count" AS "starCount"`,
-    );
-    const result = await this.run<{ starCount: number }>(sql, params, { prepare: true });
+    const [message] = this.idParams(messageId);
+    const statement = incrementStarCountStatement(this.model, message, this.coerce('starCount', delta, 'delta'));
+    const result = await this.runBuilt<{ starCount: number }>(statement, { prepare: true });
     return result.rows[0]?.starCount ?? null;
   }
 
@@ -88,4 +86,8 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
     return this.deleteById(messageId);
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
