@@ -1,7 +1,11 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Reminder } from '../entities/reminder';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
+import { claimDueRemindersStatement } from '../query/reminder-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -73,13 +77,8 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) {
       throw ValidationError.forField(this.model.entityName, 'limit', `must be an integer from 1 to ${MAX_CLAIM_BATCH}`);
     }
-    const params = [this.coerce('reminderExpiresAt', now, 'now'), limit];
-    const sql = this.cachedSql('claimDueReminders', () =>
-      `UPDATE ${this.model.table} SET "reminder_sent" = true WHERE "reminder_id" IN (` +
-      `SELECT "reminder_id" FROM ${this.model.table} WHERE "reminder_sent" = false AND "reminder_expires_at" <= $1 ` +
-      `ORDER BY "reminder_expires_at" LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, params, { prepare: true });
+    const statement = claimDueRemindersStatement(this.model, this.coerce('reminderExpiresAt', now, 'now'), limit);
+    const result = await this.runBuilt(statement, { prepare: true });
     // RETURNING has no order of its own.
     return result.rows.map((r) => this.hydrate(r)).sort(soonestFirst);
   }
@@ -92,6 +91,10 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     return this.deleteWhere({ filters: { reminderSent: true, ...(olderThan === undefined ? {} : { reminderExpiresAt: { lte: olderThan } }) } });
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
 
 function soonestFirst(a: Reminder, b: Reminder): number {
