@@ -1,6 +1,10 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Guild } from '../entities/guild';
 import type { SnowflakeInput } from '../entities/snowflake';
+import { getOrCreateGuildStatement } from '../query/guild-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -24,17 +28,8 @@ export class GuildRepository extends BaseRepository<Guild> {
    * @throws ValidationError for a bad id or a name over 100 characters.
    */
   async getOrCreateGuild(guildId: SnowflakeInput, guildName?: string | null): Promise<Guild> {
-    const params = [this.value('guildId', guildId), guildName === undefined || guildName === null ? null : this.value('guildName', guildName)];
-    const sql = this.cachedSql('getOrCreateGuild', () => {
-      const name = this.column('guildName').quoted;
-      return (
-        `INSERT INTO ${this.model.table} AS "g" ("guild_id", ${name}) VALUES ($1, $2) ` +
-        `ON CONFLICT ("guild_id") DO UPDATE SET ${name} = COALESCE(EXCLUDED.${name}, "g".${name}), ` +
-        `"updated_at" = CASE WHEN EXCLUDED.${name} IS DISTINCT FROM "g".${name} AND EXCLUDED.${name} IS NOT NULL THEN now() ELSE "g"."updated_at" END ` +
-        `RETURNING ${this.model.selectList}`
-      );
-    });
-    const result = await this.run(sql, params, { prepare: true });
+    const name = guildName === undefined || guildName === null ? null : this.value('guildName', guildName);
+    const result = await this.runBuilt(getOrCreateGuildStatement(this.model, this.value('guildId', guildId), name), { prepare: true });
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -70,4 +65,8 @@ export class GuildRepository extends BaseRepository<Guild> {
     return this.coerce(property, value, property);
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
