@@ -1,11 +1,15 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionRank } from '../entities/permission-rank';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
+import { createRankStatement, deleteRankStatement, updateRankStatement } from '../query/permission-rank-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 
 /** Fields updateRank may change (a new rank number must be free in the guild). */
@@ -32,11 +36,13 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    */
   async createRank(guildId: SnowflakeInput, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
     const prepared = this.prepare({ guildId, rank, name, description }, 'insert');
-    const sql = this.cachedSql('createRank', () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "rank", "name", "description") VALUES ($1, $2, $3, $4) RETURNING ${this.model.selectList}`,
-    );
-    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'rank'), preparedValue(prepared, 'name'), preparedValue(prepared, 'description')];
-    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
+    const statement = createRankStatement(this.model, {
+      guildId: preparedValue(prepared, 'guildId'),
+      rank: preparedValue(prepared, 'rank'),
+      name: preparedValue(prepared, 'name'),
+      description: preparedValue(prepared, 'description'),
+    });
+    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
   }
 
   /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */
@@ -57,20 +63,19 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
     this.checkOptions(values, PATCH_FIELDS, 'updateRank');
     const prepared = this.prepare(values, 'update');
     if (prepared.columns.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one of rank, name, description');
-    const params = [...prepared.params, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
-    const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"updated_at" = now()').join(', ');
-    const sql = this.cachedSql(`updateRank:${prepared.columns.map((c) => c.property).join(',')}`, () =>
-      `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "rank" = $${params.length} RETURNING ${this.model.selectList}`,
-    );
-    const result = await this.run(sql, params, { prepare: true });
+    const statement = updateRankStatement(this.model, prepared, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank'));
+    const result = await this.runBuilt(statement, { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
   /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
   async deleteRank(guildId: SnowflakeInput, rank: number): Promise<boolean> {
-    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank')];
-    const sql = this.cachedSql('deleteRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "rank" = $2`);
-    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
+    const statement = deleteRankStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank'));
+    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }

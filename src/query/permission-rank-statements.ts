@@ -1,0 +1,38 @@
+import { ensureGuild } from './ensure-guild';
+import { compile, join, param, raw, sql, type Statement } from './sql';
+import type { ColumnModel, TableModel } from './table-model';
+
+/** The validated values of createRank. */
+export interface NewRankValues {
+  readonly guildId: unknown;
+  readonly rank: unknown;
+  readonly name: unknown;
+  readonly description: unknown;
+}
+
+/** createRank: inserts the rank, creating the guild row when missing; returns it. */
+export function createRankStatement(model: TableModel, rank: NewRankValues): Statement {
+  const guild = param(rank.guildId);
+  const values = join([guild, rank.rank, rank.name, rank.description].map((value) => sql`${value}`));
+  return compile(
+    sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} ("guild_id", "rank", "name", "description") VALUES (${values}) RETURNING ${raw(model.selectList)}`,
+  );
+}
+
+/** updateRank: sets `set`'s columns (and bumps `updated_at`) of the guild's rank numbered `rank`; returns it, or no row. */
+export function updateRankStatement(
+  model: TableModel,
+  set: { readonly columns: ReadonlyArray<ColumnModel>; readonly params: ReadonlyArray<unknown> },
+  guildId: unknown,
+  rank: unknown,
+): Statement {
+  const assignments = join([...set.columns.map((c, i) => sql`${raw(c.quoted)} = ${set.params[i]}`), raw('"updated_at" = now()')]);
+  return compile(
+    sql`UPDATE ${raw(model.table)} SET ${assignments} WHERE "guild_id" = ${guildId} AND "rank" = ${rank} RETURNING ${raw(model.selectList)}`,
+  );
+}
+
+/** deleteRank: deletes the guild's rank numbered `rank`. */
+export function deleteRankStatement(model: TableModel, guildId: unknown, rank: unknown): Statement {
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "rank" = ${rank}`);
+}
