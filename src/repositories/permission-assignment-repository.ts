@@ -1,26 +1,24 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { snowflakeProblem, type SnowflakeInput } from '../entities/snowflake';
 import { PermissionAssignment } from '../entities/permission-assignment';
 import { PermissionRank } from '../entities/permission-rank';
 import { NotFoundError } from '../errors/not-found-error';
 import { ValidationError } from '../errors/validation-error';
-import { buildTableModel, quoteIdent } from '../query/build-table-model';
+import { buildTableModel } from '../query/build-table-model';
+import {
+  assignmentsStatement,
+  assignRoleStatement,
+  RANK_PREFIX,
+  unassignRoleStatement,
+  userPermissionRankStatement,
+} from '../query/permission-assignment-statements';
+import type { Statement } from '../query/sql';
 import type { TableModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
+import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-
-/**
- * SQL for the highest rank held in the guild bound at `guildParam` through any role in the bigint[] bound at
- * `rolesParam`, or NULL when none of them has a rank. Shared with PermissionCommandRepository.canRunCommand.
- */
-export function highestRankSql(guildParam: string, rolesParam: string): string {
-  return (
-    `(SELECT max(r."rank") FROM "permission_assignments" a ` +
-    `JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id" ` +
-    `WHERE a."guild_id" = ${guildParam} AND a."role_id" = ANY(${rolesParam}::bigint[]))`
-  );
-}
 
 /**
  * Validates a member's role ids (strings, bigints or safe-integer numbers) and returns them as strings.
@@ -35,8 +33,6 @@ export function roleIdList(entity: string, roleIds: unknown): string[] {
     return String(id);
   });
 }
-
-const RANK_PREFIX = 'rank__';
 
 /** Roles granted a permission rank: one rank per role in a guild; a member holds the highest rank of their roles. */
 @injectable()
@@ -53,33 +49,21 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    * @throws NotFoundError when the guild has no rank `rank`; ValidationError for bad ids or rank.
    */
   async assignRole(guildId: SnowflakeInput, roleId: SnowflakeInput, rank: number): Promise<PermissionAssignment> {
-    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'), this.rankValue(rank)];
-    const sql = this.cachedSql('assignRole', () =>
-      `WITH r AS (SELECT * FROM "permission_ranks" WHERE "guild_id" = $1 AND "rank" = $3), ` +
-      `a AS (INSERT INTO ${this.model.table} ("guild_id", "role_id", "permission_rank_id") ` +
-      `SELECT $1::bigint, $2::bigint, r."permission_rank_id" FROM r ` +
-      `ON CONFLICT ("guild_id", "role_id") DO UPDATE SET "permission_rank_id" = EXCLUDED."permission_rank_id" RETURNING *) ` +
-      `SELECT ${this.joinedSelectList()} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`,
-    );
-    const result = await this.run(sql, params, { prepare: true });
-    if (result.rows.length === 0) throw NotFoundError.forId(this.rankModel.entityName, { guildId: String(params[0]), rank });
+    const values = { guildId: this.coerce('guildId', guildId, 'guildId'), roleId: this.coerce('roleId', roleId, 'roleId'), rank: this.rankValue(rank) };
+    const result = await this.runBuilt(assignRoleStatement(this.model, this.rankModel, values), { prepare: true });
+    if (result.rows.length === 0) throw NotFoundError.forId(this.rankModel.entityName, { guildId: String(values.guildId), rank });
     return this.hydrateJoined(this.firstRow(result.rows));
   }
 
   /** Removes the role's rank; true when it had one. @throws ValidationError for bad ids. */
   async unassignRole(guildId: SnowflakeInput, roleId: SnowflakeInput): Promise<boolean> {
-    const params = [this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId')];
-    const sql = this.cachedSql('unassignRole', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "role_id" = $2`);
-    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
+    const statement = unassignRoleStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'));
+    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
   }
 
   /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */
   async getAssignments(guildId: SnowflakeInput): Promise<PermissionAssignment[]> {
-    const sql = this.cachedSql('getAssignments', () =>
-      `SELECT ${this.joinedSelectList()} FROM ${this.model.table} a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ` +
-      `WHERE a."guild_id" = $1 ORDER BY r."rank" DESC, a."role_id"`,
-    );
-    const result = await this.run(sql, [this.coerce('guildId', guildId, 'guildId')], { prepare: true });
+    const result = await this.runBuilt(assignmentsStatement(this.model, this.rankModel, this.coerce('guildId', guildId, 'guildId')), { prepare: true });
     return result.rows.map((r) => this.hydrateJoined(r));
   }
 
@@ -95,20 +79,12 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
     this.coerce('roleId', userId, 'userId');
     const roles = roleIdList(this.model.entityName, roleIds);
     if (roles.length === 0) return null;
-    const sql = this.cachedSql('getUserPermissionRank', () => `SELECT ${highestRankSql('$1', '$2')} AS "rank"`);
-    const result = await this.run<{ rank: number | null }>(sql, [guild, roles], { prepare: true });
+    const result = await this.runBuilt<{ rank: number | null }>(userPermissionRankStatement(guild, roles), { prepare: true });
     return result.rows[0]?.rank ?? null;
   }
 
   private get rankModel(): TableModel {
     return (this.cachedRankModel ??= buildTableModel(this.runner.metadata(PermissionRank)));
-  }
-
-  // Assignment columns as properties, the rank's as `rank__property`, from aliases a (assignment) and r (rank).
-  private joinedSelectList(): string {
-    const own = [...this.model.columns.values()].map((c) => `a.${c.quoted} AS ${quoteIdent(c.property)}`);
-    const rank = [...this.rankModel.columns.values()].map((c) => `r.${c.quoted} AS ${quoteIdent(RANK_PREFIX + c.property)}`);
-    return [...own, ...rank].join(', ');
   }
 
   private hydrateJoined(row: Record<string, unknown>): PermissionAssignment {
@@ -130,4 +106,8 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
     return rank;
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }
