@@ -1,11 +1,20 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionCommand } from '../entities/permission-command';
 import type { SnowflakeInput } from '../entities/snowflake';
+import {
+  canRunCommandStatement,
+  commandRankStatement,
+  deleteCommandRankStatement,
+  setCommandRankStatement,
+} from '../query/permission-command-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
-import { highestRankSql, roleIdList } from './permission-assignment-repository';
+import { CREATES_GUILD } from './ensure-guild-sql';
+import { roleIdList } from './permission-assignment-repository';
 import { preparedValue } from './prepare-values';
 
 
@@ -23,28 +32,24 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    */
   async setCommandRank(guildId: SnowflakeInput, commandName: string, requiredRank: number): Promise<PermissionCommand> {
     const prepared = this.prepare({ guildId, commandName, requiredRank }, 'insert');
-    const sql = this.cachedSql('setCommandRank', () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "command_name", "required_rank") VALUES ($1, $2, $3) ` +
-      `ON CONFLICT ("guild_id", "command_name") DO UPDATE SET "required_rank" = EXCLUDED."required_rank", "updated_at" = now() ` +
-      `RETURNING ${this.model.selectList}`,
-    );
-    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'commandName'), preparedValue(prepared, 'requiredRank')];
-    return this.hydrate(this.firstRow((await this.run(sql, params, CREATES_GUILD)).rows));
+    const statement = setCommandRankStatement(this.model, {
+      guildId: preparedValue(prepared, 'guildId'),
+      commandName: preparedValue(prepared, 'commandName'),
+      requiredRank: preparedValue(prepared, 'requiredRank'),
+    });
+    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
   }
 
   /** The rank `commandName` requires in the guild, or null when it has no requirement. @throws ValidationError. */
   async getCommandRank(guildId: SnowflakeInput, commandName: string): Promise<number | null> {
-    const sql = this.cachedSql('getCommandRank', () =>
-      `SELECT "required_rank" AS "requiredRank" FROM ${this.model.table} WHERE "guild_id" = $1 AND "command_name" = $2`,
-    );
-    const result = await this.run<{ requiredRank: number }>(sql, this.keyParams(guildId, commandName), { prepare: true });
+    const result = await this.runBuilt<{ requiredRank: number }>(commandRankStatement(this.model, ...this.keyParams(guildId, commandName)), { prepare: true });
     return result.rows[0]?.requiredRank ?? null;
   }
 
   /** Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError. */
   async deleteCommandRank(guildId: SnowflakeInput, commandName: string): Promise<boolean> {
-    const sql = this.cachedSql('deleteCommandRank', () => `DELETE FROM ${this.model.table} WHERE "guild_id" = $1 AND "command_name" = $2`);
-    return (await this.affectedRows(sql, this.keyParams(guildId, commandName), { prepare: true })) > 0;
+    const statement = deleteCommandRankStatement(this.model, ...this.keyParams(guildId, commandName));
+    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
   }
 
   /** Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id. */
@@ -59,17 +64,17 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    * @throws ValidationError for bad ids or command name.
    */
   async canRunCommand(guildId: SnowflakeInput, commandName: string, roleIds: ReadonlyArray<SnowflakeInput>): Promise<boolean> {
-    const params = [...this.keyParams(guildId, commandName), roleIdList(this.model.entityName, roleIds)];
-    const sql = this.cachedSql('canRunCommand', () =>
-      `SELECT NOT EXISTS (SELECT 1 FROM ${this.model.table} c WHERE c."guild_id" = $1 AND c."command_name" = $2 ` +
-      `AND c."required_rank" > COALESCE(${highestRankSql('$1', '$3')}, -1)) AS "allowed"`,
-    );
-    const result = await this.run<{ allowed: boolean }>(sql, params, { prepare: true });
+    const statement = canRunCommandStatement(this.model, ...this.keyParams(guildId, commandName), roleIdList(this.model.entityName, roleIds));
+    const result = await this.runBuilt<{ allowed: boolean }>(statement, { prepare: true });
     return this.firstRow(result.rows).allowed;
   }
 
-  private keyParams(guildId: unknown, commandName: unknown): unknown[] {
+  private keyParams(guildId: unknown, commandName: unknown): [guild: unknown, commandName: unknown] {
     return [this.coerce('guildId', guildId, 'guildId'), this.coerce('commandName', commandName, 'commandName')];
   }
 
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
+  }
 }

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { PermissionCommand } from '../../../src/entities/permission-command';
+import { buildTableModel } from '../../../src/query/build-table-model';
+import {
+  canRunCommandStatement,
+  commandRankStatement,
+  deleteCommandRankStatement,
+  setCommandRankStatement,
+} from '../../../src/query/permission-command-statements';
+import type { TableModel } from '../../../src/query/table-model';
+import { entityMetadata } from '../../support/entity-metadata';
+
+describe('permission command statements', () => {
+  let commands: TableModel;
+  before(async () => {
+    commands = buildTableModel(await entityMetadata(PermissionCommand));
+  });
+
+  it('setCommandRankStatement upserts the requirement and bumps updated_at, creating the guild row', () => {
+    expect(setCommandRankStatement(commands, { guildId: '42', commandName: 'ban', requiredRank: 5 })).to.deep.equal({
+      text:
+        'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($1) ON CONFLICT ("guild_id") DO NOTHING) ' +
+        'INSERT INTO "permission_commands" ("guild_id", "command_name", "required_rank") VALUES ($1, $2, $3) ' +
+        `ON CONFLICT ("guild_id", "command_name") DO UPDATE SET "required_rank" = EXCLUDED."required_rank", "updated_at" = now() RETURNING ${commands.selectList}`,
+      values: ['42', 'ban', 5],
+    });
+  });
+
+  it('commandRankStatement and deleteCommandRankStatement pick the command by guild and exact name', () => {
+    expect(commandRankStatement(commands, '42', 'ban')).to.deep.equal({
+      text: 'SELECT "required_rank" AS "requiredRank" FROM "permission_commands" WHERE "guild_id" = $1 AND "command_name" = $2',
+      values: ['42', 'ban'],
+    });
+    expect(deleteCommandRankStatement(commands, '42', 'ban')).to.deep.equal({
+      text: 'DELETE FROM "permission_commands" WHERE "guild_id" = $1 AND "command_name" = $2',
+      values: ['42', 'ban'],
+    });
+  });
+
+  it('canRunCommandStatement compares the required rank with the highest the roles hold, the guild bound once', () => {
+    expect(canRunCommandStatement(commands, '42', 'ban', ['7'])).to.deep.equal({
+      text:
+        'SELECT NOT EXISTS (SELECT 1 FROM "permission_commands" c WHERE c."guild_id" = $1 AND c."command_name" = $2 AND c."required_rank" > COALESCE(' +
+        '(SELECT max(r."rank") FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ' +
+        'AND r."guild_id" = a."guild_id" WHERE a."guild_id" = $1 AND a."role_id" = ANY($3::bigint[])), -1)) AS "allowed"',
+      values: ['42', 'ban', ['7']],
+    });
+  });
+});
