@@ -1,11 +1,15 @@
+import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
 import type { SnowflakeInput } from '../entities/snowflake';
+import { permissionLevelStatement, setPermissionLevelStatement } from '../query/guild-permission-statements';
+import type { Statement } from '../query/sql';
+import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { CREATES_GUILD, ensureGuildCte } from './ensure-guild-sql';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
 
@@ -19,9 +23,8 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
 
   /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */
   async getPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<PermissionLevel> {
-    const params = this.idParams({ guildId, userId });
-    const sql = this.cachedSql('getPermissionLevel', () => `SELECT "permission_level" AS "level" FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
-    const result = await this.run<{ level: PermissionLevel }>(sql, params, { prepare: true });
+    const statement = permissionLevelStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('userId', userId, 'userId'));
+    const result = await this.runBuilt<{ level: PermissionLevel }>(statement, { prepare: true });
     return result.rows[0]?.level ?? PermissionLevel.MEMBER;
   }
 
@@ -32,17 +35,23 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
    */
   async setPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput, level: PermissionLevel): Promise<GuildPermission> {
     const prepared = this.prepare({ guildId, userId, permissionLevel: level }, 'insert');
-    const sql = this.cachedSql('setPermissionLevel', () =>
-      `WITH ${ensureGuildCte('$1')} INSERT INTO ${this.model.table} ("guild_id", "user_id", "permission_level") VALUES ($1, $2, $3) ` +
-      `ON CONFLICT ("guild_id", "user_id") DO UPDATE SET "permission_level" = EXCLUDED."permission_level" RETURNING ${this.model.selectList}`,
+    const statement = setPermissionLevelStatement(
+      this.model,
+      preparedValue(prepared, 'guildId'),
+      preparedValue(prepared, 'userId'),
+      preparedValue(prepared, 'permissionLevel'),
     );
-    const params = [preparedValue(prepared, 'guildId'), preparedValue(prepared, 'userId'), preparedValue(prepared, 'permissionLevel')];
-    const result = await this.run(sql, params, CREATES_GUILD);
+    const result = await this.runBuilt(statement, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /** Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids. */
   removePermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ guildId, userId });
+  }
+
+  // Until BaseRepository runs a Statement itself.
+  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.run<R>(statement.text, statement.values, options);
   }
 }
