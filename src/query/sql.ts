@@ -66,13 +66,15 @@ export function raw(text: string): SqlFragment {
 }
 
 /**
- * The pieces joined by `separator` (trusted text), as one piece; empty for no pieces.
+ * The pieces joined by `separator` (trusted text), as one piece; empty for no pieces. A piece that is not a
+ * fragment is a value, bound like any other hole (a row's values, say).
  *
  * ```ts
  * join([sql`"a" = ${1}`, sql`"b" = ${2}`], ' AND '); // "a" = $1 AND "b" = $2
+ * join(['spam', 42n]); // $1, $2
  * ```
  */
-export function join(pieces: ReadonlyArray<SqlFragment>, separator = ', '): SqlFragment {
+export function join(pieces: ReadonlyArray<unknown>, separator = ', '): SqlFragment {
   if (pieces.length === 0) return raw('');
   const strings = [''];
   const holes: unknown[] = [];

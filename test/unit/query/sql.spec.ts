@@ -41,4 +41,11 @@ describe('the sql tag', () => {
     expect(q.text).to.equal('WITH "g" AS (INSERT INTO "guild" VALUES ($2)) INSERT INTO "afk" VALUES ($1, $2, $3)');
     expect(q.values).to.deep.equal(['5', '7', 'x']);
   });
+
+  it('joins values as bound parameters, Params by their one number', () => {
+    const guild = param('7');
+    const q = compile(sql`VALUES (${join(['a', guild, null, guild])})`);
+    expect(q.text).to.equal('VALUES ($1, $2, $3, $2)');
+    expect(q.values).to.deep.equal(['a', '7', null]);
+  });
 });
