@@ -2,6 +2,7 @@ import { ValidationError } from '../errors/validation-error';
 import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
 import type { ColumnModel, TableModel } from './table-model';
 import { isPlainObject } from './is-plain-object';
+import { param, raw, SqlFragment } from './sql';
 
 /** How many `and` / `or` / `not` levels a filter may nest: deeper input is rejected, never recursed into. */
 export const MAX_FILTER_DEPTH = 32;
@@ -11,123 +12,140 @@ export const FILTER_OPERATORS = [
   'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'between', 'like', 'ilike', 'isNull',
 ] as const;
 
+const TRUE = raw('TRUE');
+const FALSE = raw('FALSE');
+
 /**
- * Compiles a filter (see Filter<T>) into a parenthesised SQL boolean expression over `model`'s
- * quoted column names, pushing every value onto `params` (placeholders continue from its length).
- * An undefined filter is `TRUE`; input is checked at run time, since it may come from untyped code.
+ * Compiles a filter (see Filter<T>) into a parenthesised SQL boolean expression over `model`'s quoted column
+ * names, every value bound as a parameter. Each value is a Param, so a statement may name the same filter twice
+ * (paginate's page and its count) and bind its values once. An undefined filter is `TRUE`; input is checked at run
+ * time, since it may come from untyped code.
  * @throws ValidationError for a non-object filter, an unknown field or operator, a bad value, or
  * nesting deeper than MAX_FILTER_DEPTH.
  * @example
- * const params: unknown[] = [];
- * compileFilter(caseModel, { guildId: g, caseNumber: { in: [1, 2] } }, params);
- * // '("guild_id" = $1 AND "case_number" = ANY($2::int4[]))', params = [g, [1, 2]]
+ * compile(sql`SELECT count(*) FROM "cases" WHERE ${compileFilter(caseModel, { guildId: g, caseNumber: { in: [1, 2] } })}`);
+ * // { text: 'SELECT count(*) FROM "cases" WHERE ("guild_id" = $1 AND "case_number" = ANY($2::int4[]))', values: [g, [1, 2]] }
  */
-export function compileFilter(model: TableModel, filter: unknown, params: unknown[]): string {
-  if (filter === undefined) return 'TRUE';
-  return compileNode(model, filter, params, 0, '');
+export function compileFilter(model: TableModel, filter: unknown): SqlFragment {
+  if (filter === undefined) return TRUE;
+  return compileNode(model, filter, 0, '');
 }
 
-function compileNode(model: TableModel, node: unknown, params: unknown[], depth: number, path: string): string {
+function compileNode(model: TableModel, node: unknown, depth: number, path: string): SqlFragment {
   if (!isPlainObject(node)) throw fail(model, path === '' ? 'filter' : path, 'must be a plain object of field conditions');
   if (depth > MAX_FILTER_DEPTH) {
     throw fail(model, path, `filter nested too deeply: at most ${MAX_FILTER_DEPTH} levels of and / or / not`);
   }
   const keys = Object.keys(node);
-  if (keys.length === 0) return 'TRUE';
-  let sql = '';
+  if (keys.length === 0) return TRUE;
+  const parts = new Array<SqlFragment>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    sql += (i === 0 ? '' : ' AND ') + compileEntry(model, key, node[key], params, depth, path === '' ? key : `${path}.${key}`);
+    parts[i] = compileEntry(model, key, node[key], depth, path === '' ? key : `${path}.${key}`);
   }
-  return keys.length === 1 ? sql : `(${sql})`;
+  return all(parts, ' AND ');
 }
 
-function compileEntry(model: TableModel, key: string, value: unknown, params: unknown[], depth: number, path: string): string {
+function compileEntry(model: TableModel, key: string, value: unknown, depth: number, path: string): SqlFragment {
   switch (key) {
     case 'and':
-      return compileList(model, value, params, depth, path, ' AND ', 'TRUE');
+      return compileList(model, value, depth, path, ' AND ', TRUE);
     case 'or':
-      return compileList(model, value, params, depth, path, ' OR ', 'FALSE');
+      return compileList(model, value, depth, path, ' OR ', FALSE);
     case 'not':
-      return negate(compileNode(model, value, params, depth + 1, path));
+      return negate(compileNode(model, value, depth + 1, path));
   }
   const column = model.columns.get(key);
   if (column === undefined) {
     const fields = Array.from(model.columns.keys()).join(', ');
     throw fail(model, path, `is not a field of ${model.entityName}; valid fields: ${fields} (combinators: and, or, not)`);
   }
-  return compileCondition(model, column, value, params, path);
+  return compileCondition(model, column, value, path);
 }
 
 function compileList(
-  model: TableModel, value: unknown, params: unknown[], depth: number, path: string, separator: string, empty: string,
-): string {
+  model: TableModel, value: unknown, depth: number, path: string, separator: string, empty: SqlFragment,
+): SqlFragment {
   if (!Array.isArray(value)) throw fail(model, path, 'must be an array of filters');
   if (value.length === 0) return empty;
-  let sql = '';
-  for (let i = 0; i < value.length; i++) {
-    sql += (i === 0 ? '' : separator) + compileNode(model, value[i], params, depth + 1, `${path}[${i}]`);
-  }
-  return value.length === 1 ? sql : `(${sql})`;
+  const parts = new Array<SqlFragment>(value.length);
+  for (let i = 0; i < value.length; i++) parts[i] = compileNode(model, value[i], depth + 1, `${path}[${i}]`);
+  return all(parts, separator);
 }
 
-// Compound expressions already come wrapped in parentheses; atoms never start with one.
-function negate(sql: string): string {
-  return sql.charCodeAt(0) === 40 ? `NOT ${sql}` : `NOT (${sql})`;
+/** One part as it is; several joined by `separator` in parentheses (one fragment, no nesting to walk). */
+function all(parts: SqlFragment[], separator: string): SqlFragment {
+  if (parts.length === 1) return parts[0] as SqlFragment;
+  const strings = new Array<string>(parts.length + 1).fill(separator);
+  strings[0] = '(';
+  strings[parts.length] = ')';
+  return new SqlFragment(strings, parts);
 }
 
-function compileCondition(model: TableModel, column: ColumnModel, value: unknown, params: unknown[], path: string): string {
+// Compound expressions already come wrapped in parentheses (see all); atoms never start with one.
+function negate(fragment: SqlFragment): SqlFragment {
+  return startsWithParenthesis(fragment) ? new SqlFragment(['NOT ', ''], [fragment]) : new SqlFragment(['NOT (', ')'], [fragment]);
+}
+
+function startsWithParenthesis(fragment: SqlFragment): boolean {
+  const head = fragment.strings[0] ?? '';
+  if (head !== '') return head.charCodeAt(0) === 40;
+  const first = fragment.holes[0];
+  return first instanceof SqlFragment && startsWithParenthesis(first);
+}
+
+function compileCondition(model: TableModel, column: ColumnModel, value: unknown, path: string): SqlFragment {
   if (value === null) return nullTest(model, column, path, true);
   if (typeof value === 'object') {
     // A plain object is always an operator object, even on JSON fields: compare JSON objects with `eq`.
-    if (isPlainObject(value)) return compileOperators(model, column, value, params, path);
+    if (isPlainObject(value)) return compileOperators(model, column, value, path);
     if (Array.isArray(value) && column.kind !== 'json') {
       throw fail(model, path, 'is an array: to match any of several values use { in: [...] }');
     }
   }
-  return `${column.quoted} = ${bind(params, coerceValue(model, column, value, path))}`;
+  return bound(`${column.quoted} = `, coerceValue(model, column, value, path));
 }
 
 function compileOperators(
-  model: TableModel, column: ColumnModel, ops: Record<string, unknown>, params: unknown[], path: string,
-): string {
+  model: TableModel, column: ColumnModel, ops: Record<string, unknown>, path: string,
+): SqlFragment {
   const keys = Object.keys(ops);
   if (keys.length === 0) throw fail(model, path, `is an empty operator object: use one of ${FILTER_OPERATORS.join(', ')}`);
-  let sql = '';
+  const parts = new Array<SqlFragment>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const op = keys[i] as string;
-    sql += (i === 0 ? '' : ' AND ') + compileOperator(model, column, op, ops[op], params, `${path}.${op}`);
+    parts[i] = compileOperator(model, column, op, ops[op], `${path}.${op}`);
   }
-  return keys.length === 1 ? sql : `(${sql})`;
+  return all(parts, ' AND ');
 }
 
 function compileOperator(
-  model: TableModel, column: ColumnModel, op: string, operand: unknown, params: unknown[], path: string,
-): string {
+  model: TableModel, column: ColumnModel, op: string, operand: unknown, path: string,
+): SqlFragment {
   if (operand === undefined) throw fail(model, path, 'is undefined: give a value');
   switch (op) {
     case 'eq':
-      return operand === null ? nullTest(model, column, path, true) : compare(model, column, ' = ', operand, params, path);
+      return operand === null ? nullTest(model, column, path, true) : compare(model, column, ' = ', operand, path);
     case 'ne':
-      return operand === null ? nullTest(model, column, path, false) : compare(model, column, ' <> ', operand, params, path);
+      return operand === null ? nullTest(model, column, path, false) : compare(model, column, ' <> ', operand, path);
     case 'gt':
-      return compareOrdered(model, column, ' > ', operand, params, path);
+      return compareOrdered(model, column, ' > ', operand, path);
     case 'gte':
-      return compareOrdered(model, column, ' >= ', operand, params, path);
+      return compareOrdered(model, column, ' >= ', operand, path);
     case 'lt':
-      return compareOrdered(model, column, ' < ', operand, params, path);
+      return compareOrdered(model, column, ' < ', operand, path);
     case 'lte':
-      return compareOrdered(model, column, ' <= ', operand, params, path);
+      return compareOrdered(model, column, ' <= ', operand, path);
     case 'in':
-      return compareList(model, column, ' = ANY(', 'FALSE', operand, params, path);
+      return compareList(model, column, ' = ANY(', FALSE, operand, path);
     case 'notIn':
-      return compareList(model, column, ' <> ALL(', 'TRUE', operand, params, path);
+      return compareList(model, column, ' <> ALL(', TRUE, operand, path);
     case 'between':
-      return compileBetween(model, column, operand, params, path);
+      return compileBetween(model, column, operand, path);
     case 'like':
-      return compileLike(model, column, ' LIKE ', operand, params, path);
+      return compileLike(model, column, ' LIKE ', operand, path);
     case 'ilike':
-      return compileLike(model, column, ' ILIKE ', operand, params, path);
+      return compileLike(model, column, ' ILIKE ', operand, path);
     case 'isNull':
       if (typeof operand !== 'boolean') throw fail(model, path, 'must be true or false');
       return nullTest(model, column, path, operand);
@@ -136,21 +154,21 @@ function compileOperator(
   }
 }
 
-function compare(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string): string {
-  return column.quoted + sqlOp + bind(params, coerceValue(model, column, operand, path));
+function compare(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, path: string): SqlFragment {
+  return bound(column.quoted + sqlOp, coerceValue(model, column, operand, path));
 }
 
 function compareOrdered(
-  model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string,
-): string {
+  model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, path: string,
+): SqlFragment {
   assertOrdered(model, column, path);
   if (operand === null) throw fail(model, path, 'must not be null: test for NULL with isNull');
-  return compare(model, column, sqlOp, operand, params, path);
+  return compare(model, column, sqlOp, operand, path);
 }
 
 function compareList(
-  model: TableModel, column: ColumnModel, sqlOp: string, empty: string, operand: unknown, params: unknown[], path: string,
-): string {
+  model: TableModel, column: ColumnModel, sqlOp: string, empty: SqlFragment, operand: unknown, path: string,
+): SqlFragment {
   if (!Array.isArray(operand)) throw fail(model, path, 'must be an array of values');
   const length = operand.length;
   if (length === 0) return empty;
@@ -162,27 +180,27 @@ function compareList(
     values[i] = coerceValueAt(model, column, item, path, i);
   }
   // One array parameter, whatever the list's length, cast to the column's own array type (indexes stay usable).
-  return `${column.quoted}${sqlOp}${bind(params, values)}::${column.arrayType})`;
+  return bound(column.quoted + sqlOp, values, `::${column.arrayType})`);
 }
 
-function compileBetween(model: TableModel, column: ColumnModel, operand: unknown, params: unknown[], path: string): string {
+function compileBetween(model: TableModel, column: ColumnModel, operand: unknown, path: string): SqlFragment {
   assertOrdered(model, column, path);
   if (!Array.isArray(operand) || operand.length !== 2) throw fail(model, path, 'must be an array of exactly two values: [low, high]');
   const bounds: ReadonlyArray<unknown> = operand;
   for (let i = 0; i < 2; i++) {
     if (bounds[i] === null) throw fail(model, `${path}[${i}]`, 'must not be null');
   }
-  const low = bind(params, coerceValueAt(model, column, bounds[0], path, 0));
-  const high = bind(params, coerceValueAt(model, column, bounds[1], path, 1));
-  return `${column.quoted} BETWEEN ${low} AND ${high}`;
+  const low = param(coerceValueAt(model, column, bounds[0], path, 0));
+  const high = param(coerceValueAt(model, column, bounds[1], path, 1));
+  return new SqlFragment([`${column.quoted} BETWEEN `, ' AND ', ''], [low, high]);
 }
 
-function compileLike(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, params: unknown[], path: string): string {
+function compileLike(model: TableModel, column: ColumnModel, sqlOp: string, operand: unknown, path: string): SqlFragment {
   if (column.kind !== 'string') throw fail(model, path, `is only allowed on text fields, not on ${column.kind} fields`);
   if (typeof operand !== 'string') throw fail(model, path, 'must be a string pattern');
   const problem = textProblem(operand) ?? likeEscapeProblem(operand);
   if (problem !== undefined) throw fail(model, path, problem);
-  return column.quoted + sqlOp + bind(params, operand);
+  return bound(column.quoted + sqlOp, operand);
 }
 
 /**
@@ -195,17 +213,18 @@ function likeEscapeProblem(pattern: string): string | undefined {
   return trailing % 2 === 1 ? 'must not end with a lone escape character \\ (escape a literal backslash as \\\\, or use escapeLike)' : undefined;
 }
 
-function nullTest(model: TableModel, column: ColumnModel, path: string, isNull: boolean): string {
+function nullTest(model: TableModel, column: ColumnModel, path: string, isNull: boolean): SqlFragment {
   if (!column.nullable) throw fail(model, path, 'cannot test for NULL: the field is not nullable');
-  return column.quoted + (isNull ? ' IS NULL' : ' IS NOT NULL');
+  return raw(column.quoted + (isNull ? ' IS NULL' : ' IS NOT NULL'));
 }
 
 function assertOrdered(model: TableModel, column: ColumnModel, path: string): void {
   if (column.kind === 'json') throw fail(model, path, 'cannot be used on JSON fields: JSON values have no meaningful order');
 }
 
-function bind(params: unknown[], value: unknown): string {
-  return `$${params.push(value)}`;
+/** `before`, the value bound as a Param, then `after`. */
+function bound(before: string, value: unknown, after = ''): SqlFragment {
+  return new SqlFragment([before, after], [param(value)]);
 }
 
 function fail(model: TableModel, field: string, message: string): ValidationError {

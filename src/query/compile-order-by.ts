@@ -1,17 +1,21 @@
 import { ValidationError } from '../errors/validation-error';
 import type { ColumnModel, TableModel } from './table-model';
 import { isPlainObject } from './is-plain-object';
+import { raw, type SqlFragment } from './sql';
+
+/** What compileOrderBy returns when there is nothing to order by: empty text (a builder then leaves the clause out). */
+export const NO_ORDER: SqlFragment = raw('');
 
 /**
- * Compiles an ordering (see OrderBy<T>) into `ORDER BY "col" DESC NULLS LAST, …`, or '' when it is
- * undefined or empty. An object's key order is the sort priority; an array holds single-field objects.
+ * Compiles an ordering (see OrderBy<T>) into `ORDER BY "col" DESC NULLS LAST, …` (trusted text: column names from
+ * the model, keywords from a fixed list; it binds nothing), or NO_ORDER when it is undefined or empty. An object's key order is the sort priority; an array holds single-field objects.
  * @throws ValidationError for an unknown field, a bad direction or NULLS position, or a malformed entry.
  * @example
- * compileOrderBy(caseModel, { caseCreatedAt: 'DESC', caseId: { direction: 'ASC', nulls: 'LAST' } });
+ * compile(compileOrderBy(caseModel, { caseCreatedAt: 'DESC', caseId: { direction: 'ASC', nulls: 'LAST' } })).text;
  * // 'ORDER BY "case_created_at" DESC, "case_id" ASC NULLS LAST'
  */
-export function compileOrderBy(model: TableModel, orderBy: unknown): string {
-  if (orderBy === undefined) return '';
+export function compileOrderBy(model: TableModel, orderBy: unknown): SqlFragment {
+  if (orderBy === undefined) return NO_ORDER;
   let sql = '';
   if (Array.isArray(orderBy)) {
     const used: ColumnModel[] = [];
@@ -36,7 +40,7 @@ export function compileOrderBy(model: TableModel, orderBy: unknown): string {
   } else {
     throw fail(model, 'orderBy', 'must be an object like { caseCreatedAt: "DESC" } or an array of such objects');
   }
-  return sql === '' ? '' : `ORDER BY ${sql}`;
+  return sql === '' ? NO_ORDER : raw(`ORDER BY ${sql}`);
 }
 
 function columnOf(model: TableModel, key: string, path: string): ColumnModel {

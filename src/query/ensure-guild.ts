@@ -1,4 +1,5 @@
 import { join, sql, type Param, type SqlFragment } from './sql';
+import type { ColumnModel, TableModel } from './table-model';
 
 /**
  * A WITH item that creates the guild row when it is missing, so a guild-owned row can be written in the same
@@ -25,4 +26,9 @@ export function ensureGuilds(guildArrays: ReadonlyArray<Param>): SqlFragment {
     ' UNION ',
   );
   return sql`"ensure_guild" AS (INSERT INTO "guild" ("guild_id") ${ids} ON CONFLICT ("guild_id") DO NOTHING)`;
+}
+
+/** Whether an insert of `columns` writes the guild column, so its statement begins with ensureGuild (or ensureGuilds). */
+export function writesGuild(model: TableModel, columns: ReadonlyArray<ColumnModel>): boolean {
+  return model.guildKey !== undefined && columns.includes(model.guildKey);
 }

@@ -5,14 +5,23 @@ import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
-import { compileFilter } from '../query/compile-filter';
-import { compileOrderBy } from '../query/compile-order-by';
+import { writesGuild } from '../query/ensure-guild';
+import { countStatement, existsStatement, findAllStatement, getByIdStatement, paginateStatement } from '../query/select-statements';
+import type { Statement } from '../query/sql';
 import type { ColumnModel, TableModel } from '../query/table-model';
+import { upsertStatement } from '../query/upsert-statement';
+import {
+  deleteByIdStatement,
+  deleteWhereStatement,
+  insertStatement,
+  updateByIdStatement,
+  updateWhereStatement,
+} from '../query/write-statements';
 import type { DatabaseService } from '../service/database-service';
 import type { StatementOptions, StatementRunner } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
-import { CREATES_GUILD, ensureGuildCte, ensureGuildsCte } from './ensure-guild-sql';
+import { CREATES_GUILD, ensureGuildsCte } from './ensure-guild-sql';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import type {
   EntityFilter,
@@ -34,14 +43,13 @@ const FIND_ALL_OPTIONS = ['filters', 'orderBy', 'limit', 'offset'] as const;
 const PAGINATE_OPTIONS = ['filters', 'orderBy', 'page', 'perPage'] as const;
 const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
-const CREATED = '"__created"';
-const TOTAL = '"__total"';
 const GROUP = '"__group"';
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
- * The generic operations every repository has (the README's "BaseRepository" section). SQL is built from the entity's metadata,
- * cached per statement shape, always parameterized, and sent straight to the connection TypeORM manages;
+ * The generic operations every repository has (the README's "BaseRepository" section). It validates, has each statement
+ * built by a pure builder of src/query (from the entity's metadata, every value bound), sends it straight to the
+ * connection TypeORM manages, and hydrates what comes back:
  * rows come back keyed by property name and become entity instances. Inserts into guild-owned tables
  * create the guild row when it is missing, in the same statement.
  *
@@ -79,14 +87,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async create(values: Values<T>): Promise<T> {
     const prepared = this.prepare(values, 'insert');
-    const sql = this.cachedSql(`insert:${prepared.columns.map((c) => c.property).join(',')}`, () => {
-      const names = prepared.columns.map((c) => c.quoted).join(', ');
-      const placeholders = prepared.columns.map((_, i) => `$${i + 1}`).join(', ');
-      return prepared.columns.length === 0
-        ? `INSERT INTO ${this.model.table} DEFAULT VALUES RETURNING ${this.model.selectList}`
-        : `${this.ensureGuildPrefix(prepared.columns)}INSERT INTO ${this.model.table} (${names}) VALUES (${placeholders}) RETURNING ${this.model.selectList}`;
-    });
-    const result = await this.run(sql, prepared.params, this.insertOptions(prepared.columns));
+    const result = await this.runStatement(insertStatement(this.model, prepared), this.insertOptions(prepared.columns));
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -150,9 +151,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
 
   /** The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`). */
   async getById(id: TId): Promise<T | null> {
-    const params = this.idParams(id);
-    const sql = this.cachedSql('getById', () => `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
-    const result = await this.run(sql, params, { prepare: true });
+    const result = await this.runStatement(getByIdStatement(this.model, this.idParams(id)), PREPARED);
     return this.firstOrNull(result.rows);
   }
 
@@ -166,34 +165,24 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   /** Rows matching `filters`, ordered, limited and offset. */
   async findAll(options: FindAllOptions<T> = {}): Promise<T[]> {
     this.checkOptions(options, FIND_ALL_OPTIONS, 'findAll');
-    const params: unknown[] = [];
-    const where = compileFilter(this.model, options.filters, params);
-    const orderBy = compileOrderBy(this.model, options.orderBy);
     const limit = this.optionalCount('limit', options.limit);
     const offset = this.optionalCount('offset', options.offset);
-    let sql = `SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${where}${orderBy ? ` ${orderBy}` : ''}`;
-    // Bound, not inlined: one statement text (and one prepared plan) serves every page.
-    if (limit !== undefined) sql += ` LIMIT $${params.push(limit)}`;
-    if (offset !== undefined) sql += ` OFFSET $${params.push(offset)}`;
-    const result = await this.run(sql, params, { prepare: true });
+    const statement = findAllStatement(this.model, { filters: options.filters, orderBy: options.orderBy, limit, offset });
+    const result = await this.runStatement(statement, PREPARED);
     return result.rows.map((r) => this.hydrate(r));
   }
 
   /** How many rows match `filters`. */
   async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
     this.checkOptions(options, FILTER_OPTIONS, 'count');
-    const params: unknown[] = [];
-    const where = compileFilter(this.model, options.filters, params);
-    const result = await this.run<{ n: string }>(`SELECT count(*) AS n FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
+    const result = await this.runStatement<{ n: string }>(countStatement(this.model, options.filters), PREPARED);
     return Number(this.firstRow(result.rows).n);
   }
 
   /** Whether any row matches `filters`. */
   async exists(options: { readonly filters?: EntityFilter<T> } = {}): Promise<boolean> {
     this.checkOptions(options, FILTER_OPTIONS, 'exists');
-    const params: unknown[] = [];
-    const where = compileFilter(this.model, options.filters, params);
-    const result = await this.run<{ e: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${this.model.table} WHERE ${where}) AS e`, params, { prepare: true });
+    const result = await this.runStatement<{ e: boolean }>(existsStatement(this.model, options.filters), PREPARED);
     return this.firstRow(result.rows).e;
   }
 
@@ -204,12 +193,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async updateById(id: TId, values: Values<T>): Promise<T | null> {
     const prepared = this.prepare(values, 'update');
-    const params = [...prepared.params];
-    const assignments = this.assignments(prepared.columns, 1);
-    const idParams = this.idParams(id);
-    params.push(...idParams);
-    const sql = `UPDATE ${this.model.table} SET ${assignments} WHERE ${this.idCondition(prepared.params.length + 1)} RETURNING ${this.model.selectList}`;
-    const result = await this.run(sql, params, { prepare: true });
+    const result = await this.runStatement(updateByIdStatement(this.model, prepared, this.idParams(id)), PREPARED);
     return this.firstOrNull(result.rows);
   }
 
@@ -220,25 +204,18 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   async updateWhere(options: UpdateWhereOptions<T>): Promise<number> {
     this.requireFilters(options, UPDATE_WHERE_OPTIONS, 'updateWhere');
     const prepared = this.prepare(options.values, 'update');
-    const params = [...prepared.params];
-    const where = compileFilter(this.model, options.filters, params);
-    const sql = `UPDATE ${this.model.table} SET ${this.assignments(prepared.columns, 1)} WHERE ${where}`;
-    return this.affectedRows(sql, params, { prepare: true });
+    return this.affectedRows(updateWhereStatement(this.model, prepared, options.filters), PREPARED);
   }
 
   /** Deletes the row with this key; true when a row was deleted. */
   async deleteById(id: TId): Promise<boolean> {
-    const params = this.idParams(id);
-    const sql = this.cachedSql('deleteById', () => `DELETE FROM ${this.model.table} WHERE ${this.idCondition(1)}`);
-    return (await this.affectedRows(sql, params, { prepare: true })) > 0;
+    return (await this.affectedRows(deleteByIdStatement(this.model, this.idParams(id)), PREPARED)) > 0;
   }
 
   /** Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted. */
   async deleteWhere(options: { readonly filters: EntityFilter<T> }): Promise<number> {
     this.requireFilters(options, FILTER_OPTIONS, 'deleteWhere');
-    const params: unknown[] = [];
-    const where = compileFilter(this.model, options.filters, params);
-    return this.affectedRows(`DELETE FROM ${this.model.table} WHERE ${where}`, params, { prepare: true });
+    return this.affectedRows(deleteWhereStatement(this.model, options.filters), PREPARED);
   }
 
   /**
@@ -268,13 +245,8 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     // column to the value it already holds, so the row comes back), never an insert-only column.
     const updated = this.prepare(values, 'update');
     const inserted = this.prepare({ ...options.defaults, ...values, ...options.filters }, 'insert');
-    const targets = key.map((c) => c.quoted).join(', ');
-    const assignments = updated.columns.length > 0 ? this.excludedAssignments(updated.columns) : this.excludedAssignments(key.slice(0, 1));
-    const placeholders = inserted.columns.map((_, i) => `$${i + 1}`).join(', ');
-    const sql =
-      `${this.ensureGuildPrefix(inserted.columns)}INSERT INTO ${this.model.table} (${inserted.columns.map((c) => c.quoted).join(', ')}) VALUES (${placeholders}) ` +
-      `ON CONFLICT (${targets}) DO UPDATE SET ${assignments} RETURNING ${this.model.selectList}, (xmax = 0) AS ${CREATED}`;
-    const result = await this.run<Record<string, unknown>>(sql, inserted.params, this.insertOptions(inserted.columns));
+    const statement = upsertStatement(this.model, { key, inserted, updated: updated.columns });
+    const result = await this.runStatement<Record<string, unknown>>(statement, this.insertOptions(inserted.columns));
     return this.withCreatedFlag(this.firstRow(result.rows));
   }
 
@@ -294,16 +266,8 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     if (!Number.isSafeInteger((page - 1) * perPage)) {
       throw ValidationError.forField(this.model.entityName, 'page', `is too far: (page - 1) × perPage must be at most ${Number.MAX_SAFE_INTEGER}`);
     }
-    const params: unknown[] = [];
-    const where = compileFilter(this.model, options.filters, params);
-    const orderBy = compileOrderBy(this.model, options.orderBy);
-    // The page is cut in a subquery (whose order the outer select keeps), so the rows OFFSET skips are never
-    // projected; the total is one scalar count. A window count would hold every matching row first.
-    const sql =
-      `SELECT "page".*, (SELECT count(*) FROM ${this.model.table} WHERE ${where}) AS ${TOTAL} ` +
-      `FROM (SELECT ${this.model.selectList} FROM ${this.model.table} WHERE ${where}` +
-      `${orderBy ? ` ${orderBy}` : ''} LIMIT $${params.push(perPage)} OFFSET $${params.push((page - 1) * perPage)}) AS "page"`;
-    const rows = (await this.run<Record<string, unknown>>(sql, params, { prepare: true })).rows;
+    const statement = paginateStatement(this.model, { filters: options.filters, orderBy: options.orderBy, perPage, offset: (page - 1) * perPage });
+    const rows = (await this.runStatement<Record<string, unknown>>(statement, PREPARED)).rows;
     // An empty first page means no rows at all; past the end, the total needs its own count.
     const total = rows.length > 0 ? Number(rows[0]?.['__total']) : page === 1 ? 0 : await this.count({ filters: options.filters });
     // Copying the columns (instead of `delete row.__total`) keeps the entities' fast object shape.
@@ -326,7 +290,15 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.unitOfWork.run(() => fn(this));
   }
 
-  /** Runs a statement on the ambient transaction or the pool. */
+  /** Runs a built statement (see src/query) on the ambient transaction or the pool. */
+  protected runStatement<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
+    return this.runner.run<R>(statement, options);
+  }
+
+  /**
+   * Runs SQL text with its values on the ambient transaction or the pool.
+   * @deprecated Build the statement with a src/query builder and use runStatement.
+   */
   protected run<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[], options?: StatementOptions) {
     return this.runner.run<R>({ text: sql, values: params }, options);
   }
@@ -341,7 +313,10 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return prepareValues(this.model, this.entity, values, mode, path, provided);
   }
 
-  /** SQL built once per shape and reused (so it can also run as a named prepared statement). */
+  /**
+   * SQL built once per shape and reused (so it can also run as a named prepared statement).
+   * @deprecated Build statements with a src/query builder.
+   */
   protected cachedSql(key: string, build: () => string): string {
     let sql = this.sqlCache.get(key);
     if (sql === undefined) {
@@ -358,8 +333,15 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   }
 
   /** Runs a write and returns how many rows it changed (0 when the driver reports no count). */
-  protected async affectedRows(sql: string, params: unknown[], options?: StatementOptions): Promise<number> {
-    return (await this.run(sql, params, options)).rowCount ?? 0;
+  protected async affectedRows(statement: Statement, options?: StatementOptions): Promise<number>;
+  /** @deprecated Pass a built Statement. */
+  protected async affectedRows(sql: string, params: unknown[], options?: StatementOptions): Promise<number>;
+  protected async affectedRows(statement: Statement | string, paramsOrOptions?: unknown[] | StatementOptions, options?: StatementOptions): Promise<number> {
+    const result =
+      typeof statement === 'string'
+        ? await this.runner.run({ text: statement, values: paramsOrOptions as unknown[] }, options)
+        : await this.runner.run(statement, paramsOrOptions as StatementOptions | undefined);
+    return result.rowCount ?? 0;
   }
 
   /** Bound values of a member's user and guild ids, in that order (per-member tables). @throws ValidationError for a bad id. */
@@ -406,7 +388,10 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return keys.map((k) => coerceValue(this.model, k, record[k.property], k.property));
   }
 
-  /** `"pk1" = $n AND "pk2" = $n+1`. */
+  /**
+   * `"pk1" = $n AND "pk2" = $n+1`.
+   * @deprecated Use keyCondition (src/query/key-condition.ts) in a builder.
+   */
   protected idCondition(first: number): string {
     return this.model.primaryKeys.map((k, i) => `${k.quoted} = $${first + i}`).join(' AND ');
   }
@@ -421,40 +406,9 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     }
   }
 
-  /**
-   * For guild-owned tables, a WITH clause creating the guild row when it is missing, in the same statement
-   * (the row's FK check runs at the end of the statement). `columns` are the insert's, in placeholder order.
-   */
-  private ensureGuildPrefix(columns: ReadonlyArray<ColumnModel>): string {
-    return this.createsGuild(columns) ? `WITH ${ensureGuildCte(`$${columns.indexOf(this.model.guildKey as ColumnModel) + 1}`)} ` : '';
-  }
-
-  /** Whether an insert of `columns` creates its guild row (ensureGuildPrefix), which its statement options must say. */
-  private createsGuild(columns: ReadonlyArray<ColumnModel>): boolean {
-    return this.model.guildKey !== undefined && columns.includes(this.model.guildKey);
-  }
-
+  /** Options of an insert of `columns`: one that writes the guild column creates its guild row (see writesGuild). */
   private insertOptions(columns: ReadonlyArray<ColumnModel>): StatementOptions {
-    return this.createsGuild(columns) ? CREATES_GUILD : PREPARED;
-  }
-
-  private assignments(columns: ReadonlyArray<ColumnModel>, first: number): string {
-    const parts = columns.map((c, i) => `${c.quoted} = $${first + i}`);
-    if (this.model.updatedAtColumn) parts.push(`${this.model.updatedAtColumn} = now()`);
-    if (parts.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one field');
-    return parts.join(', ');
-  }
-
-  private excludedAssignments(columns: ReadonlyArray<ColumnModel>): string {
-    const parts = columns.map((c) => `${c.quoted} = EXCLUDED.${c.quoted}`);
-    if (this.model.updatedAtColumn && columns.some((c) => !this.conflictColumns.has(c.property))) {
-      parts.push(`${this.model.updatedAtColumn} = now()`);
-    }
-    return parts.join(', ');
-  }
-
-  private get conflictColumns(): ReadonlySet<string> {
-    return new Set(this.model.uniqueKeys.flat().map((c) => c.property));
+    return writesGuild(this.model, columns) ? CREATES_GUILD : PREPARED;
   }
 
   private conflictKey(filters: unknown): ReadonlyArray<ColumnModel> {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ValidationError } from '../../../src/errors/validation-error';
 import { compileFilter, MAX_FILTER_DEPTH } from '../../../src/query/compile-filter';
 import { escapeLike } from '../../../src/query/escape-like';
+import { compile as compileSql, sql } from '../../../src/query/sql';
 import { fixtureModel } from './fixture-model';
 
 interface Compiled {
@@ -9,9 +10,9 @@ interface Compiled {
   readonly params: unknown[];
 }
 
-function compile(filter: unknown, params: unknown[] = []): Compiled {
-  const sql = compileFilter(fixtureModel, filter, params);
-  return { sql, params };
+function compile(filter: unknown): Compiled {
+  const { text, values } = compileSql(compileFilter(fixtureModel, filter));
+  return { sql: text, params: values };
 }
 
 function rejects(filter: unknown, field: string, message: RegExp = /./): void {
@@ -42,8 +43,18 @@ describe('compileFilter', () => {
       });
     });
 
-    it('numbers placeholders after the parameters the caller already bound', () => {
-      expect(compile({ caseNumber: 3 }, ['x', 'y'])).to.deep.equal({ sql: '"case_number" = $3', params: ['x', 'y', 3] });
+    it('numbers placeholders after the parameters the statement already bound', () => {
+      const statement = compileSql(sql`SELECT ${'x'}, ${'y'} WHERE ${compileFilter(fixtureModel, { caseNumber: 3 })}`);
+      expect(statement).to.deep.equal({ text: 'SELECT $1, $2 WHERE "case_number" = $3', values: ['x', 'y', 3] });
+    });
+
+    it('binds its values once when a statement names the filter twice', () => {
+      const where = compileFilter(fixtureModel, { guildId: '42', caseNumber: { between: [1, 9] } });
+      const statement = compileSql(sql`SELECT (SELECT count(*) WHERE ${where}) WHERE ${where} LIMIT ${5}`);
+      expect(statement).to.deep.equal({
+        text: 'SELECT (SELECT count(*) WHERE ("guild_id" = $1 AND "case_number" BETWEEN $2 AND $3)) WHERE ("guild_id" = $1 AND "case_number" BETWEEN $2 AND $3) LIMIT $4',
+        values: ['42', 1, 9, 5],
+      });
     });
 
     it('reads null on a nullable field as IS NULL', () => {

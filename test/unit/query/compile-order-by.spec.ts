@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../../src/errors/validation-error';
-import { compileOrderBy } from '../../../src/query/compile-order-by';
+import { compileOrderBy, NO_ORDER } from '../../../src/query/compile-order-by';
+import { compile as compileSql } from '../../../src/query/sql';
 import { fixtureModel } from './fixture-model';
 
 function compile(orderBy: unknown): string {
-  return compileOrderBy(fixtureModel, orderBy);
+  const { text, values } = compileSql(compileOrderBy(fixtureModel, orderBy));
+  expect(values, 'an ordering binds nothing').to.deep.equal([]);
+  return text;
 }
 
 function rejects(orderBy: unknown, field: string, message: RegExp = /./): void {
@@ -12,10 +15,11 @@ function rejects(orderBy: unknown, field: string, message: RegExp = /./): void {
 }
 
 describe('compileOrderBy', () => {
-  it('returns an empty string when there is nothing to order by', () => {
+  it('returns NO_ORDER, empty text, when there is nothing to order by', () => {
     expect(compile(undefined)).to.equal('');
     expect(compile({})).to.equal('');
     expect(compile([])).to.equal('');
+    for (const nothing of [undefined, {}, []]) expect(compileOrderBy(fixtureModel, nothing)).to.equal(NO_ORDER);
   });
 
   it('orders by the keys of an object in their order', () => {

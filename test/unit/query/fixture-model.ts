@@ -91,3 +91,18 @@ export function fixtureColumn(property: string): ColumnModel {
   if (found === undefined) throw new Error(`no fixture column ${property}`);
   return found;
 }
+
+/** FixtureCase as a guild-owned table with an `updated_at` column: inserts create the guild row, updates bump the column. */
+export const guildOwnedFixtureModel: TableModel = {
+  ...fixtureModel,
+  guildKey: fixtureColumn('guildId'),
+  updatedAtColumn: '"case_updated_at"',
+  uniqueKeys: [columns.slice(0, 1), [fixtureColumn('guildId'), fixtureColumn('caseNumber')]],
+};
+
+/** FixtureCase keyed by (guildId, caseNumber), as a per-member table is keyed by (userId, guildId). */
+export const compositeKeyFixtureModel: TableModel = {
+  ...fixtureModel,
+  primaryKeys: [fixtureColumn('guildId'), fixtureColumn('caseNumber')],
+  uniqueKeys: [[fixtureColumn('guildId'), fixtureColumn('caseNumber')]],
+};

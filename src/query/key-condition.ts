@@ -1,0 +1,22 @@
+import { SqlFragment } from './sql';
+import type { ColumnModel } from './table-model';
+
+/**
+ * `"pk1" = $n AND "pk2" = $n+1`: each column equal to its bound value, in order (a primary key, or any other
+ * key a statement looks a row up by).
+ *
+ * ```ts
+ * compile(sql`DELETE FROM "levels" WHERE ${keyCondition(model.primaryKeys, [userId, guildId])}`);
+ * // DELETE FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2
+ * ```
+ */
+export function keyCondition(columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<unknown>): SqlFragment {
+  // Built as one fragment (no nested joins to walk): it is on every lookup by key.
+  const strings = new Array<string>(columns.length + 1);
+  strings[0] = '';
+  columns.forEach((column, i) => {
+    strings[i] += `${i === 0 ? '' : ' AND '}${column.quoted} = `;
+    strings[i + 1] = '';
+  });
+  return new SqlFragment(strings, values);
+}

@@ -1,0 +1,85 @@
+import { ValidationError } from '../errors/validation-error';
+import { compileFilter } from './compile-filter';
+import { ensureGuild, writesGuild } from './ensure-guild';
+import { keyCondition } from './key-condition';
+import { shapedStatement } from './shaped-statement';
+import { compile, join, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
+import type { ColumnModel, TableModel } from './table-model';
+
+/** The columns a write sets and their validated values, in the same order (what prepareValues returns). */
+export interface ColumnValues {
+  readonly columns: ReadonlyArray<ColumnModel>;
+  readonly params: ReadonlyArray<unknown>;
+}
+
+const NOTHING = raw('');
+
+/**
+ * create: inserts one row and returns it (`DEFAULT VALUES` when it sets no column). A row of a guild-owned table
+ * creates its guild row first, in the same statement (ensureGuild); the values keep their column order ($1, $2, …)
+ * and the CTE names the guild's. The text is compiled once per set of columns (see shapedStatement).
+ *
+ * ```ts
+ * insertStatement(afkModel, { columns: [userId, guildId, nickname], params: ['5', '7', 'Bob'] });
+ * // WITH "ensure_guild" AS (… VALUES ($2) …) INSERT INTO "afk" ("user_id", "guild_id", "nickname") VALUES ($1, $2, $3) RETURNING …
+ * ```
+ */
+export function insertStatement(model: TableModel, row: ColumnValues): Statement {
+  return shapedStatement(model, `insert:${row.columns.map((c) => c.property).join(',')}`, [...row.params], () => {
+    if (row.columns.length === 0) return compile(sql`INSERT INTO ${raw(model.table)} DEFAULT VALUES RETURNING ${raw(model.selectList)}`);
+    const values = row.params.map(param);
+    return compile(
+      sql`${guildPrefix(model, row.columns, values)}INSERT INTO ${raw(model.table)} (${columnNames(row.columns)}) VALUES (${join(values)}) RETURNING ${raw(model.selectList)}`,
+      values,
+    );
+  });
+}
+
+/**
+ * An UPDATE of the rows matching `condition`: `set` first, then the model's `updated_at` column bumped. With
+ * `returning` the updated rows come back keyed by property name.
+ * @throws ValidationError when it would set nothing (no values, and no `updated_at` column to bump).
+ *
+ * ```ts
+ * updateStatement(caseModel, { columns: [caseReason], params: ['spam'] }, keyCondition(caseKey, ['7', 3]), true);
+ * // UPDATE "cases" SET "case_reason" = $1, "case_updated_at" = now() WHERE "guild_id" = $2 AND "case_number" = $3 RETURNING …
+ * ```
+ */
+export function updateStatement(model: TableModel, set: ColumnValues, condition: SqlFragment, returning: boolean): Statement {
+  const assignments: SqlFragment[] = set.columns.map((column, i) => sql`${raw(column.quoted)} = ${set.params[i]}`);
+  if (model.updatedAtColumn) assignments.push(raw(`${model.updatedAtColumn} = now()`));
+  if (assignments.length === 0) throw ValidationError.forField(model.entityName, 'values', 'must set at least one field');
+  const returned = returning ? sql` RETURNING ${raw(model.selectList)}` : NOTHING;
+  return compile(sql`UPDATE ${raw(model.table)} SET ${join(assignments)} WHERE ${condition}${returned}`);
+}
+
+/** updateById: updates the row whose primary key equals `key` and returns it. @throws ValidationError (see updateStatement). */
+export function updateByIdStatement(model: TableModel, set: ColumnValues, key: ReadonlyArray<unknown>): Statement {
+  return updateStatement(model, set, keyCondition(model.primaryKeys, key), true);
+}
+
+/** updateWhere: updates every row matching `filters`, returning nothing. @throws ValidationError for a bad filter, or see updateStatement. */
+export function updateWhereStatement(model: TableModel, set: ColumnValues, filters: unknown): Statement {
+  return updateStatement(model, set, compileFilter(model, filters), false);
+}
+
+/** deleteById: deletes the row whose primary key equals `key`; the text is compiled once per model (see shapedStatement). */
+export function deleteByIdStatement(model: TableModel, key: unknown[]): Statement {
+  return shapedStatement(model, 'deleteById', key, () => compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, key)}`));
+}
+
+/** deleteWhere: deletes every row matching `filters`. @throws ValidationError for a bad filter. */
+export function deleteWhereStatement(model: TableModel, filters: unknown): Statement {
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${compileFilter(model, filters)}`);
+}
+
+/** `"col1", "col2"`: quoted names from the model. */
+export function columnNames(columns: ReadonlyArray<ColumnModel>): SqlFragment {
+  return raw(columns.map((c) => c.quoted).join(', '));
+}
+
+/** `WITH ensure_guild … ` when the row writes the guild column (its value among `values`, in column order), else nothing. */
+export function guildPrefix(model: TableModel, columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<Param>): SqlFragment {
+  if (!writesGuild(model, columns)) return NOTHING;
+  return sql`WITH ${ensureGuild(values[columns.indexOf(model.guildKey as ColumnModel)] as Param)} `;
+}
