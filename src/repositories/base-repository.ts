@@ -5,6 +5,7 @@ import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
+import { insertManyStatement } from '../query/bulk-insert-statements';
 import { writesGuild } from '../query/ensure-guild';
 import { countStatement, existsStatement, findAllStatement, getByIdStatement, paginateStatement } from '../query/select-statements';
 import type { Statement } from '../query/sql';
@@ -21,8 +22,7 @@ import type { DatabaseService } from '../service/database-service';
 import type { StatementOptions, StatementRunner } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
-import { CREATES_GUILD, ensureGuildsCte } from './ensure-guild-sql';
-import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import { CREATES_GUILD } from './ensure-guild-sql';
 import type {
   EntityFilter,
   FindAllOptions,
@@ -43,7 +43,6 @@ const FIND_ALL_OPTIONS = ['filters', 'orderBy', 'limit', 'offset'] as const;
 const PAGINATE_OPTIONS = ['filters', 'orderBy', 'page', 'perPage'] as const;
 const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
-const GROUP = '"__group"';
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
@@ -113,31 +112,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
       }
     }
     if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
-    const groups = groupByColumns(rows);
-    const params: unknown[] = [];
-    const guildKey = this.model.guildKey;
-    const guildArrays: string[] = [];
-    const inserts = groups.map((group) => {
-      // unnestSource binds the group's columns in order from the next parameter on; the guild ids are among them.
-      const guildAt = guildKey ? group.columns.indexOf(guildKey) : -1;
-      if (guildAt >= 0) guildArrays.push(`$${params.length + 1 + guildAt}`);
-      return (
-        `INSERT INTO ${this.model.table} (${group.columns.map((c) => c.quoted).join(', ')}) ` +
-        `SELECT ${unnestColumns(group)} FROM ${unnestSource(group, rows, params)} RETURNING ${this.model.selectList}`
-      );
-    });
-    const ctes = guildArrays.length > 0 ? [ensureGuildsCte(guildArrays)] : [];
+    const { statement, groups, createsGuild } = insertManyStatement(this.model, rows);
     if (groups.length === 1) {
-      const sql = `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${inserts.join('')}`;
-      return (await this.run(sql, params, { prepare: true, createsGuild: ctes.length > 0 })).rows.map((r) => this.hydrate(r));
+      return (await this.runStatement(statement, { prepare: true, createsGuild })).rows.map((r) => this.hydrate(r));
     }
-    // One INSERT per group as WITH items; each row comes back labelled with its group and goes back to its place.
-    // Unnamed: the mix of groups varies from call to call.
-    const items = inserts.map((insert, k) => `"rows${k}" AS (${insert})`);
-    const selects = inserts.map((_, k) => `SELECT ${k} AS ${GROUP}, * FROM "rows${k}"`);
-    const result = await this.run<Record<string, unknown>>(`WITH ${[...ctes, ...items].join(', ')} ${selects.join(' UNION ALL ')}`, params, {
-      createsGuild: ctes.length > 0,
-    });
+    // Each row comes back labelled with its group and goes back to its place. Unnamed: the mix of groups varies
+    // from call to call.
+    const result = await this.runStatement<Record<string, unknown>>(statement, { createsGuild });
     const created = new Array<T>(rows.length);
     const places = groups.map((g) => g.positions.values());
     for (const row of result.rows) {

@@ -1,0 +1,79 @@
+import { quoteIdent } from './build-table-model';
+import { join, param, raw, sql, type Param, type SqlFragment } from './sql';
+import type { ColumnModel } from './table-model';
+import type { ColumnValues } from './write-statements';
+
+/** Rows of a bulk insert that write the same fields in the same order. */
+export interface RowGroup {
+  readonly columns: ReadonlyArray<ColumnModel>;
+  /** Where the group's rows are in the input, in input order. */
+  readonly positions: number[];
+}
+
+/** An extra array a bulk insert's SELECT reads beside the columns' values (such as each row's position). */
+export interface ExtraArray {
+  readonly alias: string;
+  readonly arrayType: string;
+  readonly values: unknown[];
+}
+
+/** A group's rows as a FROM item, and the arrays it binds. */
+export interface UnnestSource {
+  /** `unnest($3::bigint[], $4::text[]) AS "t"("guildId", "reminderContent")`. */
+  readonly from: SqlFragment;
+  /** The arrays `from` binds, in its order: the extra arrays, then one per column of the group. */
+  readonly arrays: ReadonlyArray<Param>;
+}
+
+/**
+ * Splits validated rows by the fields they write. Each group becomes one `INSERT … SELECT … FROM unnest(…)`:
+ * an array cannot say DEFAULT for one of its rows, so a row that leaves a defaulted field out cannot share an
+ * INSERT with rows that set it. Rows written from one object literal all land in one group.
+ */
+export function groupByColumns(rows: ReadonlyArray<ColumnValues>): RowGroup[] {
+  const groups = new Map<string, RowGroup>();
+  let last: RowGroup | undefined;
+  rows.forEach((row, position) => {
+    // Most rows write what the row before them wrote: checked without building the key.
+    if (last && sameColumns(last.columns, row.columns)) {
+      last.positions.push(position);
+      return;
+    }
+    const key = row.columns.map((c) => c.property).join(',');
+    last = groups.get(key);
+    if (last) last.positions.push(position);
+    else groups.set(key, (last = { columns: row.columns, positions: [position] }));
+  });
+  return [...groups.values()];
+}
+
+function sameColumns(a: ReadonlyArray<ColumnModel>, b: ReadonlyArray<ColumnModel>): boolean {
+  return a.length === b.length && a.every((column, i) => column === b[i]);
+}
+
+/**
+ * The group's values bound as one array per column (each a Param, so a WITH item may name one too, such as the
+ * guild ids), read back as rows by `unnest`: the SQL text is the same for any number of rows and no row count can
+ * reach PostgreSQL's parameter limit. `extra` arrays come first, under their own aliases.
+ *
+ * ```ts
+ * compile(sql`SELECT * FROM ${unnestSource(group, rows).from}`);
+ * // SELECT * FROM unnest($1::bigint[], $2::text[]) AS "t"("guildId", "reminderContent")
+ * ```
+ */
+export function unnestSource(group: RowGroup, rows: ReadonlyArray<ColumnValues>, extra: ReadonlyArray<ExtraArray> = []): UnnestSource {
+  const arrays = extra.map((e) => param(e.values));
+  const types = extra.map((e) => e.arrayType);
+  group.columns.forEach((column, k) => {
+    arrays.push(param(group.positions.map((p) => rows[p]?.params[k])));
+    types.push(column.arrayType);
+  });
+  const aliases = [...extra.map((e) => quoteIdent(e.alias)), ...group.columns.map((c) => quoteIdent(c.property))];
+  const casts = arrays.map((array, i) => sql`${array}::${raw(types[i] as string)}`);
+  return { from: sql`unnest(${join(casts)}) AS "t"(${raw(aliases.join(', '))})`, arrays };
+}
+
+/** `"t"."guildId", "t"."reminderContent"`: the group's columns as unnestSource names them. */
+export function unnestColumns(group: RowGroup): SqlFragment {
+  return raw(group.columns.map((c) => `"t".${quoteIdent(c.property)}`).join(', '));
+}

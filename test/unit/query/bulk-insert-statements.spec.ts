@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { groupByColumns, unnestColumns, unnestSource } from '../../../src/query/bulk-insert';
+import { insertManyStatement } from '../../../src/query/bulk-insert-statements';
+import { compile, sql } from '../../../src/query/sql';
+import { fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
+
+const COLUMNS = fixtureModel.selectList;
+const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values).map(fixtureColumn), params: Object.values(values) });
+
+describe('bulk insert statements', () => {
+  describe('groupByColumns', () => {
+    it('groups rows by the fields they write, in order of first appearance, remembering each row’s place', () => {
+      const rows = [row({ caseNumber: 1 }), row({ caseNumber: 2, caseReason: 'x' }), row({ caseNumber: 3 })];
+      const groups = groupByColumns(rows);
+      expect(groups.map((g) => [g.columns.map((c) => c.property), g.positions])).to.deep.equal([
+        [['caseNumber'], [0, 2]],
+        [['caseNumber', 'caseReason'], [1]],
+      ]);
+    });
+  });
+
+  describe('unnestSource', () => {
+    it('binds one array per column, extra arrays first, each cast to its array type', () => {
+      const rows = [row({ guildId: '7', caseReason: 'a' }), row({ guildId: '8', caseReason: null })];
+      const [group] = groupByColumns(rows);
+      const source = unnestSource(group!, rows, [{ alias: 'position', arrayType: 'int[]', values: [0, 1] }]);
+      expect(compile(sql`SELECT ${unnestColumns(group!)} FROM ${source.from}`)).to.deep.equal({
+        text: 'SELECT "t"."guildId", "t"."caseReason" FROM unnest($1::int[], $2::bigint[], $3::text[]) AS "t"("position", "guildId", "caseReason")',
+        values: [[0, 1], ['7', '8'], ['a', null]],
+      });
+      expect(source.arrays.map((a) => a.value)).to.deep.equal([[0, 1], ['7', '8'], ['a', null]]);
+    });
+  });
+
+  describe('insertManyStatement', () => {
+    it('inserts rows writing the same fields from one array per column, the same text for any number of rows', () => {
+      const many = (n: number) => insertManyStatement(fixtureModel, Array.from({ length: n }, (_, i) => row({ caseNumber: i, caseReason: `r${i}` })));
+      const { statement, groups, createsGuild } = many(2);
+      expect(statement).to.deep.equal({
+        text:
+          'INSERT INTO "fixture_cases" ("case_number", "case_reason") SELECT "t"."caseNumber", "t"."caseReason" ' +
+          `FROM unnest($1::int4[], $2::text[]) AS "t"("caseNumber", "caseReason") RETURNING ${COLUMNS}`,
+        values: [[0, 1], ['r0', 'r1']],
+      });
+      expect(groups).to.have.length(1);
+      expect(createsGuild).to.equal(false);
+      expect(many(500).statement.text).to.equal(statement.text);
+    });
+
+    it('creates the missing guilds first on a guild-owned table, from the guild column’s own array', () => {
+      const { statement, createsGuild } = insertManyStatement(guildOwnedFixtureModel, [row({ caseNumber: 1, guildId: '7' }), row({ caseNumber: 2, guildId: '8' })]);
+      expect(statement).to.deep.equal({
+        text:
+          'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest($2::bigint[]) ON CONFLICT ("guild_id") DO NOTHING) ' +
+          'INSERT INTO "fixture_cases" ("case_number", "guild_id") SELECT "t"."caseNumber", "t"."guildId" ' +
+          `FROM unnest($1::int4[], $2::bigint[]) AS "t"("caseNumber", "guildId") RETURNING ${COLUMNS}`,
+        values: [[1, 2], ['7', '8']],
+      });
+      expect(createsGuild).to.equal(true);
+    });
+
+    it('makes two groups two WITH items whose rows come back labelled with their group, arrays numbered in group order', () => {
+      const rows = [row({ caseNumber: 1, guildId: '7' }), row({ guildId: '8', caseNumber: 2, caseReason: 'x' }), row({ caseNumber: 3, guildId: '7' })];
+      const { statement, groups, createsGuild } = insertManyStatement(guildOwnedFixtureModel, rows);
+      expect(statement).to.deep.equal({
+        text:
+          'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest($2::bigint[]) UNION SELECT DISTINCT unnest($3::bigint[]) ON CONFLICT ("guild_id") DO NOTHING), ' +
+          '"rows0" AS (INSERT INTO "fixture_cases" ("case_number", "guild_id") SELECT "t"."caseNumber", "t"."guildId" ' +
+          `FROM unnest($1::int4[], $2::bigint[]) AS "t"("caseNumber", "guildId") RETURNING ${COLUMNS}), ` +
+          '"rows1" AS (INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_reason") SELECT "t"."guildId", "t"."caseNumber", "t"."caseReason" ' +
+          `FROM unnest($3::bigint[], $4::int4[], $5::text[]) AS "t"("guildId", "caseNumber", "caseReason") RETURNING ${COLUMNS}) ` +
+          'SELECT 0 AS "__group", * FROM "rows0" UNION ALL SELECT 1 AS "__group", * FROM "rows1"',
+        values: [[1, 3], ['7', '7'], ['8'], [2], ['x']],
+      });
+      expect(groups.map((g) => g.positions)).to.deep.equal([[0, 2], [1]]);
+      expect(createsGuild).to.equal(true);
+    });
+  });
+});
