@@ -6,7 +6,7 @@ import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../query/case-statements';
 import { preparedValue, type PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
 
@@ -22,10 +22,6 @@ export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
 // What createCases writes itself: the guild, given once for all items. (The number needs no mention: the entity
 // marks it assigned, so no caller gives it and no insert requires it.)
 const BULK_PROVIDED: ReadonlySet<string> = new Set(['guildId']);
-// Bumps the guild's counter by $2 (creating the guild row at $2 if it has none) and hands back the new count.
-const COUNTER_CTE =
-  `counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ` +
-  `ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + $2, "updated_at" = now() RETURNING "case_count")`;
 
 /**
  * Moderation cases. Case numbers come from the guild's counter row, bumped in the same statement as the
@@ -48,19 +44,14 @@ export class CaseRepository extends BaseRepository<Case> {
   async createCase(values: NewCase): Promise<Case> {
     // A caseNumber is refused here like everywhere: the entity marks it assigned.
     const prepared = this.prepare(values, 'insert');
-    const guildParam = preparedValue(prepared, 'guildId');
-    const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
-    const sql = this.cachedSql(`createCase:${others.map(([c]) => c.property).join(',')}`, () => {
-      const names = others.map(([c]) => c.quoted);
-      const placeholders = others.map((_, i) => `$${i + 3}`);
-      // The counter row is created or bumped in the statement that inserts the case, so a number is never
-      // handed out twice, and a case that rolls back takes its number back with it.
-      return (
-        `WITH ${COUNTER_CTE} INSERT INTO ${this.model.table} ("guild_id", "case_number"${names.map((n) => `, ${n}`).join('')}) ` +
-        `VALUES ($1, (SELECT "case_count" FROM counter)${placeholders.map((p) => `, ${p}`).join('')}) RETURNING ${this.model.selectList}`
-      );
+    const others: PreparedValues = { columns: [], params: [] };
+    prepared.columns.forEach((column, i) => {
+      if (column.property === 'guildId') return;
+      others.columns.push(column);
+      others.params.push(prepared.params[i]);
     });
-    const result = await this.run(sql, [guildParam, 1, ...others.map(([, p]) => p)], { prepare: true });
+    const statement = createCaseStatement(this.model, preparedValue(prepared, 'guildId'), others);
+    const result = await this.runStatement(statement, { prepare: true });
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -206,11 +197,8 @@ export class CaseRepository extends BaseRepository<Case> {
   async updateCaseByNumber(guildId: SnowflakeInput, caseNumber: number, values: CasePatch): Promise<Case | null> {
     // The entity's write rules refuse caseNumber and guildId in an update.
     const prepared = this.prepare(values, 'update');
-    const params = [...prepared.params];
-    const sets = prepared.columns.map((c, i) => `${c.quoted} = $${i + 1}`).concat('"case_updated_at" = now()').join(', ');
-    params.push(this.coerce('guildId', guildId), this.coerce('caseNumber', caseNumber));
-    const sql = `UPDATE ${this.model.table} SET ${sets} WHERE "guild_id" = $${params.length - 1} AND "case_number" = $${params.length} RETURNING ${this.model.selectList}`;
-    const result = await this.run(sql, params, { prepare: true });
+    const statement = updateCaseByNumberStatement(this.model, prepared, this.coerce('guildId', guildId), this.coerce('caseNumber', caseNumber));
+    const result = await this.runStatement(statement, { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -256,23 +244,9 @@ export class CaseRepository extends BaseRepository<Case> {
    */
   private async insertGuildCases(guild: string, rows: ReadonlyArray<PreparedValues>): Promise<Case[]> {
     if (rows.length === 0) return [];
-    const groups = groupByColumns(rows);
-    const params: unknown[] = [guild, rows.length];
-    const inserts = groups.map((group) => {
-      // Each row's number is its place in `rows` after the numbers the counter had before this call.
-      const from = unnestSource(group, rows, params, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
-      return (
-        `INSERT INTO ${this.model.table} ("guild_id", "case_number", ${group.columns.map((c) => c.quoted).join(', ')}) ` +
-        `SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", ${unnestColumns(group)} ` +
-        `FROM ${from} RETURNING ${this.model.selectList}`
-      );
-    });
-    // Rows that set different fields are separate INSERTs (WITH items) sharing the one counter bump; unnamed,
-    // as the mix varies from call to call.
-    const result =
-      inserts.length === 1
-        ? await this.run(`WITH ${COUNTER_CTE} ${inserts.join('')}`, params, { prepare: true })
-        : await this.run(`WITH ${[COUNTER_CTE, ...inserts.map((insert, k) => `"cases${k}" AS (${insert})`)].join(', ')} ${inserts.map((_, k) => `SELECT * FROM "cases${k}"`).join(' UNION ALL ')}`, params);
+    const { statement, groupCount } = insertGuildCasesStatement(this.model, guild, rows);
+    // Several groups of fields make a statement whose text varies from call to call: unnamed.
+    const result = await this.runStatement(statement, groupCount === 1 ? { prepare: true } : undefined);
     return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 
