@@ -46,11 +46,10 @@ const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
- * The generic operations every repository has (the README's "BaseRepository" section). It validates, has each statement
- * built by a pure builder of src/query (from the entity's metadata, every value bound), sends it straight to the
- * connection TypeORM manages, and hydrates what comes back:
- * rows come back keyed by property name and become entity instances. Inserts into guild-owned tables
- * create the guild row when it is missing, in the same statement.
+ * The generic operations every repository has (the README's "BaseRepository" section). Each validates its input, has
+ * its statement built by a pure builder of src/query (from the entity's metadata, every value bound), sends it straight
+ * to the connection TypeORM manages, and turns the rows, keyed by property name, into entity instances. Inserts into
+ * guild-owned tables create the guild row when it is missing, in the same statement.
  *
  * ```ts
  * const open = await db.case.findAll({ filters: { guildId, caseStatus: true }, orderBy: { caseNumber: 'DESC' }, limit: 10 });
@@ -58,7 +57,6 @@ const PREPARED: StatementOptions = { prepare: true };
  */
 export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   private cachedModel: TableModel | undefined;
-  private readonly sqlCache = new Map<string, string>();
 
   /** What the repository runs its statements through: the service's narrow side, never its lifecycle. */
   protected readonly runner: StatementRunner;
@@ -294,19 +292,6 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return prepareValues(this.model, this.entity, values, mode, path, provided);
   }
 
-  /**
-   * SQL built once per shape and reused (so it can also run as a named prepared statement).
-   * @deprecated Build statements with a src/query builder.
-   */
-  protected cachedSql(key: string, build: () => string): string {
-    let sql = this.sqlCache.get(key);
-    if (sql === undefined) {
-      sql = build();
-      this.sqlCache.set(key, sql);
-    }
-    return sql;
-  }
-
   /** The first row as an entity, or null when the statement returned none (a lookup or a write by key). */
   protected firstOrNull(rows: ReadonlyArray<QueryResultRow>): T | null {
     const row = rows[0];
@@ -314,15 +299,8 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   }
 
   /** Runs a write and returns how many rows it changed (0 when the driver reports no count). */
-  protected async affectedRows(statement: Statement, options?: StatementOptions): Promise<number>;
-  /** @deprecated Pass a built Statement. */
-  protected async affectedRows(sql: string, params: unknown[], options?: StatementOptions): Promise<number>;
-  protected async affectedRows(statement: Statement | string, paramsOrOptions?: unknown[] | StatementOptions, options?: StatementOptions): Promise<number> {
-    const result =
-      typeof statement === 'string'
-        ? await this.runner.run({ text: statement, values: paramsOrOptions as unknown[] }, options)
-        : await this.runner.run(statement, paramsOrOptions as StatementOptions | undefined);
-    return result.rowCount ?? 0;
+  protected async affectedRows(statement: Statement, options?: StatementOptions): Promise<number> {
+    return (await this.runStatement(statement, options)).rowCount ?? 0;
   }
 
   /** Bound values of a member's user and guild ids, in that order (per-member tables). @throws ValidationError for a bad id. */
@@ -367,14 +345,6 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const unknown = Object.keys(record).filter((name) => !keys.some((k) => k.property === name));
     if (unknown.length > 0) throw ValidationError.forField(this.model.entityName, unknown[0] as string, `is not part of the key (${keys.map((k) => k.property).join(', ')})`);
     return keys.map((k) => coerceValue(this.model, k, record[k.property], k.property));
-  }
-
-  /**
-   * `"pk1" = $n AND "pk2" = $n+1`.
-   * @deprecated Use keyCondition (src/query/key-condition.ts) in a builder.
-   */
-  protected idCondition(first: number): string {
-    return this.model.primaryKeys.map((k, i) => `${k.quoted} = $${first + i}`).join(' AND ');
   }
 
   /** Validates row `index` of a bulk insert (see prepareValues); every error is named `[index].field`. */

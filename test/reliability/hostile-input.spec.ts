@@ -259,12 +259,12 @@ describe('hostile input', function () {
 
   it('answers every public repository method called with hostile arguments with a result or a typed error', async () => {
     const internal = new Set([
-      'constructor', 'run', 'hydrate', 'prepare', 'cachedSql', 'firstRow', 'column', 'coerce', 'withCreatedFlag', 'idParams',
-      'idCondition', 'prepareRow', 'ensureGuildPrefix', 'assignments', 'excludedAssignments', 'conflictKey', 'optionalCount',
+      'constructor', 'run', 'runStatement', 'hydrate', 'prepare', 'firstRow', 'column', 'coerce', 'withCreatedFlag', 'idParams',
+      'prepareRow', 'conflictKey', 'optionalCount',
       'requireFilters', 'withSession', 'cooldownValue', 'dateValue', 'fieldColumn', 'guild', 'hydrateJoined', 'joinedSelectList',
       'keyParams', 'levelSql', 'logField', 'memberParams', 'name', 'onlySettings', 'param', 'prepareCase', 'rankValue', 'string',
       'upsertConfig', 'value', 'writeBlacklist', 'xpValue', 'checkOptions', 'refuseCaseNumber', 'prepareGuildCases', 'insertGuildCases',
-      'createsGuild', 'insertOptions', 'firstOrNull', 'affectedRows',
+      'insertOptions', 'firstOrNull', 'affectedRows',
     ]);
     const methods: Array<[string, BaseRepository<object, unknown>, string, ColumnInfo[]]> = [];
     for (const [name, repository, , columns] of repositories) {
