@@ -1,12 +1,9 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Afk } from '../entities/afk';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { AFK_ROW, isMemberAfkStatement, isMemberPermAfkStatement, setMemberAfkStatement, type AfkRow } from '../query/afk-statements';
 import type { MemberIds } from '../query/member-condition';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -62,13 +59,13 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
         return [p, value === undefined ? AFK_DEFAULTS[p] : value];
       }),
     ) as AfkRow;
-    const result = await this.runBuilt(setMemberAfkStatement(this.model, row), CREATES_GUILD);
+    const result = await this.runStatement(setMemberAfkStatement(this.model, row), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /** Whether the member is AFK in the guild (has a row, expired or not). @throws ValidationError for bad ids. */
   async isMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const result = await this.runBuilt<{ afk: boolean }>(isMemberAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
+    const result = await this.runStatement<{ afk: boolean }>(isMemberAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).afk;
   }
 
@@ -89,7 +86,7 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
 
   /** Whether the member is permanently AFK in the guild (false when not AFK). @throws ValidationError for bad ids. */
   async isMemberPermAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const result = await this.runBuilt<{ perm: boolean }>(isMemberPermAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
+    const result = await this.runStatement<{ perm: boolean }>(isMemberPermAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).perm;
   }
 
@@ -124,10 +121,5 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   private member(userId: unknown, guildId: unknown): MemberIds {
     const [user, guild] = this.memberParams(userId, guildId);
     return { userId: user, guildId: guild };
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

@@ -1,4 +1,3 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { OnboardingStage } from '../entities/enums';
 import { GuildConfig } from '../entities/guild-config';
@@ -6,10 +5,8 @@ import type { Snowflake, SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
 import { configFieldStatement, upsertConfigStatement } from '../query/guild-config-statements';
-import type { Statement } from '../query/sql';
 import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
-import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
@@ -82,7 +79,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     defaultValue: D = null as D,
   ): Promise<Exclude<GuildConfig[K], null> | D> {
     const statement = configFieldStatement(this.model, this.fieldColumn(field), this.value('guildId', guildId));
-    const result = await this.runBuilt<{ value: Exclude<GuildConfig[K], null> | null }>(statement, { prepare: true });
+    const result = await this.runStatement<{ value: Exclude<GuildConfig[K], null> | null }>(statement, { prepare: true });
     return result.rows[0]?.value ?? defaultValue;
   }
 
@@ -195,7 +192,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
         managed.map((c) => ({ field: c.property, message: c.property === 'guildId' ? 'is the first argument, not a value' : 'is set by the database' })),
       );
     }
-    const result = await this.runBuilt(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
+    const result = await this.runStatement(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -216,10 +213,5 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
 
   private value(property: string, value: unknown): unknown {
     return coerceValue(this.model, this.fieldColumn(property), value, property);
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

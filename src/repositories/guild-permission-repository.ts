@@ -1,18 +1,14 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { permissionLevelStatement, setPermissionLevelStatement } from '../query/guild-permission-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
-
 
 /** Per-user permission levels (the seed's guild permissions); a user without a row is a MEMBER. */
 @injectable()
@@ -24,7 +20,7 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
   /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */
   async getPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<PermissionLevel> {
     const statement = permissionLevelStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('userId', userId, 'userId'));
-    const result = await this.runBuilt<{ level: PermissionLevel }>(statement, { prepare: true });
+    const result = await this.runStatement<{ level: PermissionLevel }>(statement, { prepare: true });
     return result.rows[0]?.level ?? PermissionLevel.MEMBER;
   }
 
@@ -41,17 +37,12 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
       preparedValue(prepared, 'userId'),
       preparedValue(prepared, 'permissionLevel'),
     );
-    const result = await this.runBuilt(statement, CREATES_GUILD);
+    const result = await this.runStatement(statement, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
   /** Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids. */
   removePermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ guildId, userId });
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

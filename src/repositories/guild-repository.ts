@@ -1,10 +1,7 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Guild } from '../entities/guild';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { getOrCreateGuildStatement } from '../query/guild-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -29,7 +26,7 @@ export class GuildRepository extends BaseRepository<Guild> {
    */
   async getOrCreateGuild(guildId: SnowflakeInput, guildName?: string | null): Promise<Guild> {
     const name = guildName === undefined || guildName === null ? null : this.value('guildName', guildName);
-    const result = await this.runBuilt(getOrCreateGuildStatement(this.model, this.value('guildId', guildId), name), { prepare: true });
+    const result = await this.runStatement(getOrCreateGuildStatement(this.model, this.value('guildId', guildId), name), { prepare: true });
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -63,10 +60,5 @@ export class GuildRepository extends BaseRepository<Guild> {
 
   private value(property: string, value: unknown): unknown {
     return this.coerce(property, value, property);
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

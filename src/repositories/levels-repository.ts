@@ -1,4 +1,3 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Levels } from '../entities/levels';
 import { ValidationError } from '../errors/validation-error';
@@ -20,8 +19,6 @@ import {
   writeBlacklistStatement,
 } from '../query/levels-statements';
 import type { MemberIds } from '../query/member-condition';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import type { MemberKey, Page } from './repository-types';
 
 /** What addXp reports. */
@@ -102,7 +99,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     if (!Array.isArray(samples)) throw ValidationError.forField(this.model.entityName, 'samples', 'must be an array of XP values');
     // Every index, not map: a hole in a sparse array is a missing sample to refuse.
     const xps = Array.from(samples, (xp, i) => this.xpValue(xp, `samples[${i}]`));
-    const result = await this.runBuilt<{ xp: number; level: number }>(verifyLevelFormulaStatement(this.formula, xps));
+    const result = await this.runStatement<{ xp: number; level: number }>(verifyLevelFormulaStatement(this.formula, xps));
     const mismatches: LevelFormulaMismatch[] = [];
     for (const row of result.rows) {
       const jsLevel = this.levelFor(row.xp);
@@ -135,7 +132,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     const values = { ...member, amount: this.xpValue(amount, 'amount'), now, cooldownSeconds: this.cooldownValue(options.cooldownSeconds, true, now) };
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.runner.serverMajorVersion() >= 18;
-    const row = this.firstRow((await this.runBuilt<AddXpRow>(addXpStatement(this.model, this.formula, values, returnsOld), CREATES_GUILD)).rows);
+    const row = this.firstRow((await this.runStatement<AddXpRow>(addXpStatement(this.model, this.formula, values, returnsOld), CREATES_GUILD)).rows);
     if (row.xp === null || row.level === null || row.previousLevel === null) {
       // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
       const current = await this.getById(member as MemberKey);
@@ -152,7 +149,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    */
   async setXp(userId: SnowflakeInput, guildId: SnowflakeInput, xp: number): Promise<Levels> {
     const statement = setXpStatement(this.model, this.formula, this.member(userId, guildId), this.xpValue(xp, 'xp'));
-    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
+    return this.hydrate(this.firstRow((await this.runStatement(statement, CREATES_GUILD)).rows));
   }
 
   /**
@@ -165,7 +162,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
   async resetXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
-    const result = await this.runBuilt(resetXpStatement(this.model, this.formula, this.member(userId, guildId)), { prepare: true });
+    const result = await this.runStatement(resetXpStatement(this.model, this.formula, this.member(userId, guildId)), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -199,7 +196,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /** Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids. */
   async isBlacklisted(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
-    const result = await this.runBuilt<{ blacklisted: boolean }>(isBlacklistedStatement(this.model, this.member(userId, guildId)), { prepare: true });
+    const result = await this.runStatement<{ blacklisted: boolean }>(isBlacklistedStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).blacklisted;
   }
 
@@ -209,7 +206,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * @throws ValidationError for bad ids.
    */
   async getMemberRank(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number | null> {
-    const result = await this.runBuilt<{ rank: string }>(memberRankStatement(this.model, this.member(userId, guildId)), { prepare: true });
+    const result = await this.runStatement<{ rank: string }>(memberRankStatement(this.model, this.member(userId, guildId)), { prepare: true });
     const row = result.rows[0];
     return row === undefined ? null : Number(row.rank);
   }
@@ -232,24 +229,19 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     const at = this.dateValue(now, 'now');
     const member = this.member(userId, guildId);
     const statement = isOnCooldownStatement(this.model, member, at, this.cooldownValue(cooldownSeconds, false, at) as number);
-    const result = await this.runBuilt<{ cooling: boolean }>(statement, { prepare: true });
+    const result = await this.runStatement<{ cooling: boolean }>(statement, { prepare: true });
     return this.firstRow(result.rows).cooling;
   }
 
   private async writeBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput, toggle: boolean): Promise<Levels> {
     const statement = writeBlacklistStatement(this.model, this.member(userId, guildId), toggle);
-    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
+    return this.hydrate(this.firstRow((await this.runStatement(statement, CREATES_GUILD)).rows));
   }
 
   /** The member's ids, validated. @throws ValidationError for a bad id. */
   private member(userId: unknown, guildId: unknown): MemberIds {
     const [user, guild] = this.memberParams(userId, guildId);
     return { userId: user, guildId: guild };
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 
   private xpValue(value: unknown, field: string): number {
@@ -275,5 +267,4 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     }
     return value;
   }
-
 }

@@ -1,4 +1,3 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { snowflakeProblem, type SnowflakeInput } from '../entities/snowflake';
 import { PermissionAssignment } from '../entities/permission-assignment';
@@ -13,10 +12,8 @@ import {
   unassignRoleStatement,
   userPermissionRankStatement,
 } from '../query/permission-assignment-statements';
-import type { Statement } from '../query/sql';
 import type { TableModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
-import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 
@@ -50,7 +47,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    */
   async assignRole(guildId: SnowflakeInput, roleId: SnowflakeInput, rank: number): Promise<PermissionAssignment> {
     const values = { guildId: this.coerce('guildId', guildId, 'guildId'), roleId: this.coerce('roleId', roleId, 'roleId'), rank: this.rankValue(rank) };
-    const result = await this.runBuilt(assignRoleStatement(this.model, this.rankModel, values), { prepare: true });
+    const result = await this.runStatement(assignRoleStatement(this.model, this.rankModel, values), { prepare: true });
     if (result.rows.length === 0) throw NotFoundError.forId(this.rankModel.entityName, { guildId: String(values.guildId), rank });
     return this.hydrateJoined(this.firstRow(result.rows));
   }
@@ -58,12 +55,12 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
   /** Removes the role's rank; true when it had one. @throws ValidationError for bad ids. */
   async unassignRole(guildId: SnowflakeInput, roleId: SnowflakeInput): Promise<boolean> {
     const statement = unassignRoleStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'));
-    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 
   /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */
   async getAssignments(guildId: SnowflakeInput): Promise<PermissionAssignment[]> {
-    const result = await this.runBuilt(assignmentsStatement(this.model, this.rankModel, this.coerce('guildId', guildId, 'guildId')), { prepare: true });
+    const result = await this.runStatement(assignmentsStatement(this.model, this.rankModel, this.coerce('guildId', guildId, 'guildId')), { prepare: true });
     return result.rows.map((r) => this.hydrateJoined(r));
   }
 
@@ -79,7 +76,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
     this.coerce('roleId', userId, 'userId');
     const roles = roleIdList(this.model.entityName, roleIds);
     if (roles.length === 0) return null;
-    const result = await this.runBuilt<{ rank: number | null }>(userPermissionRankStatement(guild, roles), { prepare: true });
+    const result = await this.runStatement<{ rank: number | null }>(userPermissionRankStatement(guild, roles), { prepare: true });
     return result.rows[0]?.rank ?? null;
   }
 
@@ -104,10 +101,5 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
       throw ValidationError.forField(this.model.entityName, 'rank', 'must be an integer from 0 to 10');
     }
     return rank;
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

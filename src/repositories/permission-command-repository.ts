@@ -1,4 +1,3 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionCommand } from '../entities/permission-command';
 import type { SnowflakeInput } from '../entities/snowflake';
@@ -8,15 +7,12 @@ import {
   deleteCommandRankStatement,
   setCommandRankStatement,
 } from '../query/permission-command-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import { roleIdList } from './permission-assignment-repository';
 import { preparedValue } from './prepare-values';
-
 
 /** The permission rank each command requires in a guild (command names match exactly, case included). */
 @injectable()
@@ -37,19 +33,19 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
       commandName: preparedValue(prepared, 'commandName'),
       requiredRank: preparedValue(prepared, 'requiredRank'),
     });
-    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
+    return this.hydrate(this.firstRow((await this.runStatement(statement, CREATES_GUILD)).rows));
   }
 
   /** The rank `commandName` requires in the guild, or null when it has no requirement. @throws ValidationError. */
   async getCommandRank(guildId: SnowflakeInput, commandName: string): Promise<number | null> {
-    const result = await this.runBuilt<{ requiredRank: number }>(commandRankStatement(this.model, ...this.keyParams(guildId, commandName)), { prepare: true });
+    const result = await this.runStatement<{ requiredRank: number }>(commandRankStatement(this.model, ...this.keyParams(guildId, commandName)), { prepare: true });
     return result.rows[0]?.requiredRank ?? null;
   }
 
   /** Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError. */
   async deleteCommandRank(guildId: SnowflakeInput, commandName: string): Promise<boolean> {
     const statement = deleteCommandRankStatement(this.model, ...this.keyParams(guildId, commandName));
-    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 
   /** Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id. */
@@ -65,16 +61,11 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    */
   async canRunCommand(guildId: SnowflakeInput, commandName: string, roleIds: ReadonlyArray<SnowflakeInput>): Promise<boolean> {
     const statement = canRunCommandStatement(this.model, ...this.keyParams(guildId, commandName), roleIdList(this.model.entityName, roleIds));
-    const result = await this.runBuilt<{ allowed: boolean }>(statement, { prepare: true });
+    const result = await this.runStatement<{ allowed: boolean }>(statement, { prepare: true });
     return this.firstRow(result.rows).allowed;
   }
 
   private keyParams(guildId: unknown, commandName: unknown): [guild: unknown, commandName: unknown] {
     return [this.coerce('guildId', guildId, 'guildId'), this.coerce('commandName', commandName, 'commandName')];
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

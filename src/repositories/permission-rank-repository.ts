@@ -1,11 +1,8 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { PermissionRank } from '../entities/permission-rank';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { createRankStatement, deleteRankStatement, updateRankStatement } from '../query/permission-rank-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -20,7 +17,6 @@ export interface PermissionRankPatch {
 }
 
 const PATCH_FIELDS = ['rank', 'name', 'description'] as const;
-
 
 /** A guild's named permission ranks (0–10, unique per guild by number and by name); higher ranks may do more. */
 @injectable()
@@ -42,7 +38,7 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
       name: preparedValue(prepared, 'name'),
       description: preparedValue(prepared, 'description'),
     });
-    return this.hydrate(this.firstRow((await this.runBuilt(statement, CREATES_GUILD)).rows));
+    return this.hydrate(this.firstRow((await this.runStatement(statement, CREATES_GUILD)).rows));
   }
 
   /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */
@@ -64,18 +60,13 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
     const prepared = this.prepare(values, 'update');
     if (prepared.columns.length === 0) throw ValidationError.forField(this.model.entityName, 'values', 'must set at least one of rank, name, description');
     const statement = updateRankStatement(this.model, prepared, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank'));
-    const result = await this.runBuilt(statement, { prepare: true });
+    const result = await this.runStatement(statement, { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
   /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
   async deleteRank(guildId: SnowflakeInput, rank: number): Promise<boolean> {
     const statement = deleteRankStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank'));
-    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
+    return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 }

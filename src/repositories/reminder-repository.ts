@@ -1,11 +1,8 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Reminder } from '../entities/reminder';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { claimDueRemindersStatement } from '../query/reminder-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -23,7 +20,6 @@ const NEW_REMINDER_KEYS = ['reminderContent', 'reminderExpiresAt', 'reminderChan
 
 /** The most reminders one claimDueReminders call may take. */
 export const MAX_CLAIM_BATCH = 1000;
-
 
 /**
  * Reminders and their exactly-once delivery: claimDueReminders marks due reminders sent and returns them in
@@ -78,7 +74,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
       throw ValidationError.forField(this.model.entityName, 'limit', `must be an integer from 1 to ${MAX_CLAIM_BATCH}`);
     }
     const statement = claimDueRemindersStatement(this.model, this.coerce('reminderExpiresAt', now, 'now'), limit);
-    const result = await this.runBuilt(statement, { prepare: true });
+    const result = await this.runStatement(statement, { prepare: true });
     // RETURNING has no order of its own.
     return result.rows.map((r) => this.hydrate(r)).sort(soonestFirst);
   }
@@ -91,10 +87,6 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     return this.deleteWhere({ filters: { reminderSent: true, ...(olderThan === undefined ? {} : { reminderExpiresAt: { lte: olderThan } }) } });
   }
 
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
-  }
 }
 
 function soonestFirst(a: Reminder, b: Reminder): number {

@@ -1,4 +1,3 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Snippet } from '../entities/snippet';
 import type { SnowflakeInput } from '../entities/snowflake';
@@ -13,9 +12,7 @@ import {
   snippetByNameStatement,
   toggleLockStatement,
 } from '../query/snippet-statements';
-import type { Statement } from '../query/sql';
 import { DatabaseService } from '../service/database-service';
-import type { StatementOptions } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { preparedValue, type PreparedValues } from './prepare-values';
@@ -30,7 +27,6 @@ export interface NewSnippet {
   readonly alias?: string | null;
   readonly locked?: boolean;
 }
-
 
 const NEW_SNIPPET_KEYS = ['snippetName', 'snippetContent', 'snippetUserId', 'guildId', 'alias', 'locked'] as const;
 
@@ -61,7 +57,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * @throws ValidationError for a bad name or guild id.
    */
   async getSnippetByName(name: string, guildId: SnowflakeInput): Promise<Snippet | null> {
-    const result = await this.runBuilt(snippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name')), { prepare: true });
+    const result = await this.runStatement(snippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name')), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -79,7 +75,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
       userId: this.param(prepared, 'snippetUserId'),
       targetName: this.name(targetName, 'targetName'),
     };
-    const result = await this.runBuilt(createAliasStatement(this.model, alias), { prepare: true });
+    const result = await this.runStatement(createAliasStatement(this.model, alias), { prepare: true });
     if (result.rows.length === 0) throw NotFoundError.forId(this.model.entityName, targetName);
     return this.hydrate(this.firstRow(result.rows));
   }
@@ -87,7 +83,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
   async getAliases(targetName: string, guildId: SnowflakeInput): Promise<Snippet[]> {
     const statement = aliasesStatement(this.model, this.guild(guildId), this.name(targetName, 'targetName'));
-    return (await this.runBuilt(statement, { prepare: true })).rows.map((r) => this.hydrate(r));
+    return (await this.runStatement(statement, { prepare: true })).rows.map((r) => this.hydrate(r));
   }
 
   /**
@@ -96,7 +92,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    */
   async deleteSnippetByName(name: string, guildId: SnowflakeInput): Promise<boolean> {
     const statement = deleteSnippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name'));
-    return ((await this.runBuilt(statement, { prepare: true })).rowCount ?? 0) > 0;
+    return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 
   /**
@@ -104,13 +100,13 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * than overflowing; returns the new count, or null when no such snippet. @throws ValidationError for a bad id.
    */
   async incrementUses(snippetId: SnowflakeInput): Promise<number | null> {
-    const result = await this.runBuilt<{ uses: number }>(incrementUsesStatement(this.model, this.snippetId(snippetId)), { prepare: true });
+    const result = await this.runStatement<{ uses: number }>(incrementUsesStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return result.rows[0]?.uses ?? null;
   }
 
   /** Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError. */
   async toggleLock(snippetId: SnowflakeInput): Promise<Snippet | null> {
-    const result = await this.runBuilt(toggleLockStatement(this.model, this.snippetId(snippetId)), { prepare: true });
+    const result = await this.runStatement(toggleLockStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
@@ -143,7 +139,6 @@ export class SnippetRepository extends BaseRepository<Snippet> {
     return this.count({ filters: { guildId } });
   }
 
-
   private param(prepared: PreparedValues, property: string): unknown {
     const value = preparedValue(prepared, property);
     if (value === undefined) throw ValidationError.forField(this.model.entityName, property, 'is required');
@@ -161,10 +156,4 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   private snippetId(snippetId: unknown): unknown {
     return this.idParams(snippetId)[0];
   }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
-  }
-
 }

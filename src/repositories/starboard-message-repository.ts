@@ -1,9 +1,6 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { StarboardMessage } from '../entities/starboard-message';
 import { incrementStarCountStatement } from '../query/starboard-message-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -72,7 +69,7 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   async incrementStarCount(messageId: SnowflakeInput, delta = 1): Promise<number | null> {
     const [message] = this.idParams(messageId);
     const statement = incrementStarCountStatement(this.model, message, this.coerce('starCount', delta, 'delta'));
-    const result = await this.runBuilt<{ starCount: number }>(statement, { prepare: true });
+    const result = await this.runStatement<{ starCount: number }>(statement, { prepare: true });
     return result.rows[0]?.starCount ?? null;
   }
 
@@ -84,10 +81,5 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   /** Deletes the entry of an original message; true when there was one. @throws ValidationError for a bad id. */
   deleteStarboardMessage(messageId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(messageId);
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }

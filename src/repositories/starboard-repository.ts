@@ -1,9 +1,6 @@
-import type { QueryResultRow } from 'pg';
 import { injectable } from 'tsyringe';
 import { Starboard } from '../entities/starboard';
 import { upsertStarboardStatement } from '../query/starboard-statements';
-import type { Statement } from '../query/sql';
-import type { StatementOptions } from '../service/statement-runner';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -22,7 +19,6 @@ export interface StarboardSettings {
 export type StarboardPatch = Partial<StarboardSettings>;
 
 const SETTINGS = ['starboardChannelId', 'starboardEmoji', 'starboardThreshold'] as const;
-
 
 /** Starboard settings, one row per guild (primary key guild_id). */
 @injectable()
@@ -43,7 +39,7 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     const others = prepared.columns.map((c, i) => [c, prepared.params[i]] as const).filter(([c]) => c.property !== 'guildId');
     const settingsValues = { columns: others.map(([c]) => c), params: others.map(([, p]) => p) };
     const statement = upsertStarboardStatement(this.model, preparedValue(prepared, 'guildId'), settingsValues);
-    const result = await this.runBuilt(statement, CREATES_GUILD);
+    const result = await this.runStatement(statement, CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -61,10 +57,5 @@ export class StarboardRepository extends BaseRepository<Starboard> {
   /** Deletes the guild's starboard; true when it had one. @throws ValidationError for a bad guild id. */
   deleteStarboard(guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(guildId);
-  }
-
-  // Until BaseRepository runs a Statement itself.
-  private runBuilt<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.run<R>(statement.text, statement.values, options);
   }
 }
