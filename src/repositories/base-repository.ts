@@ -274,14 +274,6 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.runner.run<R>(statement, options);
   }
 
-  /**
-   * Runs SQL text with its values on the ambient transaction or the pool.
-   * @deprecated Build the statement with a src/query builder and use runStatement.
-   */
-  protected run<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[], options?: StatementOptions) {
-    return this.runner.run<R>({ text: sql, values: params }, options);
-  }
-
   /** Turns a row keyed by property name into an entity instance. */
   protected hydrate(row: QueryResultRow): T {
     return Object.assign(new this.entity(), row);

@@ -259,7 +259,7 @@ describe('hostile input', function () {
 
   it('answers every public repository method called with hostile arguments with a result or a typed error', async () => {
     const internal = new Set([
-      'constructor', 'run', 'runStatement', 'hydrate', 'prepare', 'firstRow', 'column', 'coerce', 'withCreatedFlag', 'idParams',
+      'constructor', 'runStatement', 'hydrate', 'prepare', 'firstRow', 'column', 'coerce', 'withCreatedFlag', 'idParams',
       'prepareRow', 'conflictKey', 'optionalCount',
       'requireFilters', 'withSession', 'cooldownValue', 'dateValue', 'fieldColumn', 'guild', 'hydrateJoined', 'joinedSelectList',
       'keyParams', 'levelSql', 'logField', 'memberParams', 'name', 'onlySettings', 'param', 'prepareCase', 'rankValue', 'string',
