@@ -1,6 +1,7 @@
 import { columnOf } from './column-of';
 import { ensureGuild } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
+import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -30,10 +31,14 @@ export function setMemberAfkStatement(model: TableModel, row: AfkRow): Statement
 
 /** isMemberAfk: one row `{ afk }`, whether the member has an AFK row (expired or not). */
 export function isMemberAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)}) AS "afk"`);
+  return shapedStatement(model, 'isMemberAfk', [member.userId, member.guildId], () =>
+    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)}) AS "afk"`),
+  );
 }
 
 /** isMemberPermAfk: one row `{ perm }`, whether the member's AFK is permanent (false when they have none). */
 export function isMemberPermAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "perm_afk") AS "perm"`);
+  return shapedStatement(model, 'isMemberPermAfk', [member.userId, member.guildId], () =>
+    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "perm_afk") AS "perm"`),
+  );
 }

@@ -1,10 +1,13 @@
 import { ensureGuild } from './ensure-guild';
+import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
 /** getConfigField: one row `{ value }` holding the column's value, or none when the guild has no config row. */
 export function configFieldStatement(model: TableModel, column: ColumnModel, guildId: unknown): Statement {
-  return compile(sql`SELECT ${raw(column.quoted)} AS "value" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`);
+  return shapedStatement(model, `getConfigField:${column.property}`, [guildId], () =>
+    compile(sql`SELECT ${raw(column.quoted)} AS "value" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
 import { ensureGuild } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
+import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -131,8 +132,8 @@ export function writeBlacklistStatement(model: TableModel, member: MemberIds, to
 
 /** isBlacklisted: one row `{ blacklisted }`, false for a member without a row. */
 export function isBlacklistedStatement(model: TableModel, member: MemberIds): Statement {
-  return compile(
-    sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "blacklisted") AS "blacklisted"`,
+  return shapedStatement(model, 'isBlacklisted', [member.userId, member.guildId], () =>
+    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "blacklisted") AS "blacklisted"`),
   );
 }
 
@@ -146,6 +147,8 @@ export function memberRankStatement(model: TableModel, member: MemberIds): State
 
 /** isOnCooldown: one row `{ cooling }`, true when the member's last XP-earning message is less than `cooldownSeconds` before `now`. */
 export function isOnCooldownStatement(model: TableModel, member: MemberIds, now: Date, cooldownSeconds: number): Statement {
-  const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND ${recent}) AS "cooling"`);
+  return shapedStatement(model, 'isOnCooldown', [member.userId, member.guildId, now, cooldownSeconds], () => {
+    const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;
+    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND ${recent}) AS "cooling"`);
+  });
 }

@@ -1,4 +1,5 @@
 import { quoteIdent } from './build-table-model';
+import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -46,8 +47,8 @@ export function assignmentsStatement(model: TableModel, rankModel: TableModel, g
 }
 
 /** getUserPermissionRank: one row `{ rank }`, the highest rank the roles hold in the guild (null when none). */
-export function userPermissionRankStatement(guildId: unknown, roleIds: ReadonlyArray<string>): Statement {
-  return compile(sql`SELECT ${highestRank(guildId, roleIds)} AS "rank"`);
+export function userPermissionRankStatement(model: TableModel, guildId: unknown, roleIds: ReadonlyArray<string>): Statement {
+  return shapedStatement(model, 'getUserPermissionRank', [guildId, roleIds], () => compile(sql`SELECT ${highestRank(guildId, roleIds)} AS "rank"`));
 }
 
 /** unassignRole: deletes the role's assignment in the guild. */

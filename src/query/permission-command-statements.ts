@@ -1,5 +1,6 @@
 import { ensureGuild } from './ensure-guild';
 import { highestRank } from './permission-assignment-statements';
+import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -24,7 +25,9 @@ export function setCommandRankStatement(model: TableModel, values: CommandRankVa
 
 /** getCommandRank: one row `{ requiredRank }` of the command, or none when it has no requirement. */
 export function commandRankStatement(model: TableModel, guildId: unknown, commandName: unknown): Statement {
-  return compile(sql`SELECT "required_rank" AS "requiredRank" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "command_name" = ${commandName}`);
+  return shapedStatement(model, 'getCommandRank', [guildId, commandName], () =>
+    compile(sql`SELECT "required_rank" AS "requiredRank" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "command_name" = ${commandName}`),
+  );
 }
 
 /** deleteCommandRank: deletes the command's requirement. */
@@ -37,9 +40,11 @@ export function deleteCommandRankStatement(model: TableModel, guildId: unknown, 
  * (a member with no ranked role counts as rank -1).
  */
 export function canRunCommandStatement(model: TableModel, guildId: unknown, commandName: unknown, roleIds: ReadonlyArray<string>): Statement {
-  const guild = param(guildId);
-  const required = sql`c."required_rank" > COALESCE(${highestRank(guild, roleIds)}, -1)`;
-  return compile(
-    sql`SELECT NOT EXISTS (SELECT 1 FROM ${raw(model.table)} c WHERE c."guild_id" = ${guild} AND c."command_name" = ${commandName} AND ${required}) AS "allowed"`,
-  );
+  return shapedStatement(model, 'canRunCommand', [guildId, commandName, roleIds], () => {
+    const guild = param(guildId);
+    const required = sql`c."required_rank" > COALESCE(${highestRank(guild, roleIds)}, -1)`;
+    return compile(
+      sql`SELECT NOT EXISTS (SELECT 1 FROM ${raw(model.table)} c WHERE c."guild_id" = ${guild} AND c."command_name" = ${commandName} AND ${required}) AS "allowed"`,
+    );
+  });
 }

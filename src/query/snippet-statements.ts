@@ -1,4 +1,5 @@
 import { INT4_MAX } from './coerce-value';
+import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -7,10 +8,12 @@ import type { TableModel } from './table-model';
  * points at (the alias itself when its target is gone); no row when there is none.
  */
 export function snippetByNameStatement(model: TableModel, guildId: unknown, name: unknown): Statement {
-  const table = raw(model.table);
-  const target = sql`LEFT JOIN ${table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias")`;
-  const resolved = sql`SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${table} s ${target} WHERE s."guild_id" = ${guildId} AND lower(s."snippet_name") = lower(${name})`;
-  return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "snippet_id" = (${resolved})`);
+  return shapedStatement(model, 'getSnippetByName', [guildId, name], () => {
+    const table = raw(model.table);
+    const target = sql`LEFT JOIN ${table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias")`;
+    const resolved = sql`SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${table} s ${target} WHERE s."guild_id" = ${guildId} AND lower(s."snippet_name") = lower(${name})`;
+    return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "snippet_id" = (${resolved})`);
+  });
 }
 
 /** The validated values of createAlias. */
@@ -52,7 +55,9 @@ export function deleteSnippetByNameStatement(model: TableModel, guildId: unknown
  * int4 sum would overflow on the server (22003) at the maximum and abort the caller's unit of work.
  */
 export function incrementUsesStatement(model: TableModel, snippetId: unknown): Statement {
-  return compile(sql`UPDATE ${raw(model.table)} SET "uses" = LEAST("uses"::int8 + 1, ${raw(String(INT4_MAX))})::int WHERE "snippet_id" = ${snippetId} RETURNING "uses"`);
+  return shapedStatement(model, 'incrementUses', [snippetId], () =>
+    compile(sql`UPDATE ${raw(model.table)} SET "uses" = LEAST("uses"::int8 + 1, ${raw(String(INT4_MAX))})::int WHERE "snippet_id" = ${snippetId} RETURNING "uses"`),
+  );
 }
 
 /** toggleLock: flips `locked` in SQL, bumps `updated_at`, and returns the snippet. */

@@ -76,7 +76,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
     this.coerce('roleId', userId, 'userId');
     const roles = roleIdList(this.model.entityName, roleIds);
     if (roles.length === 0) return null;
-    const result = await this.runStatement<{ rank: number | null }>(userPermissionRankStatement(guild, roles), { prepare: true });
+    const result = await this.runStatement<{ rank: number | null }>(userPermissionRankStatement(this.model, guild, roles), { prepare: true });
     return result.rows[0]?.rank ?? null;
   }
 

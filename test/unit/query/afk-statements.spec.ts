@@ -39,4 +39,11 @@ describe('AFK statements', () => {
       values: ['10', '20'],
     });
   });
+
+  it('reuses the text of isMemberAfk and isMemberPermAfk, binding each call’s own ids', () => {
+    for (const build of [isMemberAfkStatement, isMemberPermAfkStatement]) {
+      const first = build(afk, { userId: '10', guildId: '20' });
+      expect(build(afk, { userId: '11', guildId: '21' })).to.deep.equal({ text: first.text, values: ['11', '21'] });
+    }
+  });
 });

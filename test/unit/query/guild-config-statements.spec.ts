@@ -40,4 +40,10 @@ describe('guild config statements', () => {
       values: ['42'],
     });
   });
+
+  it('configFieldStatement reuses each column’s text, binding each call’s own guild', () => {
+    const prefix = configFieldStatement(config, column('prefix'), '42');
+    expect(configFieldStatement(config, column('prefix'), '43')).to.deep.equal({ text: prefix.text, values: ['43'] });
+    expect(configFieldStatement(config, column('jailRoleId'), '43').text).to.equal('SELECT "jail_role_id" AS "value" FROM "guild_config" WHERE "guild_id" = $1');
+  });
 });

@@ -154,4 +154,12 @@ describe('levels statements', () => {
       values: [[0, 100, 399.5]],
     });
   });
+
+  it('reuses the text of isBlacklisted and isOnCooldown, binding each call’s own values', () => {
+    const first = isBlacklistedStatement(levels, { userId: USER, guildId: GUILD });
+    expect(isBlacklistedStatement(levels, { userId: '3003', guildId: '4004' })).to.deep.equal({ text: first.text, values: ['3003', '4004'] });
+    const cooling = isOnCooldownStatement(levels, { userId: USER, guildId: GUILD }, NOW, 30);
+    const later = new Date('2026-07-08T09:10:11Z');
+    expect(isOnCooldownStatement(levels, { userId: '3003', guildId: '4004' }, later, 0.5)).to.deep.equal({ text: cooling.text, values: ['3003', '4004', later, 0.5] });
+  });
 });

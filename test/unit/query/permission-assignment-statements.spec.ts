@@ -59,7 +59,7 @@ describe('permission assignment statements', () => {
   });
 
   it('userPermissionRankStatement selects the highest rank, the roles bound as one array', () => {
-    expect(userPermissionRankStatement('42', ['7', '8'])).to.deep.equal({ text: `SELECT ${HIGHEST('$1', '$2')} AS "rank"`, values: ['42', ['7', '8']] });
+    expect(userPermissionRankStatement(assignments, '42', ['7', '8'])).to.deep.equal({ text: `SELECT ${HIGHEST('$1', '$2')} AS "rank"`, values: ['42', ['7', '8']] });
   });
 
   it('unassignRoleStatement deletes the role’s assignment', () => {
@@ -67,5 +67,10 @@ describe('permission assignment statements', () => {
       text: 'DELETE FROM "permission_assignments" WHERE "guild_id" = $1 AND "role_id" = $2',
       values: ['42', '7'],
     });
+  });
+
+  it('userPermissionRankStatement reuses its text, binding each call’s own guild and roles', () => {
+    const first = userPermissionRankStatement(assignments, '42', ['7']);
+    expect(userPermissionRankStatement(assignments, '43', ['8', '9'])).to.deep.equal({ text: first.text, values: ['43', ['8', '9']] });
   });
 });

@@ -46,4 +46,11 @@ describe('permission command statements', () => {
       values: ['42', 'ban', ['7']],
     });
   });
+
+  it('reuses the text of getCommandRank and canRunCommand, binding each call’s own values', () => {
+    const rank = commandRankStatement(commands, '42', 'ban');
+    expect(commandRankStatement(commands, '43', 'kick')).to.deep.equal({ text: rank.text, values: ['43', 'kick'] });
+    const allowed = canRunCommandStatement(commands, '42', 'ban', ['7']);
+    expect(canRunCommandStatement(commands, '43', 'kick', ['8', '9'])).to.deep.equal({ text: allowed.text, values: ['43', 'kick', ['8', '9']] });
+  });
 });

@@ -65,4 +65,11 @@ describe('snippet statements', () => {
       values: ['9'],
     });
   });
+
+  it('reuses the text of getSnippetByName and incrementUses, binding each call’s own values', () => {
+    const byName = snippetByNameStatement(snippet, '42', 'Hello');
+    expect(snippetByNameStatement(snippet, '43', 'Bye')).to.deep.equal({ text: byName.text, values: ['43', 'Bye'] });
+    const uses = incrementUsesStatement(snippet, '9');
+    expect(incrementUsesStatement(snippet, '10')).to.deep.equal({ text: uses.text, values: ['10'] });
+  });
 });
