@@ -17,12 +17,15 @@ Commands:
   demo                    migrate, then walk through a moderation session
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
-SIGTERM / SIGINT: the statement or unit of work in flight finishes, nothing new starts, the database is
-closed, and tux-db exits with 128 + the signal's number (143 / 130). A second signal exits at once.`;
+SIGTERM: the statement or unit of work in flight finishes, nothing new starts, the database is closed, and
+tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
+tux-db exits with 130 (a unit of work that has not committed rolls back whole). A second signal exits at once.`;
 
 /** Signals that stop a running command gracefully, with their numbers (exit code 128 + n). */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 type StopSignal = keyof typeof STOP_SIGNALS;
+/** How long the work in flight gets after SIGINT (Ctrl-C) before tux-db exits anyway. */
+const SIGINT_GRACE_MS = 1_000;
 
 /** Where `migrate-generate` writes: the package's src/migrations. */
 const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
@@ -122,13 +125,24 @@ export async function main(argv: string[], out: Print = (l) => console.log(redac
   const [command, ...args] = argv;
   const stop = new AbortController();
   let received: StopSignal | undefined;
+  let returned = false;
   const onSignal = (signal: StopSignal): void => {
     if (received !== undefined) {
       // A second signal: the operator wants out now; the server rolls back whatever is still open.
       process.exit(128 + STOP_SIGNALS[signal]);
     }
     received = signal;
-    err(`tux-db: ${signal} received: finishing the work in flight, then closing the database (again to quit at once)`);
+    if (signal === 'SIGINT') {
+      err('tux-db: SIGINT received: stopping; nothing new starts and the work in flight gets a second (again to quit at once)');
+      // Ctrl-C means now, even if a statement waits on a lock or the server is still starting: the exit hook
+      // stops an embedded server, and the server rolls back every unit whose connection is gone.
+      setTimeout(() => {
+        if (!returned) err('tux-db: stopped by SIGINT; the work still in flight was abandoned, and a unit of work that had not committed rolls back whole.');
+        process.exit(returned ? (process.exitCode ?? 130) : 130);
+      }, SIGINT_GRACE_MS).unref();
+    } else {
+      err(`tux-db: ${signal} received: finishing the work in flight, then closing the database (again to quit at once)`);
+    }
     stop.abort(signal);
   };
   const signals = Object.keys(STOP_SIGNALS) as StopSignal[];
@@ -143,6 +157,7 @@ export async function main(argv: string[], out: Print = (l) => console.log(redac
     }
     return failure(e, err);
   } finally {
+    returned = true;
     for (const signal of signals) process.off(signal, onSignal);
   }
 }
