@@ -9,7 +9,7 @@ export { redactUrl } from './redact-secrets';
 export { DatabaseService, type QueryListener } from './service/database-service';
 export type { StatementOptions, StatementRunner } from './service/statement-runner';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
-export type { HealthReport } from './service/health';
+export type { HealthReport, HealthSchema, HealthServer } from './service/health';
 
 export { BaseRepository, MAX_PER_PAGE } from './repositories/base-repository';
 export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch } from './repositories/case-repository';

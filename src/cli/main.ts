@@ -5,6 +5,7 @@ import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { redactSecrets, secretsOf } from '../redact-secrets';
 import { runDemo } from './demo';
+import { healthLines } from './health-lines';
 
 const USAGE = `Usage: tux-db <command> [args]
 
@@ -13,7 +14,7 @@ Commands:
   migrate-push            apply every pending migration
   migrate-revert          revert the last applied migration
   migrate-status          list migrations and whether each is applied
-  health                  check the connection (exit 1 unless healthy)
+  health                  check the connection, server role and schema (exit 1 unless healthy)
   demo                    migrate, then walk through a moderation session
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
@@ -56,7 +57,7 @@ async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service:
   }
 }
 
-async function execute(command: string | undefined, args: string[], print: Print, stop: AbortSignal): Promise<number> {
+async function execute(command: string | undefined, args: string[], print: Print, printError: Print, stop: AbortSignal): Promise<number> {
   const expectArgs = (count: number): void => {
     if (args.length !== count) throw new UsageError(`${command} takes ${count === 0 ? 'no arguments' : `${count} argument(s)`}`);
   };
@@ -89,13 +90,10 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'health': {
       expectArgs(0);
       const report = await withService(false, stop, (s) => s.health());
-      print(`status: ${report.status}`);
-      print(`latency: ${report.latencyMs ?? '-'} ms`);
-      print(`server: PostgreSQL ${report.serverVersion ?? '-'}`);
-      print(`pool: ${report.pool.total} open, ${report.pool.idle} idle, ${report.pool.waiting} waiting, max ${report.pool.max}`);
-      print(`pending migrations: ${report.pendingMigrations === null ? '-' : report.pendingMigrations.length === 0 ? 'none' : report.pendingMigrations.join(', ')}`);
-      if (report.error) print(`error: ${report.error}`);
-      return report.status === 'healthy' ? 0 : 1;
+      const { lines, problem } = healthLines(report);
+      for (const line of lines) print(line);
+      if (problem !== null) printError(`tux-db: ${problem}`);
+      return problem === null ? 0 : 1;
     }
     case 'demo':
       expectArgs(0);
@@ -148,7 +146,7 @@ export async function main(argv: string[], out: Print = (l) => console.log(redac
   const signals = Object.keys(STOP_SIGNALS) as StopSignal[];
   for (const signal of signals) process.on(signal, onSignal);
   try {
-    const code = await execute(command, args, out, stop.signal);
+    const code = await execute(command, args, out, err, stop.signal);
     return received === undefined ? code : 128 + STOP_SIGNALS[received];
   } catch (e) {
     if (received !== undefined) {

@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import { healthLines } from '../../src/cli/health-lines';
+import type { HealthReport } from '../../src/service/health';
+
+const HEALTHY: HealthReport = {
+  status: 'healthy',
+  latencyMs: 0.5,
+  serverVersion: '18.4',
+  server: { role: 'primary', replayLagMs: null },
+  pool: { total: 1, idle: 1, waiting: 0, max: 10 },
+  pendingMigrations: [],
+  schema: { pendingMigrations: [], drift: false, pendingStatements: 0 },
+};
+
+describe('healthLines', () => {
+  it('prints the role and no problem for a healthy primary', () => {
+    const { lines, problem } = healthLines(HEALTHY);
+    expect(lines).to.include('server: PostgreSQL 18.4, primary').and.include('schema drift: none').and.include('pending migrations: none');
+    expect(problem).to.equal(null);
+  });
+
+  it('prints the replay lag of a standby', () => {
+    const { lines } = healthLines({ ...HEALTHY, server: { role: 'standby', replayLagMs: 1250 } });
+    expect(lines).to.include('server: PostgreSQL 18.4, standby, replay lag 1250 ms');
+  });
+
+  it('names pending migrations first when they also cause drift', () => {
+    const schema = { pendingMigrations: ['AddX1', 'AddY2'], drift: true, pendingStatements: 3 };
+    const { problem } = healthLines({ ...HEALTHY, status: 'degraded', pendingMigrations: schema.pendingMigrations, schema });
+    expect(problem).to.equal('health is degraded: 2 pending migration(s) (AddX1, AddY2): run tux-db migrate-push');
+  });
+
+  it('says why an unhealthy server is not healthy', () => {
+    const { problem } = healthLines({ ...HEALTHY, status: 'unhealthy', server: null, schema: null, pendingMigrations: null, error: 'permission denied' });
+    expect(problem).to.equal('health is unhealthy: permission denied');
+  });
+});
