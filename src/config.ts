@@ -20,6 +20,11 @@ export interface DatabaseOptions {
   readonly acquireTimeoutMs?: number;
   /** Server-side statement timeout in ms, 0 = none (`TUX_DB_STATEMENT_TIMEOUT_MS`, default 30000). */
   readonly statementTimeoutMs?: number;
+  /**
+   * statement_timeout in ms of the session that runs migrations, 0 = none (`TUX_DB_MIGRATION_TIMEOUT_MS`, default 0):
+   * an index build on a large table may take far longer than any runtime query should.
+   */
+  readonly migrationTimeoutMs?: number;
   /** Queries slower than this many ms are logged as slow (`TUX_DB_SLOW_QUERY_MS`, default 1000). */
   readonly slowQueryMs?: number;
   /** `application_name` shown in pg_stat_activity (`TUX_DB_APPLICATION_NAME`, default `tux-database`). */
@@ -37,7 +42,7 @@ export interface DatabaseOptions {
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
-  url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true,
+  url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true, migrationTimeoutMs: true,
   slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, levelFormula: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
@@ -55,6 +60,7 @@ export interface ResolvedOptions {
   readonly poolSize: number;
   readonly acquireTimeoutMs: number;
   readonly statementTimeoutMs: number;
+  readonly migrationTimeoutMs: number;
   readonly slowQueryMs: number;
   readonly applicationName: string;
   readonly maxRetries: number;
@@ -148,6 +154,7 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     poolSize: intOption('poolSize', options.poolSize, 'TUX_DB_POOL_SIZE', env, 10, 1),
     acquireTimeoutMs: intOption('acquireTimeoutMs', options.acquireTimeoutMs, 'TUX_DB_ACQUIRE_TIMEOUT_MS', env, 10_000, 1, MAX_TIMEOUT_MS),
     statementTimeoutMs: intOption('statementTimeoutMs', options.statementTimeoutMs, 'TUX_DB_STATEMENT_TIMEOUT_MS', env, 30_000, 0, MAX_TIMEOUT_MS),
+    migrationTimeoutMs: intOption('migrationTimeoutMs', options.migrationTimeoutMs, 'TUX_DB_MIGRATION_TIMEOUT_MS', env, 0, 0, MAX_TIMEOUT_MS),
     slowQueryMs: intOption('slowQueryMs', options.slowQueryMs, 'TUX_DB_SLOW_QUERY_MS', env, 1_000, 0),
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),

@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
 import { ALL_MIGRATIONS } from '../migrations/all-migrations';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ValidationError } from '../errors/validation-error';
+import { MAX_TIMEOUT_MS } from '../config';
 
 /** One migration and whether it has been applied. */
 export interface MigrationState {
@@ -11,26 +12,93 @@ export interface MigrationState {
   readonly applied: boolean;
 }
 
-/** Applies every pending migration (each in its own transaction); returns the names applied. */
-export async function applyMigrations(dataSource: DataSource): Promise<string[]> {
+/**
+ * The advisory lock key every migration run takes, so one process at a time migrates a database: the
+ * bytes of "tux-migr" as a bigint. Advisory locks are per database, so other databases on the server are not held up.
+ */
+export const MIGRATION_LOCK_KEY = '8391745617179273074';
+
+/** How applyMigrations and revertLastMigration run. */
+export interface MigrationRunOptions {
+  /** The migration session's statement_timeout in ms, 0 = none (default 0; DatabaseOptions.migrationTimeoutMs). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Applies every pending migration (each in its own transaction) and returns the names applied. Holds the
+ * migration advisory lock meanwhile, so when several processes start at once one migrates and the others
+ * wait, then find nothing pending and return [].
+ * @throws DatabaseError (converted) when a migration fails; the lock is released either way.
+ * @example
+ * const applied = await applyMigrations(dataSource, { timeoutMs: 0 });
+ */
+export async function applyMigrations(dataSource: DataSource, options: MigrationRunOptions = {}): Promise<string[]> {
+  return withMigrationLock(dataSource, options, async (runner) => {
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    return (await executor.executePendingMigrations()).map((m) => m.name);
+  });
+}
+
+/**
+ * Reverts the most recently applied migration under the migration advisory lock; returns its name, or
+ * null when none is applied.
+ * @throws DatabaseError (converted) when the revert fails.
+ */
+export async function revertLastMigration(dataSource: DataSource, options: MigrationRunOptions = {}): Promise<string | null> {
+  return withMigrationLock(dataSource, options, async (runner) => {
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    // Read on the locked session (another pooled connection may not be free), newest first: the one undone next.
+    const last = (await executor.getExecutedMigrations())[0];
+    if (!last) return null;
+    await executor.undoLastMigration();
+    return last.name;
+  });
+}
+
+/**
+ * Runs `fn` on one dedicated connection that holds the migration advisory lock and has the migration
+ * statement_timeout. TypeORM's MigrationExecutor is given this runner, so the migrations run on the very
+ * session that holds the lock and has the timeout.
+ */
+async function withMigrationLock<T>(dataSource: DataSource, options: MigrationRunOptions, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 0;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw ValidationError.forField('MigrationRunOptions', 'timeoutMs', `must be a whole number of ms from 0 (none) to ${MAX_TIMEOUT_MS}`);
+  }
+  const runner = dataSource.createQueryRunner('master');
+  let locked = false;
   try {
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    // Set first: waiting for the lock counts against statement_timeout too, and a waiter must outlast the migrator.
+    // SET (not SET LOCAL) lasts the session, across the per-migration transactions.
+    await runner.query(`SET statement_timeout = ${timeoutMs}`);
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    locked = true;
+    return await fn(runner);
   } catch (e) {
     throw convertError(e);
+  } finally {
+    await releaseMigrationSession(runner, locked);
   }
 }
 
-/** Reverts the most recently applied migration; returns its name, or null when none is applied. */
-export async function revertLastMigration(dataSource: DataSource): Promise<string | null> {
-  const applied = (await migrationStatus(dataSource)).filter((m) => m.applied);
-  const last = applied[applied.length - 1];
-  if (!last) return null;
+/**
+ * Unlocks and puts back the runtime statement_timeout (RESET returns to the pool's connect-time value) before
+ * the connection goes back to the pool. When that fails the connection is discarded instead: a pooled
+ * connection that still held the lock would block every later migration in this process.
+ */
+async function releaseMigrationSession(runner: QueryRunner, locked: boolean): Promise<void> {
   try {
-    await dataSource.undoLastMigration({ transaction: 'each' });
+    if (locked) await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    await runner.query('RESET statement_timeout');
   } catch (e) {
-    throw convertError(e);
+    // TypeORM declares releasePostgresConnection private; with an error it makes pg-pool destroy the client.
+    const discard = (runner as unknown as { releasePostgresConnection(err: unknown): Promise<void> }).releasePostgresConnection;
+    await discard.call(runner, e instanceof Error ? e : new Error(String(e)));
+    return;
   }
-  return last.name;
+  await runner.release();
 }
 
 /** Every known migration, oldest first, with whether it is applied. */

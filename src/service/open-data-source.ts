@@ -45,7 +45,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<{ url: str
 
 /**
  * Connects to `options.url`, or to the embedded server when it is unset, and applies pending migrations
- * when `options.migrate` is true.
+ * when `options.migrate` is true (under the migration advisory lock, with `options.migrationTimeoutMs`).
  * @throws DatabaseConnectionError naming the server (password redacted) when it cannot be reached.
  */
 export async function openDataSource(options: ResolvedOptions): Promise<OpenedDataSource> {
@@ -70,7 +70,7 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   };
   if (options.migrate) {
     try {
-      await applyMigrations(dataSource);
+      await applyMigrations(dataSource, { timeoutMs: options.migrationTimeoutMs });
     } catch (e) {
       await close();
       throw e;
