@@ -71,13 +71,13 @@ async function execute(command: string | undefined, args: string[], print: Print
     }
     case 'migrate-push': {
       expectArgs(0);
-      const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource));
+      const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
       print(applied.length === 0 ? 'No pending migrations.' : applied.map((n) => `Applied ${n}`).join('\n'));
       return 0;
     }
     case 'migrate-revert': {
       expectArgs(0);
-      const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource));
+      const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
       print(reverted ? `Reverted ${reverted}` : 'No applied migration to revert.');
       return 0;
     }
