@@ -58,11 +58,10 @@ describe('tux-db demo interrupted or misconfigured', () => {
         expect(output.stdout, output.stderr).to.include('Guild "Tux Demo Server"');
         await sleep(200); // the three createCase statements are now waiting for the lock
 
-        const signalled = Date.now();
         child.kill('SIGINT');
+        // The lock is still held, so only the SIGINT path can end the demo; a graceful stop would hang until the
+        // test's timeout.
         const { code, signal } = await exit;
-        // A safety bound, not a performance target: the lock is still held, so only the SIGINT path can end it.
-        expect(Date.now() - signalled, output.stderr).to.be.below(5_000);
         expect({ code, signal }, output.stderr).to.deep.equal({ code: 130, signal: null });
         expect(output.stderr).to.include('SIGINT received').and.include('stopped by SIGINT').and.not.match(/^\s+at /m);
         expect(output.stdout, 'nothing after the blocked cases ran').to.not.include('Raid');

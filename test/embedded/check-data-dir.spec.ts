@@ -6,9 +6,11 @@ import { expect } from 'chai';
 import { startEmbeddedServer } from '../../src/embedded/embedded-server';
 import { EmbeddedServerError } from '../../src/embedded/embedded-server-error';
 
-/** What startEmbeddedServer rejected with for `dataDir` (null if it started), and how long that took. */
-async function refusal(dataDir: string): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
+/**
+ * What startEmbeddedServer rejected with for `dataDir` (null if it started). A check that hung, as the recursive
+ * mkdir under /proc did, fails the test by its mocha timeout; no wall-clock bound is asserted.
+ */
+async function refusal(dataDir: string): Promise<{ error: unknown }> {
   const error: unknown = await startEmbeddedServer({ dataDir }).then(
     async (server) => {
       await server.stop();
@@ -16,18 +18,16 @@ async function refusal(dataDir: string): Promise<{ error: unknown; ms: number }>
     },
     (e: unknown) => e,
   );
-  return { error, ms: Date.now() - started };
+  return { error };
 }
 
 /** Asserts an EmbeddedServerError for `dataDir` whose message says `problem` and what to do instead. */
-function expectRefused({ error, ms }: { error: unknown; ms: number }, dataDir: string, problem: RegExp): void {
+function expectRefused({ error }: { error: unknown }, dataDir: string, problem: RegExp): void {
   expect(error).to.be.instanceOf(EmbeddedServerError);
   const e = error as EmbeddedServerError;
   expect(e.dataDir).to.equal(dataDir);
   expect(e.message).to.include(`data directory ${dataDir} `).and.match(problem);
   expect(e.message).to.include('TUX_DB_DATA_DIR').and.include('DATABASE_URL');
-  // An upper safety bound, not a performance target: the point is that it fails instead of hanging.
-  expect(ms, 'refused at once').to.be.below(1_000);
 }
 
 // The README promises: a data directory the server could never use fails at once with the path and the fix,
