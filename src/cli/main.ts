@@ -1,11 +1,15 @@
 import path from 'node:path';
-import { DatabaseService } from '../service/database-service';
-import { applyMigrations, checkMigrationName, generateMigration, migrationStatus, revertLastMigration } from '../service/migrations';
+import type { DatabaseService } from '../service/database-service';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { redactSecrets, secretsOf } from '../redact-secrets';
-import { runDemo } from './demo';
 import { healthLines } from './health-lines';
+
+// The database-facing modules (TypeORM, pg) load on first use, so `tux-db help` starts about as fast as
+// node itself; `require` (not `import()`) keeps the specs that run main() under ts-node working.
+const serviceModule = (): typeof import('../service/database-service') => require('../service/database-service') as typeof import('../service/database-service');
+const migrations = (): typeof import('../service/migrations') => require('../service/migrations') as typeof import('../service/migrations');
+const demoModule = (): typeof import('./demo') => require('./demo') as typeof import('./demo');
 
 const USAGE = `Usage: tux-db <command> [args]
 
@@ -28,8 +32,11 @@ type StopSignal = keyof typeof STOP_SIGNALS;
 /** How long the work in flight gets after SIGINT (Ctrl-C) before tux-db exits anyway. */
 const SIGINT_GRACE_MS = 1_000;
 
-/** Where `migrate-generate` writes: the package's src/migrations. */
-const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
+/** Where `migrate-generate` writes: the package's src/migrations, whether this runs from src/ or dist/src/. */
+const MIGRATIONS_DIR = ((): string => {
+  const above = path.resolve(__dirname, '..', '..'); // the package root from src/cli, dist/ from dist/src/cli
+  return path.join(path.basename(above) === 'dist' ? path.dirname(above) : above, 'src', 'migrations');
+})();
 
 type Print = (line: string) => void;
 
@@ -46,7 +53,7 @@ function closeOnStop(stop: AbortSignal, close: () => Promise<void>): () => void 
 }
 
 async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>): Promise<T> {
-  const service = new DatabaseService({ migrate });
+  const service = new (serviceModule().DatabaseService)({ migrate });
   const stopListening = closeOnStop(stop, () => service.disconnect());
   try {
     await service.connect();
@@ -64,6 +71,7 @@ async function execute(command: string | undefined, args: string[], print: Print
   switch (command) {
     case 'migrate-generate': {
       expectArgs(1);
+      const { checkMigrationName, generateMigration } = migrations();
       checkMigrationName(args[0] as string);
       const result = await withService(false, stop, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
       print(result ? `Wrote ${result.file}: review it, then add ${result.className} to src/migrations/all-migrations.ts.` : 'No schema changes: the entities and the database agree.');
@@ -71,18 +79,21 @@ async function execute(command: string | undefined, args: string[], print: Print
     }
     case 'migrate-push': {
       expectArgs(0);
+      const { applyMigrations } = migrations();
       const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
       print(applied.length === 0 ? 'No pending migrations.' : applied.map((n) => `Applied ${n}`).join('\n'));
       return 0;
     }
     case 'migrate-revert': {
       expectArgs(0);
+      const { revertLastMigration } = migrations();
       const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
       print(reverted ? `Reverted ${reverted}` : 'No applied migration to revert.');
       return 0;
     }
     case 'migrate-status': {
       expectArgs(0);
+      const { migrationStatus } = migrations();
       const states = await withService(false, stop, (s) => migrationStatus(s.dataSource));
       for (const m of states) print(`${m.applied ? '[applied]' : '[pending]'} ${m.name}`);
       return 0;
@@ -97,7 +108,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     }
     case 'demo':
       expectArgs(0);
-      await runDemo(print, (close) => closeOnStop(stop, close));
+      await demoModule().runDemo(print, (close) => closeOnStop(stop, close));
       return 0;
     case undefined:
     case 'help':
