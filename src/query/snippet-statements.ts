@@ -20,6 +20,7 @@ export function snippetByNameStatement(model: TableModel, guildId: unknown, name
 export interface NewAlias {
   readonly guildId: unknown;
   readonly aliasName: unknown;
+  /** The alias's author; null: the author of the snippet it points at (Tux's create_snippet_alias). */
   readonly userId: unknown;
   /** The name of the snippet (or alias) to point at, any letter case. */
   readonly targetName: unknown;
@@ -27,13 +28,14 @@ export interface NewAlias {
 
 /**
  * createAlias: inserts `aliasName` as an alias of the snippet `targetName` resolves to (an alias's own target, so
- * aliases never chain) and returns it; no row when the guild has no snippet of that name.
+ * aliases never chain) and returns it; no row when the guild has no snippet of that name. A null `userId` makes the
+ * alias's author the target row's author.
  */
 export function createAliasStatement(model: TableModel, alias: NewAlias): Statement {
   const [guild, name, user, target] = [param(alias.guildId), param(alias.aliasName), param(alias.userId), param(alias.targetName)];
   const table = raw(model.table);
-  const targetRow = sql`SELECT COALESCE("alias", "snippet_name") AS name FROM ${table} WHERE "guild_id" = ${guild} AND lower("snippet_name") = lower(${target}::varchar)`;
-  const insert = sql`INSERT INTO ${table} ("guild_id", "snippet_name", "snippet_user_id", "alias") SELECT ${guild}::bigint, ${name}::varchar, ${user}::bigint, target.name FROM target`;
+  const targetRow = sql`SELECT COALESCE("alias", "snippet_name") AS name, "snippet_user_id" AS author FROM ${table} WHERE "guild_id" = ${guild} AND lower("snippet_name") = lower(${target}::varchar)`;
+  const insert = sql`INSERT INTO ${table} ("guild_id", "snippet_name", "snippet_user_id", "alias") SELECT ${guild}::bigint, ${name}::varchar, COALESCE(${user}::bigint, target.author), target.name FROM target`;
   // Bound in the order of the inserted row, the target's name last.
   return compile(sql`WITH target AS (${targetRow}) ${insert} RETURNING ${raw(model.selectList)}`, [guild, name, user, target]);
 }

@@ -10,6 +10,7 @@ import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import { preparedValue } from './prepare-values';
 import type { MemberKey } from './repository-types';
+import { expiryArguments } from './tux-call-shapes';
 
 /** What setMemberAfk takes (the seed's set_afk). */
 export interface NewAfk {
@@ -107,10 +108,19 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   }
 
   /**
-   * Temporary AFKs that have ended (`until` ≤ now, not permanent), earliest first; every guild, or only `guildId`.
-   * @throws ValidationError for a bad date or id.
+   * Temporary AFKs that have ended (`until` ≤ now, not permanent), earliest first. Tux's shape `(guildId)` (its
+   * get_expired_afk_members(guild_id)) and `(guildId, now)` read one guild; `(now?, guildId?)` reads every guild
+   * unless one is given.
+   * @throws ValidationError, before any SQL, for a bad date or id (see expiryArguments).
+   *
+   * ```ts
+   * for (const afk of await db.afk.getExpiredAfkMembers(guildId)) await db.afk.removeMemberAfk(afk.userId, afk.guildId);
+   * ```
    */
-  async getExpiredAfkMembers(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Afk[]> {
+  getExpiredAfkMembers(guildId: SnowflakeInput, now?: Date): Promise<Afk[]>;
+  getExpiredAfkMembers(now?: Date, guildId?: SnowflakeInput): Promise<Afk[]>;
+  async getExpiredAfkMembers(first?: SnowflakeInput | Date, second?: SnowflakeInput | Date): Promise<Afk[]> {
+    const { now, guildId } = expiryArguments(this.model.entityName, 'getExpiredAfkMembers', first, second);
     return this.findAll({
       filters: { permAfk: false, until: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
       orderBy: [{ until: 'ASC' }, { guildId: 'ASC' }, { userId: 'ASC' }],

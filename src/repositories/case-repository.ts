@@ -9,6 +9,7 @@ import { BaseRepository } from './base-repository';
 import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../query/case-statements';
 import { preparedValue, type PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
+import { expiryArguments } from './tux-call-shapes';
 
 /** What createCase takes: the case number is never given, the database assigns it. */
 export type NewCase = Omit<Values<Case>, 'caseNumber'> & Required<Pick<Values<Case>, 'caseType' | 'caseUserId' | 'caseModeratorId' | 'guildId'>>;
@@ -18,6 +19,14 @@ export type NewGuildCase = Omit<NewCase, 'guildId'> & { readonly guildId?: Value
 
 /** Fields updateCaseByNumber may change. */
 export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
+
+/** Options of getCasesByGuild: `page` from 1, `perPage` 1–1000 (default 20). */
+export interface GuildCasesOptions {
+  readonly page?: number;
+  readonly perPage?: number;
+}
+
+const GUILD_CASES_OPTIONS = ['page', 'perPage'] as const;
 
 // What createCases writes itself: the guild, given once for all items. (The number needs no mention: the entity
 // marks it assigned, so no caller gives it and no insert requires it.)
@@ -137,9 +146,26 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.findAll({ filters: { guildId, caseType }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** One page of a guild's cases, newest first. */
-  getCasesByGuild(guildId: SnowflakeInput, page = 1, perPage = 20): Promise<Page<Case>> {
-    return this.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page, perPage });
+  /**
+   * One page of a guild's cases, newest first: `page` from 1, `perPage` 1–1000 (default 20). Tux's
+   * `get_cases_by_guild(guild_id, limit)` is `getCasesByGuild(guildId, { perPage: limit })` (its `items`); a number
+   * in the second position (the old `(guildId, page, perPage)` shape, or Tux's limit) is refused, never read as a page.
+   * @throws ValidationError, before any SQL, for a bad id, a non-object options argument or a bad page.
+   *
+   * ```ts
+   * const { items, total, hasNext } = await db.case.getCasesByGuild(guildId, { page: 1, perPage: 50 });
+   * ```
+   */
+  async getCasesByGuild(guildId: SnowflakeInput, options: GuildCasesOptions = {}): Promise<Page<Case>> {
+    if (typeof options === 'number') {
+      throw ValidationError.forField(
+        this.model.entityName,
+        'options',
+        `must be { page?, perPage? }, not a number: write getCasesByGuild(guildId, { perPage: ${String(options)} }) for the newest ${String(options)} cases (Tux's get_cases_by_guild(guild_id, limit)), or { page, perPage } for a page`,
+      );
+    }
+    this.checkOptions(options, GUILD_CASES_OPTIONS, 'getCasesByGuild');
+    return this.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page: options.page, perPage: options.perPage });
   }
 
   /** The user's newest case in a guild, or null. */
@@ -156,10 +182,57 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /**
+   * The user's newest JAIL case in a guild, or null (Tux's get_latest_jail_case): unjail restores the
+   * `caseUserRoles` it saved.
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const jail = await db.case.getLatestJailCase(userId, guildId);
+   * const rolesToRestore = jail?.caseUserRoles ?? [];
+   * ```
+   */
+  getLatestJailCase(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
+    return this.findOne({ filters: { guildId, caseUserId: userId, caseType: CaseType.JAIL }, orderBy: { caseNumber: 'DESC' } });
+  }
+
+  /**
+   * The user's newest SNIPPETBAN or SNIPPETUNBAN case in a guild, or null (Tux's
+   * get_latest_snippet_ban_or_unban_case): the user is snippet-banned when it is a SNIPPETBAN. Other case types in
+   * between (a WARN) do not count.
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const latest = await db.case.getLatestSnippetBanOrUnbanCase(userId, guildId);
+   * const snippetBanned = latest?.caseType === CaseType.SNIPPETBAN;
+   * ```
+   */
+  getLatestSnippetBanOrUnbanCase(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
+    return this.findOne({
+      filters: { guildId, caseUserId: userId, caseType: { in: [CaseType.SNIPPETBAN, CaseType.SNIPPETUNBAN] } },
+      orderBy: { caseNumber: 'DESC' },
+    });
+  }
+
+  /**
    * Whether the user's newest case among `restriction` and `removal` is the restriction, e.g.
-   * (BAN, UNBAN), (JAIL, UNJAIL), (SNIPPETBAN, SNIPPETUNBAN), (POLLBAN, POLLUNBAN).
+   * (BAN, UNBAN), (JAIL, UNJAIL), (SNIPPETBAN, SNIPPETUNBAN), (POLLBAN, POLLUNBAN). Both types are required: Tux's
+   * two-argument `is_user_under_restriction(user_id, guild_id)` only asks whether the user has any open case, which
+   * is `(await db.case.getActiveCasesByUser(userId, guildId)).length > 0`; a call without the pair is refused so a
+   * ported call never silently means something else.
+   * @throws ValidationError, before any SQL, when the pair is missing or not case types, or for a bad id.
+   *
+   * ```ts
+   * const jailed = await db.case.isUserUnderRestriction(userId, guildId, CaseType.JAIL, CaseType.UNJAIL);
+   * ```
    */
   async isUserUnderRestriction(userId: SnowflakeInput, guildId: SnowflakeInput, restriction: CaseType, removal: CaseType): Promise<boolean> {
+    if (restriction === undefined || removal === undefined) {
+      throw ValidationError.forField(
+        this.model.entityName,
+        restriction === undefined ? 'restriction' : 'removal',
+        'is required: write isUserUnderRestriction(userId, guildId, CaseType.JAIL, CaseType.UNJAIL) (any restriction/removal pair); for Tux\'s two-argument form (any open case) write (await getActiveCasesByUser(userId, guildId)).length > 0',
+      );
+    }
     const latest = await this.findOne({
       filters: { guildId, caseUserId: userId, caseType: { in: [restriction, removal] } },
       orderBy: { caseNumber: 'DESC' },
@@ -167,20 +240,35 @@ export class CaseRepository extends BaseRepository<Case> {
     return latest?.caseType === restriction;
   }
 
-  /** Unprocessed cases whose expiry has passed (any type), oldest expiry first; optionally one guild. */
-  getExpiredCases(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Case[]> {
-    return this.findAll({
-      filters: { caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
-      orderBy: { caseExpiresAt: 'ASC' },
-    });
+  /**
+   * Open (caseStatus true), unprocessed cases of any type whose expiry has passed, oldest expiry first (Tux's
+   * get_expired_cases). Tux's shape `(guildId)` and `(guildId, now)` read one guild; `(now?, guildId?)` reads every
+   * guild unless one is given.
+   * @throws ValidationError, before any SQL, for a bad id or date (see expiryArguments).
+   *
+   * ```ts
+   * const expired = await db.case.getExpiredCases(guildId);
+   * ```
+   */
+  getExpiredCases(guildId: SnowflakeInput, now?: Date): Promise<Case[]>;
+  getExpiredCases(now?: Date, guildId?: SnowflakeInput): Promise<Case[]>;
+  getExpiredCases(first?: SnowflakeInput | Date, second?: SnowflakeInput | Date): Promise<Case[]> {
+    return this.expired('getExpiredCases', first, second, {});
   }
 
-  /** Unprocessed TEMPBAN cases whose expiry has passed: the bans to lift now. */
-  getExpiredTempbans(now: Date = new Date(), guildId?: SnowflakeInput): Promise<Case[]> {
-    return this.findAll({
-      filters: { caseType: CaseType.TEMPBAN, caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
-      orderBy: { caseExpiresAt: 'ASC' },
-    });
+  /**
+   * Open (caseStatus true, as in Tux), unprocessed TEMPBAN cases whose expiry has passed: the bans to lift now,
+   * oldest expiry first (Tux's get_expired_tempbans). Same call shapes as getExpiredCases.
+   * @throws ValidationError, before any SQL, for a bad id or date.
+   *
+   * ```ts
+   * for (const tempban of await db.case.getExpiredTempbans(guildId)) await db.case.markProcessed(tempban.caseId);
+   * ```
+   */
+  getExpiredTempbans(guildId: SnowflakeInput, now?: Date): Promise<Case[]>;
+  getExpiredTempbans(now?: Date, guildId?: SnowflakeInput): Promise<Case[]>;
+  getExpiredTempbans(first?: SnowflakeInput | Date, second?: SnowflakeInput | Date): Promise<Case[]> {
+    return this.expired('getExpiredTempbans', first, second, { caseType: CaseType.TEMPBAN });
   }
 
   /** Marks an expiring case as acted on; false when no such case. */
@@ -215,6 +303,15 @@ export class CaseRepository extends BaseRepository<Case> {
   /** How many cases a user has in a guild. */
   countCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId, caseUserId: userId } });
+  }
+
+  /** The expiry queries: open, unprocessed cases past their expiry, plus `extra`, in one guild or all. */
+  private async expired(method: string, first: unknown, second: unknown, extra: { readonly caseType?: CaseType }): Promise<Case[]> {
+    const { now, guildId } = expiryArguments(this.model.entityName, method, first, second);
+    return this.findAll({
+      filters: { ...extra, caseStatus: true, caseProcessed: false, caseExpiresAt: { lte: now }, ...(guildId === undefined ? {} : { guildId }) },
+      orderBy: [{ caseExpiresAt: 'ASC' }, { caseId: 'ASC' }],
+    });
   }
 
   /**

@@ -28,6 +28,17 @@ export interface NewSnippet {
   readonly locked?: boolean;
 }
 
+/** What createAlias takes: the alias's name, the name it points at, the guild and the alias's author. */
+export interface NewAliasOptions {
+  readonly aliasName: string;
+  /** The snippet (or alias) to point at, any letter case. */
+  readonly targetName: string;
+  readonly guildId: SnowflakeInput;
+  readonly userId: SnowflakeInput;
+}
+
+const NEW_ALIAS_KEYS = ['aliasName', 'targetName', 'guildId', 'userId'] as const;
+
 const NEW_SNIPPET_KEYS = ['snippetName', 'snippetContent', 'snippetUserId', 'guildId', 'alias', 'locked'] as const;
 
 /**
@@ -62,22 +73,43 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   }
 
   /**
-   * Creates `aliasName` as an alias of the snippet named `targetName` (any case; an alias of an alias points
-   * at the final target) in one statement, and returns the alias.
-   * @throws NotFoundError when the guild has no snippet named `targetName`; UniqueViolationError when
-   * `aliasName` is taken; ValidationError for bad input.
+   * Creates `aliasName` as an alias of the snippet named `targetName` (any case; an alias of an alias points at the
+   * final target) in one statement, and returns the alias. One options object, so the two names cannot be swapped:
+   * a positional call (the old `(aliasName, targetName, …)` or Tux's `(original_name, alias_name, guild_id)`) is
+   * refused. For Tux's argument order use createSnippetAlias.
+   * @throws NotFoundError when the guild has no snippet named `targetName`; UniqueViolationError when `aliasName` is
+   * taken; ValidationError, before any SQL, for bad input or a positional call.
+   *
+   * ```ts
+   * const alias = await db.snippet.createAlias({ aliasName: 'r', targetName: 'rules', guildId, userId: modId });
+   * ```
    */
-  async createAlias(aliasName: string, targetName: string, guildId: SnowflakeInput, userId: SnowflakeInput): Promise<Snippet> {
-    const prepared = this.prepare({ snippetName: aliasName, snippetUserId: userId, guildId }, 'insert');
-    const alias = {
-      guildId: this.param(prepared, 'guildId'),
-      aliasName: this.param(prepared, 'snippetName'),
-      userId: this.param(prepared, 'snippetUserId'),
-      targetName: this.name(targetName, 'targetName'),
-    };
-    const result = await this.runStatement(createAliasStatement(this.model, alias), { prepare: true });
-    if (result.rows.length === 0) throw NotFoundError.forId(this.model.entityName, targetName);
-    return this.hydrate(this.firstRow(result.rows));
+  async createAlias(options: NewAliasOptions): Promise<Snippet> {
+    if (typeof options !== 'object' || options === null) {
+      throw ValidationError.forField(
+        this.model.entityName,
+        'options',
+        'must be { aliasName, targetName, guildId, userId }: write createAlias({ aliasName, targetName, guildId, userId }), or createSnippetAlias(originalName, aliasName, guildId) in Tux\'s order',
+      );
+    }
+    this.checkOptions(options, NEW_ALIAS_KEYS, 'createAlias');
+    return this.insertAlias(options.targetName, options.aliasName, options.guildId, options.userId);
+  }
+
+  /**
+   * Tux's create_snippet_alias(original_name, alias_name, guild_id), in Tux's argument order: creates `aliasName`
+   * as an alias of the snippet named `originalName` (any case) and returns it. The alias's author is `userId`, or,
+   * as in Tux, the original's author when omitted. Unlike Tux, the alias copies no content: lookups by name follow
+   * it to the original (getSnippetByName), so an edit of the original shows through.
+   * @throws NotFoundError when the guild has no snippet named `originalName`; UniqueViolationError when
+   * `aliasName` is taken; ValidationError, before any SQL, for bad input.
+   *
+   * ```ts
+   * const alias = await db.snippet.createSnippetAlias('rules', 'r', guildId);
+   * ```
+   */
+  async createSnippetAlias(originalName: string, aliasName: string, guildId: SnowflakeInput, userId?: SnowflakeInput): Promise<Snippet> {
+    return this.insertAlias(originalName, aliasName, guildId, userId);
   }
 
   /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
@@ -137,6 +169,20 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   /** How many snippets (aliases included) a guild has. @throws ValidationError. */
   countSnippets(guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId } });
+  }
+
+  /** Validates and inserts an alias (see createAliasStatement); a missing `userId` takes the target's author. */
+  private async insertAlias(targetName: unknown, aliasName: unknown, guildId: unknown, userId: unknown): Promise<Snippet> {
+    const prepared = this.prepare({ snippetName: aliasName, guildId, ...(userId === undefined ? {} : { snippetUserId: userId }) }, 'update');
+    const alias = {
+      guildId: this.param(prepared, 'guildId'),
+      aliasName: this.param(prepared, 'snippetName'),
+      userId: preparedValue(prepared, 'snippetUserId') ?? null,
+      targetName: this.name(targetName, 'targetName'),
+    };
+    const result = await this.runStatement(createAliasStatement(this.model, alias), { prepare: true });
+    if (result.rows.length === 0) throw NotFoundError.forId(this.model.entityName, String(targetName));
+    return this.hydrate(this.firstRow(result.rows));
   }
 
   private param(prepared: PreparedValues, property: string): unknown {

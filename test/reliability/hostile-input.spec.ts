@@ -339,7 +339,7 @@ describe('hostile input', function () {
             for (const hit of hits) expect(hit.snippetName.toLowerCase(), `searching ${show(term)}`).to.include(term.toLowerCase());
           });
           await attempt('snippet.getSnippetByName', term, () => db.snippet.getSnippetByName(term, guildId));
-          await attempt('snippet.createAlias', { term, name }, savepoint(() => db.snippet.createAlias(term, name, guildId, '1')));
+          await attempt('snippet.createAlias', { term, name }, savepoint(() => db.snippet.createAlias({ aliasName: term, targetName: name, guildId, userId: '1' })));
           await attempt('snippet.deleteSnippetByName', term, savepoint(() => db.snippet.deleteSnippetByName(term, guildId)));
         }),
         { numRuns: 200 },

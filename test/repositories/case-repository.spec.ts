@@ -284,7 +284,7 @@ describe('CaseRepository', () => {
       expect((await t.db.case.getRecentCases(guildId)).length).to.equal(5);
       expect((await t.db.case.getCasesByModerator('2', guildId)).map((c) => c.caseNumber)).to.deep.equal([5, 2]);
       expect((await t.db.case.getCasesByType(guildId, CaseType.TEMPBAN)).map((c) => c.caseNumber)).to.deep.equal([4, 3]);
-      const page = await t.db.case.getCasesByGuild(guildId, 2, 2);
+      const page = await t.db.case.getCasesByGuild(guildId, { page: 2, perPage: 2 });
       expect(page.items.map((c) => c.caseNumber)).to.deep.equal([3, 2]);
       expect([page.total, page.pages, page.hasNext, page.hasPrev]).to.deep.equal([5, 3, true, true]);
       expect((await t.db.case.getLatestCaseByUser(user, guildId))?.caseNumber).to.equal(3);

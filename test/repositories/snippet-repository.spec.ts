@@ -90,7 +90,7 @@ describe('SnippetRepository', () => {
     it('follows an alias to its target in one statement', async () => {
       const guildId = newGuild();
       const target = await snippet(guildId, 'install', 'Use the package manager');
-      await t.db.snippet.createAlias('setup', 'install', guildId, USER);
+      await t.db.snippet.createAlias({ aliasName: 'setup', targetName: 'install', guildId, userId: USER });
       const { result, statements } = await countStatements(() => t.db.snippet.getSnippetByName('SETUP', guildId));
       expect(statements).to.have.length(1);
       expect(result?.snippetId).to.equal(target.snippetId);
@@ -100,7 +100,7 @@ describe('SnippetRepository', () => {
     it('returns the alias itself when its target was deleted', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'old');
-      await t.db.snippet.createAlias('legacy', 'old', guildId, USER);
+      await t.db.snippet.createAlias({ aliasName: 'legacy', targetName: 'old', guildId, userId: USER });
       expect(await t.db.snippet.deleteSnippetByName('old', guildId)).to.equal(true);
       const dangling = await t.db.snippet.getSnippetByName('legacy', guildId);
       expect(dangling).to.include({ snippetName: 'legacy', alias: 'old', snippetContent: null });
@@ -118,7 +118,7 @@ describe('SnippetRepository', () => {
     it('creates an alias holding the target’s stored name, in one statement', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'Arch');
-      const { result: alias, statements } = await countStatements(() => t.db.snippet.createAlias('btw', 'arch', guildId, '42'));
+      const { result: alias, statements } = await countStatements(() => t.db.snippet.createAlias({ aliasName: 'btw', targetName: 'arch', guildId, userId: '42' }));
       expect(statements).to.have.length(1);
       expect(alias).to.include({ snippetName: 'btw', alias: 'Arch', snippetContent: null, snippetUserId: '42', guildId, uses: 0 });
     });
@@ -126,8 +126,8 @@ describe('SnippetRepository', () => {
     it('points an alias of an alias at the final target', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'root');
-      await t.db.snippet.createAlias('first', 'root', guildId, USER);
-      const second = await t.db.snippet.createAlias('second', 'FIRST', guildId, USER);
+      await t.db.snippet.createAlias({ aliasName: 'first', targetName: 'root', guildId, userId: USER });
+      const second = await t.db.snippet.createAlias({ aliasName: 'second', targetName: 'FIRST', guildId, userId: USER });
       expect(second.alias).to.equal('root');
       expect((await t.db.snippet.getSnippetByName('second', guildId))?.snippetName).to.equal('root');
     });
@@ -135,7 +135,7 @@ describe('SnippetRepository', () => {
     it('throws NotFoundError when the target does not exist (and creates nothing)', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'exists');
-      await expect(t.db.snippet.createAlias('a', 'missing', guildId, USER)).to.be.rejectedWith(NotFoundError, /missing/);
+      await expect(t.db.snippet.createAlias({ aliasName: 'a', targetName: 'missing', guildId, userId: USER })).to.be.rejectedWith(NotFoundError, /missing/);
       expect(await t.db.snippet.countSnippets(guildId)).to.equal(1);
     });
 
@@ -143,14 +143,14 @@ describe('SnippetRepository', () => {
       const guildId = newGuild();
       await snippet(guildId, 'one');
       await snippet(guildId, 'two');
-      await expect(t.db.snippet.createAlias('TWO', 'one', guildId, USER)).to.be.rejectedWith(UniqueViolationError);
+      await expect(t.db.snippet.createAlias({ aliasName: 'TWO', targetName: 'one', guildId, userId: USER })).to.be.rejectedWith(UniqueViolationError);
     });
 
     it('validates every argument', async () => {
       const guildId = newGuild();
-      await expect(t.db.snippet.createAlias('', 'x', guildId, USER)).to.be.rejectedWith(ValidationError, /snippetName/);
-      await expect(t.db.snippet.createAlias('a', 42 as unknown as string, guildId, USER)).to.be.rejectedWith(ValidationError, /targetName/);
-      await expect(t.db.snippet.createAlias('a', 'x', guildId, '0')).to.be.rejectedWith(ValidationError, /snippetUserId/);
+      await expect(t.db.snippet.createAlias({ aliasName: '', targetName: 'x', guildId, userId: USER })).to.be.rejectedWith(ValidationError, /snippetName/);
+      await expect(t.db.snippet.createAlias({ aliasName: 'a', targetName: 42 as unknown as string, guildId, userId: USER })).to.be.rejectedWith(ValidationError, /targetName/);
+      await expect(t.db.snippet.createAlias({ aliasName: 'a', targetName: 'x', guildId, userId: '0' })).to.be.rejectedWith(ValidationError, /snippetUserId/);
     });
   });
 
@@ -159,9 +159,9 @@ describe('SnippetRepository', () => {
       const guildId = newGuild();
       await snippet(guildId, 'Docs');
       await snippet(guildId, 'other');
-      await t.db.snippet.createAlias('zeta', 'docs', guildId, USER);
-      await t.db.snippet.createAlias('alpha', 'Docs', guildId, USER);
-      await t.db.snippet.createAlias('unrelated', 'other', guildId, USER);
+      await t.db.snippet.createAlias({ aliasName: 'zeta', targetName: 'docs', guildId, userId: USER });
+      await t.db.snippet.createAlias({ aliasName: 'alpha', targetName: 'Docs', guildId, userId: USER });
+      await t.db.snippet.createAlias({ aliasName: 'unrelated', targetName: 'other', guildId, userId: USER });
       expect((await t.db.snippet.getAliases('DOCS', guildId)).map((s) => s.snippetName)).to.deep.equal(['alpha', 'zeta']);
       expect(await t.db.snippet.getAliases('nothing', guildId)).to.deep.equal([]);
     });
@@ -269,7 +269,7 @@ describe('SnippetRepository', () => {
     it('getSnippetsByGuild and countSnippets include aliases', async () => {
       const guildId = newGuild();
       await snippet(guildId, 'b');
-      await t.db.snippet.createAlias('a', 'b', guildId, USER);
+      await t.db.snippet.createAlias({ aliasName: 'a', targetName: 'b', guildId, userId: USER });
       expect((await t.db.snippet.getSnippetsByGuild(guildId)).map((s) => s.snippetName)).to.deep.equal(['a', 'b']);
       expect(await t.db.snippet.countSnippets(guildId)).to.equal(2);
       expect(await t.db.snippet.countSnippets(newGuild())).to.equal(0);

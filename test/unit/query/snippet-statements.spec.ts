@@ -31,8 +31,8 @@ describe('snippet statements', () => {
   it('createAliasStatement inserts the alias only when the target exists, pointing at the target’s own target', () => {
     expect(createAliasStatement(snippet, { guildId: '42', aliasName: 'hi', userId: '7', targetName: 'Hello' })).to.deep.equal({
       text:
-        'WITH target AS (SELECT COALESCE("alias", "snippet_name") AS name FROM "snippet" WHERE "guild_id" = $1 AND lower("snippet_name") = lower($4::varchar)) ' +
-        'INSERT INTO "snippet" ("guild_id", "snippet_name", "snippet_user_id", "alias") SELECT $1::bigint, $2::varchar, $3::bigint, target.name FROM target ' +
+        'WITH target AS (SELECT COALESCE("alias", "snippet_name") AS name, "snippet_user_id" AS author FROM "snippet" WHERE "guild_id" = $1 AND lower("snippet_name") = lower($4::varchar)) ' +
+        'INSERT INTO "snippet" ("guild_id", "snippet_name", "snippet_user_id", "alias") SELECT $1::bigint, $2::varchar, COALESCE($3::bigint, target.author), target.name FROM target ' +
         `RETURNING ${snippet.selectList}`,
       values: ['42', 'hi', '7', 'Hello'],
     });
