@@ -1,3 +1,9 @@
+import type { Case } from '../entities/case';
+import type { PermissionAssignment } from '../entities/permission-assignment';
+import type { PermissionCommand } from '../entities/permission-command';
+import type { PermissionRank } from '../entities/permission-rank';
+import type { Reminder } from '../entities/reminder';
+import type { Snippet } from '../entities/snippet';
 import type { SnowflakeInput } from '../entities/snowflake';
 
 /**
@@ -14,13 +20,44 @@ export type FieldKeys<T> = {
   string;
 
 /**
- * What a caller may pass for a field of type `F`: `string` fields (snowflakes above all) also take what
- * SnowflakeInput does, a `bigint` or a safe-integer `number`; `null` stays only when `F` includes it; `undefined` never does.
+ * Names of the fields that hold a Discord id or a database-generated bigint key: exactly the `string` fields
+ * whose name ends in `Id` (test/unit/input-types.spec.ts checks every entity's columns keep to this), so the
+ * types can tell a snowflake (`caseUserId`) from text (`caseReason`) although both are `string` in the entity.
  */
-export type FieldValue<F> = F extends undefined ? never : string extends F ? SnowflakeInput : F;
+export type IdFieldName = `${string}Id`;
 
-/** The non-null values of a field of type `F`: what comparison operators and lists take. */
-export type NonNullFieldValue<F> = FieldValue<Exclude<F, null>>;
+/**
+ * The database-generated primary key (identity column) of entity `T`, or `never`: read, filtered on, never
+ * written, so Values<T> leaves it out. test/unit/input-types.spec.ts checks this map against the column metadata.
+ * @example
+ * type K = GeneratedKey<Case>; // 'caseId'
+ */
+export type GeneratedKey<T> = [T] extends [Case]
+  ? 'caseId'
+  : [T] extends [Snippet]
+    ? 'snippetId'
+    : [T] extends [Reminder]
+      ? 'reminderId'
+      : [T] extends [PermissionRank]
+        ? 'permissionRankId'
+        : [T] extends [PermissionAssignment]
+          ? 'assignmentId'
+          : [T] extends [PermissionCommand]
+            ? 'commandId'
+            : never;
+
+/**
+ * What a caller may pass for field `K` of type `F`: an id field (see IdFieldName) takes a SnowflakeInput
+ * (string, bigint, or safe-integer number, as the runtime accepts); any other `string` field takes only a
+ * string; `null` stays only when `F` includes it; `undefined` never does.
+ * @example
+ * const id: FieldValue<string, 'caseUserId'> = 1234n;   // ok: an id
+ * const reason: FieldValue<string | null, 'caseReason'> = 'Spam'; // 1n would be a type error
+ */
+export type FieldValue<F, K extends PropertyKey> = F extends undefined ? never : string extends F ? (K extends IdFieldName ? SnowflakeInput : string) : F;
+
+/** The non-null values of field `K` of type `F`: what comparison operators and lists take. */
+export type NonNullFieldValue<F, K extends PropertyKey> = FieldValue<Exclude<F, null>, K>;
 
 // A plain object value would read as an operator object, so object-typed (JSON) fields compare
 // whole objects only through `eq`/`ne`; dates and arrays are values.
@@ -58,20 +95,20 @@ export interface NullOperators {
   readonly isNull?: boolean;
 }
 
-/** The operator object a field of type `F` accepts; several operators in one object are ANDed. */
-export type Operators<F> = ComparisonOperators<NonNullFieldValue<F>, Extract<F, null>> &
+/** The operator object field `K` of type `F` accepts; several operators in one object are ANDed. */
+export type Operators<F, K extends PropertyKey> = ComparisonOperators<NonNullFieldValue<F, K>, Extract<F, null>> &
   (string extends Exclude<F, null | undefined> ? PatternOperators : unknown) &
   (null extends F ? NullOperators : unknown);
 
-/** What one field of a filter accepts: a value (equality) or an operator object. */
-export type FieldCondition<F> = BareValue<FieldValue<F>> | Operators<F>;
+/** What field `K` (of type `F`) of a filter accepts: a value (equality) or an operator object. */
+export type FieldCondition<F, K extends PropertyKey> = BareValue<FieldValue<F, K>> | Operators<F, K>;
 
 /**
  * A typed filter on entity `T`: fields are ANDed, and `and` / `or` / `not` combine filters.
  * @example
  * const f: Filter<Case> = { guildId: g, caseStatus: true, or: [{ caseType: CaseType.BAN }, { caseNumber: { lt: 10 } }] };
  */
-export type Filter<T> = { readonly [K in FieldKeys<T>]?: FieldCondition<T[K]> } & {
+export type Filter<T> = { readonly [K in FieldKeys<T>]?: FieldCondition<T[K], K> } & {
   /** Every filter matches (an empty list matches everything). */
   readonly and?: ReadonlyArray<Filter<T>>;
   /** At least one filter matches (an empty list matches nothing). */

@@ -1,5 +1,5 @@
 import type { SnowflakeInput } from '../entities/snowflake';
-import type { FieldValue, Filter, OrderBy } from '../query/filter-types';
+import type { FieldValue, Filter, GeneratedKey, OrderBy } from '../query/filter-types';
 
 /** Keys of an entity that are columns: every declared field except optional relation properties. */
 export type ColumnKeys<T> = {
@@ -9,8 +9,11 @@ export type ColumnKeys<T> = {
 /** An entity's column fields only (what filters, ordering and writes may name). */
 export type Columns<T> = Pick<T, ColumnKeys<T>>;
 
-/** Values for create/update: a subset of the columns; snowflakes may also be given as a bigint or a safe-integer number (SnowflakeInput). */
-export type Values<T> = { readonly [K in ColumnKeys<T>]?: FieldValue<T[K]> };
+/**
+ * Values for create/update: a subset of the columns, without the database-generated key (GeneratedKey<T>); id
+ * fields also take a bigint or a safe-integer number (SnowflakeInput), text fields only a string (FieldValue).
+ */
+export type Values<T> = { readonly [K in Exclude<ColumnKeys<T>, GeneratedKey<T>>]?: FieldValue<T[K], K> };
 
 /** Filters over an entity's columns (see Filter). */
 export type EntityFilter<T> = Filter<Columns<T>>;
