@@ -11,6 +11,22 @@ export function configFieldStatement(model: TableModel, column: ColumnModel, gui
 }
 
 /**
+ * getJailConfig / getLogChannelIds: one row holding each column under its property name, or none when the guild has
+ * no config row. The text is compiled once per set of columns.
+ *
+ * ```ts
+ * configFieldsStatement(configModel, [jailRoleId, jailChannelId], '42');
+ * // SELECT "jail_role_id" AS "jailRoleId", "jail_channel_id" AS "jailChannelId" FROM "guild_config" WHERE "guild_id" = $1
+ * ```
+ */
+export function configFieldsStatement(model: TableModel, columns: ReadonlyArray<ColumnModel>, guildId: unknown): Statement {
+  return shapedStatement(model, `getConfigFields:${columns.map((c) => c.property).join(',')}`, [guildId], () => {
+    const list = columns.map((c) => `${c.quoted} AS "${c.property}"`).join(', ');
+    return compile(sql`SELECT ${raw(list)} FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`);
+  });
+}
+
+/**
  * updateConfig (`touch`) and getOrCreateConfig: inserts the guild's config row with `set`, or sets those columns of
  * the existing one, creating the guild row when missing; returns the row. With `touch` the update bumps
  * `updated_at`; without it (and no columns) the update changes nothing and only makes RETURNING yield the row.

@@ -152,3 +152,18 @@ export function isOnCooldownStatement(model: TableModel, member: MemberIds, now:
     return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND ${recent}) AS "cooling"`);
   });
 }
+
+/**
+ * getGuildStats: one row `{ totalMembers, blacklistedCount }` counting the guild's level rows and the blacklisted
+ * among them (counts come back as int8 text).
+ *
+ * ```ts
+ * guildStatsStatement(levelsModel, '42');
+ * // SELECT count(*) AS "totalMembers", count(*) FILTER (WHERE "blacklisted") AS "blacklistedCount" FROM "levels" WHERE "guild_id" = $1
+ * ```
+ */
+export function guildStatsStatement(model: TableModel, guildId: unknown): Statement {
+  return compile(
+    sql`SELECT count(*) AS "totalMembers", count(*) FILTER (WHERE "blacklisted") AS "blacklistedCount" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`,
+  );
+}

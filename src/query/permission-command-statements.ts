@@ -1,7 +1,7 @@
 import { ensureGuild } from './ensure-guild';
 import { highestRank } from './permission-assignment-statements';
 import { shapedStatement } from './shaped-statement';
-import { compile, param, raw, sql, type Statement } from './sql';
+import { compile, param, raw, sql, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
 /** The validated values of setCommandRank. */
@@ -23,11 +23,23 @@ export function setCommandRankStatement(model: TableModel, values: CommandRankVa
   );
 }
 
-/** getCommandRank: one row `{ requiredRank }` of the command, or none when it has no requirement. */
-export function commandRankStatement(model: TableModel, guildId: unknown, commandName: unknown): Statement {
-  return shapedStatement(model, 'getCommandRank', [guildId, commandName], () =>
-    compile(sql`SELECT "required_rank" AS "requiredRank" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "command_name" = ${commandName}`),
-  );
+/**
+ * The requirement that applies to a command: the row of the first of `names` (the command, then its parents, most
+ * specific first; see commandNameChain) that has one. `c` is the permission_commands row.
+ */
+function effectiveRequirement(model: TableModel, guild: unknown, names: unknown, columns: string): SqlFragment {
+  return sql`SELECT ${raw(columns)} FROM ${raw(model.table)} c WHERE c."guild_id" = ${guild} AND c."command_name" = ANY(${names}::text[]) ORDER BY array_position(${names}::text[], c."command_name"::text) LIMIT 1`;
+}
+
+/**
+ * getCommandRank: one row `{ commandName, requiredRank }` of the requirement that applies to the command (its own, or
+ * else its nearest parent's), or none when neither it nor a parent has one. `names` is commandNameChain's list.
+ */
+export function commandRankStatement(model: TableModel, guildId: unknown, names: ReadonlyArray<string>): Statement {
+  return shapedStatement(model, 'getCommandRank', [guildId, names], () => {
+    const [guild, chain] = [param(guildId), param(names)];
+    return compile(sql`${effectiveRequirement(model, guild, chain, 'c."command_name" AS "commandName", c."required_rank" AS "requiredRank"')}`);
+  });
 }
 
 /** deleteCommandRank: deletes the command's requirement. */
@@ -36,15 +48,29 @@ export function deleteCommandRankStatement(model: TableModel, guildId: unknown, 
 }
 
 /**
- * canRunCommand: one row `{ allowed }`, true unless the command requires a rank above the highest the roles hold
- * (a member with no ranked role counts as rank -1).
+ * canRunCommand: one row `{ allowed }`, true unless the requirement that applies to the command (its own, or else its
+ * nearest parent's: `names` is commandNameChain's list) is above the highest rank the roles hold (a member with no
+ * ranked role counts as rank -1).
  */
-export function canRunCommandStatement(model: TableModel, guildId: unknown, commandName: unknown, roleIds: ReadonlyArray<string>): Statement {
-  return shapedStatement(model, 'canRunCommand', [guildId, commandName, roleIds], () => {
-    const guild = param(guildId);
-    const required = sql`c."required_rank" > COALESCE(${highestRank(guild, roleIds)}, -1)`;
-    return compile(
-      sql`SELECT NOT EXISTS (SELECT 1 FROM ${raw(model.table)} c WHERE c."guild_id" = ${guild} AND c."command_name" = ${commandName} AND ${required}) AS "allowed"`,
-    );
+export function canRunCommandStatement(model: TableModel, guildId: unknown, names: ReadonlyArray<string>, roleIds: ReadonlyArray<string>): Statement {
+  return shapedStatement(model, 'canRunCommand', [guildId, names, roleIds], () => {
+    const [guild, chain] = [param(guildId), param(names)];
+    const requirement = effectiveRequirement(model, guild, chain, 'c."required_rank"');
+    return compile(sql`SELECT COALESCE((${requirement}) <= COALESCE(${highestRank(guild, roleIds)}, -1), true) AS "allowed"`);
   });
+}
+
+/**
+ * The names whose requirement applies to `commandName`, most specific first, as Tux's get_command_permission
+ * checks them: the name itself, then each parent (words split on whitespace, joined by one space).
+ *
+ * ```ts
+ * commandNameChain('config ranks init'); // ['config ranks init', 'config ranks', 'config']
+ * ```
+ */
+export function commandNameChain(commandName: string): string[] {
+  const parts = commandName.split(/\s+/).filter((p) => p !== '');
+  const chain = [commandName];
+  for (let i = parts.length - 1; i > 0; i--) chain.push(parts.slice(0, i).join(' '));
+  return chain;
 }

@@ -36,3 +36,30 @@ export function updateRankStatement(
 export function deleteRankStatement(model: TableModel, guildId: unknown, rank: unknown): Statement {
   return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "rank" = ${rank}`);
 }
+
+/** One rank to seed: its number, name and description. */
+export interface RankSeed {
+  readonly rank: number;
+  readonly name: string;
+  readonly description: string;
+}
+
+/**
+ * initializeDefaultRanks: inserts each of `ranks` the guild lacks, creating the guild row when missing, and returns
+ * the rows inserted. A rank whose number or name the guild already uses is skipped (ON CONFLICT DO NOTHING, on either
+ * unique key), so an existing rank, customised or not, is never changed, and concurrent calls insert each rank once.
+ *
+ * ```ts
+ * seedRanksStatement(rankModel, '42', DEFAULT_RANKS);
+ * // WITH "ensure_guild" AS (… $1 …) INSERT INTO "permission_ranks" ("guild_id", "rank", "name", "description")
+ * //   SELECT $1, "t"."rank", "t"."name", "t"."description" FROM unnest($2::int[], $3::text[], $4::text[]) AS "t"(…)
+ * //   ON CONFLICT DO NOTHING RETURNING …
+ * ```
+ */
+export function seedRanksStatement(model: TableModel, guildId: unknown, ranks: ReadonlyArray<RankSeed>): Statement {
+  const guild = param(guildId);
+  const source = sql`unnest(${ranks.map((r) => r.rank)}::int[], ${ranks.map((r) => r.name)}::text[], ${ranks.map((r) => r.description)}::text[]) AS "t"("rank", "name", "description")`;
+  return compile(
+    sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} ("guild_id", "rank", "name", "description") SELECT ${guild}::bigint, "t"."rank", "t"."name", "t"."description" FROM ${source} ORDER BY "t"."rank" ON CONFLICT DO NOTHING RETURNING ${raw(model.selectList)}`,
+  );
+}

@@ -6,6 +6,7 @@ import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
 import { insertManyStatement } from '../query/bulk-insert-statements';
+import { bulkUpdateStatement, type BulkUpdateRow } from '../query/bulk-update-statements';
 import { writesGuild } from '../query/ensure-guild';
 import { countStatement, existsStatement, findAllStatement, getByIdStatement, paginateStatement } from '../query/select-statements';
 import type { Statement } from '../query/sql';
@@ -24,6 +25,7 @@ import { UnitOfWork } from '../service/unit-of-work';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import type {
+  BulkUpdate,
   EntityFilter,
   FindAllOptions,
   FindOneOptions,
@@ -43,6 +45,7 @@ const FIND_ALL_OPTIONS = ['filters', 'orderBy', 'limit', 'offset'] as const;
 const PAGINATE_OPTIONS = ['filters', 'orderBy', 'page', 'perPage'] as const;
 const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
+const BULK_UPDATE_ITEM = ['id', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
@@ -184,6 +187,48 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     this.requireFilters(options, UPDATE_WHERE_OPTIONS, 'updateWhere');
     const prepared = this.prepare(options.values, 'update');
     return this.affectedRows(updateWhereStatement(this.model, prepared, options.filters), PREPARED);
+  }
+
+  /**
+   * Updates many rows, each by its primary key with its own values, in ONE statement (`UPDATE … FROM unnest(…)`;
+   * Tux's bulk_update sends one UPDATE per row) and returns how many rows changed (keys with no row count nothing).
+   * Rows may set different fields. Every item is checked first, under the same write rules as updateById; nothing is
+   * sent if any fails, and two items with the same key are refused (which one would win is not defined in SQL).
+   * @throws ValidationError naming `[index].field` for every bad item, before any SQL.
+   *
+   * ```ts
+   * const changed = await db.case.bulkUpdate([
+   *   { id: first.caseId, values: { caseReason: 'Spam (appeal denied)' } },
+   *   { id: second.caseId, values: { caseStatus: false } },
+   * ]);
+   * ```
+   */
+  async bulkUpdate(updates: ReadonlyArray<BulkUpdate<T, TId>>): Promise<number> {
+    if (!Array.isArray(updates)) throw ValidationError.forField(this.model.entityName, 'updates', 'must be an array of { id, values }');
+    const rows: BulkUpdateRow[] = [];
+    const errors: FieldError[] = [];
+    const seen = new Map<string, number>();
+    // Every index, not map: a hole in a sparse array is a missing item to refuse, not one to skip.
+    for (let i = 0; i < updates.length; i++) {
+      try {
+        const item: unknown = updates[i];
+        this.checkOptions(item, BULK_UPDATE_ITEM, 'bulkUpdate');
+        const key = this.idParams(item.id);
+        const set = this.prepare(item.values, 'update', `[${i}]`);
+        if (set.columns.length === 0) throw ValidationError.forField(this.model.entityName, `[${i}].values`, 'must set at least one field');
+        const name = JSON.stringify(key.map(String));
+        const first = seen.get(name);
+        if (first !== undefined) throw ValidationError.forField(this.model.entityName, `[${i}].id`, `is the same row as [${first}]: give each row once`);
+        seen.set(name, i);
+        rows.push({ key, set });
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors.map((f) => (f.field.startsWith('[') ? f : { field: `[${i}].${f.field}`, message: f.message })));
+      }
+    }
+    if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
+    if (rows.length === 0) return 0;
+    return this.affectedRows(bulkUpdateStatement(this.model, rows));
   }
 
   /** Deletes the row with this key; true when a row was deleted. */

@@ -4,7 +4,7 @@ import { GuildConfig } from '../entities/guild-config';
 import type { Snowflake, SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
-import { configFieldStatement, upsertConfigStatement } from '../query/guild-config-statements';
+import { configFieldsStatement, configFieldStatement, upsertConfigStatement } from '../query/guild-config-statements';
 import type { ColumnModel } from '../query/table-model';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -14,6 +14,18 @@ import type { ColumnKeys, Values } from './repository-types';
 
 /** The prefix a guild without a config row uses. */
 export const DEFAULT_PREFIX = '!';
+
+/** The jail's role and channel (getJailConfig); null where unset. */
+export interface JailConfig {
+  readonly jailRoleId: Snowflake | null;
+  readonly jailChannelId: Snowflake | null;
+}
+
+/** The audit-log and mod-log channels (getLogChannelIds); null where unset. */
+export interface LogChannelIds {
+  readonly auditLogId: Snowflake | null;
+  readonly modLogId: Snowflake | null;
+}
 
 /** The kinds of log channel a guild configures. */
 export const LOG_KINDS = ['mod', 'audit', 'join', 'private', 'report', 'dev'] as const;
@@ -149,6 +161,50 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     return this.updateConfig(guildId, { jailRoleId: roleId });
   }
 
+  /**
+   * The jail role and jail channel in one statement (Tux's get_jail_config). Tux returns the tuple
+   * `(jail_role_id, jail_channel_id)`; this returns an object, so the two ids cannot be swapped by position.
+   * Both null when the guild has no config row.
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { jailRoleId, jailChannelId } = await db.guildConfig.getJailConfig(guildId);
+   * ```
+   */
+  async getJailConfig(guildId: SnowflakeInput): Promise<JailConfig> {
+    const row = await this.fields<JailConfig>(guildId, ['jailRoleId', 'jailChannelId']);
+    return { jailRoleId: row?.jailRoleId ?? null, jailChannelId: row?.jailChannelId ?? null };
+  }
+
+  /**
+   * The audit-log and mod-log channels in one statement (Tux's get_log_channel_ids). Tux returns the tuple
+   * `(audit_log_id, mod_log_id)`; this returns `{ auditLogId, modLogId }`, so the two cannot be swapped by position.
+   * Both null when the guild has no config row.
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { auditLogId, modLogId } = await db.guildConfig.getLogChannelIds(guildId);
+   * ```
+   */
+  async getLogChannelIds(guildId: SnowflakeInput): Promise<LogChannelIds> {
+    const row = await this.fields<LogChannelIds>(guildId, ['auditLogId', 'modLogId']);
+    return { auditLogId: row?.auditLogId ?? null, modLogId: row?.modLogId ?? null };
+  }
+
+  /**
+   * Restarts onboarding as Tux's reset_onboarding does: stage NOT_STARTED *and* onboardingCompleted false (setting
+   * the stage alone leaves the completed flag). Returns the config, or null when the guild has no config row (Tux
+   * updates by id and creates nothing).
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * await db.guildConfig.resetOnboarding(guildId);
+   * ```
+   */
+  async resetOnboarding(guildId: SnowflakeInput): Promise<GuildConfig | null> {
+    return this.updateById(guildId, { onboardingStage: OnboardingStage.NOT_STARTED, onboardingCompleted: false });
+  }
+
   /** The guild's command prefix; DEFAULT_PREFIX (`!`) when it has no config row. @throws ValidationError for a bad id. */
   async getPrefix(guildId: SnowflakeInput): Promise<string> {
     return this.getConfigField(guildId, 'prefix', DEFAULT_PREFIX);
@@ -194,6 +250,12 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     }
     const result = await this.runStatement(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
+  }
+
+  /** One row of `properties` of the guild's config, or undefined when it has none. */
+  private async fields<R extends object>(guildId: SnowflakeInput, properties: ReadonlyArray<string>): Promise<R | undefined> {
+    const statement = configFieldsStatement(this.model, properties.map((p) => this.fieldColumn(p)), this.value('guildId', guildId));
+    return (await this.runStatement<R & Record<string, unknown>>(statement, { prepare: true })).rows[0];
   }
 
   private fieldColumn(field: unknown): ColumnModel {

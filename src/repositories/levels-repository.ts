@@ -10,6 +10,7 @@ import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel,
 import type { SnowflakeInput } from '../entities/snowflake';
 import {
   addXpStatement,
+  guildStatsStatement,
   isBlacklistedStatement,
   isOnCooldownStatement,
   memberRankStatement,
@@ -53,6 +54,16 @@ export interface LevelFormulaMismatch {
   readonly xp: number;
   readonly sqlLevel: number;
   readonly jsLevel: number;
+}
+
+/** What getGuildStats reports (Tux's get_guild_stats, camelCased). */
+export interface GuildLevelStats {
+  /** Members with a levels row in the guild. */
+  readonly totalMembers: number;
+  /** Of those, the blacklisted. */
+  readonly blacklistedCount: number;
+  /** totalMembers − blacklistedCount, as Tux computes it. */
+  readonly activeMembers: number;
 }
 
 const ADD_XP_OPTIONS = ['cooldownSeconds', 'now'] as const;
@@ -217,6 +228,24 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    */
   async leaderboard(guildId: SnowflakeInput, page = 1, perPage = 10): Promise<Page<Levels>> {
     return this.paginate({ filters: { guildId, blacklisted: false }, orderBy: [{ xp: 'DESC' }, { userId: 'ASC' }], page, perPage });
+  }
+
+  /**
+   * The guild's level statistics in one statement (Tux's get_guild_stats): members with a levels row, the
+   * blacklisted among them, and the rest (`activeMembers`, as Tux computes it: total minus blacklisted, not a measure
+   * of recent activity).
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { totalMembers, blacklistedCount, activeMembers } = await db.levels.getGuildStats(guildId);
+   * ```
+   */
+  async getGuildStats(guildId: SnowflakeInput): Promise<GuildLevelStats> {
+    const statement = guildStatsStatement(this.model, this.coerce('guildId', guildId, 'guildId'));
+    const row = this.firstRow((await this.runStatement<{ totalMembers: string; blacklistedCount: string }>(statement, { prepare: true })).rows);
+    const totalMembers = Number(row.totalMembers);
+    const blacklistedCount = Number(row.blacklistedCount);
+    return { totalMembers, blacklistedCount, activeMembers: totalMembers - blacklistedCount };
   }
 
   /**

@@ -2,7 +2,7 @@ import { injectable } from 'tsyringe';
 import { PermissionRank } from '../entities/permission-rank';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError } from '../errors/validation-error';
-import { createRankStatement, deleteRankStatement, updateRankStatement } from '../query/permission-rank-statements';
+import { createRankStatement, deleteRankStatement, seedRanksStatement, updateRankStatement, type RankSeed } from '../query/permission-rank-statements';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -15,6 +15,21 @@ export interface PermissionRankPatch {
   readonly name?: string;
   readonly description?: string | null;
 }
+
+/**
+ * Tux's DEFAULT_RANKS (src/tux/core/permission_system.py): the ranks 0–7 a guild starts with, names and descriptions
+ * as Tux writes them.
+ */
+export const DEFAULT_RANKS: ReadonlyArray<RankSeed> = Object.freeze([
+  { rank: 0, name: 'Member', description: 'Regular community member with standard access to server features and commands' },
+  { rank: 1, name: 'Trusted', description: 'Trusted community member who has proven themselves reliable and helpful' },
+  { rank: 2, name: 'Junior Moderator', description: 'Entry-level moderation role for those learning and gaining experience' },
+  { rank: 3, name: 'Moderator', description: 'Experienced moderator responsible for maintaining order and community standards' },
+  { rank: 4, name: 'Senior Moderator', description: 'Senior moderator with additional oversight responsibilities and leadership duties' },
+  { rank: 5, name: 'Administrator', description: 'Server administrator with broad management capabilities and configuration access' },
+  { rank: 6, name: 'Head Administrator', description: 'Head administrator with comprehensive server oversight and decision-making authority' },
+  { rank: 7, name: 'Server Owner', description: 'Server owner with ultimate authority and complete control over all aspects' },
+].map((r) => Object.freeze(r)));
 
 const PATCH_FIELDS = ['rank', 'name', 'description'] as const;
 
@@ -39,6 +54,22 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
       description: preparedValue(prepared, 'description'),
     });
     return this.hydrate(this.firstRow((await this.runStatement(statement, CREATES_GUILD)).rows));
+  }
+
+  /**
+   * Seeds Tux's default ranks 0–7 (DEFAULT_RANKS) in one statement, as Tux's initialize_guild does: only the ranks
+   * the guild lacks are created, an existing rank (even renamed) is never changed, and a default whose name a custom
+   * rank already uses is skipped. Idempotent and safe to race: returns the ranks this call created (empty the second
+   * time). Creates the guild row when missing. Not run on guild creation: call it where the bot sets a guild up.
+   * @throws ValidationError for a bad guild id.
+   *
+   * ```ts
+   * client.on('guildCreate', async (guild) => { await db.permissionRanks.initializeDefaultRanks(guild.id); });
+   * ```
+   */
+  async initializeDefaultRanks(guildId: SnowflakeInput): Promise<PermissionRank[]> {
+    const statement = seedRanksStatement(this.model, this.coerce('guildId', guildId, 'guildId'), DEFAULT_RANKS);
+    return (await this.runStatement(statement, CREATES_GUILD)).rows.map((r) => this.hydrate(r)).sort((a, b) => a.rank - b.rank);
   }
 
   /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */

@@ -56,6 +56,12 @@ export interface UpdateWhereOptions<T> {
   readonly values: Values<T>;
 }
 
+/** One item of bulkUpdate: the row's primary key (an object for composite keys) and the values it gets. */
+export interface BulkUpdate<T, TId> {
+  readonly id: TId;
+  readonly values: Values<T>;
+}
+
 /** Options of upsert: `filters` names a unique key; `defaults` apply only on insert, `values` always. */
 export interface UpsertOptions<T> {
   readonly filters: Values<T>;
