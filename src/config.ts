@@ -9,35 +9,35 @@ import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './e
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
   /** PostgreSQL URL (`DATABASE_URL`). Unset: the embedded server is used. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Embedded server data directory (`TUX_DB_DATA_DIR`, default `.tux-db` in the working directory). */
-  readonly dataDir?: string;
+  readonly dataDir?: string | undefined;
   /** Run pending migrations on connect (default true, as the Python bot does at start-up). */
-  readonly migrate?: boolean;
+  readonly migrate?: boolean | undefined;
   /** Maximum pooled connections (`TUX_DB_POOL_SIZE`, default 10). */
-  readonly poolSize?: number;
+  readonly poolSize?: number | undefined;
   /** How long to wait for a pooled connection or a new connection, in ms (`TUX_DB_ACQUIRE_TIMEOUT_MS`, default 10000). */
-  readonly acquireTimeoutMs?: number;
+  readonly acquireTimeoutMs?: number | undefined;
   /** Server-side statement timeout in ms, 0 = none (`TUX_DB_STATEMENT_TIMEOUT_MS`, default 30000). */
-  readonly statementTimeoutMs?: number;
+  readonly statementTimeoutMs?: number | undefined;
   /**
    * statement_timeout in ms of the session that runs migrations, 0 = none (`TUX_DB_MIGRATION_TIMEOUT_MS`, default 0):
    * an index build on a large table may take far longer than any runtime query should.
    */
-  readonly migrationTimeoutMs?: number;
+  readonly migrationTimeoutMs?: number | undefined;
   /** Queries slower than this many ms are logged as slow (`TUX_DB_SLOW_QUERY_MS`, default 1000). */
-  readonly slowQueryMs?: number;
+  readonly slowQueryMs?: number | undefined;
   /** `application_name` shown in pg_stat_activity (`TUX_DB_APPLICATION_NAME`, default `tux-database`). */
-  readonly applicationName?: string;
+  readonly applicationName?: string | undefined;
   /** How many times a unit of work is retried after a serialization failure or deadlock (`TUX_DB_MAX_RETRIES`, default 5). */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /** Run hot queries as named prepared statements (`TUX_DB_PREPARED_STATEMENTS`, default true; turn off behind PgBouncer in transaction mode). */
-  readonly preparedStatements?: boolean;
+  readonly preparedStatements?: boolean | undefined;
   /**
    * How a level follows from XP, in SQL and in JavaScript (default DEFAULT_LEVEL_FORMULA). Set per database, once:
    * stored levels are not recomputed when it changes between runs. Check one with `db.levels.verifyLevelFormula()`.
    */
-  readonly levelFormula?: LevelFormula;
+  readonly levelFormula?: LevelFormula | undefined;
 }
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
