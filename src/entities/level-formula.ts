@@ -58,8 +58,50 @@ export function squareRootLevelFormula(base = 100): LevelFormula {
   };
 }
 
-/** The formula LevelsRepository starts with: `level = floor(sqrt(xp / 100))`. */
-export const DEFAULT_LEVEL_FORMULA: LevelFormula = squareRootLevelFormula(100);
+/**
+ * Tux's level formula (LevelsService.calculate_level in src/tux/modules/services/levels.py):
+ * `level = int((xp / 500) ** (1 / exponent) * 5)`, XP below 0 counted as 0, with Tux's default exponent 2
+ * (XP_CONFIG.LEVELS_EXPONENT). With exponent 2 level L needs `500 · (L / 5)²` = 20·L² XP (Tux's
+ * calculate_xp_for_level): 20 XP for level 1, 500 for level 5, 2000 for level 10.
+ *
+ * With exponent 2 both sides take a square root (`sqrt`, correctly rounded in IEEE-754, as are the division and the
+ * product by 5), so SQL and JavaScript agree on every XP value, and with Python's `x ** 0.5` (checked on Tux's
+ * expression for every whole XP to 3,000,000 and 2,000,000 random XP to 1e12). Any other exponent uses `power()` /
+ * `Math.pow`, whose last bit may differ between the server's C library and V8: check it with
+ * LevelsRepository.verifyLevelFormula before relying on it.
+ * @throws ValidationError when `exponent` is not a finite number from 0.01 to 100 (Tux falls back to 2 for 0).
+ *
+ * ```ts
+ * const db = await createDatabase({ levelFormula: tuxLevelFormula(1.5) }); // Tux with LEVELS_EXPONENT = 1.5
+ * ```
+ */
+export function tuxLevelFormula(exponent = 2): LevelFormula {
+  if (typeof exponent !== 'number' || !Number.isFinite(exponent) || exponent < 0.01 || exponent > 100) {
+    throw ValidationError.forField('LevelFormula', 'exponent', 'must be a number from 0.01 to 100 (Tux\'s LEVELS_EXPONENT, default 2)');
+  }
+  const xpForLevel = (level: number): number => 500 * (level / 5) ** exponent;
+  if (exponent === 2) {
+    return {
+      levelSql: (xp) => `floor(sqrt(GREATEST(${xp}, 0) / 500::double precision) * 5::double precision)`,
+      levelFor: (xp) => Math.floor(Math.sqrt(Math.max(xp, 0) / 500) * 5),
+      xpForLevel,
+    };
+  }
+  // 1 / exponent is computed once here and written as its shortest round-trip text, so both sides raise to the same double.
+  const root = String(1 / exponent);
+  return {
+    levelSql: (xp) => `floor(power(GREATEST(${xp}, 0) / 500::double precision, ${root}::double precision) * 5::double precision)`,
+    levelFor: (xp) => Math.floor(Math.pow(Math.max(xp, 0) / 500, Number(root)) * 5),
+    xpForLevel,
+  };
+}
+
+/**
+ * The formula LevelsRepository starts with: Tux's default, `level = floor(5 · sqrt(xp / 500))` (tuxLevelFormula(2)).
+ * Others stay one option away: `createDatabase({ levelFormula: squareRootLevelFormula(100) })` is this library's
+ * earlier default, `floor(sqrt(xp / 100))`.
+ */
+export const DEFAULT_LEVEL_FORMULA: LevelFormula = tuxLevelFormula(2);
 
 /**
  * Checks the shape of a formula before it is used.

@@ -78,8 +78,8 @@ interface AddXpRow {
 
 /**
  * XP and levels. XP only changes in SQL (`xp = xp + amount`, so concurrent awards add up), and the level is computed from
- * the new XP in the same statement by the level formula: `floor(sqrt(xp / 100))` unless the database was
- * opened with its own (the `levelFormula` option). Blacklisted members earn no XP and are left out of ranks and leaderboards.
+ * the new XP in the same statement by the level formula: Tux's default, `floor(5 · sqrt(xp / 500))` (see
+ * tuxLevelFormula), unless the database was opened with its own (the `levelFormula` option). Blacklisted members earn no XP and are left out of ranks and leaderboards.
  *
  * ```ts
  * const r = await db.levels.addXp(message.author.id, message.guildId, 15, { cooldownSeconds: 60 });

@@ -13,19 +13,20 @@ describe('LevelsRepository', () => {
     it('creates the guild and member rows for a new member and reports the new XP and level', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      const result = await t.db.levels.addXp(userId, guildId, 150);
-      expect(result).to.deep.equal({ xp: 150, level: 1, previousLevel: 0, levelUp: true, awarded: true });
+      const result = await t.db.levels.addXp(userId, guildId, 30);
+      expect(result).to.deep.equal({ xp: 30, level: 1, previousLevel: 0, levelUp: true, awarded: true });
       expect(await t.db.guild.getGuildById(guildId)).to.not.equal(null);
-      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 150, level: 1, blacklisted: false });
+      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 30, level: 1, blacklisted: false });
     });
 
     it('adds to the stored XP and reports a level-up only when the level rises', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      await t.db.levels.addXp(userId, guildId, 90);
-      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 95, level: 0, previousLevel: 0, levelUp: false, awarded: true });
-      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 100, level: 1, previousLevel: 0, levelUp: true, awarded: true });
-      expect(await t.db.levels.addXp(userId, guildId, 800)).to.deep.equal({ xp: 900, level: 3, previousLevel: 1, levelUp: true, awarded: true });
+      // Tux's default formula: level 1 at 20 XP, level 3 at 180.
+      await t.db.levels.addXp(userId, guildId, 10);
+      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 15, level: 0, previousLevel: 0, levelUp: false, awarded: true });
+      expect(await t.db.levels.addXp(userId, guildId, 5)).to.deep.equal({ xp: 20, level: 1, previousLevel: 0, levelUp: true, awarded: true });
+      expect(await t.db.levels.addXp(userId, guildId, 160)).to.deep.equal({ xp: 180, level: 3, previousLevel: 1, levelUp: true, awarded: true });
     });
 
     it('keeps fractional XP', async () => {
@@ -58,8 +59,8 @@ describe('LevelsRepository', () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       const results = await Promise.all(Array.from({ length: 100 }, () => t.db.levels.addXp(userId, guildId, 10)));
-      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 1000, level: 3 });
-      expect(results.filter((r) => r.levelUp).map((r) => r.level).sort()).to.deep.equal([1, 2, 3]);
+      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 1000, level: 7 });
+      expect(results.filter((r) => r.levelUp).map((r) => r.level).sort()).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
       expect(results.map((r) => r.xp).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 100 }, (_, i) => (i + 1) * 10));
     });
 
@@ -68,7 +69,7 @@ describe('LevelsRepository', () => {
       const userId = randomSnowflake();
       await t.db.levels.setXp(userId, guildId, 380);
       await t.db.levels.blacklist(userId, guildId);
-      expect(await t.db.levels.addXp(userId, guildId, 50)).to.deep.equal({ xp: 380, level: 1, previousLevel: 1, levelUp: false, awarded: false });
+      expect(await t.db.levels.addXp(userId, guildId, 50)).to.deep.equal({ xp: 380, level: 4, previousLevel: 4, levelUp: false, awarded: false });
       expect(await t.db.levels.getXp(userId, guildId)).to.equal(380);
     });
 
@@ -126,14 +127,14 @@ describe('LevelsRepository', () => {
     it('sets XP and the level that follows from it, creating the rows when missing', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await t.db.levels.setXp(userId, guildId, 2_500)).to.include({ xp: 2_500, level: 5 });
-      expect(await t.db.levels.setXp(userId, guildId, 99)).to.include({ xp: 99, level: 0 });
+      expect(await t.db.levels.setXp(userId, guildId, 2_500)).to.include({ xp: 2_500, level: 11 });
+      expect(await t.db.levels.setXp(userId, guildId, 19)).to.include({ xp: 19, level: 0 });
     });
 
     it('puts a member at the start of a level', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
-      expect(await t.db.levels.setLevel(userId, guildId, 7)).to.include({ xp: 4_900, level: 7 });
+      expect(await t.db.levels.setLevel(userId, guildId, 7)).to.include({ xp: 980, level: 7 });
       expect(await t.db.levels.getLevel(userId, guildId)).to.equal(7);
     });
 
@@ -185,7 +186,7 @@ describe('LevelsRepository', () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       await t.db.levels.setXp(userId, guildId, 400);
-      expect(await t.db.levels.blacklist(userId, guildId)).to.include({ xp: 400, level: 2, blacklisted: true });
+      expect(await t.db.levels.blacklist(userId, guildId)).to.include({ xp: 400, level: 4, blacklisted: true });
     });
 
     it('toggles atomically: 10 concurrent toggles leave the flag where it started', async () => {
@@ -303,8 +304,16 @@ describe('LevelsRepository', () => {
     });
 
     it('computes the same level in SQL as in JavaScript for other square-root bases', async () => {
-      for (const base of [1, 7, 500]) {
+      for (const base of [1, 7, 100, 500]) {
         expect(await withFormula(squareRootLevelFormula(base), (db) => db.levels.verifyLevelFormula()), `base ${base}`).to.deep.equal([]);
+      }
+    });
+
+    it('stores the level Tux computes (its calculate_level, exponent 2), on Tux\'s own boundaries', async () => {
+      const guildId = newGuild();
+      // xp → Tux's int((xp / 500) ** 0.5 * 5), including 172,980 XP, which Tux's rounding puts at level 92.
+      for (const [xp, level] of [[19, 0], [20, 1], [80, 2], [500, 5], [2_000, 10], [172_980, 92], [172_981, 93]] as const) {
+        expect(await t.db.levels.setXp(randomSnowflake(), guildId, xp), `${xp} XP`).to.include({ level });
       }
     });
 
@@ -326,7 +335,7 @@ describe('LevelsRepository', () => {
         expect(await db.levels.verifyLevelFormula()).to.deep.equal([]);
       });
       expect(t.db.levels.levelFormula, 'another database keeps the default').to.equal(DEFAULT_LEVEL_FORMULA);
-      expect(await t.db.levels.addXp(userId, guildId, 100)).to.include({ level: 1 });
+      expect(await t.db.levels.addXp(userId, guildId, 100)).to.include({ level: 2 });
     });
 
     it('reports the XP values where a formula disagrees with its SQL', async () => {

@@ -7,6 +7,7 @@ import {
   MAX_XP,
   minXpForLevel,
   squareRootLevelFormula,
+  tuxLevelFormula,
   type LevelFormula,
 } from '../../src/entities/level-formula';
 
@@ -17,10 +18,23 @@ const linearFromOne: LevelFormula = {
 };
 
 describe('level formulas', () => {
-  describe('the default formula floor(sqrt(xp / 100))', () => {
-    it('gives level L from 100·L² XP', () => {
-      const f = DEFAULT_LEVEL_FORMULA;
-      expect([0, 99, 100, 399, 400, 899, 900, 10_000].map((xp) => f.levelFor(xp))).to.deep.equal([0, 0, 1, 1, 2, 2, 3, 10]);
+  describe('the default formula: Tux\'s calculate_level with its default exponent 2', () => {
+    // Tux's own values: its calculate_xp_for_level(L) = 500 · (L / 5) ** 2 puts levels 1, 2, 3, 5, 10 at 20, 80, 180,
+    // 500, 2000 XP, and `int((xp / 500) ** (1 / 2) * 5)` (Tux's expression, run in Python 3) gives these levels,
+    // including its floating-point quirk at 172,980 XP (20 · 93²), which Tux shows as level 92.
+    const TUX: ReadonlyArray<readonly [xp: number, level: number]> = [
+      [0, 0], [-5, 0], [19, 0], [19.99, 0], [20, 1], [79, 1], [80, 2], [100, 2], [180, 3], [499, 4], [500, 5], [1000, 7],
+      [1999, 9], [2000, 10], [5000, 15], [20000, 31], [123456.7, 78], [172979, 92], [172980, 92], [172981, 93],
+    ];
+
+    it('gives the level Tux computes for the same XP', () => {
+      expect(TUX.map(([xp]) => DEFAULT_LEVEL_FORMULA.levelFor(xp))).to.deep.equal(TUX.map(([, level]) => level));
+    });
+
+    it('is tuxLevelFormula(2), and not this library\'s earlier floor(sqrt(xp / 100))', () => {
+      const tux = tuxLevelFormula(2);
+      for (const xp of [0, 20, 400, 10_000, 1e9]) expect(DEFAULT_LEVEL_FORMULA.levelFor(xp)).to.equal(tux.levelFor(xp));
+      expect(DEFAULT_LEVEL_FORMULA.levelFor(400)).to.not.equal(squareRootLevelFormula(100).levelFor(400));
     });
 
     it('never decreases as XP grows', () => {
@@ -31,7 +45,20 @@ describe('level formulas', () => {
     });
 
     it('writes SQL around the given XP expression', () => {
-      expect(DEFAULT_LEVEL_FORMULA.levelSql('"xp"')).to.equal('floor(sqrt(GREATEST("xp", 0) / 100::double precision))');
+      expect(DEFAULT_LEVEL_FORMULA.levelSql('"xp"')).to.equal('floor(sqrt(GREATEST("xp", 0) / 500::double precision) * 5::double precision)');
+    });
+  });
+
+  describe('tuxLevelFormula', () => {
+    it('takes Tux\'s LEVELS_EXPONENT: int((xp / 500) ** (1 / exponent) * 5)', () => {
+      // Python 3: int((2000 / 500) ** (1 / 1.5) * 5) == 12, int((2000 / 500) ** (1 / 3) * 5) == 7
+      expect(tuxLevelFormula(1.5).levelFor(2000)).to.equal(12);
+      expect(tuxLevelFormula(3).levelFor(2000)).to.equal(7);
+      expect(tuxLevelFormula(3).levelSql('"xp"')).to.equal(`floor(power(GREATEST("xp", 0) / 500::double precision, ${String(1 / 3)}::double precision) * 5::double precision)`);
+    });
+
+    it('rejects an exponent that is not a number from 0.01 to 100', () => {
+      for (const exponent of [0, -2, Number.NaN, Infinity, 1000]) expect(() => tuxLevelFormula(exponent)).to.throw(ValidationError, /exponent/);
     });
   });
 
@@ -46,13 +73,14 @@ describe('level formulas', () => {
   });
 
   describe('minXpForLevel', () => {
-    it('is the exact inverse of the default formula', () => {
+    it('is the exact inverse of the default formula: 20·L² XP, or one more where Tux\'s rounding lands a level low', () => {
       for (let level = 0; level <= 5_000; level++) {
         const xp = minXpForLevel(DEFAULT_LEVEL_FORMULA, level);
-        expect(xp).to.equal(100 * level * level);
+        expect([20 * level * level, 20 * level * level + 1]).to.include(xp);
         expect(DEFAULT_LEVEL_FORMULA.levelFor(xp)).to.equal(level);
         if (xp > 0) expect(DEFAULT_LEVEL_FORMULA.levelFor(xp - 1)).to.equal(level - 1);
       }
+      expect(minXpForLevel(DEFAULT_LEVEL_FORMULA, 93)).to.equal(172_981);
     });
 
     it('searches with levelFor when the formula has no inverse', () => {
@@ -63,14 +91,14 @@ describe('level formulas', () => {
     });
 
     it('ignores an inverse that is off by rounding', () => {
-      const sloppy: LevelFormula = { ...DEFAULT_LEVEL_FORMULA, xpForLevel: (level) => 100 * level * level + 1 };
-      expect(minXpForLevel(sloppy, 7)).to.equal(4_900);
+      const sloppy: LevelFormula = { ...DEFAULT_LEVEL_FORMULA, xpForLevel: (level) => 20 * level * level + 1 };
+      expect(minXpForLevel(sloppy, 7)).to.equal(980);
     });
 
     it('rejects a level that is negative, fractional or unreachable within MAX_XP', () => {
       expect(() => minXpForLevel(DEFAULT_LEVEL_FORMULA, -1)).to.throw(ValidationError, /level/);
       expect(() => minXpForLevel(DEFAULT_LEVEL_FORMULA, 2.5)).to.throw(ValidationError, /level/);
-      expect(() => minXpForLevel(DEFAULT_LEVEL_FORMULA, Math.ceil(Math.sqrt(MAX_XP / 100)) + 1)).to.throw(ValidationError, /level/);
+      expect(() => minXpForLevel(DEFAULT_LEVEL_FORMULA, DEFAULT_LEVEL_FORMULA.levelFor(MAX_XP) + 1)).to.throw(ValidationError, /level/);
     });
   });
 
@@ -93,8 +121,8 @@ describe('level formulas', () => {
   describe('levelFormulaSamples', () => {
     it('probes both sides of every level boundary up to level 2000', () => {
       const samples = new Set(levelFormulaSamples());
-      for (const level of [1, 17, 2_000]) {
-        const xp = 100 * level * level;
+      for (const level of [1, 17, 93, 2_000]) {
+        const xp = minXpForLevel(DEFAULT_LEVEL_FORMULA, level);
         expect(samples.has(xp)).to.equal(true);
         expect(samples.has(xp - 0.5)).to.equal(true);
       }

@@ -18,7 +18,7 @@ import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
 
 // The default formula's SQL level of `xp`, as the statements write it.
-const level = (xp: string): string => `LEAST(floor(sqrt(GREATEST((${xp})::double precision, 0) / 100::double precision)), 2147483647)::int`;
+const level = (xp: string): string => `LEAST(floor(sqrt(GREATEST((${xp})::double precision, 0) / 500::double precision) * 5::double precision), 2147483647)::int`;
 const ENSURE_GUILD = '"ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($2) ON CONFLICT ("guild_id") DO NOTHING)';
 const USER = '1001';
 const GUILD = '2002';
