@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ROOT, runCommand, type CommandResult } from '../support/run-command';
+
+// A bot author's view of the package: `npm pack` (of the dist/ that `npm test` has just built), installed into
+// a fresh project from the local npm cache, then three bot projects beside it (CommonJS with moduleResolution
+// node10, CommonJS node16, ESM nodenext), each strict with exactOptionalPropertyTypes and skipLibCheck false,
+// so every published declaration is checked as a consumer's compiler sees it. Each compiles the same bot code
+// (the package root and tux-database/testing, sinon stubs) and runs it against the stubs; only the ESM project
+// also runs it against a real embedded server, so the whole spec stays around a minute.
+
+/** One consumer project: how its package.json and tsconfig.json differ. */
+interface ConsumerProject {
+  readonly name: string;
+  readonly type: 'commonjs' | 'module';
+  readonly compilerOptions: Readonly<Record<string, string>>;
+  /** Whether its compiled bot also runs against the embedded server. */
+  readonly runsDatabase: boolean;
+}
+
+const PROJECTS: ReadonlyArray<ConsumerProject> = [
+  // node10 is deprecated in TypeScript 6 (still what many bots use); ignoreDeprecations keeps it compiling.
+  { name: 'cjs-node10', type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }, runsDatabase: false },
+  { name: 'cjs-node16', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, runsDatabase: false },
+  { name: 'esm-nodenext', type: 'module', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' }, runsDatabase: true },
+];
+
+/** What the consumer's root project installs besides the tarball (the versions the package is tested with). */
+const CONSUMER_DEPENDENCIES = ['sinon@22.1.0', '@types/sinon@22.0.2', '@types/node@20.19.43'];
+
+/** The bot code every project compiles: ids as a bot gets them, options from the environment, a stubbed test. */
+const BOT_SOURCE = `import { Case, CaseType, createDatabase, type DatabaseCoordinator, type DatabaseOptions } from 'tux-database';
+import { createStubDatabase } from 'tux-database/testing';
+
+/** Options as a bot reads them: url is string | undefined (exactOptionalPropertyTypes must accept it). */
+const options: DatabaseOptions = { url: process.env['DATABASE_URL'], dataDir: process.env['TUX_DB_DATA_DIR'] };
+
+/** Bans a member and returns the line the bot posts; ids arrive as bigint, number and string. */
+export async function ban(db: DatabaseCoordinator, guildId: string, userId: bigint, reason: string): Promise<string> {
+  const c = await db.case.createCase({ caseType: CaseType.BAN, caseUserId: userId, caseModeratorId: 14, guildId, caseReason: reason });
+  return \`Case #\${c.caseNumber} BAN <@\${c.caseUserId}>: \${c.caseReason ?? ''}\`;
+}
+
+export async function main(): Promise<void> {
+  const stub = createStubDatabase();
+  stub.case.createCase.resolves(Object.assign(new Case(), { caseNumber: 7, caseUserId: '13', caseReason: 'stubbed' }));
+  console.log(\`stub: \${await ban(stub.db, '11', 13n, 'stubbed')}\`);
+  if (process.env['CONSUMER_RUN_DATABASE'] === '1') {
+    const db = await createDatabase(options);
+    try {
+      console.log(\`database: \${await ban(db, '1100000000000000001', 1300000000000000001n, 'Spam')}\`);
+    } finally {
+      await db.close();
+    }
+  }
+}
+`;
+
+/** The last line of the bot: ESM awaits at top level, CommonJS cannot. */
+function entryLine(type: ConsumerProject['type']): string {
+  return type === 'module' ? 'await main();\n' : 'main().catch((e: unknown) => {\n  console.error(e);\n  process.exitCode = 1;\n});\n';
+}
+
+/** Fails with the command's output when it did not exit 0. */
+function expectSuccess(what: string, result: CommandResult): void {
+  expect(result.code, `${what} failed:\n${result.stdout}\n${result.stderr}`).to.equal(0);
+}
+
+describe('consumer projects built from the packed tarball', function () {
+  this.timeout(300_000);
+  let dir = '';
+
+  before(async function () {
+    this.timeout(240_000);
+    if (!existsSync(path.join(ROOT, 'dist', 'src', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'tux-db-consumer-'));
+    // As root the embedded server runs as the OS user postgres, which must reach the binaries under node_modules.
+    await chmod(dir, 0o755);
+    // --ignore-scripts: pack the dist/ this run built rather than building a second time.
+    const pack = await runCommand('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {});
+    expectSuccess('npm pack', pack);
+    const tarball = path.join(dir, pack.stdout.trim().split('\n').pop() ?? '');
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer-bot', version: '1.0.0', private: true }, null, 2));
+    const install = await runCommand(
+      'npm',
+      ['install', '--prefix', dir, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...CONSUMER_DEPENDENCIES],
+      {},
+      180_000,
+    );
+    expectSuccess('npm install', install);
+    for (const project of PROJECTS) {
+      const home = path.join(dir, project.name);
+      await mkdir(home);
+      await writeFile(path.join(home, 'package.json'), JSON.stringify({ name: project.name, private: true, type: project.type }, null, 2));
+      const compilerOptions = {
+        target: 'ES2022',
+        ...project.compilerOptions,
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        types: ['node'],
+        rootDir: '.',
+        outDir: 'dist',
+      };
+      await writeFile(path.join(home, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['bot.ts'] }, null, 2));
+      await writeFile(path.join(home, 'bot.ts'), BOT_SOURCE + entryLine(project.type));
+    }
+  });
+
+  after(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const project of PROJECTS) {
+    it(`compile and run in a ${project.name} project${project.runsDatabase ? ', against the embedded server too' : ''}`, async () => {
+      const home = path.join(dir, project.name);
+      const tsc = await runCommand(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', home], {});
+      expectSuccess(`tsc -p ${project.name}`, tsc);
+      const env = project.runsDatabase
+        ? { CONSUMER_RUN_DATABASE: '1', DATABASE_URL: undefined, TUX_DB_DATA_DIR: path.join(dir, `${project.name}-data`) }
+        : { CONSUMER_RUN_DATABASE: undefined };
+      const run = await runCommand(process.execPath, [path.join(home, 'dist', 'bot.js')], env, 120_000);
+      expectSuccess(`node ${project.name}/dist/bot.js`, run);
+      const lines = run.stdout.trim().split('\n');
+      expect(lines).to.deep.equal(
+        project.runsDatabase ? ['stub: Case #7 BAN <@13>: stubbed', 'database: Case #1 BAN <@1300000000000000001>: Spam'] : ['stub: Case #7 BAN <@13>: stubbed'],
+      );
+    });
+  }
+});
