@@ -1,12 +1,16 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkDataDir } from './check-data-dir';
 import { EmbeddedServerError } from './embedded-server-error';
 import { findRunningPostmaster, type RunningPostmaster } from './find-running-postmaster';
-import { findFreePort } from './free-port';
+import { preferredPort } from './server-port';
 import { launchPostgres } from './launch-postgres';
 import { LogTail } from './log-tail';
-import { findProcess } from './process-inspection';
-import { writeServerOwner } from './server-owner-file';
-import { stopOnExit } from './stop-on-exit';
+import { findProcess, isRunningSync } from './process-inspection';
+import { releaseOnExit } from './release-on-exit';
+import { otherUsers, registerUser, unregisterUser } from './server-users';
+import { withStartLock } from './start-lock';
 import { stopPostmaster, waitForExit } from './stop-postmaster';
 import { waitForServer } from './wait-for-server';
 
@@ -14,18 +18,20 @@ import { waitForServer } from './wait-for-server';
 export interface EmbeddedServerOptions {
   /** The cluster's directory, created and initialised on first use; relative paths resolve against the cwd. */
   dataDir: string;
-  /** Receives each line the server logs; by default the log is dropped (failures still quote it). */
-  onLog?: (line: string) => void;
+  /** Receives each line the server logs while this call starts it (it also logs to `<dataDir>/tux-server.log`). */
+  onLog?: ((line: string) => void) | undefined;
 }
 
-/** A running PostgreSQL server on 127.0.0.1 that this process started, reuses or shares. */
+/** A PostgreSQL server on 127.0.0.1, shared by every user of its data directory in this and other processes. */
 export interface EmbeddedServer {
   /** `postgres://postgres:…@127.0.0.1:<port>/postgres`, the superuser on the maintenance database. */
   readonly url: string;
   readonly port: number;
   /** The absolute data directory. */
   readonly dataDir: string;
-  /** Stops the server (or lets go of one another live process started); safe to call more than once. */
+  /** False from the moment the server process is found dead until the supervisor has it running again. */
+  isRunning(): boolean;
+  /** Lets go of the server; the last user across all processes stops it. Safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -33,46 +39,193 @@ const USER = 'postgres';
 // The server only listens on loopback; the password just keeps other local users out of casual reach.
 const PASSWORD = 'postgres';
 // How long a server found running may take to accept connections (it may still be replaying its WAL).
-const REUSE_TIMEOUT_MS = 15_000;
-const servers = new Map<string, Promise<EmbeddedServer>>();
+const ATTACH_TIMEOUT_MS = 15_000;
+/** How often a user checks that the server process still runs. */
+const WATCH_INTERVAL_MS = 200;
+/** Restart attempts back off exponentially from the first delay up to the cap, with jitter. */
+const RESTART_FIRST_DELAY_MS = 100;
+const RESTART_MAX_DELAY_MS = 5_000;
+
+const servers = new Map<string, Promise<SharedServer>>();
 const stops = new Map<string, Promise<void>>();
 
 /**
- * Starts PostgreSQL on `options.dataDir` (initialising it on first use) on a free loopback port, or reuses the
- * server already running there: one left behind by a process that was killed (stop() then stops it), or one a
- * live process owns (stop() then only lets go). Calls for the same directory share one server (and the first
- * call's onLog; a reused server's log is not available). The server stops when this process exits.
+ * Starts PostgreSQL on `options.dataDir` (initialising it on first use), or attaches to the server already
+ * running there, and returns a handle to it. Every handle on one directory shares one server, in this process
+ * (reference-counted) and across processes (each using process is registered in the data dir): the server
+ * stops when the last handle anywhere is stopped, or when the last using process exits. A start lock beside
+ * the directory serialises starts, so processes starting at once all succeed and exactly one runs initdb.
+ * While any handle is held the server is supervised: if it dies, it is restarted on the same port with
+ * bounded, jittered backoff, and `isRunning()` says false meanwhile.
  * @throws EmbeddedServerError quoting the server's last log lines when it cannot start
  * @example
  * const server = await startEmbeddedServer({ dataDir: '.tux-db' });
  * await ensureDatabase(server.url, 'tux');
  * await server.stop();
  */
-export function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
-  const existing = servers.get(dataDir);
-  if (existing) return existing;
-  const stopping = stops.get(dataDir)?.catch(() => undefined);
-  const starting = (async () => {
-    await stopping;
-    return openServer(dataDir, new LogTail(options.onLog));
-  })();
-  servers.set(dataDir, starting);
-  starting.catch(() => {
-    if (servers.get(dataDir) === starting) servers.delete(dataDir);
-  });
-  return starting;
+  let shared = servers.get(dataDir);
+  if (!shared) {
+    const stopping = stops.get(dataDir)?.catch(() => undefined);
+    const opening = (async () => {
+      await stopping;
+      return SharedServer.open(dataDir, new LogTail(options.onLog));
+    })();
+    shared = opening;
+    servers.set(dataDir, opening);
+    opening.catch(() => {
+      if (servers.get(dataDir) === opening) servers.delete(dataDir);
+    });
+  }
+  return (await shared).acquire();
 }
 
-async function openServer(dataDir: string, log: LogTail): Promise<EmbeddedServer> {
-  try {
-    const running = await findRunningPostmaster(dataDir);
-    const reused = running ? await reuse(dataDir, running) : null;
-    return reused ?? (await launch(dataDir, log));
-  } catch (e: unknown) {
-    if (e instanceof EmbeddedServerError) throw e;
-    throw EmbeddedServerError.startFailed(dataDir, e, log.lines(), rootPermissionHint(e, log.lines()));
+/** The postmaster serving one data directory, and this process's references to it. */
+class SharedServer {
+  private references = 0;
+  private running = true;
+  private released = false;
+  private supervising: Promise<void> | undefined;
+  private readonly watch: NodeJS.Timeout;
+  private readonly forgetOnExit: () => void;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private pid: number,
+    private readonly log: LogTail,
+  ) {
+    this.watch = setInterval(() => this.check(), WATCH_INTERVAL_MS);
+    // Supervision must not keep a finished program alive.
+    this.watch.unref();
+    this.forgetOnExit = releaseOnExit(dataDir, () => this.pid);
   }
+
+  static async open(dataDir: string, log: LogTail): Promise<SharedServer> {
+    try {
+      // Before the lock, which lives beside the directory: an unusable path fails with its own clear message.
+      await checkDataDir(dataDir);
+      await mkdir(path.dirname(dataDir), { recursive: true });
+      const { port, pid } = await withStartLock(dataDir, async () => {
+        const server = await attachOrLaunch(dataDir, undefined, log);
+        registerUser(dataDir);
+        return server;
+      });
+      return new SharedServer(dataDir, port, pid, log);
+    } catch (e: unknown) {
+      throw asStartError(dataDir, e, log);
+    }
+  }
+
+  acquire(): EmbeddedServer {
+    this.references++;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: serverUrl(this.port),
+      port: this.port,
+      dataDir: this.dataDir,
+      isRunning: () => this.isRunning(),
+      stop: () => (stopping ??= this.releaseOne()),
+    };
+  }
+
+  isRunning(): boolean {
+    return this.running && isRunningSync(this.pid);
+  }
+
+  private async releaseOne(): Promise<void> {
+    this.references--;
+    if (this.references > 0) return;
+    this.released = true;
+    clearInterval(this.watch);
+    // Later starts in this process wait for this release, then open afresh.
+    servers.delete(this.dataDir);
+    const released = this.releaseServer();
+    stops.set(this.dataDir, released);
+    try {
+      await released;
+    } finally {
+      if (stops.get(this.dataDir) === released) stops.delete(this.dataDir);
+    }
+  }
+
+  // Under the start lock, so no other process attaches between the count of users and the stop.
+  private async releaseServer(): Promise<void> {
+    await this.supervising;
+    this.forgetOnExit();
+    await withStartLock(this.dataDir, async () => {
+      unregisterUser(this.dataDir);
+      if (otherUsers(this.dataDir).length > 0) return;
+      const running = await findRunningPostmaster(this.dataDir);
+      if (running) await stopPostmaster(running.pid);
+    });
+  }
+
+  private check(): void {
+    if (this.released || this.supervising || isRunningSync(this.pid)) return;
+    this.running = false;
+    this.supervising = this.restart().finally(() => {
+      this.supervising = undefined;
+    });
+  }
+
+  // Another user may restart it first: attachOrLaunch then attaches. Committed data survives: a restart
+  // after a crash replays the WAL.
+  private async restart(): Promise<void> {
+    for (let attempt = 0; !this.released; attempt++) {
+      try {
+        const { port, pid } = await withStartLock(this.dataDir, () => attachOrLaunch(this.dataDir, this.port, this.log));
+        if (port !== this.port) {
+          throw new EmbeddedServerError(`The server in ${this.dataDir} came back on port ${port}, not ${this.port}; this process must reconnect`, this.dataDir);
+        }
+        this.pid = pid;
+        this.running = true;
+        return;
+      } catch {
+        const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt);
+        await sleep(delay / 2 + Math.random() * (delay / 2));
+      }
+    }
+  }
+}
+
+/**
+ * Attaches to the server running on `dataDir`, or launches one: on `port` when given (a restart keeps the
+ * port every user's connections point at), else on the port last used there when it is free.
+ */
+async function attachOrLaunch(dataDir: string, port: number | undefined, log: LogTail): Promise<{ port: number; pid: number }> {
+  const running = await findRunningPostmaster(dataDir);
+  const attached = running ? await attach(dataDir, running) : null;
+  if (attached) return attached;
+  const chosen = port === undefined ? await preferredPort(dataDir) : { port, remember: async () => undefined };
+  const launched = await launchPostgres({ dataDir, port: chosen.port, user: USER, password: PASSWORD, log });
+  await chosen.remember();
+  return { port: chosen.port, pid: launched.pid };
+}
+
+// Returns null when the server found is on its way out, or was an unresponsive leftover nobody uses (stopped here).
+async function attach(dataDir: string, running: RunningPostmaster): Promise<{ port: number; pid: number } | null> {
+  if (running.status === 'stopping') {
+    if (await waitForExit(running.pid, ATTACH_TIMEOUT_MS)) return null;
+    throw new EmbeddedServerError(`The PostgreSQL server ${running.pid} in ${dataDir} is shutting down but did not exit within ${ATTACH_TIMEOUT_MS / 1000} s`, dataDir);
+  }
+  if (await waitForServer(serverUrl(running.port), running.pid, ATTACH_TIMEOUT_MS)) return { port: running.port, pid: running.pid };
+  if ((await findProcess(running.pid)) === null) return null;
+  if (otherUsers(dataDir).length > 0) {
+    throw new EmbeddedServerError(
+      `The PostgreSQL server ${running.pid} in ${dataDir} is in use by other processes but does not accept connections on port ${running.port}`,
+      dataDir,
+    );
+  }
+  // A leftover that does not answer (or that we cannot log in to) is stopped; its committed data is on disk.
+  await stopPostmaster(running.pid);
+  return null;
+}
+
+function asStartError(dataDir: string, e: unknown, log: LogTail): EmbeddedServerError {
+  if (e instanceof EmbeddedServerError) return e;
+  return EmbeddedServerError.startFailed(dataDir, e, log.lines(), rootPermissionHint(e, log.lines()));
 }
 
 function rootPermissionHint(cause: unknown, logLines: ReadonlyArray<string>): string | undefined {
@@ -80,71 +233,6 @@ function rootPermissionHint(cause: unknown, logLines: ReadonlyArray<string>): st
   const text = [cause instanceof Error ? cause.message : '', ...logLines].join('\n');
   if (!/Permission denied/.test(text)) return undefined;
   return 'As root, PostgreSQL runs as the OS user "postgres", which needs search (x) permission on every parent directory of the data directory.';
-}
-
-async function launch(dataDir: string, log: LogTail): Promise<EmbeddedServer> {
-  const port = await findFreePort();
-  const launched = await launchPostgres({ dataDir, port, user: USER, password: PASSWORD, log });
-  const cancelExitStop = stopOnExit(launched.pid);
-  // Without the record other processes take the server for an orphan; that costs sharing, not correctness.
-  await writeServerOwner(dataDir).catch(() => undefined);
-  return serverHandle(dataDir, port, async () => {
-    await launched.stop();
-    cancelExitStop();
-  });
-}
-
-// Returns null when the found server is on its way out and a fresh one should be started instead.
-async function reuse(dataDir: string, running: RunningPostmaster): Promise<EmbeddedServer | null> {
-  if (running.status === 'stopping') {
-    if (await waitForExit(running.pid, REUSE_TIMEOUT_MS)) return null;
-    throw new EmbeddedServerError(
-      `The PostgreSQL server ${running.pid} in ${dataDir} is shutting down but did not exit within ${REUSE_TIMEOUT_MS / 1000} s`,
-      dataDir,
-    );
-  }
-  const url = serverUrl(running.port);
-  if (await waitForServer(url, running.pid, REUSE_TIMEOUT_MS)) {
-    if (running.ownerAlive) return serverHandle(dataDir, running.port, async () => undefined);
-    const cancelExitStop = stopOnExit(running.pid);
-    return serverHandle(dataDir, running.port, async () => {
-      await stopPostmaster(running.pid);
-      cancelExitStop();
-    });
-  }
-  if ((await findProcess(running.pid)) === null) return null;
-  if (running.ownerAlive) {
-    throw new EmbeddedServerError(
-      `The PostgreSQL server ${running.pid} in ${dataDir} belongs to another running process but does not accept connections on port ${running.port}`,
-      dataDir,
-    );
-  }
-  // An orphan that does not answer (or that we cannot log in to) is stopped; its committed data is on disk.
-  await stopPostmaster(running.pid);
-  return null;
-}
-
-function serverHandle(dataDir: string, port: number, stopServer: () => Promise<void>): EmbeddedServer {
-  let stopping: Promise<void> | undefined;
-  return {
-    url: serverUrl(port),
-    port,
-    dataDir,
-    stop() {
-      // The map entry is this server's until its first stop (entries only go away by stopping or failing).
-      if (!stopping) {
-        const stopped = stopServer();
-        stopping = stopped;
-        // Later starts for this directory wait for the exit, then start afresh.
-        servers.delete(dataDir);
-        stops.set(dataDir, stopped);
-        void stopped.catch(() => undefined).then(() => {
-          if (stops.get(dataDir) === stopped) stops.delete(dataDir);
-        });
-      }
-      return stopping;
-    },
-  };
 }
 
 function serverUrl(port: number): string {

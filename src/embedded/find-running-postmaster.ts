@@ -1,14 +1,11 @@
 import { readPostmasterPidFile, removePostmasterPidFile } from './postmaster-pid-file';
 import { findProcess, worksInDirectory } from './process-inspection';
-import { readServerOwner } from './server-owner-file';
 
 /** A live postmaster serving a data directory, found through its postmaster.pid. */
 export interface RunningPostmaster {
   readonly pid: number;
   readonly port: number;
   readonly status: string;
-  /** The process that started it (maybe this one, through another copy of the library) still runs and will stop it; false for an orphan. */
-  readonly ownerAlive: boolean;
 }
 
 /**
@@ -23,8 +20,5 @@ export async function findRunningPostmaster(dataDir: string): Promise<RunningPos
     await removePostmasterPidFile(dataDir);
     return null;
   }
-  // A process killed with SIGKILL leaves its postmaster reparented, so the recorded owner is no longer its parent.
-  const owner = await readServerOwner(dataDir);
-  const ownerAlive = owner !== null && owner === info.parentPid;
-  return { pid: pidFile.pid, port: pidFile.port, status: pidFile.status, ownerAlive };
+  return { pid: pidFile.pid, port: pidFile.port, status: pidFile.status };
 }

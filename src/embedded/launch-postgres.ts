@@ -1,10 +1,12 @@
-import { ChildProcess } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkDataDir } from './check-data-dir';
 import { checkPostgresUserAccess } from './check-postgres-user-access';
-import { loadEmbeddedPostgres } from './load-embedded-postgres';
+import { loadEmbeddedPostgres, postgresExecutable } from './load-embedded-postgres';
 import type { LogTail } from './log-tail';
+import { readPostmasterPidFile } from './postmaster-pid-file';
 import { stopPostmaster } from './stop-postmaster';
 
 /** Where and how to run a new server. */
@@ -16,22 +18,59 @@ export interface LaunchOptions {
   readonly log: LogTail;
 }
 
-/** A postgres server this process started as its child. */
+/** A postgres server this process started; stop it with stopPostmaster(pid). */
 export interface LaunchedPostgres {
   readonly pid: number;
-  /** Stops the server and resolves once it has exited. */
-  stop(): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
+/** The server's own log, inside its data directory; kept below about LOG_LIMIT_BYTES by one rotation. */
+export const SERVER_LOG = 'tux-server.log';
+const LOG_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /**
- * Initialises `dataDir` when it holds no cluster yet, then starts postgres on 127.0.0.1:`port` through
- * embedded-postgres. The child does not keep Node alive: a process that ends normally stops it on exit.
- * @throws EmbeddedServerError for a data directory it could never use (see checkDataDir); otherwise whatever initdb, the file system or embedded-postgres raised (`undefined` when postgres exited early)
+ * Initialises `dataDir` when it holds no cluster yet (through embedded-postgres), then starts postgres on
+ * 127.0.0.1:`port` as a detached process: in a session of its own, so a Ctrl-C meant for the process that
+ * started it does not reach it, and logging to `<dataDir>/tux-server.log`, so it outlives that process when
+ * others still use it. Resolves once the server accepts connections.
+ * @throws EmbeddedServerError for a data directory it could never use (see checkDataDir); otherwise whatever initdb, the file system or the server raised
  */
 export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPostgres> {
   await checkDataDir(options.dataDir);
+  await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await checkPostgresUserAccess(options.dataDir);
+  if (!(await holdsCluster(options.dataDir))) await initialise(options, asRoot);
+
+  const logPath = path.join(options.dataDir, SERVER_LOG);
+  await rotate(logPath);
+  const logFile = await open(logPath, 'a');
+  const logStart = (await logFile.stat()).size;
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      await postgresExecutable(),
+      // Loopback only, and no unix socket that could clash with a system server's /var/run/postgresql.
+      ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      { ...(asRoot ? await postgresUserIds() : {}), detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } finally {
+    await logFile.close();
+  }
+  child.unref();
+  const pid = child.pid ?? 0;
+  try {
+    await waitUntilReady(options.dataDir, child, STARTUP_TIMEOUT_MS);
+    return { pid };
+  } catch (e: unknown) {
+    if (pid > 0 && !hasExited(child)) await stopPostmaster(pid).catch(() => undefined);
+    throw e;
+  } finally {
+    options.log.push(await readFrom(logPath, logStart));
+  }
+}
+
+async function initialise(options: LaunchOptions, asRoot: boolean): Promise<void> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const instance = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -40,37 +79,56 @@ export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPo
     password: options.password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    // postgres refuses to run as root; embedded-postgres then runs it as (and chowns the data dir to) `postgres`.
-    createPostgresUser: process.getuid?.() === 0,
+    // postgres refuses to run as root; embedded-postgres then creates the OS user `postgres` and chowns the data dir to it.
+    createPostgresUser: asRoot,
     // UTF8 whatever the host locale (a bare container would give SQL_ASCII); the builtin provider needs no OS locales.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-    // Loopback only, and no unix socket that could clash with a system server's /var/run/postgresql.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => options.log.push(message),
     onError: (error) => options.log.push(error instanceof Error ? error.message : String(error)),
   });
+  await instance.initialise();
+}
 
-  await mkdir(path.dirname(options.dataDir), { recursive: true });
-  if (process.getuid?.() === 0) await checkPostgresUserAccess(options.dataDir);
-  if (!(await holdsCluster(options.dataDir))) await instance.initialise();
-  await startWithin(instance, STARTUP_TIMEOUT_MS);
+// Readiness comes from postmaster.pid: postgres writes "ready" there once it accepts connections (and not
+// before crash recovery has finished).
+async function waitUntilReady(dataDir: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (hasExited(child)) throw undefined;
+    const pidFile = await readPostmasterPidFile(dataDir);
+    if (pidFile !== null && pidFile.pid === child.pid && pidFile.status === 'ready') return;
+    if (Date.now() >= deadline) throw new Error(`no "ready to accept connections" after ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
 
-  const child = serverProcessOf(instance);
-  const pid = child.pid ?? 0;
-  // embedded-postgres waits for an 'exit' event in stop(), which never comes again once the child is gone.
-  child.once('exit', () => Reflect.set(instance, 'process', undefined));
-  setReferenced(child, false);
-  return {
-    pid,
-    async stop() {
-      // Once the child has exited its pid may belong to another process: never signal it then.
-      if (hasExited(child)) return;
-      child.ref();
-      const stopping = instance.stop();
-      await stopPostmaster(pid);
-      await stopping;
-    },
-  };
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const fields = passwd.split('\n').find((line) => line.startsWith('postgres:'))?.split(':');
+  if (fields === undefined) throw new Error('As root, PostgreSQL must run as the OS user "postgres", which does not exist');
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+async function rotate(logPath: string): Promise<void> {
+  const size = await stat(logPath).then((s) => s.size, () => 0);
+  if (size > LOG_LIMIT_BYTES) await rename(logPath, `${logPath}.1`);
+}
+
+async function readFrom(file: string, offset: number): Promise<string> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.max(0, Math.min(size - offset, 64 * 1024));
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      return buffer.toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
 }
 
 async function holdsCluster(dataDir: string): Promise<boolean> {
@@ -83,69 +141,8 @@ async function holdsCluster(dataDir: string): Promise<boolean> {
   }
 }
 
-async function startWithin(instance: Startable, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no "ready to accept connections" after ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-  try {
-    await Promise.race([instance.start(), timeout]);
-  } catch (e: unknown) {
-    await discard(instance);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface Startable {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-// After a failed start: stop a server that is still running, and make embedded-postgres forget one that exited
-// (its stop() would otherwise wait forever for an 'exit' event, also in its own exit hook).
-async function discard(instance: Startable): Promise<void> {
-  const child: unknown = Reflect.get(instance, 'process');
-  if (!(child instanceof ChildProcess) || child.pid === undefined || hasExited(child)) {
-    Reflect.set(instance, 'process', undefined);
-    return;
-  }
-  const stopping = instance.stop();
-  await stopPostmaster(child.pid);
-  await stopping;
-}
-
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
-}
-
-function serverProcessOf(instance: object): ChildProcess {
-  // `process` is private in embedded-postgres' typings; it is the postgres child we need to unref and signal.
-  const child: unknown = Reflect.get(instance, 'process');
-  if (!(child instanceof ChildProcess) || child.pid === undefined) {
-    throw new Error('embedded-postgres did not expose the server process it started');
-  }
-  return child;
-}
-
-function setReferenced(child: ChildProcess, referenced: boolean): void {
-  for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
-    if (!isRefCounted(handle)) continue;
-    if (referenced) handle.ref();
-    else handle.unref();
-  }
-}
-
-function isRefCounted(handle: unknown): handle is { ref(): void; unref(): void } {
-  return (
-    typeof handle === 'object' &&
-    handle !== null &&
-    'ref' in handle &&
-    typeof handle.ref === 'function' &&
-    'unref' in handle &&
-    typeof handle.unref === 'function'
-  );
 }
 
 function hasCode(e: unknown, code: string): boolean {

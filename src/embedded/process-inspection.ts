@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
 /** What the OS reports about a running process. */
@@ -63,4 +64,17 @@ function readPs(pid: number): Promise<ProcessInfo | null> {
 
 function hasCode(e: unknown, code: string): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && e.code === code;
+}
+
+/** Synchronously: whether `pid` is a live process (not gone, not a zombie). Cheap enough for every isConnected(). */
+export function isRunningSync(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !exists(pid)) return false;
+  if (process.platform !== 'linux') return true;
+  try {
+    const statLine = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = statLine.slice(statLine.lastIndexOf(')') + 2, statLine.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
 }

@@ -81,14 +81,15 @@ async function readSchema(dataSource: DataSource): Promise<HealthSchema> {
 
 /**
  * Measures the connection, the server's role and the schema; reports problems in the result and _never_ throws.
+ * Without a DataSource it reports `disconnected`, with `downBecause` as the error when given.
  * @example
  * const report = await readHealth(dataSource, pool);
  * if (report.status === 'degraded') console.warn('pending:', report.schema?.pendingMigrations, 'drift:', report.schema?.drift);
  */
-export async function readHealth(dataSource: DataSource | undefined, pool: Pool | undefined): Promise<HealthReport> {
+export async function readHealth(dataSource: DataSource | undefined, pool: Pool | undefined, downBecause?: string): Promise<HealthReport> {
   const unknown = { latencyMs: null, serverVersion: null, server: null, pendingMigrations: null, schema: null } as const;
   if (!dataSource?.isInitialized || !pool) {
-    return { status: 'disconnected', ...unknown, pool: poolStats(pool) };
+    return { status: 'disconnected', ...unknown, pool: poolStats(pool), ...(downBecause === undefined ? {} : { error: downBecause }) };
   }
   try {
     const started = performance.now();

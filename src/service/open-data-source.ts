@@ -17,6 +17,8 @@ export const EMBEDDED_DATABASE = 'tux';
 export interface OpenedDataSource {
   readonly dataSource: DataSource;
   readonly pool: Pool;
+  /** False while the embedded server is down (its supervisor is restarting it); always true for a URL. */
+  serverRunning(): boolean;
   close(): Promise<void>;
 }
 
@@ -78,5 +80,6 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   }
   // TypeORM keeps the pg Pool on its driver; the library sends its own statements straight to it.
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  return { dataSource, pool, close };
+  const serverRunning = embedded ? () => embedded.server.isRunning() : () => true;
+  return { dataSource, pool, serverRunning, close };
 }

@@ -8,6 +8,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../src/embedded/emb
 import { ensureDatabase } from '../../src/embedded/ensure-database';
 import { launchPostgres, type LaunchedPostgres } from '../../src/embedded/launch-postgres';
 import { LogTail } from '../../src/embedded/log-tail';
+import { stopPostmaster } from '../../src/embedded/stop-postmaster';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { withDatabase } from '../../src/service/open-data-source';
@@ -53,7 +54,7 @@ class PrivateServer {
   async stop(): Promise<void> {
     if (this.first) await this.first.stop();
     this.first = undefined;
-    await this.relaunched?.stop();
+    if (this.relaunched) await stopPostmaster(this.relaunched.pid);
     this.relaunched = undefined;
   }
 
