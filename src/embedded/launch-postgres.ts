@@ -50,8 +50,14 @@ export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPo
   try {
     child = spawn(
       await postgresExecutable(),
-      // Loopback only, and no unix socket that could clash with a system server's /var/run/postgresql.
-      ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      [
+        ...['-D', options.dataDir, '-p', String(options.port)],
+        // Loopback only, and no unix socket that could clash with a system server's /var/run/postgresql.
+        ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+        // After a crash postgres first syncs the whole data dir: one syncfs(2) instead of an fsync per file
+        // takes a restart from seconds to a fraction of one (Linux only; elsewhere the default stays).
+        ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : []),
+      ],
       { ...(asRoot ? await postgresUserIds() : {}), detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env: { ...process.env, LC_MESSAGES: 'C' } },
     );
   } finally {

@@ -4,8 +4,7 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
+import { convertError } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError } from '../errors/transaction-errors';
@@ -16,6 +15,7 @@ import type { StatementOptions, StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
 import { isGuildForeignKey, lostGuildRace } from './guild-race';
+import { runOnPool } from './pool-statement';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, type HealthReport } from './health';
 
@@ -25,9 +25,8 @@ export const MAX_STATEMENT_PARAMETERS = 65_535;
 /** Called with the SQL text of every statement the repositories send (statement budgets, tracing). */
 export type QueryListener = (text: string) => void;
 
-/** How many times a statement outside a unit that lost a race (see onPool) runs again before failing. */
-const STATEMENT_RETRIES = 3;
-const STATEMENT_RETRY_BACKOFF_MS = 5;
+/** How often an unreachable server is probed, so isConnected() turns true again without a caller's statement. */
+const PROBE_INTERVAL_MS = 250;
 
 /**
  * Owns the connection: the TypeORM DataSource, its pg pool, the embedded server when no URL is given, and
@@ -53,6 +52,9 @@ export class DatabaseService implements StatementRunner {
   private readonly unitConnections = new Set<UnitConnection>();
   private readonly statementNames = new StatementNames();
   private readonly listeners: QueryListener[] = [];
+  /** Set when a statement found the server unreachable; cleared by the next statement or probe that reaches it. */
+  private unreachable = false;
+  private probing: NodeJS.Timeout | undefined;
 
   constructor(options: DatabaseOptions = {}) {
     this.options = resolveOptions(options);
@@ -99,6 +101,7 @@ export class DatabaseService implements StatementRunner {
     }
     const opened = this.opened ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
     this.opened = undefined;
+    this.reachable();
     if (opened) await opened.close();
   }
 
@@ -123,14 +126,25 @@ export class DatabaseService implements StatementRunner {
     return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
   }
 
-  /** True while connected and not closing. */
+  /**
+   * True while connected, not closing, and the server is reachable as far as the library knows: false from the
+   * moment the embedded server's process is found dead, or a statement failed to reach the server, until the
+   * server answers again (a probe checks every 250 ms, so this turns true again on its own).
+   */
   isConnected(): boolean {
-    return this.opened !== undefined && !this.closing && this.opened.dataSource.isInitialized;
+    const opened = this.opened;
+    return opened !== undefined && !this.closing && opened.dataSource.isInitialized && opened.serverRunning() && !this.unreachable;
   }
 
-  /** Status, round-trip latency, server version, pool usage and pending migrations. Never throws. */
+  /** Status, round-trip latency, server version and role, pool usage, pending migrations and drift. Never throws. */
   async health(): Promise<HealthReport> {
-    return readHealth(this.opened?.dataSource, this.pool());
+    const opened = this.opened;
+    if (opened && !opened.serverRunning()) {
+      return readHealth(undefined, opened.pool, 'The embedded PostgreSQL server is not running; the library is restarting it.');
+    }
+    const report = await readHealth(opened?.dataSource, opened?.pool);
+    if (report.status !== 'disconnected') this.reachable();
+    return report;
   }
 
   /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
@@ -184,10 +198,12 @@ export class DatabaseService implements StatementRunner {
     const context = this.transactions.getStore();
     const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
     try {
-      if (context) return await context.statement<R>(config);
-      return await this.onPool<R>(config, options?.createsGuild === true);
+      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, { createsGuild: options?.createsGuild === true });
+      if (this.unreachable) this.reachable();
+      return result;
     } catch (e) {
       const error = convertError(e);
+      if (error instanceof DatabaseConnectionError) this.markUnreachable();
       throw options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
     } finally {
       if (started > 0) this.reportIfSlow(text, performance.now() - started);
@@ -225,24 +241,22 @@ export class DatabaseService implements StatementRunner {
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();
   }
 
-  /**
-   * One statement on the pool, which is a transaction of its own. When it lost a race, it changed nothing and runs
-   * again, a bounded number of times: chosen as a deadlock victim or serialization failure (40P01, 40001), or,
-   * for a statement that creates its guild, a concurrent deleteGuild (23503).
-   */
-  private async onPool<R extends QueryResultRow>(config: QueryConfig, createsGuild: boolean): Promise<QueryResult<R>> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.openPool().query<R>(config);
-      } catch (e) {
-        const code = sqlStateOf(e);
-        const lostRace =
-          code !== undefined && (RETRYABLE_SQLSTATES.has(code) || (createsGuild && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint)));
-        if (!lostRace || attempt >= STATEMENT_RETRIES) throw e;
-        // Full jitter, so the statements that collided do not collide again in lock step.
-        await sleep(Math.random() * STATEMENT_RETRY_BACKOFF_MS * 2 ** attempt);
-      }
-    }
+  // The next statement that reaches the server clears this; so does a probe, for a bot that is idle meanwhile.
+  private markUnreachable(): void {
+    this.unreachable = true;
+    if (this.probing) return;
+    this.probing = setInterval(() => {
+      const pool = this.opened?.pool;
+      if (!pool || this.closing) return this.reachable();
+      pool.query('SELECT 1').then(() => this.reachable(), () => undefined);
+    }, PROBE_INTERVAL_MS);
+    this.probing.unref();
+  }
+
+  private reachable(): void {
+    this.unreachable = false;
+    clearInterval(this.probing);
+    this.probing = undefined;
   }
 
   private reportIfSlow(text: string, ms: number): void {
@@ -264,9 +278,5 @@ export class DatabaseService implements StatementRunner {
 
   private openPool(): Pool {
     return this.connected().pool;
-  }
-
-  private pool(): Pool | undefined {
-    return this.opened?.pool;
   }
 }

@@ -103,15 +103,13 @@ describe('a connection killed under the library (pg_terminate_backend)', () => {
     await expectWorking(guildId, 1);
   });
 
-  it('fails a statement outside any unit with DatabaseConnectionError, and the pool replaces the connection', async () => {
-    const guildId = newGuild();
-    const sleeping = db.service.query('SELECT pg_sleep(5)', []);
-    sleeping.catch(() => undefined); // awaited below, after the kill
-    // The pool may hand the statement any idle connection: kill every one of ours that is running pg_sleep.
+  /** Kills the backend running the statement that starts with `prefix` (the pool may have picked any connection). */
+  const killRunning = async (prefix: string): Promise<number> => {
     let killed = 0;
-    for (let i = 0; i < 100 && killed === 0; i++) {
+    for (let i = 0; i < 200 && killed === 0; i++) {
       const running = await admin.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()",
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND starts_with(query, $1) AND pid <> pg_backend_pid()",
+        [prefix],
       );
       for (const row of running.rows) {
         await terminate(row.pid);
@@ -119,8 +117,27 @@ describe('a connection killed under the library (pg_terminate_backend)', () => {
       }
       if (killed === 0) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(killed).to.equal(1);
-    await expect(sleeping).to.be.rejectedWith(DatabaseConnectionError);
+    return killed;
+  };
+
+  it('runs a read outside any unit again when its connection is killed mid-statement, and returns its rows', async () => {
+    const guildId = newGuild();
+    const reading = db.service.query<{ answer: number }>('SELECT 42 AS answer FROM pg_sleep(1)', []);
+    reading.catch(() => undefined); // awaited below, after the kill
+    expect(await killRunning('SELECT 42 AS answer FROM pg_sleep(1)')).to.equal(1);
+    expect((await reading).rows).to.deep.equal([{ answer: 42 }]);
+    await expectWorking(guildId, 1);
+  });
+
+  it('fails a write outside any unit with DatabaseConnectionError when its connection is killed, and does not run it again', async () => {
+    const guildId = newGuild();
+    const text = 'WITH pause AS (SELECT pg_sleep(1)) INSERT INTO guild (guild_id) SELECT $1 FROM pause';
+    const writing = db.service.query(text, [guildId]);
+    writing.catch(() => undefined);
+    expect(await killRunning(text)).to.equal(1);
+    await expect(writing).to.be.rejectedWith(DatabaseConnectionError);
+    // Killed mid-statement it rolled back; run again, it would have created the row (and not rejected).
+    expect(await db.guild.getById(guildId)).to.equal(null);
     await expectWorking(guildId, 1);
   });
 

@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
+import { DatabaseConnectionError } from '../errors/connection-error';
+import { isGuildForeignKey } from './guild-race';
+
+/** How many times a statement that lost a race (deadlock, serialization, guild deleted under it) runs again. */
+const RACE_RETRIES = 3;
+const RACE_BACKOFF_MS = 5;
+/**
+ * How many times a statement runs again after a connection failure that is safe to retry: delays double from
+ * 50 ms up to 1 s, half of each random, so 3.3–6.6 s in all, enough for the embedded server's restart.
+ */
+const CONNECTION_RETRIES = 10;
+const CONNECTION_BACKOFF_MS = 50;
+const CONNECTION_MAX_DELAY_MS = 1_000;
+
+/** What makes a statement safe to run again. */
+export interface RetryFacts {
+  /** It creates its guild row on the way, so a concurrent deleteGuild (23503 on fk_<table>_guild) is a lost race. */
+  readonly createsGuild: boolean;
+}
+
+// Words that make a statement more than a read. Conservative on purpose: a column named exactly "update"
+// only costs the retry, while a missed write would run twice.
+const WRITES = /\b(insert|update|delete|merge|copy|call|do|nextval|setval|set_config|pg_advisory\w*|pg_notify|pg_terminate_backend|pg_cancel_backend|lo_\w+|dblink\w*)\b/i;
+
+/**
+ * True for a statement that only reads: it starts with SELECT, VALUES, TABLE or SHOW and names none of the
+ * writing commands or side-effecting functions. Such a statement may run twice with no effect.
+ * @example
+ * isReadOnly('SELECT * FROM cases WHERE guild_id = $1'); // true
+ * isReadOnly('WITH g AS (INSERT INTO guilds …) SELECT …'); // false
+ */
+export function isReadOnly(text: string): boolean {
+  return /^\s*(select|values|table|show)\b/i.test(text) && !WRITES.test(text);
+}
+
+/**
+ * Runs one statement on the pool, as a transaction of its own, running it again, a bounded number of times with
+ * jittered backoff, only when that is provably safe:
+ * - the connection could not be opened (refused, reset, server starting or shutting down): nothing was sent;
+ * - the connection was lost while a read-only statement (isReadOnly) ran: running it again changes nothing;
+ * - it lost a race and so changed nothing: deadlock victim or serialization failure (40P01, 40001), or, for
+ *   a statement that creates its guild, a concurrent deleteGuild (23503).
+ * A write whose connection was lost is not run again: it may have committed. A broken connection is destroyed,
+ * never returned to the pool.
+ * @throws the driver's error of the last attempt (the caller converts it)
+ */
+export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts): Promise<QueryResult<R>> {
+  for (let attempt = 0; ; attempt++) {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e)) {
+        await reconnectDelay(attempt);
+        continue;
+      }
+      throw e;
+    }
+    try {
+      return await queryOn<R>(client, config);
+    } catch (e) {
+      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e) && isReadOnly(config.text)) {
+        await reconnectDelay(attempt);
+        continue;
+      }
+      if (attempt < RACE_RETRIES && lostRace(e, facts)) {
+        await backoff(RACE_BACKOFF_MS, attempt);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+// As pool.query does, with one difference: only a failed connection is destroyed. A statement error (a unique
+// violation, a timeout) leaves a healthy connection that goes back to the pool.
+function queryOn<R extends QueryResultRow>(client: PoolClient, config: QueryConfig): Promise<QueryResult<R>> {
+  return new Promise((resolve, reject) => {
+    let released = false;
+    const release = (error?: unknown): void => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onError);
+      client.release(error !== undefined && isConnectionFailure(error) ? asError(error) : undefined);
+    };
+    // An error event on a checked-out client (the socket died) would otherwise be unhandled.
+    const onError = (error: Error): void => {
+      release(error);
+      reject(error);
+    };
+    client.once('error', onError);
+    client.query<R>(config).then(
+      (result) => {
+        release();
+        resolve(result);
+      },
+      (error: unknown) => {
+        release(error);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** True when `e` means the connection failed (as opposed to the statement). */
+export function isConnectionFailure(e: unknown): boolean {
+  return convertError(e) instanceof DatabaseConnectionError;
+}
+
+function lostRace(e: unknown, facts: RetryFacts): boolean {
+  const code = sqlStateOf(e);
+  if (code === undefined) return false;
+  return RETRYABLE_SQLSTATES.has(code) || (facts.createsGuild && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint));
+}
+
+// Full jitter, so the statements that collided (or the shards that all saw the server go) do not retry in lock step.
+function backoff(baseMs: number, attempt: number): Promise<void> {
+  return sleep(Math.random() * baseMs * 2 ** attempt);
+}
+
+// Half fixed, half random: the fixed half makes the total long enough to outlast a server restart.
+function reconnectDelay(attempt: number): Promise<void> {
+  const delay = Math.min(CONNECTION_MAX_DELAY_MS, CONNECTION_BACKOFF_MS * 2 ** attempt);
+  return sleep(delay / 2 + Math.random() * (delay / 2));
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
