@@ -30,4 +30,24 @@ describe('npm start (the demo)', function () {
     expect(second.stdout).to.match(/^Raid: banned 3 accounts as cases #10–#12/m);
     await expect(fs.access(path.join(dataDir, 'postmaster.pid')), 'the embedded server stopped').to.be.rejected;
   });
+
+  it('succeeds twice at once on one fresh data directory, sharing one server and one case counter', async () => {
+    const fresh = await fs.mkdtemp(path.join(os.tmpdir(), 'tux-db-demo-twice-'));
+    // As root the server runs as the OS user postgres, which must be able to enter the directory.
+    await fs.chmod(fresh, 0o755);
+    try {
+      const npmStart = () => runCommand('npm', ['start', '--silent'], { DATABASE_URL: undefined, TUX_DB_DATA_DIR: path.join(fresh, 'data') });
+      const runs = await Promise.all([npmStart(), npmStart()]);
+      for (const run of runs) {
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/^Database healthy: PostgreSQL \d+/m);
+      }
+      // Both sessions numbered their cases from one counter: 12 cases in all, each number once.
+      const numbers = runs.flatMap((run) => [...caseNumbers(run.stdout), ...[...run.stdout.matchAll(/cases #(\d+)–#(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[1]) + 1, Number(m[2])])]);
+      expect(numbers.sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i + 1));
+      await expect(fs.access(path.join(fresh, 'data', 'postmaster.pid')), 'the last one out stopped the server').to.be.rejected;
+    } finally {
+      await fs.rm(fresh, { recursive: true, force: true });
+    }
+  });
 });
