@@ -78,7 +78,7 @@ export class DatabaseService implements StatementRunner {
   }
 
   /**
-   * Waits up to `timeoutMs` for running units of work, then closes the pool and stops the embedded server.
+   * Waits up to `timeoutMs` for running units of work, then closes the pool and lets go of the embedded server (the last user of it, in any process, stops it).
    * New work is refused with DatabaseClosedError from the moment this is called. Units still running when the
    * timeout passes have their connections closed: they fail with DatabaseClosedError and the server rolls them back.
    * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
