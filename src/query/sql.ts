@@ -1,7 +1,20 @@
-/** A statement as a value: its text, with `$1, $2, …` numbered in order, and the values bound to them. */
+import { DatabaseError } from '../errors/database-error';
+import type { Touches, TouchesDeclaration } from './touches';
+
+/**
+ * A statement as a value: its text, with `$1, $2, …` numbered in order, the values bound to them, and what it touches
+ * as its builder declared it. Every builder of src/query declares; a raw caller's statement has no declaration and
+ * counts as an unknown write.
+ */
 export interface Statement {
   readonly text: string;
   readonly values: unknown[];
+  readonly touches?: Touches;
+}
+
+/** compile's options: the Params to number first (see compile) and what the statement touches. */
+export interface CompileOptions extends TouchesDeclaration {
+  readonly bindFirst?: ReadonlyArray<Param>;
 }
 
 /**
@@ -98,12 +111,32 @@ export function join(pieces: ReadonlyArray<unknown>, separator = ', '): SqlFragm
  * compile(sql`WITH ${ensureGuild(row[1])} INSERT INTO "afk" VALUES (${row[0]}, ${row[1]})`, row);
  * // WITH … VALUES ($2) … INSERT INTO "afk" VALUES ($1, $2), values ['7', '42']
  * ```
+ * Builders pass options instead: `bindFirst` as above, and the declaration of what the statement touches (see
+ * Touches), whose `guild` Param becomes the index its value is bound at.
+ * ```ts
+ * const guild = param('42');
+ * compile(sql`SELECT "prefix" FROM "guild_config" WHERE "guild_id" = ${guild}`, { reads: ['guild_config'], writes: [], guild });
+ * // { text: '… WHERE "guild_id" = $1', values: ['42'], touches: { reads: ['guild_config'], writes: [], locks: false, guildAt: 0 } }
+ * ```
+ * @throws DatabaseError when the declared `guild` Param is not bound by the statement.
  */
-export function compile(fragment: SqlFragment, bindFirst: ReadonlyArray<Param> = []): Statement {
+export function compile(fragment: SqlFragment, options: ReadonlyArray<Param> | CompileOptions = []): Statement {
   const values: unknown[] = [];
   const named = new Map<Param, number>();
+  const declared = Array.isArray(options) ? undefined : (options as CompileOptions);
+  const bindFirst = declared === undefined ? (options as ReadonlyArray<Param>) : (declared.bindFirst ?? []);
   for (const p of bindFirst) if (!named.has(p)) named.set(p, values.push(p.value));
-  return { text: write(fragment, values, named), values };
+  const text = write(fragment, values, named);
+  if (declared === undefined) return { text, values };
+  return { text, values, touches: touchesOf(declared, named) };
+}
+
+function touchesOf(declared: TouchesDeclaration, named: ReadonlyMap<Param, number>): Touches {
+  const touches = { reads: declared.reads, writes: declared.writes, locks: declared.locks === true };
+  if (declared.guild === undefined) return touches;
+  const index = named.get(declared.guild);
+  if (index === undefined) throw new DatabaseError('A statement declares its guild as a Param it does not bind');
+  return { ...touches, guildAt: index - 1 };
 }
 
 function write(fragment: SqlFragment, values: unknown[], named: Map<Param, number>): string {

@@ -3,6 +3,7 @@ import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { isGuildForeignKey } from './guild-race';
+import type { Touches } from '../query/touches';
 
 /** How many times a statement that lost a race (deadlock, serialization, guild deleted under it) runs again. */
 const RACE_RETRIES = 3;
@@ -15,11 +16,16 @@ const CONNECTION_RETRIES = 10;
 const CONNECTION_BACKOFF_MS = 50;
 const CONNECTION_MAX_DELAY_MS = 1_000;
 
-/** What makes a statement safe to run again. */
+/** What makes a statement safe to run again (StatementOptions carries both). */
 export interface RetryFacts {
   /** It creates its guild row on the way, so a concurrent deleteGuild (23503 on fk_<table>_guild) is a lost race. */
-  readonly createsGuild: boolean;
+  readonly createsGuild?: boolean;
+  /** What it touches, as its builder declared it; undefined for a raw caller's statement (an unknown write). */
+  readonly touches?: Touches | undefined;
 }
+
+// A raw caller's statement with no options: no guild race to retry, and no declaration (an unknown write).
+const NO_FACTS: RetryFacts = {};
 
 // Words that make a statement more than a read. Conservative on purpose: a column named exactly "update"
 // only costs the retry, while a missed write would run twice.
@@ -47,7 +53,7 @@ export function isReadOnly(text: string): boolean {
  * never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
  */
-export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts): Promise<QueryResult<R>> {
+export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
   for (let attempt = 0; ; attempt++) {
     let client: PoolClient;
     try {
@@ -113,7 +119,7 @@ export function isConnectionFailure(e: unknown): boolean {
 function lostRace(e: unknown, facts: RetryFacts): boolean {
   const code = sqlStateOf(e);
   if (code === undefined) return false;
-  return RETRYABLE_SQLSTATES.has(code) || (facts.createsGuild && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint));
+  return RETRYABLE_SQLSTATES.has(code) || (facts.createsGuild === true && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint));
 }
 
 // Full jitter, so the statements that collided (or the shards that all saw the server go) do not retry in lock step.

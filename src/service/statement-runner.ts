@@ -2,6 +2,7 @@ import type { EntityMetadata } from 'typeorm';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { ResolvedOptions } from '../config';
 import type { Statement } from '../query/sql';
+import type { Touches } from '../query/touches';
 
 /** How one statement is to be run. */
 export interface StatementOptions {
@@ -14,6 +15,11 @@ export interface StatementOptions {
    * Either way the write lands after the delete, on a recreated guild.
    */
   readonly createsGuild?: boolean;
+  /**
+   * What the statement touches (see Touches). run() takes it from the statement's declaration; a raw caller's
+   * statement has none and counts as an unknown write (never run again after a lost connection).
+   */
+  readonly touches?: Touches | undefined;
 }
 
 /**
