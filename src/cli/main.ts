@@ -2,14 +2,23 @@ import path from 'node:path';
 import type { DatabaseService } from '../service/database-service';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
-import { redactSecrets, secretsOf } from '../redact-secrets';
+import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import { healthLines } from './health-lines';
+import { checkLines, historyLines, queryLines, tableLines, versionLines } from './ops-lines';
+import { ALLOW_RESET_ENV, resetRefusal } from './reset-guard';
+import { PACKAGE_ROOT, packageVersion } from './package-version';
 
 // The database-facing modules (TypeORM, pg) load on first use, so `tux-db help` starts about as fast as
 // node itself; `require` (not `import()`) keeps the specs that run main() under ts-node working.
 const serviceModule = (): typeof import('../service/database-service') => require('../service/database-service') as typeof import('../service/database-service');
 const migrations = (): typeof import('../service/migrations') => require('../service/migrations') as typeof import('../service/migrations');
 const demoModule = (): typeof import('./demo') => require('./demo') as typeof import('./demo');
+const history = (): typeof import('../service/migration-history') => require('../service/migration-history') as typeof import('../service/migration-history');
+const tables = (): typeof import('../service/table-stats') => require('../service/table-stats') as typeof import('../service/table-stats');
+const activity = (): typeof import('../service/active-queries') => require('../service/active-queries') as typeof import('../service/active-queries');
+const schemaCheck = (): typeof import('../service/schema-check') => require('../service/schema-check') as typeof import('../service/schema-check');
+const reverting = (): typeof import('../service/revert-migrations') => require('../service/revert-migrations') as typeof import('../service/revert-migrations');
+const resetting = (): typeof import('../service/reset-database') => require('../service/reset-database') as typeof import('../service/reset-database');
 
 const USAGE = `Usage: tux-db <command> [args]
 
@@ -20,6 +29,23 @@ Commands:
   migrate-status          list migrations and whether each is applied
   health                  check the connection, server role and schema (exit 1 unless healthy)
   demo                    migrate, then walk through a moderation session
+
+  tables [--exact]        each table of the schema: rows (the planner's estimate, or counted with --exact) and size
+  queries [--longer-than SECONDS]
+                          this database's statements running over SECONDS (default 300), sessions waiting on a
+                          lock and the sessions holding it (its own session left out)
+  history                 the applied migrations in the order they were applied, then the pending ones
+  check                   exit 1 unless every migration is applied and the tables match the entities (drift)
+  version                 the library's version, the server's, and the latest applied migration
+  downgrade N             revert the N latest migrations, newest first, in one transaction under the migration lock
+  reset --force           drop the library's tables (all their rows) and apply every migration again, in one transaction
+  nuke --force            drop the current schema (usually public) with everything in it and create it again empty;
+                          no migration is applied (migrate-push does that)
+
+reset and nuke refuse without --force (exit 2), and refuse (exit 1) unless the target is safe to wipe: the
+embedded server, or a DATABASE_URL whose host is this machine (localhost, 127.0.0.0/8, ::1, a Unix socket) and
+whose database name has no word prod, production or live, with none of NODE_ENV, ENVIRONMENT, APP_ENV set to
+production. ${ALLOW_RESET_ENV}=1 allows any target (--force is still needed).
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
 SIGTERM: the statement or unit of work in flight finishes, nothing new starts, the database is closed, and
@@ -33,15 +59,43 @@ type StopSignal = keyof typeof STOP_SIGNALS;
 const SIGINT_GRACE_MS = 1_000;
 
 /** Where `migrate-generate` writes: the package's src/migrations, whether this runs from src/ or dist/src/. */
-const MIGRATIONS_DIR = ((): string => {
-  const above = path.resolve(__dirname, '..', '..'); // the package root from src/cli, dist/ from dist/src/cli
-  return path.join(path.basename(above) === 'dist' ? path.dirname(above) : above, 'src', 'migrations');
-})();
+const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'src', 'migrations');
+
+/** How the migration commands run their migrations (the migration session's statement_timeout). */
+const runOptions = (s: DatabaseService): { timeoutMs: number } => ({ timeoutMs: s.options.migrationTimeoutMs });
 
 type Print = (line: string) => void;
 
 /** A usage mistake: exit code 2. */
 class UsageError extends Error {}
+
+/** A destructive command refused for its target (see resetRefusal): exit code 1. */
+class RefusedError extends Error {}
+
+/** The whole number of `flag`'s value in `args` (absent: `fallback`); throws UsageError for anything else. */
+function numberOption(command: string, args: string[], flag: string, fallback: number): number {
+  if (args.length === 0) return fallback;
+  const [name, value] = args;
+  if (name !== flag || args.length !== 2 || value === undefined || !/^[0-9]{1,9}$/.test(value)) {
+    throw new UsageError(`${command} takes only ${flag} SECONDS (a whole number ≥ 0), not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+  }
+  return Number(value);
+}
+
+/** Checks `reset` / `nuke`'s arguments and target before anything connects. */
+function guardDestructive(command: string, args: string[]): void {
+  if (args.length !== 1 || args[0] !== '--force') {
+    const what = command === 'reset' ? 'drops every table of tux-database with all its rows' : 'drops the whole schema with everything in it';
+    throw new UsageError(args.length === 0 ? `${command} ${what}: add --force to confirm` : `${command} takes only --force, not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+  }
+  const refusal = resetRefusal(process.env['DATABASE_URL'] || undefined, process.env);
+  if (refusal !== null) throw new RefusedError(`refusing to ${command}: ${refusal}`);
+}
+
+/** The database a command works on, as printed (password masked). */
+function targetOf(s: DatabaseService): string {
+  return s.options.url === undefined ? `the embedded server (${s.options.dataDir})` : redactUrl(s.options.url);
+}
 
 /** Runs `close` once when `stop` is aborted (at once if it already is); returns the function that stops listening. */
 function closeOnStop(stop: AbortSignal, close: () => Promise<void>): () => void {
@@ -105,6 +159,67 @@ async function execute(command: string | undefined, args: string[], print: Print
       for (const line of lines) print(line);
       if (problem !== null) printError(`tux-db: ${problem}`);
       return problem === null ? 0 : 1;
+    }
+    case 'tables': {
+      if (args.length > 1 || (args.length === 1 && args[0] !== '--exact')) throw new UsageError(`tables takes only --exact, not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+      const stats = await withService(false, stop, (s) => tables().tableStats(s.dataSource, { exact: args[0] === '--exact' }));
+      for (const line of tableLines(stats)) print(line);
+      return 0;
+    }
+    case 'queries': {
+      const minDurationMs = numberOption('queries', args, '--longer-than', 300) * 1000;
+      const found = await withService(false, stop, (s) => activity().activeQueries(s.dataSource, { minDurationMs }));
+      for (const line of queryLines(found, minDurationMs)) print(line);
+      return 0;
+    }
+    case 'history': {
+      expectArgs(0);
+      const [applied, states] = await withService(false, stop, async (s) => [await history().appliedMigrations(s.dataSource), await migrations().migrationStatus(s.dataSource)] as const);
+      for (const line of historyLines(applied, states.filter((m) => !m.applied).map((m) => m.name))) print(line);
+      return 0;
+    }
+    case 'check': {
+      expectArgs(0);
+      const { lines, problem } = checkLines(await withService(false, stop, (s) => schemaCheck().checkSchema(s.dataSource)));
+      for (const line of lines) print(line);
+      if (problem !== null) printError(`tux-db: ${problem}`);
+      return problem === null ? 0 : 1;
+    }
+    case 'version': {
+      expectArgs(0);
+      const library = packageVersion();
+      const database = await withService(false, stop, (s) => history().databaseVersion(s.dataSource));
+      for (const line of versionLines(library, database)) print(line);
+      return 0;
+    }
+    case 'downgrade': {
+      const count = args[0];
+      if (args.length !== 1 || count === undefined || !/^[0-9]{1,9}$/.test(count) || Number(count) < 1) {
+        throw new UsageError(`downgrade takes the number of migrations to revert (a whole number ≥ 1), not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+      }
+      const reverted = await withService(false, stop, (s) => reverting().revertMigrations(s.dataSource, Number(count), runOptions(s)));
+      for (const name of reverted) print(`Reverted ${name}`);
+      return 0;
+    }
+    case 'reset': {
+      guardDestructive('reset', args);
+      await withService(false, stop, async (s) => {
+        print(`Resetting ${targetOf(s)}`);
+        const { dropped, applied } = await resetting().resetDatabase(s.dataSource, runOptions(s));
+        print(dropped.length === 0 ? 'Dropped no table (there was none).' : `Dropped ${dropped.length} table(s): ${dropped.join(', ')}`);
+        for (const name of applied) print(`Applied ${name}`);
+      });
+      return 0;
+    }
+    case 'nuke': {
+      guardDestructive('nuke', args);
+      await withService(false, stop, async (s) => {
+        print(`Nuking ${targetOf(s)}`);
+        const { schema, dropped } = await resetting().nukeDatabase(s.dataSource, runOptions(s));
+        print(`Dropped schema ${schema} with ${dropped.length} table(s)${dropped.length > 0 ? ` (${dropped.join(', ')})` : ''} and created it again, empty.`);
+        print('No migration is applied: tux-db migrate-push creates the tables again.');
+      });
+      return 0;
     }
     case 'demo':
       expectArgs(0);
@@ -177,7 +292,7 @@ function failure(e: unknown, err: Print): number {
     err(`tux-db: ${e.message}\n\n${USAGE}`);
     return 2;
   }
-  if (e instanceof ValidationError || e instanceof DatabaseError) {
+  if (e instanceof ValidationError || e instanceof DatabaseError || e instanceof RefusedError) {
     err(`tux-db: ${e.message}`);
     return 1;
   }

@@ -61,8 +61,11 @@ export async function revertLastMigration(dataSource: DataSource, options: Migra
  * Runs `fn` on one dedicated connection that holds the migration advisory lock and has the migration
  * statement_timeout. TypeORM's MigrationExecutor is given this runner, so the migrations run on the very
  * session that holds the lock and has the timeout.
+ * @throws DatabaseError (converted) when `fn` or taking the lock fails; the lock is released either way.
+ * @example
+ * const names = await withMigrationLock(dataSource, { timeoutMs: 0 }, (runner) => new MigrationExecutor(dataSource, runner).getExecutedMigrations());
  */
-async function withMigrationLock<T>(dataSource: DataSource, options: MigrationRunOptions, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(dataSource: DataSource, options: MigrationRunOptions, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 0;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
     throw ValidationError.forField('MigrationRunOptions', 'timeoutMs', `must be a whole number of ms from 0 (none) to ${MAX_TIMEOUT_MS}`);
