@@ -31,8 +31,18 @@ export interface DatabaseOptions {
   readonly applicationName?: string | undefined;
   /** How many times a unit of work is retried after a serialization failure or deadlock (`TUX_DB_MAX_RETRIES`, default 5). */
   readonly maxRetries?: number | undefined;
-  /** Run hot queries as named prepared statements (`TUX_DB_PREPARED_STATEMENTS`, default true; turn off behind PgBouncer in transaction mode). */
+  /**
+   * Run hot queries as named prepared statements (`TUX_DB_PREPARED_STATEMENTS`, default true). Safe behind PgBouncer
+   * too: names are hashes of the SQL, and a pooler that loses them makes the library fall back to unnamed statements.
+   */
   readonly preparedStatements?: boolean | undefined;
+  /**
+   * The URL is a transaction-mode pooler such as PgBouncer (`TUX_DB_BEHIND_POOLER`, default false): no session
+   * settings at connect (PgBouncer refuses a `statement_timeout` startup parameter), so each unit of work sets its
+   * timeout with SET LOCAL and connect() checks the role's own statement_timeout, warning when it differs;
+   * migrations run in one transaction under a transaction-level advisory lock.
+   */
+  readonly behindPooler?: boolean | undefined;
   /**
    * How a level follows from XP, in SQL and in JavaScript (default DEFAULT_LEVEL_FORMULA). Set per database, once:
    * stored levels are not recomputed when it changes between runs. Check one with `db.levels.verifyLevelFormula()`.
@@ -43,7 +53,7 @@ export interface DatabaseOptions {
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
   url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true, migrationTimeoutMs: true,
-  slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, levelFormula: true,
+  slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, behindPooler: true, levelFormula: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
 /** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
@@ -65,6 +75,7 @@ export interface ResolvedOptions {
   readonly applicationName: string;
   readonly maxRetries: number;
   readonly preparedStatements: boolean;
+  readonly behindPooler: boolean;
   readonly levelFormula: LevelFormula;
 }
 
@@ -159,6 +170,7 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
+    behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false),
     levelFormula: levelFormulaOption(options.levelFormula),
   });
 }

@@ -133,15 +133,15 @@ async function execute(command: string | undefined, args: string[], print: Print
     }
     case 'migrate-push': {
       expectArgs(0);
-      const { applyMigrations } = migrations();
-      const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
+      const { applyMigrations, migrationRunOptions } = migrations();
+      const applied = await withService(false, stop, (s) => applyMigrations(s.dataSource, migrationRunOptions(s.options)));
       print(applied.length === 0 ? 'No pending migrations.' : applied.map((n) => `Applied ${n}`).join('\n'));
       return 0;
     }
     case 'migrate-revert': {
       expectArgs(0);
-      const { revertLastMigration } = migrations();
-      const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource, { timeoutMs: s.options.migrationTimeoutMs }));
+      const { revertLastMigration, migrationRunOptions } = migrations();
+      const reverted = await withService(false, stop, (s) => revertLastMigration(s.dataSource, migrationRunOptions(s.options)));
       print(reverted ? `Reverted ${reverted}` : 'No applied migration to revert.');
       return 0;
     }

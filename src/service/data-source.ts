@@ -6,7 +6,8 @@ import { TYPE_PARSERS } from './type-parsers';
 import { ExactDateClient } from './exact-date-client';
 
 /** Connection settings the DataSource needs beyond the URL. */
-export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'>;
+export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'> &
+  Partial<Pick<ResolvedOptions, 'behindPooler'>>;
 
 /**
  * The TypeORM DataSource for a PostgreSQL URL: every entity, the migrations (as classes, never a glob, so
@@ -29,7 +30,8 @@ export function buildDataSource(url: string, settings: DataSourceSettings): Data
     extra: {
       // pg uses connectionTimeoutMillis both for new connections and for waiting on a busy pool.
       connectionTimeoutMillis: settings.acquireTimeoutMs,
-      statement_timeout: settings.statementTimeoutMs,
+      // A startup parameter; PgBouncer refuses it (or drops it), so behind a pooler units SET LOCAL it instead.
+      ...(settings.behindPooler ? {} : { statement_timeout: settings.statementTimeoutMs }),
       idleTimeoutMillis: 30_000,
       // pg's parsers but for timestamptz, read without regexes (see parseTimestamptz); on this pool only.
       types: TYPE_PARSERS,

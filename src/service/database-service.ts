@@ -4,12 +4,12 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
-import { convertError } from '../errors/convert-error';
+import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
-import { DatabaseClosedError } from '../errors/transaction-errors';
+import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
-import { StatementNames } from './statement-names';
+import { isLostPreparedStatement, StatementNames } from './statement-names';
 import type { Statement } from '../query/sql';
 import type { StatementOptions, StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
@@ -152,9 +152,9 @@ export class DatabaseService implements StatementRunner {
     return this.connected().dataSource;
   }
 
-  /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
+  /** Runs a built statement (see query); the seam repositories use (StatementRunner). */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
-    return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : { ...options, touches: statement.touches });
+    return this.query<R>(statement.text, statement.values, options);
   }
 
   /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */
@@ -198,10 +198,11 @@ export class DatabaseService implements StatementRunner {
     const context = this.transactions.getStore();
     const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
     try {
-      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, options);
+      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, { createsGuild: options?.createsGuild === true });
       if (this.unreachable) this.reachable();
       return result;
     } catch (e) {
+      if (config.name !== undefined && isLostPreparedStatement(e)) return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined);
       const error = convertError(e);
       if (error instanceof DatabaseConnectionError) this.markUnreachable();
       throw options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
@@ -239,6 +240,26 @@ export class DatabaseService implements StatementRunner {
   endUnit(): void {
     this.inFlightUnits--;
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();
+  }
+
+  /**
+   * A named statement failed because the server connection did not have it, or already had its name (26000,
+   * 42P05): a transaction-mode pooler moved the client to another server connection. Such a failure happens at
+   * Parse or Bind, before anything runs. Naming is turned off for this service for good (one warning), and the
+   * statement runs again unnamed; inside a unit, whose transaction the failure aborted, the unit runs again.
+   */
+  private async afterLostPreparedStatement<R extends QueryResultRow>(e: unknown, text: string, values: unknown[], options: StatementOptions | undefined, inUnit: boolean): Promise<QueryResult<R>> {
+    if (this.statementNames.enabled) {
+      this.statementNames.disable();
+      process.emitWarning(
+        `A prepared statement was lost between server connections (${sqlStateOf(e) ?? 'bind mismatch'}), as behind PgBouncer in transaction mode without prepared-statement support: statements now run unnamed. Set preparedStatements: false to skip this, or use PgBouncer 1.21+ with max_prepared_statements.`,
+        'TuxDatabasePreparedStatements',
+      );
+    }
+    if (inUnit) {
+      throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${sqlStateOf(e) ?? 'bind mismatch'}); the unit of work runs again without prepared statements.`, sqlStateOf(e) ?? '08P01', { cause: e });
+    }
+    return this.query<R>(text, values, { ...options, prepare: false });
   }
 
   // The next statement that reaches the server clears this; so does a probe, for a bot that is idle meanwhile.

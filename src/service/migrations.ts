@@ -4,7 +4,7 @@ import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
 import { ALL_MIGRATIONS } from '../migrations/all-migrations';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ValidationError } from '../errors/validation-error';
-import { MAX_TIMEOUT_MS } from '../config';
+import { MAX_TIMEOUT_MS, type ResolvedOptions } from '../config';
 
 /** One migration and whether it has been applied. */
 export interface MigrationState {
@@ -21,7 +21,22 @@ export const MIGRATION_LOCK_KEY = '8391745617179273074';
 /** How applyMigrations and revertLastMigration run. */
 export interface MigrationRunOptions {
   /** The migration session's statement_timeout in ms, 0 = none (default 0; DatabaseOptions.migrationTimeoutMs). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
+  /**
+   * Through a transaction-mode pooler (DatabaseOptions.behindPooler) a session lock and a session SET would stay
+   * on whichever server connection ran them: then the whole run is one transaction, under pg_advisory_xact_lock
+   * and SET LOCAL, which the pooler keeps on one server connection.
+   */
+  readonly behindPooler?: boolean | undefined;
+}
+
+/**
+ * The migration run options a database's resolved options call for.
+ * @example
+ * await applyMigrations(service.dataSource, migrationRunOptions(service.options));
+ */
+export function migrationRunOptions(options: Pick<ResolvedOptions, 'migrationTimeoutMs' | 'behindPooler'>): MigrationRunOptions {
+  return { timeoutMs: options.migrationTimeoutMs, behindPooler: options.behindPooler };
 }
 
 /**
@@ -33,9 +48,9 @@ export interface MigrationRunOptions {
  * const applied = await applyMigrations(dataSource, { timeoutMs: 0 });
  */
 export async function applyMigrations(dataSource: DataSource, options: MigrationRunOptions = {}): Promise<string[]> {
-  return withMigrationLock(dataSource, options, async (runner) => {
+  return withMigrationLock(dataSource, options, async (runner, transaction) => {
     const executor = new MigrationExecutor(dataSource, runner);
-    executor.transaction = 'each';
+    executor.transaction = transaction;
     return (await executor.executePendingMigrations()).map((m) => m.name);
   });
 }
@@ -46,9 +61,9 @@ export async function applyMigrations(dataSource: DataSource, options: Migration
  * @throws DatabaseError (converted) when the revert fails.
  */
 export async function revertLastMigration(dataSource: DataSource, options: MigrationRunOptions = {}): Promise<string | null> {
-  return withMigrationLock(dataSource, options, async (runner) => {
+  return withMigrationLock(dataSource, options, async (runner, transaction) => {
     const executor = new MigrationExecutor(dataSource, runner);
-    executor.transaction = 'each';
+    executor.transaction = transaction;
     // Read on the locked session (another pooled connection may not be free), newest first: the one undone next.
     const last = (await executor.getExecutedMigrations())[0];
     if (!last) return null;
@@ -56,6 +71,9 @@ export async function revertLastMigration(dataSource: DataSource, options: Migra
     return last.name;
   });
 }
+
+/** How TypeORM's MigrationExecutor wraps migrations: each in its own transaction, or none (the caller's one). */
+type ExecutorTransaction = 'each' | 'none';
 
 /**
  * Runs `fn` on one dedicated connection that holds the migration advisory lock and has the migration
@@ -65,11 +83,12 @@ export async function revertLastMigration(dataSource: DataSource, options: Migra
  * @example
  * const names = await withMigrationLock(dataSource, { timeoutMs: 0 }, (runner) => new MigrationExecutor(dataSource, runner).getExecutedMigrations());
  */
-export async function withMigrationLock<T>(dataSource: DataSource, options: MigrationRunOptions, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(dataSource: DataSource, options: MigrationRunOptions, fn: (runner: QueryRunner, transaction: ExecutorTransaction) => Promise<T>): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 0;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
     throw ValidationError.forField('MigrationRunOptions', 'timeoutMs', `must be a whole number of ms from 0 (none) to ${MAX_TIMEOUT_MS}`);
   }
+  if (options.behindPooler) return inOneTransaction(dataSource, timeoutMs, fn);
   const runner = dataSource.createQueryRunner('master');
   let locked = false;
   try {
@@ -78,11 +97,29 @@ export async function withMigrationLock<T>(dataSource: DataSource, options: Migr
     await runner.query(`SET statement_timeout = ${timeoutMs}`);
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     locked = true;
-    return await fn(runner);
+    return await fn(runner, 'each');
   } catch (e) {
     throw convertError(e);
   } finally {
     await releaseMigrationSession(runner, locked);
+  }
+}
+
+// The pooler-safe form: the lock and the timeout end with the transaction, on the server connection that held them.
+async function inOneTransaction<T>(dataSource: DataSource, timeoutMs: number, fn: (runner: QueryRunner, transaction: ExecutorTransaction) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner('master');
+  try {
+    await runner.startTransaction();
+    await runner.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+    await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const result = await fn(runner, 'none');
+    await runner.commitTransaction();
+    return result;
+  } catch (e) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw convertError(e);
+  } finally {
+    await runner.release();
   }
 }
 

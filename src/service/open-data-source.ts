@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import { checkDatabaseUrl, type ResolvedOptions } from '../config';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import { buildDataSource } from './data-source';
-import { applyMigrations } from './migrations';
+import { applyMigrations, migrationRunOptions } from './migrations';
+import { statementTimeoutWarning } from './statement-timeout-check';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseError } from '../errors/database-error';
@@ -60,8 +61,12 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   } catch (e) {
     await embedded?.server.stop();
     const converted = convertError(e);
+    // PgBouncer's answer to the statement_timeout startup parameter the library sends when connected directly.
+    const hint = /unsupported startup parameter/.test(converted.message) && !options.behindPooler
+      ? ' This looks like a transaction-mode pooler such as PgBouncer: set behindPooler: true (TUX_DB_BEHIND_POOLER=1).'
+      : '';
     // The driver's own text is masked too: a server or driver may echo parts of the connection string.
-    throw new DatabaseConnectionError(redactSecrets(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${converted.message}`, secretsOf(url)), { cause: e });
+    throw new DatabaseConnectionError(redactSecrets(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${converted.message}${hint}`, secretsOf(url)), { cause: e });
   }
   const close = async (): Promise<void> => {
     try {
@@ -70,16 +75,23 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
       await embedded?.server.stop();
     }
   };
+  // TypeORM keeps the pg Pool on its driver; the library sends its own statements straight to it.
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
   if (options.migrate) {
     try {
-      await applyMigrations(dataSource, { timeoutMs: options.migrationTimeoutMs });
+      await applyMigrations(dataSource, migrationRunOptions(options));
     } catch (e) {
       await close();
       throw e;
     }
   }
-  // TypeORM keeps the pg Pool on its driver; the library sends its own statements straight to it.
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  try {
+    const warning = await statementTimeoutWarning(pool, options);
+    if (warning) process.emitWarning(warning, 'TuxDatabaseStatementTimeout');
+  } catch (e) {
+    await close();
+    throw convertError(e);
+  }
   const serverRunning = embedded ? () => embedded.server.isRunning() : () => true;
   return { dataSource, pool, serverRunning, close };
 }

@@ -110,7 +110,10 @@ export class UnitOfWork {
     let open = false;
     let broken: unknown;
     try {
-      await context.statement({ text: isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN' });
+      const begin = isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN';
+      const { behindPooler, statementTimeoutMs } = this.service.options;
+      // Behind a pooler no session setting survives, so the unit's timeout travels with its BEGIN (one round trip).
+      await context.statement({ text: behindPooler ? `${begin}; SET LOCAL statement_timeout = ${statementTimeoutMs}` : begin });
       open = true;
       let result: T;
       try {
