@@ -152,9 +152,9 @@ export class DatabaseService implements StatementRunner {
     return this.connected().dataSource;
   }
 
-  /** Runs a built statement (see query); the seam repositories use (StatementRunner). */
+  /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
-    return this.query<R>(statement.text, statement.values, options);
+    return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : { ...options, touches: statement.touches });
   }
 
   /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */
@@ -198,7 +198,7 @@ export class DatabaseService implements StatementRunner {
     const context = this.transactions.getStore();
     const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
     try {
-      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, { createsGuild: options?.createsGuild === true });
+      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, options);
       if (this.unreachable) this.reachable();
       return result;
     } catch (e) {
