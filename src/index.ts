@@ -12,22 +12,23 @@ export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptio
 export type { HealthReport, HealthSchema, HealthServer } from './service/health';
 
 export { BaseRepository, MAX_PER_PAGE } from './repositories/base-repository';
-export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch } from './repositories/case-repository';
+export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch, type GuildCasesOptions } from './repositories/case-repository';
 export { GuildRepository } from './repositories/guild-repository';
-export { GuildConfigRepository, DEFAULT_PREFIX, LOG_KINDS, type LogKind, type GuildConfigField, type GuildConfigPatch } from './repositories/guild-config-repository';
+export { GuildConfigRepository, DEFAULT_PREFIX, LOG_KINDS, type LogKind, type GuildConfigField, type GuildConfigPatch, type JailConfig, type LogChannelIds } from './repositories/guild-config-repository';
 export { AfkRepository, type NewAfk } from './repositories/afk-repository';
-export { LevelsRepository, type AddXpResult, type AddXpOptions, type LevelFormulaMismatch } from './repositories/levels-repository';
-export { DEFAULT_LEVEL_FORMULA, squareRootLevelFormula, MAX_XP, MIN_POSITIVE_XP, MAX_LEVEL, type LevelFormula } from './entities/level-formula';
-export { SnippetRepository, type NewSnippet } from './repositories/snippet-repository';
+export { LevelsRepository, type AddXpResult, type AddXpOptions, type LevelFormulaMismatch, type GuildLevelStats } from './repositories/levels-repository';
+export { DEFAULT_LEVEL_FORMULA, squareRootLevelFormula, tuxLevelFormula, MAX_XP, MIN_POSITIVE_XP, MAX_LEVEL, type LevelFormula } from './entities/level-formula';
+export { SnippetRepository, type NewSnippet, type NewAliasOptions } from './repositories/snippet-repository';
 export { StarboardRepository, type StarboardSettings, type StarboardPatch } from './repositories/starboard-repository';
 export { StarboardMessageRepository, type NewStarboardMessage } from './repositories/starboard-message-repository';
 export { ReminderRepository, MAX_CLAIM_BATCH, type NewReminder } from './repositories/reminder-repository';
 export { GuildPermissionRepository } from './repositories/guild-permission-repository';
-export { PermissionRankRepository, type PermissionRankPatch } from './repositories/permission-rank-repository';
+export { PermissionRankRepository, DEFAULT_RANKS, type PermissionRankPatch } from './repositories/permission-rank-repository';
 export { PermissionAssignmentRepository } from './repositories/permission-assignment-repository';
-export { PermissionCommandRepository } from './repositories/permission-command-repository';
+export { PermissionCommandRepository, RESTRICTED_COMMANDS } from './repositories/permission-command-repository';
 export { ALL_REPOSITORIES } from './repositories/all-repositories';
 export { REPOSITORY_TABLE, type Repositories, type RepositoryName, type RepositoryRow, type RepositoryClass } from './repositories/repository-table';
+// BulkUpdate (bulkUpdate's rows) is among these.
 export type * from './repositories/repository-types';
 
 export { Guild } from './entities/guild';

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import * as packageRoot from '../src/index';
+import type { BulkUpdate, GuildCasesOptions, GuildLevelStats, JailConfig, LogChannelIds, NewAliasOptions, Snippet } from '../src/index';
 
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -44,5 +45,19 @@ describe('the package exports', () => {
     const tree = section.slice(section.indexOf('```text'), section.indexOf('```', section.indexOf('```text') + 7));
     for (const name of classes.keys()) expect(tree, `the README's error tree names ${name}`).to.match(new RegExp(`\\b${name}\\b`));
     expect(tree, 'the README calls every error class exported').to.not.match(/not exported/i);
+  });
+
+  it('export the Tux-parity helpers and option/result types from the root', () => {
+    const root = require('tux-database') as Record<string, unknown>;
+    for (const name of ['tuxLevelFormula', 'DEFAULT_RANKS', 'RESTRICTED_COMMANDS']) {
+      expect(root[name], `${name} is exported from the built package`).to.not.equal(undefined);
+      expect(typeof root[name]).to.equal(typeof (packageRoot as Record<string, unknown>)[name]);
+    }
+    expect(packageRoot.tuxLevelFormula(2).levelFor(500)).to.equal(5);
+    expect(packageRoot.DEFAULT_RANKS.map((r) => r.rank)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(packageRoot.RESTRICTED_COMMANDS.has('jsk')).to.equal(true);
+    // The types only need to name something: tsc --noEmit fails when one is not exported.
+    const typed: [GuildCasesOptions?, NewAliasOptions?, JailConfig?, LogChannelIds?, GuildLevelStats?, BulkUpdate<Snippet, string>?] = [];
+    expect(typed).to.deep.equal([]);
   });
 });
