@@ -25,7 +25,9 @@ describe('the tux-db operational commands', function () {
       await client.end();
     }
   };
-  const expectNoStack = (result: CommandResult): void => expect(result.stdout + result.stderr).to.not.match(/^\s+at /m);
+  const expectNoStack = (result: CommandResult): void => {
+    expect(result.stdout + result.stderr).to.not.match(/^\s+at /m);
+  };
 
   before(async () => {
     url = await createScratchDatabase('ops');
