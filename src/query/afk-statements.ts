@@ -1,5 +1,5 @@
 import { columnOf } from './column-of';
-import { ensureGuild } from './ensure-guild';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
 import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Statement } from './sql';
@@ -25,20 +25,24 @@ export function setMemberAfkStatement(model: TableModel, row: AfkRow): Statement
   const update = raw(`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET ${replaced.map((name) => `${name} = EXCLUDED.${name}`).join(', ')}`);
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} (${names}) VALUES (${inserted}) ${update} RETURNING ${raw(model.selectList)}`,
-    values,
+    { bindFirst: values, reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }
 
 /** isMemberAfk: one row `{ afk }`, whether the member has an AFK row (expired or not). */
 export function isMemberAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isMemberAfk', [member.userId, member.guildId], () =>
-    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)}) AS "afk"`),
-  );
+  return shapedStatement(model, 'isMemberAfk', [member.userId, member.guildId], () => {
+    const guild = param(member.guildId);
+    const condition = memberCondition({ userId: member.userId, guildId: guild });
+    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition}) AS "afk"`, { reads: [model.name], writes: [], guild });
+  });
 }
 
 /** isMemberPermAfk: one row `{ perm }`, whether the member's AFK is permanent (false when they have none). */
 export function isMemberPermAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isMemberPermAfk', [member.userId, member.guildId], () =>
-    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "perm_afk") AS "perm"`),
-  );
+  return shapedStatement(model, 'isMemberPermAfk', [member.userId, member.guildId], () => {
+    const guild = param(member.guildId);
+    const condition = memberCondition({ userId: member.userId, guildId: guild });
+    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition} AND "perm_afk") AS "perm"`, { reads: [model.name], writes: [], guild });
+  });
 }

@@ -1,6 +1,7 @@
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { writeRuleOf } from '../entities/write-rule';
+import { GUILD_TABLE } from './ensure-guild';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
 
 const KIND_BY_SQL_TYPE: Readonly<Record<string, ColumnKind>> = {
@@ -85,17 +86,20 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
   const uniqueKeys = [primaryKeys, ...metadata.uniques.map((u) => u.columns.map(byDatabaseName))];
   const selectList = [...columns.values()].map((c) => `${c.quoted} AS ${quoteIdent(c.property)}`).join(', ');
   const updatedAt = metadata.columns.find((c) => c.isUpdateDate);
-  const guildForeignKey = metadata.foreignKeys.find((fk) => fk.referencedTablePath === 'guild');
-  const guildColumn = guildForeignKey?.columns[0];
+  const guildForeignKey = metadata.foreignKeys.find((fk) => fk.referencedTablePath === GUILD_TABLE);
+  const guildForeignColumn = guildForeignKey?.columns[0];
+  const guildKey = guildForeignColumn ? byDatabaseName(guildForeignColumn) : undefined;
   return {
     entityName,
     table: quoteIdent(metadata.tableName),
+    name: metadata.tableName,
     columns,
     requiredOnInsert: [...columns.values()].filter((c) => !c.nullable && !c.hasDefault && c.write.rule !== 'assigned'),
     primaryKeys,
     uniqueKeys,
     selectList,
-    guildKey: guildColumn ? byDatabaseName(guildColumn) : undefined,
+    guildKey,
+    guildColumn: guildKey ?? (metadata.tableName === GUILD_TABLE ? primaryKeys[0] : undefined),
     updatedAtColumn: updatedAt ? quoteIdent(updatedAt.databaseName) : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { groupByColumns, unnestColumns, unnestSource, type RowGroup } from './bulk-insert';
-import { ensureGuilds } from './ensure-guild';
+import { ensureGuilds, GUILD_TABLE } from './ensure-guild';
 import { compile, join, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 import { columnNames, type ColumnValues } from './write-statements';
@@ -39,11 +39,13 @@ export function insertManyStatement(model: TableModel, rows: ReadonlyArray<Colum
   const ctes: SqlFragment[] = guildArrays.length > 0 ? [ensureGuilds(guildArrays)] : [];
   const order = sources.flatMap((source) => source.arrays);
   const createsGuild = ctes.length > 0;
+  // The guild ids are bound as arrays: the rows may span guilds, so no one guild is declared.
+  const options = { bindFirst: order, reads: [], writes: createsGuild ? [model.name, GUILD_TABLE] : [model.name] };
   if (inserts.length === 1) {
-    const statement = compile(sql`${createsGuild ? sql`WITH ${join(ctes)} ` : raw('')}${inserts[0] as SqlFragment}`, order);
+    const statement = compile(sql`${createsGuild ? sql`WITH ${join(ctes)} ` : raw('')}${inserts[0] as SqlFragment}`, options);
     return { statement, groups, createsGuild };
   }
   const items = inserts.map((insert, k) => sql`${raw(`"rows${k}"`)} AS (${insert})`);
   const selects = inserts.map((_, k) => raw(`SELECT ${k} AS "__group", * FROM "rows${k}"`));
-  return { statement: compile(sql`WITH ${join([...ctes, ...items])} ${join(selects, ' UNION ALL ')}`, order), groups, createsGuild };
+  return { statement: compile(sql`WITH ${join([...ctes, ...items])} ${join(selects, ' UNION ALL ')}`, options), groups, createsGuild };
 }

@@ -45,6 +45,8 @@ export function bulkUpdateStatement(model: TableModel, rows: ReadonlyArray<BulkU
   const match = model.primaryKeys.map((key) => `"u".${key.quoted} = "t".${quoteIdent(`k_${key.property}`)}`).join(' AND ');
   return compile(
     sql`UPDATE ${raw(model.table)} AS "u" SET ${raw(assignments.join(', '))} FROM unnest(${join(arrays)}) AS "t"(${raw(aliases.join(', '))}) WHERE ${raw(match)}`,
+    // Rows by key, possibly of several guilds: no one guild is declared.
+    { reads: [], writes: [model.name] },
   );
 }
 

@@ -1,5 +1,6 @@
 import { DatabaseError } from '../errors/database-error';
 import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import { GUILD_TABLE } from './ensure-guild';
 import { keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
@@ -39,7 +40,11 @@ export function createCaseStatement(model: TableModel, guildId: unknown, others:
     const guild = param(guildId);
     const names = raw(['"guild_id"', '"case_number"', ...others.columns.map((c) => c.quoted)].join(', '));
     const values = join([guild, NUMBER_FROM_COUNTER, ...others.params]);
-    return compile(sql`WITH ${counter(guild, param(1))} INSERT INTO ${raw(model.table)} (${names}) VALUES (${values}) RETURNING ${raw(model.selectList)}`);
+    return compile(sql`WITH ${counter(guild, param(1))} INSERT INTO ${raw(model.table)} (${names}) VALUES (${values}) RETURNING ${raw(model.selectList)}`, {
+      reads: [],
+      writes: [model.name, GUILD_TABLE],
+      guild,
+    });
   });
 }
 
@@ -59,10 +64,11 @@ export function insertGuildCasesStatement(model: TableModel, guildId: unknown, r
     return sql`${into} SELECT ${guild}::bigint, ${number}, ${unnestColumns(group)} FROM ${from} RETURNING ${raw(model.selectList)}`;
   });
   const bump = counter(guild, count);
-  if (inserts.length === 1) return { statement: compile(sql`WITH ${bump} ${inserts[0] as SqlFragment}`), groupCount: 1 };
+  const touches = { reads: [], writes: [model.name, GUILD_TABLE], guild };
+  if (inserts.length === 1) return { statement: compile(sql`WITH ${bump} ${inserts[0] as SqlFragment}`, touches), groupCount: 1 };
   const items = inserts.map((insert, k) => sql`${raw(`"cases${k}"`)} AS (${insert})`);
   const selects = inserts.map((_, k) => raw(`SELECT * FROM "cases${k}"`));
-  return { statement: compile(sql`WITH ${join([bump, ...items])} ${join(selects, ' UNION ALL ')}`), groupCount: inserts.length };
+  return { statement: compile(sql`WITH ${join([bump, ...items])} ${join(selects, ' UNION ALL ')}`, touches), groupCount: inserts.length };
 }
 
 /**
@@ -70,7 +76,8 @@ export function insertGuildCasesStatement(model: TableModel, guildId: unknown, r
  * @throws ValidationError when it would set nothing (see updateStatement).
  */
 export function updateCaseByNumberStatement(model: TableModel, set: ColumnValues, guildId: unknown, caseNumber: unknown): Statement {
-  return updateStatement(model, set, keyCondition(caseKey(model), [guildId, caseNumber]), true);
+  const guild = param(guildId);
+  return updateStatement(model, set, keyCondition(caseKey(model), [guild, caseNumber]), true, guild);
 }
 
 function caseKey(model: TableModel): ReadonlyArray<ColumnModel> {

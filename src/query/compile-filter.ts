@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/validation-error';
 import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
 import type { ColumnModel, TableModel } from './table-model';
 import { isPlainObject } from './is-plain-object';
-import { param, raw, SqlFragment } from './sql';
+import { param, raw, SqlFragment, type Param } from './sql';
 
 /** How many `and` / `or` / `not` levels a filter may nest: deeper input is rejected, never recursed into. */
 export const MAX_FILTER_DEPTH = 32;
@@ -29,6 +29,40 @@ const FALSE = raw('FALSE');
 export function compileFilter(model: TableModel, filter: unknown): SqlFragment {
   if (filter === undefined) return TRUE;
   return compileNode(model, filter, 0, '');
+}
+
+// Conditions filterGuild looks into: an AND of parts, and a column equal to a bound value.
+class AllOf extends SqlFragment {}
+
+class Equals extends SqlFragment {
+  constructor(
+    readonly column: ColumnModel,
+    readonly value: Param,
+  ) {
+    super([`${column.quoted} = `, ''], [value]);
+  }
+}
+
+/**
+ * The Param a compiled filter binds its one guild id as, when the filter requires `column = value` for the model's
+ * guild column at its top level (alone, or ANDed with other conditions, `and` lists included); undefined when it
+ * names no guild that way (several under `or`, one under `not`, a range, a list). Builders declare it as the guild
+ * their statement concerns (see Touches).
+ *
+ * ```ts
+ * const where = compileFilter(caseModel, { guildId: '42', caseStatus: true });
+ * filterGuild(where, caseModel.guildColumn)?.value; // '42'
+ * ```
+ */
+export function filterGuild(condition: SqlFragment, column: ColumnModel | undefined): Param | undefined {
+  if (column === undefined) return undefined;
+  if (condition instanceof Equals) return condition.column === column ? condition.value : undefined;
+  if (!(condition instanceof AllOf)) return undefined;
+  for (const part of condition.holes) {
+    const found = filterGuild(part as SqlFragment, column);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function compileNode(model: TableModel, node: unknown, depth: number, path: string): SqlFragment {
@@ -79,7 +113,7 @@ function all(parts: SqlFragment[], separator: string): SqlFragment {
   const strings = new Array<string>(parts.length + 1).fill(separator);
   strings[0] = '(';
   strings[parts.length] = ')';
-  return new SqlFragment(strings, parts);
+  return separator === ' AND ' ? new AllOf(strings, parts) : new SqlFragment(strings, parts);
 }
 
 // Compound expressions already come wrapped in parentheses (see all); atoms never start with one.
@@ -103,7 +137,7 @@ function compileCondition(model: TableModel, column: ColumnModel, value: unknown
       throw fail(model, path, 'is an array: to match any of several values use { in: [...] }');
     }
   }
-  return bound(`${column.quoted} = `, coerceValue(model, column, value, path));
+  return new Equals(column, param(coerceValue(model, column, value, path)));
 }
 
 function compileOperators(
@@ -125,7 +159,7 @@ function compileOperator(
   if (operand === undefined) throw fail(model, path, 'is undefined: give a value');
   switch (op) {
     case 'eq':
-      return operand === null ? nullTest(model, column, path, true) : compare(model, column, ' = ', operand, path);
+      return operand === null ? nullTest(model, column, path, true) : new Equals(column, param(coerceValue(model, column, operand, path)));
     case 'ne':
       return operand === null ? nullTest(model, column, path, false) : compare(model, column, ' <> ', operand, path);
     case 'gt':

@@ -1,6 +1,9 @@
 import { join, sql, type Param, type SqlFragment } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
+/** The guild table's SQL name: ensureGuild writes it, so a statement that starts with ensureGuild lists it in its writes. */
+export const GUILD_TABLE = 'guild';
+
 /**
  * A WITH item that creates the guild row when it is missing, so a guild-owned row can be written in the same
  * statement (one round trip, race-free). `guild` is bound once, however often the statement also names it: pass the

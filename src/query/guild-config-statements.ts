@@ -1,13 +1,14 @@
-import { ensureGuild } from './ensure-guild';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
 /** getConfigField: one row `{ value }` holding the column's value, or none when the guild has no config row. */
 export function configFieldStatement(model: TableModel, column: ColumnModel, guildId: unknown): Statement {
-  return shapedStatement(model, `getConfigField:${column.property}`, [guildId], () =>
-    compile(sql`SELECT ${raw(column.quoted)} AS "value" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`),
-  );
+  return shapedStatement(model, `getConfigField:${column.property}`, [guildId], () => {
+    const guild = param(guildId);
+    return compile(sql`SELECT ${raw(column.quoted)} AS "value" FROM ${raw(model.table)} WHERE "guild_id" = ${guild}`, { reads: [model.name], writes: [], guild });
+  });
 }
 
 /**
@@ -22,7 +23,8 @@ export function configFieldStatement(model: TableModel, column: ColumnModel, gui
 export function configFieldsStatement(model: TableModel, columns: ReadonlyArray<ColumnModel>, guildId: unknown): Statement {
   return shapedStatement(model, `getConfigFields:${columns.map((c) => c.property).join(',')}`, [guildId], () => {
     const list = columns.map((c) => `${c.quoted} AS "${c.property}"`).join(', ');
-    return compile(sql`SELECT ${raw(list)} FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`);
+    const guild = param(guildId);
+    return compile(sql`SELECT ${raw(list)} FROM ${raw(model.table)} WHERE "guild_id" = ${guild}`, { reads: [model.name], writes: [], guild });
   });
 }
 
@@ -50,5 +52,6 @@ export function upsertConfigStatement(
   assignments.push(touch ? '"updated_at" = now()' : '"guild_id" = EXCLUDED."guild_id"');
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} (${names}) VALUES (${values}) ON CONFLICT ("guild_id") DO UPDATE SET ${raw(assignments.join(', '))} RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }

@@ -1,5 +1,5 @@
 import { columnOf } from './column-of';
-import { compile, raw, sql, type Statement } from './sql';
+import { compile, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
 /**
@@ -12,5 +12,10 @@ export function getOrCreateGuildStatement(model: TableModel, guildId: unknown, g
   const update = raw(
     `ON CONFLICT ("guild_id") DO UPDATE SET ${name} = COALESCE(EXCLUDED.${name}, "g".${name}), "updated_at" = CASE WHEN ${renamed} THEN now() ELSE "g"."updated_at" END`,
   );
-  return compile(sql`INSERT INTO ${raw(model.table)} AS "g" ("guild_id", ${raw(name)}) VALUES (${guildId}, ${guildName}) ${update} RETURNING ${raw(model.selectList)}`);
+  const guild = param(guildId);
+  return compile(sql`INSERT INTO ${raw(model.table)} AS "g" ("guild_id", ${raw(name)}) VALUES (${guild}, ${guildName}) ${update} RETURNING ${raw(model.selectList)}`, {
+    reads: [],
+    writes: [model.name],
+    guild,
+  });
 }

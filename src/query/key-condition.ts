@@ -1,4 +1,4 @@
-import { SqlFragment } from './sql';
+import { param, SqlFragment, type Param } from './sql';
 import type { ColumnModel } from './table-model';
 
 /**
@@ -19,4 +19,24 @@ export function keyCondition(columns: ReadonlyArray<ColumnModel>, values: Readon
     strings[i + 1] = '';
   });
   return new SqlFragment(strings, values);
+}
+
+/** A key's values bound as Params, and the one among them that binds the guild id (when the key holds the guild column). */
+export interface BoundKey {
+  readonly values: ReadonlyArray<Param>;
+  readonly guild: Param | undefined;
+}
+
+/**
+ * Binds a key's values as Params, so a statement can declare the one holding `guildColumn` as its guild (see Touches).
+ *
+ * ```ts
+ * const key = bindKey(levelsModel.primaryKeys, ['5', '42'], levelsModel.guildColumn);
+ * compile(sql`SELECT … WHERE ${keyCondition(levelsModel.primaryKeys, key.values)}`, { reads: ['levels'], writes: [], guild: key.guild });
+ * ```
+ */
+export function bindKey(columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<unknown>, guildColumn: ColumnModel | undefined): BoundKey {
+  const bound = values.map(param);
+  const at = guildColumn === undefined ? -1 : columns.indexOf(guildColumn);
+  return { values: bound, guild: at < 0 ? undefined : bound[at] };
 }

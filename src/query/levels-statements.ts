@@ -1,5 +1,5 @@
 import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
-import { ensureGuild } from './ensure-guild';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
 import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
@@ -39,7 +39,7 @@ export function levelOf(formula: LevelFormula, xp: SqlFragment): SqlFragment {
 
 /** verifyLevelFormula: every sample of `xps` with the level the formula's SQL gives it, as rows `{ xp, level }`. */
 export function verifyLevelFormulaStatement(formula: LevelFormula, xps: ReadonlyArray<number>): Statement {
-  return compile(sql`SELECT t.x AS "xp", ${levelOf(formula, raw('t.x'))} AS "level" FROM unnest(${xps}::double precision[]) AS t(x)`);
+  return compile(sql`SELECT t.x AS "xp", ${levelOf(formula, raw('t.x'))} AS "level" FROM unnest(${xps}::double precision[]) AS t(x)`, { reads: [], writes: [] });
 }
 
 /**
@@ -58,15 +58,22 @@ export function addXpStatement(model: TableModel, formula: LevelFormula, values:
   if (shape === undefined) {
     // Each value is bound as a Param holding its key, so the compiled values say which key goes to which $n.
     const p = { userId: param('userId'), guildId: param('guildId'), amount: param('amount'), now: param('now'), cooldownSeconds: param('cooldownSeconds') };
-    const { text, values: keys } = compile(addXpSql(model.table, formula, returnsOld, p), [p.userId, p.guildId]);
-    shapes.set(shapeKey, (shape = { text, keys: keys as Array<keyof AddXpValues> }));
+    const { text, values: keys, touches } = compile(addXpSql(model.table, formula, returnsOld, p), {
+      bindFirst: [p.userId, p.guildId],
+      // Before PostgreSQL 18 the member's row is locked first (FOR UPDATE) to read its level before the upsert.
+      reads: [model.name],
+      writes: [model.name, GUILD_TABLE],
+      locks: !returnsOld,
+      guild: p.guildId,
+    });
+    shapes.set(shapeKey, (shape = { text, keys: keys as Array<keyof AddXpValues>, touches }));
   }
-  return { text: shape.text, values: shape.keys.map((key) => values[key]) };
+  return { text: shape.text, values: shape.keys.map((key) => values[key]), touches: shape.touches };
 }
 
 // addXp runs for every message a bot sees, so its text is compiled once per formula, table and server kind, and a
 // call only puts its values in order.
-const addXpShapes = new WeakMap<LevelFormula, Map<string, { readonly text: string; readonly keys: ReadonlyArray<keyof AddXpValues> }>>();
+const addXpShapes = new WeakMap<LevelFormula, Map<string, { readonly text: string; readonly keys: ReadonlyArray<keyof AddXpValues>; readonly touches: Statement['touches'] }>>();
 
 function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean, p: Readonly<Record<keyof AddXpValues, Param>>): SqlFragment {
   const { userId: user, guildId: guild, amount, cooldownSeconds: cooldown } = p;
@@ -106,14 +113,17 @@ export function setXpStatement(model: TableModel, formula: LevelFormula, member:
   const update = raw('ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level"');
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "xp", "level") VALUES (${row}) ${update} RETURNING ${raw(model.selectList)}`,
-    [user, guild],
+    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }
 
 /** resetXp: sets a member's XP to 0 and the level to the formula's level for 0; returns the row, or none when the member has none. */
 export function resetXpStatement(model: TableModel, formula: LevelFormula, member: MemberIds): Statement {
+  const guild = param(member.guildId);
+  const condition = memberCondition({ userId: member.userId, guildId: guild });
   return compile(
-    sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE ${memberCondition(member)} RETURNING ${raw(model.selectList)}`,
+    sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE ${condition} RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name], guild },
   );
 }
 
@@ -126,15 +136,17 @@ export function writeBlacklistStatement(model: TableModel, member: MemberIds, to
   const update = raw(`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${toggle ? 'NOT "l"."blacklisted"' : 'true'}`);
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "blacklisted") VALUES (${user}, ${guild}, true) ${update} RETURNING ${raw(model.selectList)}`,
-    [user, guild],
+    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }
 
 /** isBlacklisted: one row `{ blacklisted }`, false for a member without a row. */
 export function isBlacklistedStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isBlacklisted', [member.userId, member.guildId], () =>
-    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND "blacklisted") AS "blacklisted"`),
-  );
+  return shapedStatement(model, 'isBlacklisted', [member.userId, member.guildId], () => {
+    const guild = param(member.guildId);
+    const condition = memberCondition({ userId: member.userId, guildId: guild });
+    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition} AND "blacklisted") AS "blacklisted"`, { reads: [model.name], writes: [], guild });
+  });
 }
 
 /** getMemberRank: the member's `rank` by XP among the guild's members who are not blacklisted (RANK(), so ties share one); no row when they have none or are blacklisted. */
@@ -142,14 +154,16 @@ export function memberRankStatement(model: TableModel, member: MemberIds): State
   const [user, guild] = [param(member.userId), param(member.guildId)];
   const ranked = sql`SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND NOT "blacklisted"`;
   // Bound in the order every per-member statement binds them.
-  return compile(sql`SELECT r."rank" FROM (${ranked}) AS r WHERE r."user_id" = ${user}`, [user, guild]);
+  return compile(sql`SELECT r."rank" FROM (${ranked}) AS r WHERE r."user_id" = ${user}`, { bindFirst: [user, guild], reads: [model.name], writes: [], guild });
 }
 
 /** isOnCooldown: one row `{ cooling }`, true when the member's last XP-earning message is less than `cooldownSeconds` before `now`. */
 export function isOnCooldownStatement(model: TableModel, member: MemberIds, now: Date, cooldownSeconds: number): Statement {
   return shapedStatement(model, 'isOnCooldown', [member.userId, member.guildId, now, cooldownSeconds], () => {
+    const guild = param(member.guildId);
+    const condition = memberCondition({ userId: member.userId, guildId: guild });
     const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;
-    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${memberCondition(member)} AND ${recent}) AS "cooling"`);
+    return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition} AND ${recent}) AS "cooling"`, { reads: [model.name], writes: [], guild });
   });
 }
 
@@ -163,7 +177,9 @@ export function isOnCooldownStatement(model: TableModel, member: MemberIds, now:
  * ```
  */
 export function guildStatsStatement(model: TableModel, guildId: unknown): Statement {
+  const guild = param(guildId);
   return compile(
-    sql`SELECT count(*) AS "totalMembers", count(*) FILTER (WHERE "blacklisted") AS "blacklistedCount" FROM ${raw(model.table)} WHERE "guild_id" = ${guildId}`,
+    sql`SELECT count(*) AS "totalMembers", count(*) FILTER (WHERE "blacklisted") AS "blacklistedCount" FROM ${raw(model.table)} WHERE "guild_id" = ${guild}`,
+    { reads: [model.name], writes: [], guild },
   );
 }

@@ -16,8 +16,12 @@ export const RANK_PREFIX = 'rank__';
  * ```
  */
 export function highestRank(guild: unknown, roles: unknown): SqlFragment {
+  // The tables named here are HIGHEST_RANK_READS.
   return sql`(SELECT max(r."rank") FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id" WHERE a."guild_id" = ${guild} AND a."role_id" = ANY(${roles}::bigint[]))`;
 }
+
+/** The tables highestRank reads: a statement using it lists them in its reads. */
+export const HIGHEST_RANK_READS: ReadonlyArray<string> = ['permission_assignments', 'permission_ranks'];
 
 /** The validated values of assignRole. */
 export interface RoleRankValues {
@@ -37,23 +41,37 @@ export function assignRoleStatement(model: TableModel, rankModel: TableModel, va
   const update = raw('ON CONFLICT ("guild_id", "role_id") DO UPDATE SET "permission_rank_id" = EXCLUDED."permission_rank_id" RETURNING *');
   const joined = raw(`${joinedSelectList(model, rankModel)} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`);
   // Bound in the order of the arguments: the guild, the role, then the rank.
-  return compile(sql`WITH r AS (${found}), a AS (${insert} ${update}) SELECT ${joined}`, [guild, role, rank]);
+  return compile(sql`WITH r AS (${found}), a AS (${insert} ${update}) SELECT ${joined}`, {
+    bindFirst: [guild, role, rank],
+    reads: [rankModel.name],
+    writes: [model.name],
+    guild,
+  });
 }
 
 /** getAssignments: the guild's role assignments joined with their ranks (prefixed RANK_PREFIX), highest rank first. */
 export function assignmentsStatement(model: TableModel, rankModel: TableModel, guildId: unknown): Statement {
   const from = raw(`${model.table} a JOIN ${rankModel.table} r ON r."permission_rank_id" = a."permission_rank_id"`);
-  return compile(sql`SELECT ${raw(joinedSelectList(model, rankModel))} FROM ${from} WHERE a."guild_id" = ${guildId} ORDER BY r."rank" DESC, a."role_id"`);
+  const guild = param(guildId);
+  return compile(sql`SELECT ${raw(joinedSelectList(model, rankModel))} FROM ${from} WHERE a."guild_id" = ${guild} ORDER BY r."rank" DESC, a."role_id"`, {
+    reads: [model.name, rankModel.name],
+    writes: [],
+    guild,
+  });
 }
 
 /** getUserPermissionRank: one row `{ rank }`, the highest rank the roles hold in the guild (null when none). */
 export function userPermissionRankStatement(model: TableModel, guildId: unknown, roleIds: ReadonlyArray<string>): Statement {
-  return shapedStatement(model, 'getUserPermissionRank', [guildId, roleIds], () => compile(sql`SELECT ${highestRank(guildId, roleIds)} AS "rank"`));
+  return shapedStatement(model, 'getUserPermissionRank', [guildId, roleIds], () => {
+    const guild = param(guildId);
+    return compile(sql`SELECT ${highestRank(guild, roleIds)} AS "rank"`, { reads: HIGHEST_RANK_READS, writes: [], guild });
+  });
 }
 
 /** unassignRole: deletes the role's assignment in the guild. */
 export function unassignRoleStatement(model: TableModel, guildId: unknown, roleId: unknown): Statement {
-  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "role_id" = ${roleId}`);
+  const guild = param(guildId);
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND "role_id" = ${roleId}`, { reads: [], writes: [model.name], guild });
 }
 
 // The assignment's columns as properties and the rank's as `rank__property`, from the aliases a (assignment) and r (rank).

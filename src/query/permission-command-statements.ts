@@ -1,5 +1,5 @@
-import { ensureGuild } from './ensure-guild';
-import { highestRank } from './permission-assignment-statements';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
+import { HIGHEST_RANK_READS, highestRank } from './permission-assignment-statements';
 import { shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
@@ -20,6 +20,7 @@ export function setCommandRankStatement(model: TableModel, values: CommandRankVa
   const update = raw('ON CONFLICT ("guild_id", "command_name") DO UPDATE SET "required_rank" = EXCLUDED."required_rank", "updated_at" = now()');
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} ("guild_id", "command_name", "required_rank") VALUES (${guild}, ${values.commandName}, ${values.requiredRank}) ${update} RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }
 
@@ -38,13 +39,15 @@ function effectiveRequirement(model: TableModel, guild: unknown, names: unknown,
 export function commandRankStatement(model: TableModel, guildId: unknown, names: ReadonlyArray<string>): Statement {
   return shapedStatement(model, 'getCommandRank', [guildId, names], () => {
     const [guild, chain] = [param(guildId), param(names)];
-    return compile(sql`${effectiveRequirement(model, guild, chain, 'c."command_name" AS "commandName", c."required_rank" AS "requiredRank"')}`);
+    const columns = 'c."command_name" AS "commandName", c."required_rank" AS "requiredRank"';
+    return compile(sql`${effectiveRequirement(model, guild, chain, columns)}`, { reads: [model.name], writes: [], guild });
   });
 }
 
 /** deleteCommandRank: deletes the command's requirement. */
 export function deleteCommandRankStatement(model: TableModel, guildId: unknown, commandName: unknown): Statement {
-  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "command_name" = ${commandName}`);
+  const guild = param(guildId);
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND "command_name" = ${commandName}`, { reads: [], writes: [model.name], guild });
 }
 
 /**
@@ -56,7 +59,11 @@ export function canRunCommandStatement(model: TableModel, guildId: unknown, name
   return shapedStatement(model, 'canRunCommand', [guildId, names, roleIds], () => {
     const [guild, chain] = [param(guildId), param(names)];
     const requirement = effectiveRequirement(model, guild, chain, 'c."required_rank"');
-    return compile(sql`SELECT COALESCE((${requirement}) <= COALESCE(${highestRank(guild, roleIds)}, -1), true) AS "allowed"`);
+    return compile(sql`SELECT COALESCE((${requirement}) <= COALESCE(${highestRank(guild, roleIds)}, -1), true) AS "allowed"`, {
+      reads: [model.name, ...HIGHEST_RANK_READS],
+      writes: [],
+      guild,
+    });
   });
 }
 

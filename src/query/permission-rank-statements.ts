@@ -1,4 +1,4 @@
-import { ensureGuild } from './ensure-guild';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
@@ -16,6 +16,7 @@ export function createRankStatement(model: TableModel, rank: NewRankValues): Sta
   const values = join([guild, rank.rank, rank.name, rank.description].map((value) => sql`${value}`));
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} ("guild_id", "rank", "name", "description") VALUES (${values}) RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }
 
@@ -27,14 +28,17 @@ export function updateRankStatement(
   rank: unknown,
 ): Statement {
   const assignments = join([...set.columns.map((c, i) => sql`${raw(c.quoted)} = ${set.params[i]}`), raw('"updated_at" = now()')]);
+  const guild = param(guildId);
   return compile(
-    sql`UPDATE ${raw(model.table)} SET ${assignments} WHERE "guild_id" = ${guildId} AND "rank" = ${rank} RETURNING ${raw(model.selectList)}`,
+    sql`UPDATE ${raw(model.table)} SET ${assignments} WHERE "guild_id" = ${guild} AND "rank" = ${rank} RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name], guild },
   );
 }
 
 /** deleteRank: deletes the guild's rank numbered `rank`. */
 export function deleteRankStatement(model: TableModel, guildId: unknown, rank: unknown): Statement {
-  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND "rank" = ${rank}`);
+  const guild = param(guildId);
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND "rank" = ${rank}`, { reads: [], writes: [model.name], guild });
 }
 
 /** One rank to seed: its number, name and description. */
@@ -61,5 +65,6 @@ export function seedRanksStatement(model: TableModel, guildId: unknown, ranks: R
   const source = sql`unnest(${ranks.map((r) => r.rank)}::int[], ${ranks.map((r) => r.name)}::text[], ${ranks.map((r) => r.description)}::text[]) AS "t"("rank", "name", "description")`;
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} ("guild_id", "rank", "name", "description") SELECT ${guild}::bigint, "t"."rank", "t"."name", "t"."description" FROM ${source} ORDER BY "t"."rank" ON CONFLICT DO NOTHING RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name, GUILD_TABLE], guild },
   );
 }

@@ -1,8 +1,8 @@
-import { compileFilter } from './compile-filter';
+import { compileFilter, filterGuild } from './compile-filter';
 import { compileOrderBy, NO_ORDER } from './compile-order-by';
-import { keyCondition } from './key-condition';
+import { bindKey, keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
-import { compile, raw, sql, type SqlFragment, type Statement } from './sql';
+import { compile, raw, sql, type CompileOptions, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
 const NOTHING = raw('');
@@ -25,17 +25,19 @@ export interface PageInput {
 
 /**
  * getById: the row whose primary key equals `key` (one value per key column, in the model's order), keyed by
- * property name. The text is compiled once per model (see shapedStatement).
+ * property name. The text is compiled once per model (see shapedStatement). It declares its guild when the key holds
+ * the guild column (a member's row).
  *
  * ```ts
  * getByIdStatement(caseModel, ['42']);
- * // { text: 'SELECT "case_id" AS "caseId", … FROM "cases" WHERE "case_id" = $1', values: ['42'] }
+ * // { text: 'SELECT "case_id" AS "caseId", … FROM "cases" WHERE "case_id" = $1', values: ['42'], touches: { reads: ['cases'], writes: [], … } }
  * ```
  */
 export function getByIdStatement(model: TableModel, key: unknown[]): Statement {
-  return shapedStatement(model, 'getById', key, () =>
-    compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, key)}`),
-  );
+  return shapedStatement(model, 'getById', key, () => {
+    const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
+    return compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, values)}`, reading(model, guild));
+  });
 }
 
 /**
@@ -46,17 +48,23 @@ export function getByIdStatement(model: TableModel, key: unknown[]): Statement {
 export function findAllStatement(model: TableModel, input: FindAllInput): Statement {
   const limit = input.limit === undefined ? NOTHING : sql` LIMIT ${input.limit}`;
   const offset = input.offset === undefined ? NOTHING : sql` OFFSET ${input.offset}`;
-  return compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${compileFilter(model, input.filters)}${orderClause(model, input.orderBy)}${limit}${offset}`);
+  const condition = compileFilter(model, input.filters);
+  return compile(
+    sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${condition}${orderClause(model, input.orderBy)}${limit}${offset}`,
+    reading(model, filterGuild(condition, model.guildColumn)),
+  );
 }
 
 /** count: one row `{ n }`, how many rows match `filters` (a bigint, as text). @throws ValidationError for a bad filter. */
 export function countStatement(model: TableModel, filters: unknown): Statement {
-  return compile(sql`SELECT count(*) AS n FROM ${raw(model.table)} WHERE ${compileFilter(model, filters)}`);
+  const condition = compileFilter(model, filters);
+  return compile(sql`SELECT count(*) AS n FROM ${raw(model.table)} WHERE ${condition}`, reading(model, filterGuild(condition, model.guildColumn)));
 }
 
 /** exists: one row `{ e }`, whether any row matches `filters`. @throws ValidationError for a bad filter. */
 export function existsStatement(model: TableModel, filters: unknown): Statement {
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${compileFilter(model, filters)}) AS e`);
+  const condition = compileFilter(model, filters);
+  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition}) AS e`, reading(model, filterGuild(condition, model.guildColumn)));
 }
 
 /**
@@ -69,7 +77,15 @@ export function existsStatement(model: TableModel, filters: unknown): Statement 
 export function paginateStatement(model: TableModel, input: PageInput): Statement {
   const condition = compileFilter(model, input.filters);
   const page = sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${condition}${orderClause(model, input.orderBy)} LIMIT ${input.perPage} OFFSET ${input.offset}`;
-  return compile(sql`SELECT "page".*, (SELECT count(*) FROM ${raw(model.table)} WHERE ${condition}) AS "__total" FROM (${page}) AS "page"`);
+  return compile(
+    sql`SELECT "page".*, (SELECT count(*) FROM ${raw(model.table)} WHERE ${condition}) AS "__total" FROM (${page}) AS "page"`,
+    reading(model, filterGuild(condition, model.guildColumn)),
+  );
+}
+
+/** The declaration of a statement that only reads the model's table (of one guild, when `guild` binds its id). */
+function reading(model: TableModel, guild: Param | undefined): CompileOptions {
+  return { reads: [model.name], writes: [], guild };
 }
 
 /** ` ORDER BY …`, or nothing when there is nothing to order by. */

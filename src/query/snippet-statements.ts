@@ -11,8 +11,9 @@ export function snippetByNameStatement(model: TableModel, guildId: unknown, name
   return shapedStatement(model, 'getSnippetByName', [guildId, name], () => {
     const table = raw(model.table);
     const target = sql`LEFT JOIN ${table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias")`;
-    const resolved = sql`SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${table} s ${target} WHERE s."guild_id" = ${guildId} AND lower(s."snippet_name") = lower(${name})`;
-    return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "snippet_id" = (${resolved})`);
+    const guild = param(guildId);
+    const resolved = sql`SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${table} s ${target} WHERE s."guild_id" = ${guild} AND lower(s."snippet_name") = lower(${name})`;
+    return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "snippet_id" = (${resolved})`, { reads: [model.name], writes: [], guild });
   });
 }
 
@@ -37,19 +38,27 @@ export function createAliasStatement(model: TableModel, alias: NewAlias): Statem
   const targetRow = sql`SELECT COALESCE("alias", "snippet_name") AS name, "snippet_user_id" AS author FROM ${table} WHERE "guild_id" = ${guild} AND lower("snippet_name") = lower(${target}::varchar)`;
   const insert = sql`INSERT INTO ${table} ("guild_id", "snippet_name", "snippet_user_id", "alias") SELECT ${guild}::bigint, ${name}::varchar, COALESCE(${user}::bigint, target.author), target.name FROM target`;
   // Bound in the order of the inserted row, the target's name last.
-  return compile(sql`WITH target AS (${targetRow}) ${insert} RETURNING ${raw(model.selectList)}`, [guild, name, user, target]);
+  return compile(sql`WITH target AS (${targetRow}) ${insert} RETURNING ${raw(model.selectList)}`, {
+    bindFirst: [guild, name, user, target],
+    reads: [model.name],
+    writes: [model.name],
+    guild,
+  });
 }
 
 /** getAliases: the guild's aliases of the snippet named `targetName` (any letter case), by name. */
 export function aliasesStatement(model: TableModel, guildId: unknown, targetName: unknown): Statement {
+  const guild = param(guildId);
   return compile(
-    sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND lower("alias") = lower(${targetName}) ORDER BY "snippet_name"`,
+    sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND lower("alias") = lower(${targetName}) ORDER BY "snippet_name"`,
+    { reads: [model.name], writes: [], guild },
   );
 }
 
 /** deleteSnippetByName: deletes the guild's snippet or alias named `name`, any letter case. */
 export function deleteSnippetByNameStatement(model: TableModel, guildId: unknown, name: unknown): Statement {
-  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guildId} AND lower("snippet_name") = lower(${name})`);
+  const guild = param(guildId);
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE "guild_id" = ${guild} AND lower("snippet_name") = lower(${name})`, { reads: [], writes: [model.name], guild });
 }
 
 /**
@@ -58,7 +67,10 @@ export function deleteSnippetByNameStatement(model: TableModel, guildId: unknown
  */
 export function incrementUsesStatement(model: TableModel, snippetId: unknown): Statement {
   return shapedStatement(model, 'incrementUses', [snippetId], () =>
-    compile(sql`UPDATE ${raw(model.table)} SET "uses" = LEAST("uses"::int8 + 1, ${raw(String(INT4_MAX))})::int WHERE "snippet_id" = ${snippetId} RETURNING "uses"`),
+    compile(sql`UPDATE ${raw(model.table)} SET "uses" = LEAST("uses"::int8 + 1, ${raw(String(INT4_MAX))})::int WHERE "snippet_id" = ${snippetId} RETURNING "uses"`, {
+      reads: [],
+      writes: [model.name],
+    }),
   );
 }
 
@@ -66,5 +78,6 @@ export function incrementUsesStatement(model: TableModel, snippetId: unknown): S
 export function toggleLockStatement(model: TableModel, snippetId: unknown): Statement {
   return compile(
     sql`UPDATE ${raw(model.table)} SET "locked" = NOT "locked", "updated_at" = now() WHERE "snippet_id" = ${snippetId} RETURNING ${raw(model.selectList)}`,
+    { reads: [], writes: [model.name] },
   );
 }

@@ -11,5 +11,9 @@ export function incrementStarCountStatement(model: TableModel, messageId: unknow
   const [message, stars] = [param(messageId), param(delta)];
   const count = sql`LEAST(GREATEST("star_count"::int8 + ${stars}::int8, 0), ${raw(String(INT4_MAX))})::int`;
   // The message id first, as every statement keyed by it binds it.
-  return compile(sql`UPDATE ${raw(model.table)} SET "star_count" = ${count} WHERE "message_id" = ${message} RETURNING "star_count" AS "starCount"`, [message, stars]);
+  return compile(sql`UPDATE ${raw(model.table)} SET "star_count" = ${count} WHERE "message_id" = ${message} RETURNING "star_count" AS "starCount"`, {
+    bindFirst: [message, stars],
+    reads: [],
+    writes: [model.name],
+  });
 }

@@ -1,4 +1,4 @@
-import { ensureGuild } from './ensure-guild';
+import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
@@ -15,5 +15,9 @@ export function upsertStarboardStatement(
   const names = raw(['"guild_id"', ...settings.columns.map((c) => c.quoted)].join(', '));
   const values = join([guild, ...settings.params].map((value) => sql`${value}`));
   const update = raw(`ON CONFLICT ("guild_id") DO UPDATE SET ${settings.columns.map((c) => `${c.quoted} = EXCLUDED.${c.quoted}`).join(', ')}`);
-  return compile(sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} (${names}) VALUES (${values}) ${update} RETURNING ${raw(model.selectList)}`);
+  return compile(sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} (${names}) VALUES (${values}) ${update} RETURNING ${raw(model.selectList)}`, {
+    reads: [],
+    writes: [model.name, GUILD_TABLE],
+    guild,
+  });
 }

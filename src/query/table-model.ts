@@ -33,6 +33,8 @@ export interface TableModel {
   readonly entityName: string;
   /** Pre-quoted table name, safe to splice into SQL. */
   readonly table: string;
+  /** The table's SQL name, unquoted: what a statement's Touches lists. */
+  readonly name: string;
   readonly columns: ReadonlyMap<string, ColumnModel>;
   /** Columns an insert must set: neither nullable nor filled by the database, nor assigned by the repository. */
   readonly requiredOnInsert: ReadonlyArray<ColumnModel>;
@@ -41,6 +43,8 @@ export interface TableModel {
   readonly uniqueKeys: ReadonlyArray<ReadonlyArray<ColumnModel>>;
   /** The column referencing `guild` (guild-owned tables): writes create the missing guild row first. */
   readonly guildKey: ColumnModel | undefined;
+  /** The column holding the id of the guild a row belongs to: guildKey, or the guild table's own key. */
+  readonly guildColumn: ColumnModel | undefined;
   /** Quoted `updated_at`-style column that writes must bump, if the entity has one. */
   readonly updatedAtColumn: string | undefined;
   /** `"col" AS "prop", …` for every column: selecting this returns rows keyed by property name. */

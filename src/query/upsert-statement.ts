@@ -1,6 +1,6 @@
 import { join, compile, param, raw, sql, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
-import { columnNames, guildPrefix, type ColumnValues } from './write-statements';
+import { columnNames, guildPrefix, inserting, type ColumnValues } from './write-statements';
 
 /** What an upsert writes: the unique key it conflicts on, the row it inserts, and the columns it updates. */
 export interface UpsertInput {
@@ -35,6 +35,6 @@ export function upsertStatement(model: TableModel, input: UpsertInput): Statemen
   const insert = sql`${guildPrefix(model, inserted.columns, values)}INSERT INTO ${raw(model.table)} (${columnNames(inserted.columns)}) VALUES (${join(values)})`;
   return compile(
     sql`${insert} ON CONFLICT (${columnNames(key)}) DO UPDATE SET ${raw(assignments.join(', '))} RETURNING ${raw(model.selectList)}, (xmax = 0) AS "__created"`,
-    values,
+    { bindFirst: values, ...inserting(model, inserted.columns, values) },
   );
 }

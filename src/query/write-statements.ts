@@ -1,10 +1,11 @@
 import { ValidationError } from '../errors/validation-error';
-import { compileFilter } from './compile-filter';
-import { ensureGuild, writesGuild } from './ensure-guild';
-import { keyCondition } from './key-condition';
+import { compileFilter, filterGuild } from './compile-filter';
+import { ensureGuild, GUILD_TABLE, writesGuild } from './ensure-guild';
+import { bindKey, keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
+import type { TouchesDeclaration } from './touches';
 
 /** The columns a write sets and their validated values, in the same order (what prepareValues returns). */
 export interface ColumnValues {
@@ -17,7 +18,8 @@ const NOTHING = raw('');
 /**
  * create: inserts one row and returns it (`DEFAULT VALUES` when it sets no column). A row of a guild-owned table
  * creates its guild row first, in the same statement (ensureGuild); the values keep their column order ($1, $2, …)
- * and the CTE names the guild's. The text is compiled once per set of columns (see shapedStatement).
+ * and the CTE names the guild's. The text is compiled once per set of columns (see shapedStatement). It declares the
+ * guild of the row when the row sets its guild column.
  *
  * ```ts
  * insertStatement(afkModel, { columns: [userId, guildId, nickname], params: ['5', '7', 'Bob'] });
@@ -26,18 +28,21 @@ const NOTHING = raw('');
  */
 export function insertStatement(model: TableModel, row: ColumnValues): Statement {
   return shapedStatement(model, `insert:${row.columns.map((c) => c.property).join(',')}`, [...row.params], () => {
-    if (row.columns.length === 0) return compile(sql`INSERT INTO ${raw(model.table)} DEFAULT VALUES RETURNING ${raw(model.selectList)}`);
+    if (row.columns.length === 0) {
+      return compile(sql`INSERT INTO ${raw(model.table)} DEFAULT VALUES RETURNING ${raw(model.selectList)}`, { reads: [], writes: [model.name] });
+    }
     const values = row.params.map(param);
     return compile(
       sql`${guildPrefix(model, row.columns, values)}INSERT INTO ${raw(model.table)} (${columnNames(row.columns)}) VALUES (${join(values)}) RETURNING ${raw(model.selectList)}`,
-      values,
+      { bindFirst: values, ...inserting(model, row.columns, values) },
     );
   });
 }
 
 /**
  * An UPDATE of the rows matching `condition`: `set` first, then the model's `updated_at` column bumped. With
- * `returning` the updated rows come back keyed by property name.
+ * `returning` the updated rows come back keyed by property name. `guild` is the Param `condition` binds the one
+ * guild's id as, if any; an update that sets the guild column itself moves rows between guilds and declares none.
  * @throws ValidationError when it would set nothing (no values, and no `updated_at` column to bump).
  *
  * ```ts
@@ -45,32 +50,43 @@ export function insertStatement(model: TableModel, row: ColumnValues): Statement
  * // UPDATE "cases" SET "case_reason" = $1, "case_updated_at" = now() WHERE "guild_id" = $2 AND "case_number" = $3 RETURNING …
  * ```
  */
-export function updateStatement(model: TableModel, set: ColumnValues, condition: SqlFragment, returning: boolean): Statement {
+export function updateStatement(model: TableModel, set: ColumnValues, condition: SqlFragment, returning: boolean, guild?: Param): Statement {
   const assignments: SqlFragment[] = set.columns.map((column, i) => sql`${raw(column.quoted)} = ${set.params[i]}`);
   if (model.updatedAtColumn) assignments.push(raw(`${model.updatedAtColumn} = now()`));
   if (assignments.length === 0) throw ValidationError.forField(model.entityName, 'values', 'must set at least one field');
   const returned = returning ? sql` RETURNING ${raw(model.selectList)}` : NOTHING;
-  return compile(sql`UPDATE ${raw(model.table)} SET ${join(assignments)} WHERE ${condition}${returned}`);
+  const movesGuild = model.guildColumn !== undefined && set.columns.includes(model.guildColumn);
+  return compile(sql`UPDATE ${raw(model.table)} SET ${join(assignments)} WHERE ${condition}${returned}`, {
+    reads: [],
+    writes: [model.name],
+    guild: movesGuild ? undefined : guild,
+  });
 }
 
 /** updateById: updates the row whose primary key equals `key` and returns it. @throws ValidationError (see updateStatement). */
 export function updateByIdStatement(model: TableModel, set: ColumnValues, key: ReadonlyArray<unknown>): Statement {
-  return updateStatement(model, set, keyCondition(model.primaryKeys, key), true);
+  const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
+  return updateStatement(model, set, keyCondition(model.primaryKeys, values), true, guild);
 }
 
 /** updateWhere: updates every row matching `filters`, returning nothing. @throws ValidationError for a bad filter, or see updateStatement. */
 export function updateWhereStatement(model: TableModel, set: ColumnValues, filters: unknown): Statement {
-  return updateStatement(model, set, compileFilter(model, filters), false);
+  const condition = compileFilter(model, filters);
+  return updateStatement(model, set, condition, false, filterGuild(condition, model.guildColumn));
 }
 
 /** deleteById: deletes the row whose primary key equals `key`; the text is compiled once per model (see shapedStatement). */
 export function deleteByIdStatement(model: TableModel, key: unknown[]): Statement {
-  return shapedStatement(model, 'deleteById', key, () => compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, key)}`));
+  return shapedStatement(model, 'deleteById', key, () => {
+    const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
+    return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, values)}`, { reads: [], writes: [model.name], guild });
+  });
 }
 
 /** deleteWhere: deletes every row matching `filters`. @throws ValidationError for a bad filter. */
 export function deleteWhereStatement(model: TableModel, filters: unknown): Statement {
-  return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${compileFilter(model, filters)}`);
+  const condition = compileFilter(model, filters);
+  return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${condition}`, { reads: [], writes: [model.name], guild: filterGuild(condition, model.guildColumn) });
 }
 
 /** `"col1", "col2"`: quoted names from the model. */
@@ -82,4 +98,17 @@ export function columnNames(columns: ReadonlyArray<ColumnModel>): SqlFragment {
 export function guildPrefix(model: TableModel, columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<Param>): SqlFragment {
   if (!writesGuild(model, columns)) return NOTHING;
   return sql`WITH ${ensureGuild(values[columns.indexOf(model.guildKey as ColumnModel)] as Param)} `;
+}
+
+/**
+ * The declaration of an insert of `columns` (bound as `values`, in column order): it writes the model's table, and the
+ * guild table when it starts with ensureGuild (see guildPrefix); its guild is the row's, when the row sets it.
+ */
+export function inserting(model: TableModel, columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<Param>): TouchesDeclaration {
+  const at = model.guildColumn === undefined ? -1 : columns.indexOf(model.guildColumn);
+  return {
+    reads: [],
+    writes: writesGuild(model, columns) ? [model.name, GUILD_TABLE] : [model.name],
+    guild: at < 0 ? undefined : values[at],
+  };
 }

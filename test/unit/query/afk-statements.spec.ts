@@ -4,6 +4,7 @@ import { isMemberAfkStatement, isMemberPermAfkStatement, setMemberAfkStatement }
 import { buildTableModel } from '../../../src/query/build-table-model';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 describe('AFK statements', () => {
   let afk: TableModel;
@@ -14,7 +15,7 @@ describe('AFK statements', () => {
   it('setMemberAfkStatement writes every column in one upsert that creates the guild row, since defaulting to now()', () => {
     const until = new Date('2026-02-03T04:05:06Z');
     const row = { userId: '10', guildId: '20', nickname: 'nick', afkMessage: 'lunch', since: null, until, enforced: true, permAfk: false };
-    expect(setMemberAfkStatement(afk, row)).to.deep.equal({
+    expect(textAndValues(setMemberAfkStatement(afk, row))).to.deep.equal({
       text:
         'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($2) ON CONFLICT ("guild_id") DO NOTHING) ' +
         'INSERT INTO "afk" ("user_id", "guild_id", "nickname", "afk_message", "since", "until", "enforced", "perm_afk") ' +
@@ -27,14 +28,14 @@ describe('AFK statements', () => {
   });
 
   it('isMemberAfkStatement asks whether the member has a row', () => {
-    expect(isMemberAfkStatement(afk, { userId: '10', guildId: '20' })).to.deep.equal({
+    expect(textAndValues(isMemberAfkStatement(afk, { userId: '10', guildId: '20' }))).to.deep.equal({
       text: 'SELECT EXISTS (SELECT 1 FROM "afk" WHERE "user_id" = $1 AND "guild_id" = $2) AS "afk"',
       values: ['10', '20'],
     });
   });
 
   it('isMemberPermAfkStatement asks whether the member has a permanent row', () => {
-    expect(isMemberPermAfkStatement(afk, { userId: '10', guildId: '20' })).to.deep.equal({
+    expect(textAndValues(isMemberPermAfkStatement(afk, { userId: '10', guildId: '20' }))).to.deep.equal({
       text: 'SELECT EXISTS (SELECT 1 FROM "afk" WHERE "user_id" = $1 AND "guild_id" = $2 AND "perm_afk") AS "perm"',
       values: ['10', '20'],
     });
@@ -43,7 +44,7 @@ describe('AFK statements', () => {
   it('reuses the text of isMemberAfk and isMemberPermAfk, binding each call’s own ids', () => {
     for (const build of [isMemberAfkStatement, isMemberPermAfkStatement]) {
       const first = build(afk, { userId: '10', guildId: '20' });
-      expect(build(afk, { userId: '11', guildId: '21' })).to.deep.equal({ text: first.text, values: ['11', '21'] });
+      expect(textAndValues(build(afk, { userId: '11', guildId: '21' }))).to.deep.equal({ text: first.text, values: ['11', '21'] });
     }
   });
 });

@@ -3,6 +3,7 @@ import { groupByColumns, unnestColumns, unnestSource } from '../../../src/query/
 import { insertManyStatement } from '../../../src/query/bulk-insert-statements';
 import { compile, sql } from '../../../src/query/sql';
 import { fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
+import { textAndValues } from './text-and-values';
 
 const COLUMNS = fixtureModel.selectList;
 const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values).map(fixtureColumn), params: Object.values(values) });
@@ -24,7 +25,7 @@ describe('bulk insert statements', () => {
       const rows = [row({ guildId: '7', caseReason: 'a' }), row({ guildId: '8', caseReason: null })];
       const [group] = groupByColumns(rows);
       const source = unnestSource(group!, rows, [{ alias: 'position', arrayType: 'int[]', values: [0, 1] }]);
-      expect(compile(sql`SELECT ${unnestColumns(group!)} FROM ${source.from}`)).to.deep.equal({
+      expect(textAndValues(compile(sql`SELECT ${unnestColumns(group!)} FROM ${source.from}`))).to.deep.equal({
         text: 'SELECT "t"."guildId", "t"."caseReason" FROM unnest($1::int[], $2::bigint[], $3::text[]) AS "t"("position", "guildId", "caseReason")',
         values: [[0, 1], ['7', '8'], ['a', null]],
       });
@@ -36,7 +37,7 @@ describe('bulk insert statements', () => {
     it('inserts rows writing the same fields from one array per column, the same text for any number of rows', () => {
       const many = (n: number) => insertManyStatement(fixtureModel, Array.from({ length: n }, (_, i) => row({ caseNumber: i, caseReason: `r${i}` })));
       const { statement, groups, createsGuild } = many(2);
-      expect(statement).to.deep.equal({
+      expect(textAndValues(statement)).to.deep.equal({
         text:
           'INSERT INTO "fixture_cases" ("case_number", "case_reason") SELECT "t"."caseNumber", "t"."caseReason" ' +
           `FROM unnest($1::int4[], $2::text[]) AS "t"("caseNumber", "caseReason") RETURNING ${COLUMNS}`,
@@ -49,7 +50,7 @@ describe('bulk insert statements', () => {
 
     it('creates the missing guilds first on a guild-owned table, from the guild column’s own array', () => {
       const { statement, createsGuild } = insertManyStatement(guildOwnedFixtureModel, [row({ caseNumber: 1, guildId: '7' }), row({ caseNumber: 2, guildId: '8' })]);
-      expect(statement).to.deep.equal({
+      expect(textAndValues(statement)).to.deep.equal({
         text:
           'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest($2::bigint[]) ON CONFLICT ("guild_id") DO NOTHING) ' +
           'INSERT INTO "fixture_cases" ("case_number", "guild_id") SELECT "t"."caseNumber", "t"."guildId" ' +
@@ -62,7 +63,7 @@ describe('bulk insert statements', () => {
     it('makes two groups two WITH items whose rows come back labelled with their group, arrays numbered in group order', () => {
       const rows = [row({ caseNumber: 1, guildId: '7' }), row({ guildId: '8', caseNumber: 2, caseReason: 'x' }), row({ caseNumber: 3, guildId: '7' })];
       const { statement, groups, createsGuild } = insertManyStatement(guildOwnedFixtureModel, rows);
-      expect(statement).to.deep.equal({
+      expect(textAndValues(statement)).to.deep.equal({
         text:
           'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") SELECT DISTINCT unnest($2::bigint[]) UNION SELECT DISTINCT unnest($3::bigint[]) ON CONFLICT ("guild_id") DO NOTHING), ' +
           '"rows0" AS (INSERT INTO "fixture_cases" ("case_number", "guild_id") SELECT "t"."caseNumber", "t"."guildId" ' +

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../../../src/query/case-statements';
 import { fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
+import { textAndValues } from './text-and-values';
 
 const COLUMNS = fixtureModel.selectList;
 const COUNTER =
@@ -11,7 +12,7 @@ const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values)
 describe('case statements', () => {
   describe('createCaseStatement', () => {
     it('bumps the guild’s counter by 1 and numbers the case from it, guild and bump each bound once', () => {
-      expect(createCaseStatement(fixtureModel, '7', row({ caseType: 'BAN', caseReason: 'spam' }))).to.deep.equal({
+      expect(textAndValues(createCaseStatement(fixtureModel, '7', row({ caseType: 'BAN', caseReason: 'spam' })))).to.deep.equal({
         text:
           `WITH ${COUNTER} INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type", "case_reason") ` +
           `VALUES ($1, (SELECT "case_count" FROM counter), $3, $4) RETURNING ${COLUMNS}`,
@@ -21,7 +22,7 @@ describe('case statements', () => {
 
     it('reuses the text of a set of fields for the next case, which binds its own values', () => {
       createCaseStatement(fixtureModel, '7', row({ caseType: 'BAN' }));
-      expect(createCaseStatement(fixtureModel, '8', row({ caseType: 'KICK' }))).to.deep.equal({
+      expect(textAndValues(createCaseStatement(fixtureModel, '8', row({ caseType: 'KICK' })))).to.deep.equal({
         text: `WITH ${COUNTER} INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type") VALUES ($1, (SELECT "case_count" FROM counter), $3) RETURNING ${COLUMNS}`,
         values: ['8', 1, 'KICK'],
       });
@@ -37,7 +38,7 @@ describe('case statements', () => {
   describe('insertGuildCasesStatement', () => {
     it('bumps the counter by the number of cases and numbers each by its position, from one array per field', () => {
       const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', [row({ caseType: 'BAN' }), row({ caseType: 'KICK' })]);
-      expect(statement).to.deep.equal({
+      expect(textAndValues(statement)).to.deep.equal({
         text:
           `WITH ${COUNTER} INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type") ` +
           'SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", "t"."caseType" ' +
@@ -50,7 +51,7 @@ describe('case statements', () => {
     it('makes cases that set different fields separate WITH items sharing the one bump', () => {
       const rows = [row({ caseType: 'BAN' }), row({ caseType: 'KICK', caseReason: 'x' }), row({ caseType: 'WARN' })];
       const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', rows);
-      expect(statement).to.deep.equal({
+      expect(textAndValues(statement)).to.deep.equal({
         text:
           `WITH ${COUNTER}, "cases0" AS (INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type") ` +
           'SELECT $1::bigint, (SELECT "case_count" FROM counter) - $2::int + 1 + "t"."position", "t"."caseType" ' +
@@ -67,7 +68,7 @@ describe('case statements', () => {
 
   describe('updateCaseByNumberStatement', () => {
     it('updates the case with this number in a guild, bumping its updated_at, and returns it', () => {
-      expect(updateCaseByNumberStatement(guildOwnedFixtureModel, row({ caseReason: 'x' }), '7', 3)).to.deep.equal({
+      expect(textAndValues(updateCaseByNumberStatement(guildOwnedFixtureModel, row({ caseReason: 'x' }), '7', 3))).to.deep.equal({
         text: `UPDATE "fixture_cases" SET "case_reason" = $1, "case_updated_at" = now() WHERE "guild_id" = $2 AND "case_number" = $3 RETURNING ${COLUMNS}`,
         values: ['x', '7', 3],
       });

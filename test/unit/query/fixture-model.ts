@@ -76,11 +76,13 @@ const columns: ReadonlyArray<ColumnModel> = [
 export const fixtureModel: TableModel = {
   entityName: 'FixtureCase',
   table: '"fixture_cases"',
+  name: 'fixture_cases',
   columns: new Map(columns.map((c) => [c.property, c])),
   requiredOnInsert: columns.filter((c) => !c.nullable && !c.hasDefault),
   primaryKeys: columns.slice(0, 1),
   uniqueKeys: [columns.slice(0, 1)],
   guildKey: undefined,
+  guildColumn: undefined,
   updatedAtColumn: undefined,
   selectList: columns.map((c) => `${c.quoted} AS "${c.property}"`).join(', '),
 };
@@ -96,6 +98,7 @@ export function fixtureColumn(property: string): ColumnModel {
 export const guildOwnedFixtureModel: TableModel = {
   ...fixtureModel,
   guildKey: fixtureColumn('guildId'),
+  guildColumn: fixtureColumn('guildId'),
   updatedAtColumn: '"case_updated_at"',
   uniqueKeys: [columns.slice(0, 1), [fixtureColumn('guildId'), fixtureColumn('caseNumber')]],
 };

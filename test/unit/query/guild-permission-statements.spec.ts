@@ -4,6 +4,7 @@ import { buildTableModel } from '../../../src/query/build-table-model';
 import { permissionLevelStatement, setPermissionLevelStatement } from '../../../src/query/guild-permission-statements';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 describe('guild permission statements', () => {
   let permissions: TableModel;
@@ -12,14 +13,14 @@ describe('guild permission statements', () => {
   });
 
   it('permissionLevelStatement reads the user’s level in the guild', () => {
-    expect(permissionLevelStatement(permissions, '42', '7')).to.deep.equal({
+    expect(textAndValues(permissionLevelStatement(permissions, '42', '7'))).to.deep.equal({
       text: 'SELECT "permission_level" AS "level" FROM "guild_permissions" WHERE "guild_id" = $1 AND "user_id" = $2',
       values: ['42', '7'],
     });
   });
 
   it('setPermissionLevelStatement upserts the level, creating the guild row', () => {
-    expect(setPermissionLevelStatement(permissions, '42', '7', 'ADMIN')).to.deep.equal({
+    expect(textAndValues(setPermissionLevelStatement(permissions, '42', '7', 'ADMIN'))).to.deep.equal({
       text:
         'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($1) ON CONFLICT ("guild_id") DO NOTHING) ' +
         'INSERT INTO "guild_permissions" ("guild_id", "user_id", "permission_level") VALUES ($1, $2, $3) ' +

@@ -4,6 +4,7 @@ import { buildTableModel } from '../../../src/query/build-table-model';
 import { getOrCreateGuildStatement } from '../../../src/query/guild-statements';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 describe('guild statements', () => {
   let guild: TableModel;
@@ -12,7 +13,7 @@ describe('guild statements', () => {
   });
 
   it('getOrCreateGuildStatement inserts the guild or keeps it, renaming it only for a non-null name', () => {
-    expect(getOrCreateGuildStatement(guild, '42', null)).to.deep.equal({
+    expect(textAndValues(getOrCreateGuildStatement(guild, '42', null))).to.deep.equal({
       text:
         'INSERT INTO "guild" AS "g" ("guild_id", "guild_name") VALUES ($1, $2) ' +
         'ON CONFLICT ("guild_id") DO UPDATE SET "guild_name" = COALESCE(EXCLUDED."guild_name", "g"."guild_name"), ' +

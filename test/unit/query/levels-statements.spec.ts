@@ -16,6 +16,7 @@ import {
 import { compile, param, raw, sql } from '../../../src/query/sql';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 // The default formula's SQL level of `xp`, as the statements write it.
 const level = (xp: string): string => `LEAST(floor(sqrt(GREATEST((${xp})::double precision, 0) / 500::double precision) * 5::double precision), 2147483647)::int`;
@@ -33,12 +34,12 @@ describe('levels statements', () => {
 
   describe('levelOf', () => {
     it('caps the formula’s level of the expression at 2147483647 as an int', () => {
-      expect(compile(levelOf(DEFAULT_LEVEL_FORMULA, raw('0')))).to.deep.equal({ text: level('0'), values: [] });
+      expect(textAndValues(compile(levelOf(DEFAULT_LEVEL_FORMULA, raw('0'))))).to.deep.equal({ text: level('0'), values: [] });
     });
 
     it('names the expression wherever the formula names the XP, a Param in it bound once', () => {
       const twice: LevelFormula = { levelSql: (xp) => `floor(${xp} / 1000) + floor(${xp} / 5000)`, levelFor: () => 0 };
-      expect(compile(sql`SELECT ${levelOf(twice, sql`${param(250)}`)}`)).to.deep.equal({
+      expect(textAndValues(compile(sql`SELECT ${levelOf(twice, sql`${param(250)}`)}`))).to.deep.equal({
         text: 'SELECT LEAST(floor(($1)::double precision / 1000) + floor(($1)::double precision / 5000), 2147483647)::int',
         values: [250],
       });
@@ -59,7 +60,7 @@ describe('levels statements', () => {
       `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`;
 
     it('reads the level before from RETURNING old on PostgreSQL 18 and later, binding each value once', () => {
-      expect(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, true)).to.deep.equal({
+      expect(textAndValues(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, true))).to.deep.equal({
         text:
           `WITH ${ENSURE_GUILD}, "before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2), ` +
           `"after" AS (${insertInto} VALUES (${row}) ${update} ${awardable} ` +
@@ -69,7 +70,7 @@ describe('levels statements', () => {
     });
 
     it('locks the member’s row and reads it before the upsert on older servers', () => {
-      expect(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, false)).to.deep.equal({
+      expect(textAndValues(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, false))).to.deep.equal({
         text:
           `WITH ${ENSURE_GUILD}, "before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), ` +
           `"after" AS (${insertInto} SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked" ${update} ${awardable} ` +
@@ -91,7 +92,7 @@ describe('levels statements', () => {
       const first = addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, false);
       const later = new Date('2026-05-06T07:08:09Z');
       const second = addXpStatement(levels, DEFAULT_LEVEL_FORMULA, { userId: '3003', guildId: '4004', amount: 0.5, now: later, cooldownSeconds: null }, false);
-      expect(second).to.deep.equal({ text: first.text, values: ['3003', '4004', 0.5, later, null] });
+      expect(textAndValues(second)).to.deep.equal({ text: first.text, values: ['3003', '4004', 0.5, later, null] });
       const twice: LevelFormula = { levelSql: (xp) => `floor(${xp} / 1000) + floor(${xp} / 5000)`, levelFor: () => 0 };
       const other = addXpStatement(levels, twice, values, false);
       expect(other.text).to.include('LEAST(floor(($3)::double precision / 1000) + floor(($3)::double precision / 5000), 2147483647)::int').and.not.include('sqrt');
@@ -100,7 +101,7 @@ describe('levels statements', () => {
   });
 
   it('setXpStatement upserts the XP and its level, creating the guild row', () => {
-    expect(setXpStatement(levels, DEFAULT_LEVEL_FORMULA, { userId: USER, guildId: GUILD }, 900)).to.deep.equal({
+    expect(textAndValues(setXpStatement(levels, DEFAULT_LEVEL_FORMULA, { userId: USER, guildId: GUILD }, 900))).to.deep.equal({
       text:
         `WITH ${ENSURE_GUILD} INSERT INTO "levels" AS "l" ("user_id", "guild_id", "xp", "level") VALUES ($1, $2, $3::double precision, ${level('$3')}) ` +
         `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level" ${returning()}`,
@@ -109,7 +110,7 @@ describe('levels statements', () => {
   });
 
   it('resetXpStatement sets XP 0 and the formula’s level for 0', () => {
-    expect(resetXpStatement(levels, DEFAULT_LEVEL_FORMULA, { userId: USER, guildId: GUILD })).to.deep.equal({
+    expect(textAndValues(resetXpStatement(levels, DEFAULT_LEVEL_FORMULA, { userId: USER, guildId: GUILD }))).to.deep.equal({
       text: `UPDATE "levels" SET "xp" = 0, "level" = ${level('0')} WHERE "user_id" = $1 AND "guild_id" = $2 ${returning()}`,
       values: [USER, GUILD],
     });
@@ -119,19 +120,19 @@ describe('levels statements', () => {
     const upsert = (flag: string): string =>
       `WITH ${ENSURE_GUILD} INSERT INTO "levels" AS "l" ("user_id", "guild_id", "blacklisted") VALUES ($1, $2, true) ` +
       `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${flag} ${returning()}`;
-    expect(writeBlacklistStatement(levels, { userId: USER, guildId: GUILD }, false)).to.deep.equal({ text: upsert('true'), values: [USER, GUILD] });
-    expect(writeBlacklistStatement(levels, { userId: USER, guildId: GUILD }, true)).to.deep.equal({ text: upsert('NOT "l"."blacklisted"'), values: [USER, GUILD] });
+    expect(textAndValues(writeBlacklistStatement(levels, { userId: USER, guildId: GUILD }, false))).to.deep.equal({ text: upsert('true'), values: [USER, GUILD] });
+    expect(textAndValues(writeBlacklistStatement(levels, { userId: USER, guildId: GUILD }, true))).to.deep.equal({ text: upsert('NOT "l"."blacklisted"'), values: [USER, GUILD] });
   });
 
   it('isBlacklistedStatement asks whether a blacklisted row exists', () => {
-    expect(isBlacklistedStatement(levels, { userId: USER, guildId: GUILD })).to.deep.equal({
+    expect(textAndValues(isBlacklistedStatement(levels, { userId: USER, guildId: GUILD }))).to.deep.equal({
       text: 'SELECT EXISTS (SELECT 1 FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2 AND "blacklisted") AS "blacklisted"',
       values: [USER, GUILD],
     });
   });
 
   it('memberRankStatement ranks the guild’s members who are not blacklisted and picks the member', () => {
-    expect(memberRankStatement(levels, { userId: USER, guildId: GUILD })).to.deep.equal({
+    expect(textAndValues(memberRankStatement(levels, { userId: USER, guildId: GUILD }))).to.deep.equal({
       text:
         'SELECT r."rank" FROM (SELECT "user_id", RANK() OVER (ORDER BY "xp" DESC) AS "rank" FROM "levels" WHERE "guild_id" = $2 AND NOT "blacklisted") AS r ' +
         'WHERE r."user_id" = $1',
@@ -140,7 +141,7 @@ describe('levels statements', () => {
   });
 
   it('isOnCooldownStatement compares the last message with now minus the cooldown', () => {
-    expect(isOnCooldownStatement(levels, { userId: USER, guildId: GUILD }, NOW, 30)).to.deep.equal({
+    expect(textAndValues(isOnCooldownStatement(levels, { userId: USER, guildId: GUILD }, NOW, 30))).to.deep.equal({
       text:
         'SELECT EXISTS (SELECT 1 FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2 ' +
         'AND "last_message" > $3::timestamptz - make_interval(secs => $4::double precision)) AS "cooling"',
@@ -149,7 +150,7 @@ describe('levels statements', () => {
   });
 
   it('verifyLevelFormulaStatement computes the SQL level of every sample, bound as one array', () => {
-    expect(verifyLevelFormulaStatement(DEFAULT_LEVEL_FORMULA, [0, 100, 399.5])).to.deep.equal({
+    expect(textAndValues(verifyLevelFormulaStatement(DEFAULT_LEVEL_FORMULA, [0, 100, 399.5]))).to.deep.equal({
       text: `SELECT t.x AS "xp", ${level('t.x')} AS "level" FROM unnest($1::double precision[]) AS t(x)`,
       values: [[0, 100, 399.5]],
     });
@@ -157,9 +158,9 @@ describe('levels statements', () => {
 
   it('reuses the text of isBlacklisted and isOnCooldown, binding each call’s own values', () => {
     const first = isBlacklistedStatement(levels, { userId: USER, guildId: GUILD });
-    expect(isBlacklistedStatement(levels, { userId: '3003', guildId: '4004' })).to.deep.equal({ text: first.text, values: ['3003', '4004'] });
+    expect(textAndValues(isBlacklistedStatement(levels, { userId: '3003', guildId: '4004' }))).to.deep.equal({ text: first.text, values: ['3003', '4004'] });
     const cooling = isOnCooldownStatement(levels, { userId: USER, guildId: GUILD }, NOW, 30);
     const later = new Date('2026-07-08T09:10:11Z');
-    expect(isOnCooldownStatement(levels, { userId: '3003', guildId: '4004' }, later, 0.5)).to.deep.equal({ text: cooling.text, values: ['3003', '4004', later, 0.5] });
+    expect(textAndValues(isOnCooldownStatement(levels, { userId: '3003', guildId: '4004' }, later, 0.5))).to.deep.equal({ text: cooling.text, values: ['3003', '4004', later, 0.5] });
   });
 });

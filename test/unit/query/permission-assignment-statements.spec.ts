@@ -12,6 +12,7 @@ import {
 import { compile, param, sql } from '../../../src/query/sql';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 const HIGHEST = (guild: string, roles: string): string =>
   '(SELECT max(r."rank") FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ' +
@@ -32,14 +33,14 @@ describe('permission assignment statements', () => {
 
   it('highestRank is the max rank of the roles in the guild, a Param guild bound once', () => {
     const guild = param('42');
-    expect(compile(sql`SELECT ${guild}, ${highestRank(guild, ['7', '8'])}`)).to.deep.equal({
+    expect(textAndValues(compile(sql`SELECT ${guild}, ${highestRank(guild, ['7', '8'])}`))).to.deep.equal({
       text: `SELECT $1, ${HIGHEST('$1', '$2')}`,
       values: ['42', ['7', '8']],
     });
   });
 
   it('assignRoleStatement looks the rank up and upserts the role’s assignment, returning both joined', () => {
-    expect(assignRoleStatement(assignments, ranks, { guildId: '42', roleId: '7', rank: 3 })).to.deep.equal({
+    expect(textAndValues(assignRoleStatement(assignments, ranks, { guildId: '42', roleId: '7', rank: 3 }))).to.deep.equal({
       text:
         'WITH r AS (SELECT * FROM "permission_ranks" WHERE "guild_id" = $1 AND "rank" = $3), ' +
         'a AS (INSERT INTO "permission_assignments" ("guild_id", "role_id", "permission_rank_id") SELECT $1::bigint, $2::bigint, r."permission_rank_id" FROM r ' +
@@ -50,7 +51,7 @@ describe('permission assignment statements', () => {
   });
 
   it('assignmentsStatement lists the guild’s assignments with their ranks, highest first', () => {
-    expect(assignmentsStatement(assignments, ranks, '42')).to.deep.equal({
+    expect(textAndValues(assignmentsStatement(assignments, ranks, '42'))).to.deep.equal({
       text:
         `SELECT ${joined} FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ` +
         'WHERE a."guild_id" = $1 ORDER BY r."rank" DESC, a."role_id"',
@@ -59,11 +60,11 @@ describe('permission assignment statements', () => {
   });
 
   it('userPermissionRankStatement selects the highest rank, the roles bound as one array', () => {
-    expect(userPermissionRankStatement(assignments, '42', ['7', '8'])).to.deep.equal({ text: `SELECT ${HIGHEST('$1', '$2')} AS "rank"`, values: ['42', ['7', '8']] });
+    expect(textAndValues(userPermissionRankStatement(assignments, '42', ['7', '8']))).to.deep.equal({ text: `SELECT ${HIGHEST('$1', '$2')} AS "rank"`, values: ['42', ['7', '8']] });
   });
 
   it('unassignRoleStatement deletes the role’s assignment', () => {
-    expect(unassignRoleStatement(assignments, '42', '7')).to.deep.equal({
+    expect(textAndValues(unassignRoleStatement(assignments, '42', '7'))).to.deep.equal({
       text: 'DELETE FROM "permission_assignments" WHERE "guild_id" = $1 AND "role_id" = $2',
       values: ['42', '7'],
     });
@@ -71,6 +72,6 @@ describe('permission assignment statements', () => {
 
   it('userPermissionRankStatement reuses its text, binding each call’s own guild and roles', () => {
     const first = userPermissionRankStatement(assignments, '42', ['7']);
-    expect(userPermissionRankStatement(assignments, '43', ['8', '9'])).to.deep.equal({ text: first.text, values: ['43', ['8', '9']] });
+    expect(textAndValues(userPermissionRankStatement(assignments, '43', ['8', '9']))).to.deep.equal({ text: first.text, values: ['43', ['8', '9']] });
   });
 });

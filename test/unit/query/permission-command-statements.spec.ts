@@ -10,6 +10,7 @@ import {
 } from '../../../src/query/permission-command-statements';
 import type { TableModel } from '../../../src/query/table-model';
 import { entityMetadata } from '../../support/entity-metadata';
+import { textAndValues } from './text-and-values';
 
 describe('permission command statements', () => {
   let commands: TableModel;
@@ -18,7 +19,7 @@ describe('permission command statements', () => {
   });
 
   it('setCommandRankStatement upserts the requirement and bumps updated_at, creating the guild row', () => {
-    expect(setCommandRankStatement(commands, { guildId: '42', commandName: 'ban', requiredRank: 5 })).to.deep.equal({
+    expect(textAndValues(setCommandRankStatement(commands, { guildId: '42', commandName: 'ban', requiredRank: 5 }))).to.deep.equal({
       text:
         'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($1) ON CONFLICT ("guild_id") DO NOTHING) ' +
         'INSERT INTO "permission_commands" ("guild_id", "command_name", "required_rank") VALUES ($1, $2, $3) ' +
@@ -34,20 +35,20 @@ describe('permission command statements', () => {
   });
 
   it('commandRankStatement picks the first of the chain that has a requirement; deleteCommandRankStatement the exact name', () => {
-    expect(commandRankStatement(commands, '42', ['config ranks', 'config'])).to.deep.equal({
+    expect(textAndValues(commandRankStatement(commands, '42', ['config ranks', 'config']))).to.deep.equal({
       text:
         'SELECT c."command_name" AS "commandName", c."required_rank" AS "requiredRank" FROM "permission_commands" c WHERE c."guild_id" = $1 ' +
         'AND c."command_name" = ANY($2::text[]) ORDER BY array_position($2::text[], c."command_name"::text) LIMIT 1',
       values: ['42', ['config ranks', 'config']],
     });
-    expect(deleteCommandRankStatement(commands, '42', 'ban')).to.deep.equal({
+    expect(textAndValues(deleteCommandRankStatement(commands, '42', 'ban'))).to.deep.equal({
       text: 'DELETE FROM "permission_commands" WHERE "guild_id" = $1 AND "command_name" = $2',
       values: ['42', 'ban'],
     });
   });
 
   it('canRunCommandStatement compares the requirement that applies with the highest rank the roles hold, the guild bound once', () => {
-    expect(canRunCommandStatement(commands, '42', ['ban'], ['7'])).to.deep.equal({
+    expect(textAndValues(canRunCommandStatement(commands, '42', ['ban'], ['7']))).to.deep.equal({
       text:
         'SELECT COALESCE((SELECT c."required_rank" FROM "permission_commands" c WHERE c."guild_id" = $1 AND c."command_name" = ANY($2::text[]) ' +
         'ORDER BY array_position($2::text[], c."command_name"::text) LIMIT 1) <= COALESCE(' +
@@ -59,8 +60,8 @@ describe('permission command statements', () => {
 
   it('reuses the text of getCommandRank and canRunCommand, binding each call’s own values', () => {
     const rank = commandRankStatement(commands, '42', ['ban']);
-    expect(commandRankStatement(commands, '43', ['kick x', 'kick'])).to.deep.equal({ text: rank.text, values: ['43', ['kick x', 'kick']] });
+    expect(textAndValues(commandRankStatement(commands, '43', ['kick x', 'kick']))).to.deep.equal({ text: rank.text, values: ['43', ['kick x', 'kick']] });
     const allowed = canRunCommandStatement(commands, '42', ['ban'], ['7']);
-    expect(canRunCommandStatement(commands, '43', ['kick'], ['8', '9'])).to.deep.equal({ text: allowed.text, values: ['43', ['kick'], ['8', '9']] });
+    expect(textAndValues(canRunCommandStatement(commands, '43', ['kick'], ['8', '9']))).to.deep.equal({ text: allowed.text, values: ['43', ['kick'], ['8', '9']] });
   });
 });

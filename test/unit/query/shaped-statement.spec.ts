@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { DatabaseError } from '../../../src/errors/database-error';
 import { shapedStatement } from '../../../src/query/shaped-statement';
-import { compile, sql } from '../../../src/query/sql';
+import { compile, param, sql } from '../../../src/query/sql';
+import { guildIdOf } from '../../../src/query/touches';
 import type { TableModel } from '../../../src/query/table-model';
 import { fixtureModel } from './fixture-model';
 
@@ -19,8 +20,23 @@ describe('shapedStatement', () => {
     const first = shapedStatement(model, 'byId', ['1'], build('1'));
     const second = shapedStatement(model, 'byId', ['2'], build('2'));
     expect(first).to.deep.equal({ text: 'SELECT 1 FROM "fixture_cases" WHERE "case_id" = $1', values: ['1'] });
-    expect(second).to.deep.equal({ text: first.text, values: ['2'] });
+    expect({ text: second.text, values: second.values }).to.deep.equal({ text: first.text, values: ['2'] });
     expect(builds).to.equal(1);
+  });
+
+  it('keeps the declaration of what the statement touches on the cached path, the guild read from each call’s values', () => {
+    const model = freshModel();
+    const build = (id: string) => () => {
+      const guild = param(id);
+      return compile(sql`SELECT 1 FROM "fixture_cases" WHERE "guild_id" = ${guild}`, { reads: ['fixture_cases'], writes: [], guild });
+    };
+    const first = shapedStatement(model, 'byGuild', ['1'], build('1'));
+    const second = shapedStatement(model, 'byGuild', ['2'], () => {
+      throw new Error('compiled twice');
+    });
+    expect(second.touches).to.deep.equal({ reads: ['fixture_cases'], writes: [], locks: false, guildAt: 0 });
+    expect(second.touches).to.equal(first.touches);
+    expect([guildIdOf(first), guildIdOf(second)]).to.deep.equal(['1', '2']);
   });
 
   it('keeps the texts of different shapes and different models apart', () => {

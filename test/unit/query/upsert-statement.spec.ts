@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { upsertStatement } from '../../../src/query/upsert-statement';
 import { fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
+import { textAndValues } from './text-and-values';
 
 const RETURNING = `RETURNING ${fixtureModel.selectList}, (xmax = 0) AS "__created"`;
 const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values).map(fixtureColumn), params: Object.values(values) });
@@ -9,7 +10,7 @@ const columns = (...properties: string[]) => properties.map(fixtureColumn);
 describe('upsertStatement', () => {
   it('inserts the row or updates the given columns from EXCLUDED on a conflict of the key', () => {
     const statement = upsertStatement(fixtureModel, { key: columns('caseId'), inserted: row({ caseId: '42', caseReason: 'x', caseStatus: true }), updated: columns('caseReason') });
-    expect(statement).to.deep.equal({
+    expect(textAndValues(statement)).to.deep.equal({
       text:
         'INSERT INTO "fixture_cases" ("case_id", "case_reason", "case_status") VALUES ($1, $2, $3) ' +
         `ON CONFLICT ("case_id") DO UPDATE SET "case_reason" = EXCLUDED."case_reason" ${RETURNING}`,
@@ -28,7 +29,7 @@ describe('upsertStatement', () => {
       inserted: row({ caseNumber: 3, guildId: '7', caseReason: 'x' }),
       updated: columns('caseReason'),
     });
-    expect(statement).to.deep.equal({
+    expect(textAndValues(statement)).to.deep.equal({
       text:
         'WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($2) ON CONFLICT ("guild_id") DO NOTHING) ' +
         'INSERT INTO "fixture_cases" ("case_number", "guild_id", "case_reason") VALUES ($1, $2, $3) ' +

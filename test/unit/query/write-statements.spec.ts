@@ -10,6 +10,7 @@ import {
   updateWhereStatement,
 } from '../../../src/query/write-statements';
 import { compositeKeyFixtureModel, fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
+import { textAndValues } from './text-and-values';
 
 const COLUMNS = fixtureModel.selectList;
 const ENSURE_GUILD = (n: number) => `WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($${n}) ON CONFLICT ("guild_id") DO NOTHING) `;
@@ -18,18 +19,18 @@ const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values)
 describe('write statements', () => {
   describe('insertStatement', () => {
     it('inserts the row’s columns with their values bound in column order, returning the row', () => {
-      expect(insertStatement(fixtureModel, row({ caseNumber: 3, caseReason: 'spam' }))).to.deep.equal({
+      expect(textAndValues(insertStatement(fixtureModel, row({ caseNumber: 3, caseReason: 'spam' })))).to.deep.equal({
         text: `INSERT INTO "fixture_cases" ("case_number", "case_reason") VALUES ($1, $2) RETURNING ${COLUMNS}`,
         values: [3, 'spam'],
       });
     });
 
     it('inserts DEFAULT VALUES when the row sets no column', () => {
-      expect(insertStatement(fixtureModel, row({}))).to.deep.equal({ text: `INSERT INTO "fixture_cases" DEFAULT VALUES RETURNING ${COLUMNS}`, values: [] });
+      expect(textAndValues(insertStatement(fixtureModel, row({})))).to.deep.equal({ text: `INSERT INTO "fixture_cases" DEFAULT VALUES RETURNING ${COLUMNS}`, values: [] });
     });
 
     it('creates the guild row first on a guild-owned table, naming the guild’s own parameter', () => {
-      expect(insertStatement(guildOwnedFixtureModel, row({ caseNumber: 3, guildId: '7', caseReason: 'spam' }))).to.deep.equal({
+      expect(textAndValues(insertStatement(guildOwnedFixtureModel, row({ caseNumber: 3, guildId: '7', caseReason: 'spam' })))).to.deep.equal({
         text: `${ENSURE_GUILD(2)}INSERT INTO "fixture_cases" ("case_number", "guild_id", "case_reason") VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
         values: [3, '7', 'spam'],
       });
@@ -37,7 +38,7 @@ describe('write statements', () => {
 
     it('reuses the text of a set of columns for the next row, which binds its own values', () => {
       insertStatement(guildOwnedFixtureModel, row({ guildId: '1', caseReason: 'a' }));
-      expect(insertStatement(guildOwnedFixtureModel, row({ guildId: '2', caseReason: 'b' }))).to.deep.equal({
+      expect(textAndValues(insertStatement(guildOwnedFixtureModel, row({ guildId: '2', caseReason: 'b' })))).to.deep.equal({
         text: `${ENSURE_GUILD(1)}INSERT INTO "fixture_cases" ("guild_id", "case_reason") VALUES ($1, $2) RETURNING ${COLUMNS}`,
         values: ['2', 'b'],
       });
@@ -50,14 +51,14 @@ describe('write statements', () => {
 
   describe('updateStatement', () => {
     it('updates by primary key, the set values before the key, returning the row', () => {
-      expect(updateByIdStatement(fixtureModel, row({ caseReason: 'spam', caseStatus: false }), ['42'])).to.deep.equal({
+      expect(textAndValues(updateByIdStatement(fixtureModel, row({ caseReason: 'spam', caseStatus: false }), ['42']))).to.deep.equal({
         text: `UPDATE "fixture_cases" SET "case_reason" = $1, "case_status" = $2 WHERE "case_id" = $3 RETURNING ${COLUMNS}`,
         values: ['spam', false, '42'],
       });
     });
 
     it('updates by a composite key', () => {
-      expect(updateByIdStatement(compositeKeyFixtureModel, row({ caseReason: null }), ['7', 3])).to.deep.equal({
+      expect(textAndValues(updateByIdStatement(compositeKeyFixtureModel, row({ caseReason: null }), ['7', 3]))).to.deep.equal({
         text: `UPDATE "fixture_cases" SET "case_reason" = $1 WHERE "guild_id" = $2 AND "case_number" = $3 RETURNING ${COLUMNS}`,
         values: [null, '7', 3],
       });
@@ -73,7 +74,7 @@ describe('write statements', () => {
     });
 
     it('updates the rows matching a filter, returning nothing, the filter values after the set values', () => {
-      expect(updateWhereStatement(fixtureModel, row({ caseStatus: false }), { guildId: '7', caseNumber: { in: [1, 2] } })).to.deep.equal({
+      expect(textAndValues(updateWhereStatement(fixtureModel, row({ caseStatus: false }), { guildId: '7', caseNumber: { in: [1, 2] } }))).to.deep.equal({
         text: 'UPDATE "fixture_cases" SET "case_status" = $1 WHERE ("guild_id" = $2 AND "case_number" = ANY($3::int4[]))',
         values: [false, '7', [1, 2]],
       });
@@ -81,7 +82,7 @@ describe('write statements', () => {
 
     it('takes any condition, such as another key', () => {
       const key = keyCondition([fixtureColumn('guildId'), fixtureColumn('caseNumber')], ['7', 3]);
-      expect(updateStatement(fixtureModel, row({ caseReason: 'x' }), key, false)).to.deep.equal({
+      expect(textAndValues(updateStatement(fixtureModel, row({ caseReason: 'x' }), key, false))).to.deep.equal({
         text: 'UPDATE "fixture_cases" SET "case_reason" = $1 WHERE "guild_id" = $2 AND "case_number" = $3',
         values: ['x', '7', 3],
       });
@@ -95,16 +96,16 @@ describe('write statements', () => {
 
   describe('delete statements', () => {
     it('deletes by primary key, simple or composite', () => {
-      expect(deleteByIdStatement(fixtureModel, ['42'])).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE "case_id" = $1', values: ['42'] });
-      expect(deleteByIdStatement(compositeKeyFixtureModel, ['7', 3])).to.deep.equal({
+      expect(textAndValues(deleteByIdStatement(fixtureModel, ['42']))).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE "case_id" = $1', values: ['42'] });
+      expect(textAndValues(deleteByIdStatement(compositeKeyFixtureModel, ['7', 3]))).to.deep.equal({
         text: 'DELETE FROM "fixture_cases" WHERE "guild_id" = $1 AND "case_number" = $2',
         values: ['7', 3],
       });
     });
 
     it('deletes the rows matching a filter, or every row for an empty one', () => {
-      expect(deleteWhereStatement(fixtureModel, { caseReason: null })).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE "case_reason" IS NULL', values: [] });
-      expect(deleteWhereStatement(fixtureModel, {})).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE TRUE', values: [] });
+      expect(textAndValues(deleteWhereStatement(fixtureModel, { caseReason: null }))).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE "case_reason" IS NULL', values: [] });
+      expect(textAndValues(deleteWhereStatement(fixtureModel, {}))).to.deep.equal({ text: 'DELETE FROM "fixture_cases" WHERE TRUE', values: [] });
     });
   });
 });
