@@ -27,30 +27,29 @@ export interface RetryFacts {
 // A raw caller's statement with no options: no guild race to retry, and no declaration (an unknown write).
 const NO_FACTS: RetryFacts = {};
 
-// Words that make a statement more than a read. Conservative on purpose: a column named exactly "update"
-// only costs the retry, while a missed write would run twice.
-const WRITES = /\b(insert|update|delete|merge|copy|call|do|nextval|setval|set_config|pg_advisory\w*|pg_notify|pg_terminate_backend|pg_cancel_backend|lo_\w+|dblink\w*)\b/i;
-
 /**
- * True for a statement that only reads: it starts with SELECT, VALUES, TABLE or SHOW and names none of the
- * writing commands or side-effecting functions. Such a statement may run twice with no effect.
+ * True when a statement may run again after its connection was lost while it ran: its builder declared it writes no
+ * table and takes no row lock, so running it twice changes nothing. An undeclared statement (a raw caller's) counts
+ * as an unknown write and is never run again. Decided from the declaration, never from the SQL text.
  * @example
- * isReadOnly('SELECT * FROM cases WHERE guild_id = $1'); // true
- * isReadOnly('WITH g AS (INSERT INTO guilds …) SELECT …'); // false
+ * mayRerunAfterLostConnection({ reads: ['cases'], writes: [], locks: false }); // true
+ * mayRerunAfterLostConnection({ reads: ['reminder'], writes: ['reminder'], locks: true }); // false
+ * mayRerunAfterLostConnection(undefined); // false
  */
-export function isReadOnly(text: string): boolean {
-  return /^\s*(select|values|table|show)\b/i.test(text) && !WRITES.test(text);
+export function mayRerunAfterLostConnection(touches: Touches | undefined): boolean {
+  return touches !== undefined && touches.writes.length === 0 && !touches.locks;
 }
 
 /**
  * Runs one statement on the pool, as a transaction of its own, running it again, a bounded number of times with
  * jittered backoff, only when that is provably safe:
  * - the connection could not be opened (refused, reset, server starting or shutting down): nothing was sent;
- * - the connection was lost while a read-only statement (isReadOnly) ran: running it again changes nothing;
+ * - the connection was lost while a statement declared as writing nothing and locking nothing ran
+ *   (mayRerunAfterLostConnection): running it again changes nothing;
  * - it lost a race and so changed nothing: deadlock victim or serialization failure (40P01, 40001), or, for
  *   a statement that creates its guild, a concurrent deleteGuild (23503).
- * A write whose connection was lost is not run again: it may have committed. A broken connection is destroyed,
- * never returned to the pool.
+ * A write (or an undeclared statement) whose connection was lost is not run again: it may have committed. A broken
+ * connection is destroyed, never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
  */
 export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
@@ -68,7 +67,7 @@ export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: Qu
     try {
       return await queryOn<R>(client, config);
     } catch (e) {
-      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e) && isReadOnly(config.text)) {
+      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e) && mayRerunAfterLostConnection(facts.touches)) {
         await reconnectDelay(attempt);
         continue;
       }

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
+import { compile, sql } from '../../src/query/sql';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { testDatabaseUrl } from '../support/test-server';
 import { tally, tallyLine } from '../fixtures/reliability-tally';
@@ -122,10 +123,22 @@ describe('a connection killed under the library (pg_terminate_backend)', () => {
 
   it('runs a read outside any unit again when its connection is killed mid-statement, and returns its rows', async () => {
     const guildId = newGuild();
-    const reading = db.service.query<{ answer: number }>('SELECT 42 AS answer FROM pg_sleep(1)', []);
+    // Declared as its builder would: it writes nothing and locks nothing.
+    const statement = compile(sql`SELECT 42 AS answer FROM pg_sleep(1)`, { reads: [], writes: [] });
+    const reading = db.service.run<{ answer: number }>(statement);
     reading.catch(() => undefined); // awaited below, after the kill
-    expect(await killRunning('SELECT 42 AS answer FROM pg_sleep(1)')).to.equal(1);
+    expect(await killRunning(statement.text)).to.equal(1);
     expect((await reading).rows).to.deep.equal([{ answer: 42 }]);
+    await expectWorking(guildId, 1);
+  });
+
+  it('does not run a raw caller’s statement again when its connection is killed, read or not: it declares nothing', async () => {
+    const guildId = newGuild();
+    const text = 'SELECT 43 AS answer FROM pg_sleep(1)';
+    const reading = db.service.query(text, []);
+    reading.catch(() => undefined);
+    expect(await killRunning(text)).to.equal(1);
+    await expect(reading).to.be.rejectedWith(DatabaseConnectionError);
     await expectWorking(guildId, 1);
   });
 
