@@ -61,8 +61,8 @@ const SIGINT_GRACE_MS = 1_000;
 /** Where `migrate-generate` writes: the package's src/migrations, whether this runs from src/ or dist/src/. */
 const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'src', 'migrations');
 
-/** How the migration commands run their migrations (the migration session's statement_timeout). */
-const runOptions = (s: DatabaseService): { timeoutMs: number } => ({ timeoutMs: s.options.migrationTimeoutMs });
+/** How downgrade, reset and nuke run (the migration session's statement_timeout, one transaction behind a pooler), as migrate-push does. */
+const runOptions = (s: DatabaseService): import('../service/migrations').MigrationRunOptions => migrations().migrationRunOptions(s.options);
 
 type Print = (line: string) => void;
 
