@@ -11,7 +11,7 @@ import { DatabaseClosedError, SerializationFailureError } from '../errors/transa
 import { ValidationError } from '../errors/validation-error';
 import { isLostPreparedStatement, StatementNames } from './statement-names';
 import type { Statement } from '../query/sql';
-import type { StatementOptions, StatementRunner } from './statement-runner';
+import { withTouches, type StatementOptions, type StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
 import { isGuildForeignKey, lostGuildRace } from './guild-race';
@@ -154,7 +154,7 @@ export class DatabaseService implements StatementRunner {
 
   /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
-    return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : { ...options, touches: statement.touches });
+    return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : withTouches(options, statement.touches));
   }
 
   /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */

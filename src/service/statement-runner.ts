@@ -45,3 +45,13 @@ export interface StatementRunner {
   /** The server's major version (15, 18, …). */
   serverMajorVersion(): number;
 }
+
+/**
+ * `options` with a statement's declaration (run() passes it down, so the layers below decide from it). Every field
+ * is copied by name: `Required` makes tsc name a field added to StatementOptions and not copied here, and an object
+ * spread costs about 1 µs per call on Node 20, more than the rest of a cached getById's client work.
+ */
+export function withTouches(options: StatementOptions | undefined, touches: Touches): StatementOptions {
+  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches };
+  return copy;
+}

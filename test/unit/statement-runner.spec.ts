@@ -1,0 +1,16 @@
+import { expect } from 'chai';
+import type { Touches } from '../../src/query/touches';
+import { withTouches } from '../../src/service/statement-runner';
+
+describe('withTouches (the options run() passes down with a statement’s declaration)', () => {
+  const touches: Touches = { reads: ['cases'], writes: [], locks: false };
+
+  it('keeps every option the caller gave and adds the declaration', () => {
+    expect(withTouches({ prepare: true, createsGuild: true }, touches)).to.deep.equal({ prepare: true, createsGuild: true, touches });
+    expect(withTouches({ prepare: true }, touches)).to.include({ prepare: true, createsGuild: false, touches });
+  });
+
+  it('turns no options into the declaration alone, everything else off', () => {
+    expect(withTouches(undefined, touches)).to.deep.equal({ prepare: false, createsGuild: false, touches });
+  });
+});
