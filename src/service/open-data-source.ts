@@ -11,6 +11,8 @@ import { DatabaseError } from '../errors/database-error';
 import { startEmbeddedServer, type EmbeddedServer } from '../embedded/embedded-server';
 import { ensureDatabase } from '../embedded/ensure-database';
 
+const warned = new Set<string>();
+
 /** The database the library uses on the embedded server. */
 export const EMBEDDED_DATABASE = 'tux';
 
@@ -87,7 +89,11 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   }
   try {
     const warning = await statementTimeoutWarning(pool, options);
-    if (warning) process.emitWarning(warning, 'TuxDatabaseStatementTimeout');
+    // Once per process and finding: every shard's pool would otherwise repeat it at each connect.
+    if (warning && !warned.has(warning)) {
+      warned.add(warning);
+      process.emitWarning(warning, 'TuxDatabaseStatementTimeout');
+    }
   } catch (e) {
     await close();
     throw convertError(e);
