@@ -132,11 +132,12 @@ export function compile(fragment: SqlFragment, options: ReadonlyArray<Param> | C
 }
 
 function touchesOf(declared: TouchesDeclaration, named: ReadonlyMap<Param, number>): Touches {
-  const touches = { reads: declared.reads, writes: declared.writes, locks: declared.locks === true };
-  if (declared.guild === undefined) return touches;
+  const { reads, writes } = declared;
+  const locks = declared.locks === true;
+  if (declared.guild === undefined) return { reads, writes, locks };
   const index = named.get(declared.guild);
   if (index === undefined) throw new DatabaseError('A statement declares its guild as a Param it does not bind');
-  return { ...touches, guildAt: index - 1 };
+  return { reads, writes, locks, guildAt: index - 1 };
 }
 
 function write(fragment: SqlFragment, values: unknown[], named: Map<Param, number>): string {

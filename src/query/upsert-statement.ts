@@ -35,6 +35,6 @@ export function upsertStatement(model: TableModel, input: UpsertInput): Statemen
   const insert = sql`${guildPrefix(model, inserted.columns, values)}INSERT INTO ${raw(model.table)} (${columnNames(inserted.columns)}) VALUES (${join(values)})`;
   return compile(
     sql`${insert} ON CONFLICT (${columnNames(key)}) DO UPDATE SET ${raw(assignments.join(', '))} RETURNING ${raw(model.selectList)}, (xmax = 0) AS "__created"`,
-    { bindFirst: values, ...inserting(model, inserted.columns, values) },
+    inserting(model, inserted.columns, values),
   );
 }

@@ -3,9 +3,8 @@ import { compileFilter, filterGuild } from './compile-filter';
 import { ensureGuild, GUILD_TABLE, writesGuild } from './ensure-guild';
 import { bindKey, keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
-import { compile, join, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
+import { compile, join, param, raw, sql, type CompileOptions, type Param, type SqlFragment, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
-import type { TouchesDeclaration } from './touches';
 
 /** The columns a write sets and their validated values, in the same order (what prepareValues returns). */
 export interface ColumnValues {
@@ -34,7 +33,7 @@ export function insertStatement(model: TableModel, row: ColumnValues): Statement
     const values = row.params.map(param);
     return compile(
       sql`${guildPrefix(model, row.columns, values)}INSERT INTO ${raw(model.table)} (${columnNames(row.columns)}) VALUES (${join(values)}) RETURNING ${raw(model.selectList)}`,
-      { bindFirst: values, ...inserting(model, row.columns, values) },
+      inserting(model, row.columns, values),
     );
   });
 }
@@ -101,12 +100,14 @@ export function guildPrefix(model: TableModel, columns: ReadonlyArray<ColumnMode
 }
 
 /**
- * The declaration of an insert of `columns` (bound as `values`, in column order): it writes the model's table, and the
- * guild table when it starts with ensureGuild (see guildPrefix); its guild is the row's, when the row sets it.
+ * compile's options for an insert of `columns` bound as `values` (in column order, numbered first): it writes the
+ * model's table, and the guild table when it starts with ensureGuild (see guildPrefix); its guild is the row's, when
+ * the row sets it.
  */
-export function inserting(model: TableModel, columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<Param>): TouchesDeclaration {
+export function inserting(model: TableModel, columns: ReadonlyArray<ColumnModel>, values: ReadonlyArray<Param>): CompileOptions {
   const at = model.guildColumn === undefined ? -1 : columns.indexOf(model.guildColumn);
   return {
+    bindFirst: values,
     reads: [],
     writes: writesGuild(model, columns) ? [model.name, GUILD_TABLE] : [model.name],
     guild: at < 0 ? undefined : values[at],

@@ -49,3 +49,28 @@ describe('the sql tag', () => {
     expect(q.values).to.deep.equal(['a', '7', null]);
   });
 });
+
+describe('compile with a declaration of what the statement touches', () => {
+  it('attaches the tables, the locks and the index the guild Param is bound at', () => {
+    const guild = param('42');
+    const user = param('5');
+    const statement = compile(sql`SELECT 1 FROM "levels" WHERE "user_id" = ${user} AND "guild_id" = ${guild} FOR UPDATE`, {
+      bindFirst: [user],
+      reads: ['levels'],
+      writes: [],
+      locks: true,
+      guild,
+    });
+    expect(statement.touches).to.deep.equal({ reads: ['levels'], writes: [], locks: true, guildAt: 1 });
+    expect(statement.values[1]).to.equal('42');
+  });
+
+  it('declares no guild when none is given, and none at all without a declaration', () => {
+    expect(compile(sql`DELETE FROM "reminder"`, { reads: [], writes: ['reminder'] }).touches).to.deep.equal({ reads: [], writes: ['reminder'], locks: false });
+    expect(compile(sql`SELECT ${1}`, [])).to.deep.equal({ text: 'SELECT $1', values: [1] });
+  });
+
+  it('refuses a guild Param the statement does not bind, rather than point at the wrong value', () => {
+    expect(() => compile(sql`SELECT ${'5'}`, { reads: [], writes: [], guild: param('42') })).to.throw(/does not bind/);
+  });
+});
