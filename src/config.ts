@@ -40,7 +40,8 @@ export interface DatabaseOptions {
    * The URL is a transaction-mode pooler such as PgBouncer (`TUX_DB_BEHIND_POOLER`, default false): no session
    * settings at connect (PgBouncer refuses a `statement_timeout` startup parameter), so each unit of work sets its
    * timeout with SET LOCAL and connect() checks the role's own statement_timeout, warning when it differs;
-   * migrations run in one transaction under a transaction-level advisory lock.
+   * migrations run in one transaction under a transaction-level advisory lock. Ignored without a URL (the embedded
+   * server is reached directly).
    */
   readonly behindPooler?: boolean | undefined;
   /**
@@ -170,7 +171,8 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
-    behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false),
+    // Only a URL can name a pooler; the embedded server is always reached directly.
+    behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false) && url !== undefined,
     levelFormula: levelFormulaOption(options.levelFormula),
   });
 }

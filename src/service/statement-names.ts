@@ -52,7 +52,12 @@ export function statementName(text: string): string {
  * isLostPreparedStatement({ code: '26000' }); // true
  */
 export function isLostPreparedStatement(e: unknown): boolean {
-  const code = sqlStateOf(e);
-  if (code === '26000' || code === '42P05') return true;
-  return code === '08P01' && e instanceof Error && e.message.startsWith('bind message supplies');
+  // Inside a unit the driver's error arrives converted (a DatabaseError whose cause is the driver's).
+  for (let error = e, depth = 0; error !== undefined && depth < 3; depth++) {
+    const code = sqlStateOf(error);
+    if (code === '26000' || code === '42P05') return true;
+    if (code === '08P01' && error instanceof Error && error.message.startsWith('bind message supplies')) return true;
+    error = error instanceof Error ? error.cause : undefined;
+  }
+  return false;
 }

@@ -72,7 +72,7 @@ describe('behind PgBouncer in transaction mode', function () {
     for (const report of reports) {
       expect(report.wrong, 'results that belong to another statement').to.deep.equal([]);
       expect(report.errors, 'failed operations').to.deep.equal([]);
-      expect(report.ops).to.equal(60 * 6);
+      expect(report.ops).to.equal(60 * 7);
     }
   });
 
