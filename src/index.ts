@@ -49,6 +49,9 @@ export { CaseType, PermissionLevel, OnboardingStage } from './entities/enums';
 export { isSnowflake, toSnowflake, type Snowflake, type SnowflakeInput } from './entities/snowflake';
 export { ALL_MIGRATIONS } from './migrations/all-migrations';
 
+export { importTux, type ImportTuxOptions } from './import/import-tux';
+export { TUX_IMPORT_TABLES, type TuxImportReport, type TuxImportIssue, type TuxIssueAction, type TuxTableCounts, type TuxImportTable } from './import/tux-import-report';
+
 export { DatabaseError, isDatabaseError } from './errors/database-error';
 export { DatabaseConnectionError, DatabaseTimeoutError } from './errors/connection-error';
 export { ValidationError, isValidationError, type FieldError } from './errors/validation-error';
@@ -58,6 +61,7 @@ export { ConstraintViolationError, UniqueViolationError, ForeignKeyViolationErro
 export { SerializationFailureError, TransactionError, DatabaseClosedError } from './errors/transaction-errors';
 export { convertError } from './errors/convert-error';
 export { EmbeddedServerError } from './embedded/embedded-server-error';
+export { TuxImportError } from './import/tux-import-error';
 
 export type { Filter, OrderBy } from './query/filter-types';
 export { escapeLike } from './query/escape-like';

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import type { DatabaseService } from '../service/database-service';
+import { CaseType } from '../entities/enums';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
+import { TuxImportError } from '../import/tux-import-error';
 import { healthLines } from './health-lines';
+import { importLines, refusalLines } from './import-lines';
 import { checkLines, historyLines, queryLines, tableLines, versionLines } from './ops-lines';
 import { ALLOW_RESET_ENV, resetRefusal } from './reset-guard';
 import { PACKAGE_ROOT, packageVersion } from './package-version';
@@ -19,6 +22,7 @@ const activity = (): typeof import('../service/active-queries') => require('../s
 const schemaCheck = (): typeof import('../service/schema-check') => require('../service/schema-check') as typeof import('../service/schema-check');
 const reverting = (): typeof import('../service/revert-migrations') => require('../service/revert-migrations') as typeof import('../service/revert-migrations');
 const resetting = (): typeof import('../service/reset-database') => require('../service/reset-database') as typeof import('../service/reset-database');
+const importing = (): typeof import('../import/import-tux') => require('../import/import-tux') as typeof import('../import/import-tux');
 
 const USAGE = `Usage: tux-db <command> [args]
 
@@ -41,6 +45,12 @@ Commands:
   reset --force           drop the library's tables (all their rows) and apply every migration again, in one transaction
   nuke --force            drop the current schema (usually public) with everything in it and create it again empty;
                           no migration is applied (migrate-push does that)
+  import-tux --from URL [--dry-run] [--null-case-type TYPE]
+                          copy the Tux database at URL (Alembic head of Tux c0e1a1e8) into this migrated database, in
+                          one transaction; rows already there stay as they are, so running it again adds nothing. Prints
+                          counts per table and every Tux value this schema forbids with its resolution; exit 1, nothing
+                          written, when one has none. --dry-run writes nothing (exit 1 if the import would be refused);
+                          --null-case-type gives Tux cases with no type that type (BAN, KICK, WARN, …)
 
 reset and nuke refuse without --force (exit 2), and refuse (exit 1) unless the target is safe to wipe: the
 embedded server, or a DATABASE_URL whose host is this machine (localhost, 127.0.0.0/8, ::1, a Unix socket) and
@@ -80,6 +90,39 @@ function numberOption(command: string, args: string[], flag: string, fallback: n
     throw new UsageError(`${command} takes only ${flag} SECONDS (a whole number ≥ 0), not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
   }
   return Number(value);
+}
+
+/** What `import-tux` was asked to do. */
+interface ImportArgs {
+  readonly from: string;
+  readonly dryRun: boolean;
+  readonly nullCaseType: CaseType | undefined;
+}
+
+const CASE_TYPES: ReadonlyArray<string> = Object.values(CaseType);
+const isCaseType = (value: string | undefined): value is CaseType => value !== undefined && CASE_TYPES.includes(value);
+
+/** `import-tux`'s arguments, in any order; throws UsageError, never echoing anything but an option's name (a URL may hold a password). */
+function importArgs(args: string[]): ImportArgs {
+  const usage = 'import-tux takes --from URL [--dry-run] [--null-case-type TYPE]';
+  let from: string | undefined;
+  let dryRun = false;
+  let nullCaseType: CaseType | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = args[i + 1];
+    if (arg === '--dry-run' && !dryRun) dryRun = true;
+    else if (arg === '--from' && from === undefined && value !== undefined && !value.startsWith('-')) from = args[++i];
+    else if (arg === '--null-case-type' && nullCaseType === undefined) {
+      if (!isCaseType(value)) throw new UsageError(`--null-case-type takes a case type: ${CASE_TYPES.join(', ')}`);
+      nullCaseType = value;
+      i++;
+    } else if (arg === '--from') throw new UsageError(`${usage}: --from once, followed by the Tux database's URL`);
+    else throw new UsageError(`${usage}, not ${/^--?[a-z][a-z-]{0,40}$/i.test(arg) ? JSON.stringify(arg) : 'an argument outside them (not shown: it may hold a password)'}`);
+  }
+  if (from === undefined) throw new UsageError(`${usage}: --from names the Tux database to copy`);
+  if (!/^postgres(ql)?:\/\//i.test(from)) throw new UsageError('import-tux --from takes a postgres:// or postgresql:// URL (not shown: it may hold a password)');
+  return { from, dryRun, nullCaseType };
 }
 
 /** Checks `reset` / `nuke`'s arguments and target before anything connects. */
@@ -221,6 +264,17 @@ async function execute(command: string | undefined, args: string[], print: Print
       });
       return 0;
     }
+    case 'import-tux': {
+      const { from, dryRun, nullCaseType } = importArgs(args);
+      const report = await withService(false, stop, (s) => {
+        print(`${dryRun ? 'Dry run: reading' : 'Importing'} the Tux database ${redactUrl(from)} into ${targetOf(s)}`);
+        return importing().importTux(from, s, { dryRun, nullCaseType });
+      });
+      const { lines, problem } = importLines(report);
+      for (const line of lines) print(line);
+      if (problem !== null) printError(`tux-db: ${problem}`);
+      return problem === null ? 0 : 1;
+    }
     case 'demo':
       expectArgs(0);
       await demoModule().runDemo(print, (close) => closeOnStop(stop, close));
@@ -245,8 +299,12 @@ function redacted(text: string): string {
  * Runs the CLI; returns the exit code. Expected failures print one line on stderr, never a stack trace.
  * While it runs, SIGTERM and SIGINT close the database gracefully (see USAGE) instead of killing the process.
  */
-export async function main(argv: string[], out: Print = (l) => console.log(redacted(l)), err: Print = (l) => console.error(redacted(l))): Promise<number> {
+export async function main(argv: string[], printOut: Print = (l) => console.log(redacted(l)), printErr: Print = (l) => console.error(redacted(l))): Promise<number> {
   const [command, ...args] = argv;
+  // An argument may hold a password too (import-tux --from URL): nothing printed contains it, whatever the command.
+  const argSecrets = [...new Set(args.flatMap((a) => secretsOf(a, {})))].sort((a, b) => b.length - a.length);
+  const out: Print = (l) => printOut(redactSecrets(l, argSecrets));
+  const err: Print = (l) => printErr(redactSecrets(l, argSecrets));
   const stop = new AbortController();
   let received: StopSignal | undefined;
   let returned = false;
@@ -291,6 +349,10 @@ function failure(e: unknown, err: Print): number {
   if (e instanceof UsageError) {
     err(`tux-db: ${e.message}\n\n${USAGE}`);
     return 2;
+  }
+  if (e instanceof TuxImportError && e.issues.length > 0) {
+    for (const line of refusalLines(e.issues)) err(line);
+    return 1;
   }
   if (e instanceof ValidationError || e instanceof DatabaseError || e instanceof RefusedError) {
     err(`tux-db: ${e.message}`);

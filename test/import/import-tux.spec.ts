@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
@@ -8,7 +8,8 @@ import { importTux } from '../../src/import/import-tux';
 import { TuxImportError } from '../../src/import/tux-import-error';
 import { TUX_IMPORT_TABLES, type TuxImportReport } from '../../src/import/tux-import-report';
 import { createScratchDatabase, dropScratchDatabase, useTestServer } from '../support/test-server';
-import { fillTux, G1, G2, G3, LEVEL_ROWS, MAX_SNOWFLAKE, TUX_DDL } from './tux-source-data';
+import { connectTo, createTuxSource, targetSnapshot as snapshot } from '../support/tux-import';
+import { G1, G2, G3, LEVEL_ROWS, MAX_SNOWFLAKE } from './tux-source-data';
 
 const F = `'YYYY-MM-DD HH24:MI:SS.US'`;
 /** Source side: a naive-UTC timestamp as text; a missing one falls back like the import's documented rule. */
@@ -53,27 +54,6 @@ const EXPECTED: Record<string, { key: string; pairs: [string, string][] }> = {
 };
 const SOURCE_FILTER: Record<string, string> = { permission_commands: 'WHERE id <> 12' };
 const SOURCE_KEY: Record<string, string> = { afk: 'member_id, guild_id', levels: 'member_id, guild_id', starboard_message: 'id', guild_config: 'id', guild: 'id', starboard: 'id' };
-const IDENTITIES: Record<string, string> = { cases: 'case_id', snippet: 'snippet_id', reminder: 'reminder_id', permission_ranks: 'permission_rank_id', permission_assignments: 'assignment_id', permission_commands: 'command_id' };
-
-async function connect(url: string): Promise<Client> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  return c;
-}
-
-/** Every row of every target table and each identity's next value: what "the target is unchanged" compares. */
-async function snapshot(c: Client): Promise<string> {
-  const parts: string[] = [];
-  for (const t of TUX_IMPORT_TABLES) {
-    const r = await c.query<{ j: string | null }>(`SELECT json_agg(t ORDER BY t)::text AS j FROM (SELECT * FROM "${t}") t`);
-    parts.push(`${t}: ${r.rows[0]?.j ?? '[]'}`);
-  }
-  for (const [t, col] of Object.entries(IDENTITIES)) {
-    const r = await c.query<{ v: string | null }>(`SELECT pg_sequence_last_value(pg_get_serial_sequence('"${t}"', '${col}')::regclass)::text AS v`);
-    parts.push(`${t}.${col}: ${r.rows[0]?.v ?? 'unused'}`);
-  }
-  return parts.join('\n');
-}
 
 function importTime(report: TuxImportReport): string {
   const hit = report.issues.map((i) => /the import time \((.+)\)/.exec(i.resolution)).find((m) => m !== null);
@@ -91,13 +71,11 @@ describe('importTux', function () {
   let db: DatabaseCoordinator;
 
   before(async () => {
-    sourceUrl = await createScratchDatabase('tux_source');
+    sourceUrl = await createTuxSource('tux_source');
     targetUrl = await createScratchDatabase('tux_target');
-    source = await connect(sourceUrl);
-    await source.query(TUX_DDL);
-    await fillTux(source);
+    source = await connectTo(sourceUrl);
     db = await createDatabase({ url: targetUrl, migrate: true });
-    target = await connect(targetUrl);
+    target = await connectTo(targetUrl);
   });
 
   after(async () => {
