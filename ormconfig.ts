@@ -1,6 +1,9 @@
-// The DataSource for the typeorm CLI:
+// The DataSource for the typeorm CLI. A bot (any TypeScript version, ts-node not needed) uses the compiled one:
+//   npx typeorm migration:run -d node_modules/tux-database/dist/ormconfig.js
+// contributors to tux-database the sources:
 //   npx typeorm-ts-node-commonjs migration:run -d ormconfig.ts
 // DATABASE_URL when set, else the embedded server (started here, stopped when the CLI destroys the DataSource).
+// The migrations: the library's, then the bot's compiled ones at TUX_DB_MIGRATIONS (see DatabaseOptions.migrations).
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { resolveOptions } from './src/config';

@@ -5,6 +5,7 @@ import { ValidationError } from './errors/validation-error';
 import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
 import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './entities/level-formula';
+import { checkMigrationClasses, loadMigrations, type MigrationClass } from './service/consumer-migrations';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
@@ -49,12 +50,19 @@ export interface DatabaseOptions {
    * stored levels are not recomputed when it changes between runs. Check one with `db.levels.verifyLevelFormula()`.
    */
   readonly levelFormula?: LevelFormula | undefined;
+  /**
+   * The bot's own migration classes, run after the library's (TypeORM orders all of them by the 13-digit timestamp
+   * ending each name) by connect() with `migrate`, tux-db and the typeorm CLI. Unset: the compiled migrations at
+   * `TUX_DB_MIGRATIONS` (a directory of .js files, or a module exporting `migrations`), else none.
+   */
+  readonly migrations?: ReadonlyArray<MigrationClass> | undefined;
 }
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
   url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true, migrationTimeoutMs: true,
   slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, behindPooler: true, levelFormula: true,
+  migrations: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
 /** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
@@ -78,6 +86,8 @@ export interface ResolvedOptions {
   readonly preparedStatements: boolean;
   readonly behindPooler: boolean;
   readonly levelFormula: LevelFormula;
+  /** The bot's migrations, checked (empty when it has none). */
+  readonly migrations: ReadonlyArray<MigrationClass>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -116,6 +126,12 @@ function levelFormulaOption(value: unknown): LevelFormula {
   if (value === undefined) return DEFAULT_LEVEL_FORMULA;
   checkLevelFormula(value);
   return value;
+}
+
+function migrationsOption(value: unknown, env: Env): ReadonlyArray<MigrationClass> {
+  if (value !== undefined) return checkMigrationClasses(value);
+  const target = envValue(env, 'TUX_DB_MIGRATIONS');
+  return target === undefined ? [] : loadMigrations(target);
 }
 
 function textOption(name: string, value: unknown, fallback: string | undefined): string | undefined {
@@ -174,5 +190,6 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     // Only a URL can name a pooler; the embedded server is always reached directly.
     behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false) && url !== undefined,
     levelFormula: levelFormulaOption(options.levelFormula),
+    migrations: migrationsOption(options.migrations, env),
   });
 }

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseService } from '../service/database-service';
 import { CaseType } from '../entities/enums';
@@ -27,10 +28,14 @@ const importing = (): typeof import('../import/import-tux') => require('../impor
 const USAGE = `Usage: tux-db <command> [args]
 
 Commands:
-  migrate-generate NAME   write a migration for the entities' changes against the database (src/migrations/)
-  migrate-push            apply every pending migration
+  migrate-generate NAME [--dir DIR]
+                          write a migration for the entities' changes against the (fully migrated) database; NAME is
+                          any text ("add new field" → <timestamp>-add-new-field.ts, class AddNewField<timestamp>).
+                          DIR: --dir, else TUX_DB_MIGRATIONS_DIR, else ./migrations (src/migrations in tux-database itself)
+  migrate-push            apply every pending migration (the library's, then the bot's: TUX_DB_MIGRATIONS)
   migrate-revert          revert the last applied migration
-  migrate-status          list migrations and whether each is applied
+  migrate-status          list migrations (the library's and the bot's) and whether each is applied
+  migrate-check           exit 1 unless every migration is applied and the tables match the entities (= check)
   health                  check the connection, server role and schema (exit 1 unless healthy)
   demo                    migrate, then walk through a moderation session
 
@@ -39,7 +44,7 @@ Commands:
                           this database's statements running over SECONDS (default 300), sessions waiting on a
                           lock and the sessions holding it (its own session left out)
   history                 the applied migrations in the order they were applied, then the pending ones
-  check                   exit 1 unless every migration is applied and the tables match the entities (drift)
+  check                   the same as migrate-check: exit 1 on a pending or unknown migration or on drift
   version                 the library's version, the server's, and the latest applied migration
   downgrade N             revert the N latest migrations, newest first, in one transaction under the migration lock
   reset --force           drop the library's tables (all their rows) and apply every migration again, in one transaction
@@ -58,6 +63,7 @@ whose database name has no word prod, production or live, with none of NODE_ENV,
 production. ${ALLOW_RESET_ENV}=1 allows any target (--force is still needed).
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
+The bot's own migrations: TUX_DB_MIGRATIONS, a directory of compiled .js migrations or a module exporting \`migrations\`.
 SIGTERM: the statement or unit of work in flight finishes, nothing new starts, the database is closed, and
 tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
 tux-db exits with 130 (a unit of work that has not committed rolls back whole). A second signal exits at once.`;
@@ -68,8 +74,43 @@ type StopSignal = keyof typeof STOP_SIGNALS;
 /** How long the work in flight gets after SIGINT (Ctrl-C) before tux-db exits anyway. */
 const SIGINT_GRACE_MS = 1_000;
 
-/** Where `migrate-generate` writes: the package's src/migrations, whether this runs from src/ or dist/src/. */
-const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'src', 'migrations');
+/** The package's own migrations (where a tux-database contributor's migrate-generate writes), from src/ or dist/src/. */
+const PACKAGE_MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'src', 'migrations');
+
+/** `migrate-generate`'s arguments: the name (its words may come as separate arguments) and --dir. */
+function generateArgs(args: string[]): { name: string; dir: string | undefined } {
+  const usage = 'migrate-generate takes NAME [--dir DIR]';
+  const words: string[] = [];
+  let dir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--dir') {
+      const value = args[++i];
+      if (dir !== undefined || value === undefined || value === '' || value.startsWith('-')) throw new UsageError(`${usage}: --dir once, followed by a directory`);
+      dir = value;
+    } else if (arg.startsWith('--')) throw new UsageError(`${usage}, not ${JSON.stringify(arg.slice(0, 50))}`);
+    else words.push(arg);
+  }
+  if (words.length === 0) throw new UsageError(`${usage}: NAME says what the migration does, such as "add new field"`);
+  return { name: words.join(' '), dir };
+}
+
+/**
+ * Where `migrate-generate` writes: --dir, else TUX_DB_MIGRATIONS_DIR, else ./migrations of the bot's project (the
+ * working directory); run inside the tux-database repository itself, the package's src/migrations.
+ */
+function migrationsDir(flag: string | undefined): string {
+  const chosen = flag ?? (process.env['TUX_DB_MIGRATIONS_DIR'] || undefined);
+  if (chosen !== undefined) return path.resolve(chosen);
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(process.cwd()) === real(PACKAGE_ROOT) ? PACKAGE_MIGRATIONS_DIR : path.resolve('migrations');
+}
 
 /** How downgrade, reset and nuke run (the migration session's statement_timeout, one transaction behind a pooler), as migrate-push does. */
 const runOptions = (s: DatabaseService): import('../service/migrations').MigrationRunOptions => migrations().migrationRunOptions(s.options);
@@ -167,11 +208,14 @@ async function execute(command: string | undefined, args: string[], print: Print
   };
   switch (command) {
     case 'migrate-generate': {
-      expectArgs(1);
-      const { checkMigrationName, generateMigration } = migrations();
-      checkMigrationName(args[0] as string);
-      const result = await withService(false, stop, (s) => generateMigration(s.dataSource, args[0] as string, MIGRATIONS_DIR));
-      print(result ? `Wrote ${result.file}: review it, then add ${result.className} to src/migrations/all-migrations.ts.` : 'No schema changes: the entities and the database agree.');
+      const { name, dir } = generateArgs(args);
+      const { migrationNames, generateMigration } = migrations();
+      migrationNames(name); // a name with nothing to write fails before anything connects
+      const directory = migrationsDir(dir);
+      const result = await withService(false, stop, (s) => generateMigration(s.dataSource, name, directory));
+      if (result === null) print('No schema changes: the entities and the database agree.');
+      else if (directory === PACKAGE_MIGRATIONS_DIR) print(`Wrote ${result.file}: review it, then add ${result.className} to src/migrations/all-migrations.ts.`);
+      else print(`Wrote ${result.file}: review it, compile it, then add ${result.className} to the migrations option and to TUX_DB_MIGRATIONS' directory.`);
       return 0;
     }
     case 'migrate-push': {
@@ -221,7 +265,8 @@ async function execute(command: string | undefined, args: string[], print: Print
       for (const line of historyLines(applied, states.filter((m) => !m.applied).map((m) => m.name))) print(line);
       return 0;
     }
-    case 'check': {
+    case 'check':
+    case 'migrate-check': {
       expectArgs(0);
       const { lines, problem } = checkLines(await withService(false, stop, (s) => schemaCheck().checkSchema(s.dataSource)));
       for (const line of lines) print(line);

@@ -7,18 +7,19 @@ import { ExactDateClient } from './exact-date-client';
 
 /** Connection settings the DataSource needs beyond the URL. */
 export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTimeoutMs' | 'statementTimeoutMs' | 'slowQueryMs' | 'applicationName'> &
-  Partial<Pick<ResolvedOptions, 'behindPooler'>>;
+  Partial<Pick<ResolvedOptions, 'behindPooler' | 'migrations'>>;
 
 /**
  * The TypeORM DataSource for a PostgreSQL URL: every entity, the migrations (as classes, never a glob, so
- * the same list works from TS sources and compiled JS), and the pool settings.
+ * the same list works from TS sources and compiled JS: the library's, then the bot's), and the pool settings.
  */
 export function buildDataSource(url: string, settings: DataSourceSettings): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     entities: [...ALL_ENTITIES],
-    migrations: [...ALL_MIGRATIONS],
+    // The bot's own migrations (DatabaseOptions.migrations, checked) after the library's.
+    migrations: [...ALL_MIGRATIONS, ...(settings.migrations ?? [])],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { ALL_MIGRATIONS } from '../migrations/all-migrations';
+import { knownMigrations } from './migrations';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 
 /** One row of TypeORM's `migrations` table: a migration applied to this database. */
@@ -9,7 +9,7 @@ export interface AppliedMigration {
   /** The migration's own timestamp (ms since the epoch, when it was written; TypeORM keeps no applied-at time). */
   readonly timestamp: number;
   readonly name: string;
-  /** Whether this version of the library has the migration (false: the database is ahead of the code). */
+  /** Whether the library or the bot (DatabaseOptions.migrations) has the migration (false: the database is ahead of the code). */
   readonly known: boolean;
 }
 
@@ -27,7 +27,8 @@ interface MigrationRow {
  * console.log(applied.at(-1)?.name ?? 'no migration applied');
  */
 export async function appliedMigrations(source: DataSource | QueryRunner): Promise<ReadonlyArray<AppliedMigration>> {
-  const known = new Set<string>(ALL_MIGRATIONS.map((m) => m.name));
+  // A QueryRunner's DataSource is its `connection`; the bot's migrations count as known too.
+  const known = new Set<string>(knownMigrations('connection' in source ? source.connection : source));
   let rows: MigrationRow[];
   try {
     rows = await source.query('SELECT "id", "timestamp", "name" FROM "migrations" ORDER BY "id"');
@@ -46,7 +47,7 @@ export interface DatabaseVersion {
   /** The migration applied last (null when none is). */
   readonly latestMigration: AppliedMigration | null;
   readonly appliedCount: number;
-  /** How many migrations this version of the library has. */
+  /** How many migrations this version of the library has, with the bot's own (DatabaseOptions.migrations). */
   readonly knownCount: number;
 }
 
@@ -65,5 +66,5 @@ export async function databaseVersion(dataSource: DataSource): Promise<DatabaseV
     throw convertError(e);
   }
   const applied = await appliedMigrations(dataSource);
-  return { serverVersion, latestMigration: applied.at(-1) ?? null, appliedCount: applied.length, knownCount: ALL_MIGRATIONS.length };
+  return { serverVersion, latestMigration: applied.at(-1) ?? null, appliedCount: applied.length, knownCount: knownMigrations(dataSource).length };
 }

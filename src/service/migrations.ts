@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
-import { ALL_MIGRATIONS } from '../migrations/all-migrations';
+import { migrationNameOf, type MigrationClass } from './consumer-migrations';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ValidationError } from '../errors/validation-error';
 import { MAX_TIMEOUT_MS, type ResolvedOptions } from '../config';
@@ -141,7 +141,29 @@ async function releaseMigrationSession(runner: QueryRunner, locked: boolean): Pr
   await runner.release();
 }
 
-/** Every known migration, oldest first, with whether it is applied. */
+/**
+ * The names of every migration `dataSource` runs, the library's and the bot's (DatabaseOptions.migrations), in the
+ * order TypeORM runs them: by the 13-digit timestamp that ends each name.
+ * @example
+ * knownMigrations(service.dataSource); // ['InitialSchema1764140000000', …, 'AddNewField1795994250627']
+ */
+export function knownMigrations(dataSource: DataSource): string[] {
+  // Once initialized TypeORM holds instances; before that, the classes of the options (buildDataSource never uses globs).
+  const listed = dataSource.options.migrations ?? [];
+  const names = dataSource.isInitialized
+    ? dataSource.migrations.map((m) => m.name ?? m.constructor.name)
+    : (Array.isArray(listed) ? listed : Object.values(listed)).flatMap((m) => (typeof m === 'function' ? [migrationNameOf(m as MigrationClass)] : []));
+  const timestamp = (name: string): number => Number(name.slice(-13));
+  // Array.prototype.sort is stable: equal timestamps keep the list's order, as in TypeORM.
+  return names.sort((a, b) => timestamp(a) - timestamp(b));
+}
+
+/**
+ * Every known migration (the library's and the bot's), in the order they run, with whether it is applied.
+ * @throws DatabaseError (converted) when the migrations table cannot be read.
+ * @example
+ * for (const m of await migrationStatus(service.dataSource)) console.log(m.applied ? '[applied]' : '[pending]', m.name);
+ */
 export async function migrationStatus(dataSource: DataSource): Promise<MigrationState[]> {
   let applied: Set<string>;
   try {
@@ -152,7 +174,7 @@ export async function migrationStatus(dataSource: DataSource): Promise<Migration
     if (sqlStateOf(e) !== '42P01') throw convertError(e);
     applied = new Set();
   }
-  return ALL_MIGRATIONS.map((m) => ({ name: m.name, applied: applied.has(m.name) }));
+  return knownMigrations(dataSource).map((name) => ({ name, applied: applied.has(name) }));
 }
 
 /** The SQL that would bring the database in line with the entities (empty when they agree). */
@@ -161,30 +183,76 @@ export async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up
   return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query).reverse() };
 }
 
-/** @throws ValidationError unless `name` is a plain word (letters, digits, dashes; it becomes a file and class name). */
-export function checkMigrationName(name: string): void {
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(name)) {
-    throw ValidationError.forField('migration', 'name', 'must start with a letter and hold only letters, digits and dashes (at most 64)');
-  }
+/** A migration's file and class name, from the name its author gave. */
+export interface MigrationNames {
+  /** The words in kebab case, for the file name: `add-new-field`. */
+  readonly slug: string;
+  /** The words in Pascal case, for the class name (before its timestamp): `AddNewField`. */
+  readonly pascal: string;
+}
+
+/** The longest slug a migration name may give (file names stay readable; the class name adds 13 digits). */
+const MAX_SLUG_LENGTH = 64;
+
+/**
+ * Turns any name into a migration's file and class name: accents are dropped, camelCase and every run of other
+ * characters (spaces, punctuation, slashes) separate words, so no name can reach outside the migrations directory.
+ * @throws ValidationError when the name holds no letter or digit, or its slug passes 64 characters.
+ * @example
+ * migrationNames('add new field'); // { slug: 'add-new-field', pascal: 'AddNewField' }
+ * migrationNames('addNewField');   // the same
+ */
+export function migrationNames(name: string): MigrationNames {
+  const fail = (message: string): ValidationError => ValidationError.forField('migration', 'name', message);
+  if (typeof name !== 'string') throw fail(`must be a string (got ${typeof name})`);
+  const words = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toLowerCase());
+  if (words.length === 0) throw fail('must hold a letter or a digit, such as "add new field"');
+  const slug = words.join('-');
+  if (slug.length > MAX_SLUG_LENGTH) throw fail(`must be at most ${MAX_SLUG_LENGTH} characters once written as ${JSON.stringify(slug.slice(0, 20))}…`);
+  const pascal = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  // A class name cannot start with a digit.
+  return { slug, pascal: /^[0-9]/.test(pascal) ? `Migration${pascal}` : pascal };
+}
+
+/** What generateMigration wrote. */
+export interface GeneratedMigration {
+  readonly file: string;
+  readonly className: string;
 }
 
 /**
- * Writes a migration class for the difference between the entities and the database into `directory`,
- * or returns null when there is none. The new class must then be added to ALL_MIGRATIONS.
- * @throws ValidationError when `name` is not a plain identifier-like word.
+ * Writes a migration class for the difference between the entities and the database into `directory` as
+ * `<timestamp>-<slug>.ts`, or returns null when there is none. Register the class afterwards: in tux-database itself
+ * in ALL_MIGRATIONS, in a bot in the `migrations` option (compiled, for TUX_DB_MIGRATIONS).
+ * @throws ValidationError when the name holds no letter or digit (see migrationNames), or when migrations are still
+ * pending (the new file would repeat their work).
+ * @example
+ * const written = await generateMigration(service.dataSource, 'add new field', 'migrations');
+ * // { file: 'migrations/1795994250627-add-new-field.ts', className: 'AddNewField1795994250627' }
  */
-export async function generateMigration(dataSource: DataSource, name: string, directory: string, now = Date.now()): Promise<{ file: string; className: string } | null> {
-  checkMigrationName(name);
+export async function generateMigration(dataSource: DataSource, name: string, directory: string, now = Date.now()): Promise<GeneratedMigration | null> {
+  const { slug, pascal } = migrationNames(name);
+  const pending = (await migrationStatus(dataSource)).filter((m) => !m.applied).map((m) => m.name);
+  if (pending.length > 0) {
+    throw ValidationError.forField('migration', 'database', `has ${pending.length} pending migration(s) (${pending.join(', ')}): apply them first (tux-db migrate-push), or the new migration would repeat their work`);
+  }
   const changes = await pendingSchemaChanges(dataSource);
   if (changes.up.length === 0) return null;
-  const pascal = name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
   const className = `${pascal}${now}`;
-  const kebab = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  const file = path.join(directory, `${now}-${kebab}.ts`);
+  const file = path.join(directory, `${now}-${slug}.ts`);
   const lines = (queries: string[]): string => queries.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n');
   const source = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Generated by \`tux-db migrate-generate ${name}\`: review it, then add it to ALL_MIGRATIONS. */
+/**
+ * Generated by \`tux-db migrate-generate\` (${JSON.stringify(name).replace(/\*\//g, '* /')}): review it, then register it (a bot: in
+ * the \`migrations\` option and, compiled, in TUX_DB_MIGRATIONS; tux-database itself: in ALL_MIGRATIONS).
+ */
 export class ${className} implements MigrationInterface {
   name = '${className}';
 
