@@ -23,7 +23,9 @@ export interface DatabaseCoordinator extends Repositories {}
 @injectable()
 export class DatabaseCoordinator {
   constructor(
+    /** The DatabaseService underneath: the connection (connect, disconnect) and health(). */
     readonly service: DatabaseService,
+    /** The unit of work behind transaction(). */
     readonly unitOfWork: UnitOfWork,
     @inject(REPOSITORIES) repositories: Repositories,
   ) {

@@ -12,12 +12,15 @@ import type { Snowflake } from './snowflake';
 @Check('afk_until_after_since', '"until" IS NULL OR "until" > "since"')
 @Index('ix_afk_until_temporary', ['until'], { where: '"perm_afk" = false AND "until" IS NOT NULL' })
 export class Afk {
+  /** The AFK member: Discord snowflake, as a string (the primary key with guildId). */
   @SnowflakeColumn('user_id', { primaryKey: 'pk_afk' })
   userId!: Snowflake;
 
+  /** The guild the member is AFK in: Discord snowflake, as a string (the primary key with userId). */
   @SnowflakeColumn('guild_id', { primaryKey: 'pk_afk' })
   guildId!: Snowflake;
 
+  /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */
   @GuildReference('afk')
   guild?: Guild;
 
@@ -27,14 +30,17 @@ export class Afk {
   @MaxLength(100)
   nickname!: string | null;
 
+  /** The member's AFK message (Tux's reason), at most 500 characters. */
   @Column({ type: 'varchar', name: 'afk_message', length: 500 })
   @MaxLength(500)
   afkMessage!: string;
 
+  /** When the member went AFK (default: the database's now()). */
   @Column({ type: 'timestamptz', name: 'since', default: () => 'now()' })
   @IsDate()
   since!: Date;
 
+  /** When a temporary AFK ends (always after `since`); null when it has no end, as a permanent AFK. */
   @Column({ type: 'timestamptz', name: 'until', nullable: true })
   @IsOptional()
   @IsDate()
@@ -45,6 +51,7 @@ export class Afk {
   @IsBoolean()
   enforced!: boolean;
 
+  /** A permanent AFK: never expires and has no `until` (default false). */
   @Column({ type: 'boolean', name: 'perm_afk', default: false })
   @IsBoolean()
   permAfk!: boolean;

@@ -8,10 +8,12 @@ import type { Snowflake } from './snowflake';
 @Entity({ name: 'guild' })
 @Check('case_count_non_negative', '"case_count" >= 0')
 export class Guild {
+  /** The guild's Discord id (snowflake, as a string); the primary key, never changed. */
   @SnowflakeColumn('guild_id', { primaryKey: 'pk_guild' })
   @InsertOnly('is the guild’s Discord id, which never changes (every row of the guild refers to it)')
   guildId!: Snowflake;
 
+  /** The guild's name, at most 100 characters; null when unknown. */
   @Column({ type: 'varchar', name: 'guild_name', length: 100, nullable: true })
   @IsOptional()
   @MaxLength(100)
@@ -29,13 +31,16 @@ export class Guild {
   @Min(0)
   caseCount!: number;
 
+  /** When the bot joined the guild (default: the time the row was inserted). */
   @Column({ type: 'timestamptz', name: 'guild_joined_at', default: () => 'now()' })
   @IsDate()
   guildJoinedAt!: Date;
 
+  /** When the row was created (set by the database). */
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 
+  /** When the row last changed (set by the database on every update). */
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' })
   updatedAt!: Date;
 }

@@ -14,25 +14,31 @@ import type { Snowflake } from './snowflake';
 // (guild_id, xp DESC) WHERE NOT blacklisted: TypeORM cannot express DESC, so the migration owns it.
 @Index('ix_levels_leaderboard', { synchronize: false })
 export class Levels {
+  /** The member: Discord snowflake, as a string (the primary key with guildId). */
   @SnowflakeColumn('user_id', { primaryKey: 'pk_levels' })
   userId!: Snowflake;
 
+  /** The guild: Discord snowflake, as a string (the primary key with userId). */
   @SnowflakeColumn('guild_id', { primaryKey: 'pk_levels' })
   guildId!: Snowflake;
 
+  /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */
   @GuildReference('levels')
   guild?: Guild;
 
+  /** The member's experience points, a double ≥ 0 (default 0); addXp adds to it in SQL, so concurrent awards add up. */
   @Column({ type: 'double precision', name: 'xp', default: 0 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   xp!: number;
 
+  /** The member's level, ≥ 0: computed from xp by the level formula whenever XP changes; setLevel sets it directly. */
   @Column({ type: 'int', name: 'level', default: 0 })
   @IsInt()
   @Min(0)
   level!: number;
 
+  /** A blacklisted member earns no XP and is left out of ranks and leaderboards (default false). */
   @Column({ type: 'boolean', name: 'blacklisted', default: false })
   @IsBoolean()
   blacklisted!: boolean;

@@ -11,29 +11,36 @@ import type { Snowflake } from './snowflake';
 @Check('permission_command_rank_range', '"required_rank" BETWEEN 0 AND 10')
 @Check('permission_command_name_not_empty', 'length("command_name") > 0')
 export class PermissionCommand {
+  /** Database-generated key, a bigint returned as a string. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'command_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_permission_commands' })
   commandId!: string;
 
+  /** The guild the rule belongs to: Discord snowflake, as a string. */
   @SnowflakeColumn('guild_id')
   guildId!: Snowflake;
 
+  /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */
   @GuildReference('permission_commands')
   guild?: Guild;
 
+  /** The command's name, 1–100 characters, unique in its guild. */
   @Column({ type: 'varchar', name: 'command_name', length: 100 })
   @MinLength(1)
   @MaxLength(100)
   commandName!: string;
 
+  /** The lowest rank, 0–10, that may run the command in the guild. */
   @Column({ type: 'int', name: 'required_rank' })
   @IsInt()
   @Min(0)
   @Max(10)
   requiredRank!: number;
 
+  /** When the row was created (set by the database). */
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 
+  /** When the row last changed (set by the database on every update). */
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' })
   updatedAt!: Date;
 }

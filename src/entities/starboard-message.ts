@@ -11,29 +11,37 @@ import type { Snowflake } from './snowflake';
 // (guild_id, star_count DESC): TypeORM cannot express DESC, so the migration owns it.
 @Index('ix_starboard_message_top', { synchronize: false })
 export class StarboardMessage {
+  /** The original message's id (the primary key): Discord snowflake, as a string. */
   @SnowflakeColumn('message_id', { primaryKey: 'pk_starboard_message' })
   messageId!: Snowflake;
 
+  /** The guild of the original message: Discord snowflake, as a string. */
   @SnowflakeColumn('guild_id')
   guildId!: Snowflake;
 
+  /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */
   @GuildReference('starboard_message')
   guild?: Guild;
 
+  /** The channel of the original message: Discord snowflake, as a string. */
   @SnowflakeColumn('message_channel_id')
   messageChannelId!: Snowflake;
 
+  /** The original message's author: Discord snowflake, as a string. */
   @SnowflakeColumn('message_user_id')
   messageUserId!: Snowflake;
 
+  /** The original message's text, at most 4000 characters. */
   @Column({ type: 'varchar', name: 'message_content', length: 4000 })
   @MaxLength(4000)
   messageContent!: string;
 
+  /** When the starboard entry expires (Tux's message_expires_at): stored as given; no method here acts on it. */
   @Column({ type: 'timestamptz', name: 'message_expires_at' })
   @IsDate()
   messageExpiresAt!: Date;
 
+  /** How many stars the message has, ≥ 0 (default 0); incrementStarCount changes it in SQL. */
   @Column({ type: 'int', name: 'star_count', default: 0 })
   @IsInt()
   @Min(0)

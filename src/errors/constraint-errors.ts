@@ -2,7 +2,9 @@ import { DatabaseError } from './database-error';
 
 /** A write broke a constraint; `constraint` and `table` name it (when the server said). */
 export abstract class ConstraintViolationError extends DatabaseError {
+  /** The violated constraint's name (e.g. 'uq_cases_guild_case_number'); undefined when the server did not say. */
   readonly constraint: string | undefined;
+  /** The table the constraint belongs to; undefined when the server did not say. */
   readonly table: string | undefined;
 
   constructor(message: string, details: { constraint?: string; table?: string; cause?: unknown }) {

@@ -3,6 +3,7 @@ import { DatabaseError } from './database-error';
 /** A transaction kept failing with a serialization failure or deadlock (40001 / 40P01) after every retry. */
 export class SerializationFailureError extends DatabaseError {
   override name = 'SerializationFailureError';
+  /** The SQLSTATE: 40001 (serialization failure), 40P01 (deadlock), or 23503 when a concurrent deleteGuild removed the guild a write was recreating. */
   readonly code: string;
 
   constructor(message: string, code: string, options?: { cause?: unknown }) {

@@ -2,7 +2,9 @@ import { DatabaseError } from './database-error';
 
 /** One rejected input field: where it was, and why. */
 export interface FieldError {
+  /** The input field (or option) that was rejected. */
   readonly field: string;
+  /** Why, as words that follow the field name (e.g. 'must be an integer ≥ 1'). */
   readonly message: string;
 }
 
@@ -12,6 +14,7 @@ export interface FieldError {
  */
 export class ValidationError extends DatabaseError {
   override name = 'ValidationError';
+  /** Every rejected field, each with its reason. */
   readonly errors: ReadonlyArray<FieldError>;
 
   constructor(entity: string, errors: ReadonlyArray<FieldError>, options?: { cause?: unknown }) {

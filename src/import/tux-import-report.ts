@@ -26,10 +26,13 @@ export interface TuxImportIssue {
   readonly table: string;
   /** The row's Tux primary key, ids as strings. */
   readonly key: Readonly<Record<string, string>>;
+  /** The Tux column at fault (for a key conflict, the key's columns, comma-separated). */
   readonly column: string;
+  /** What is wrong, in words. */
   readonly problem: string;
   /** 'resolve': imported with the change in `resolution`; 'skip': not imported; 'refuse': the import stops. */
   readonly action: TuxIssueAction;
+  /** What the import did about it or, for a refusal, what would let the import go ahead. */
   readonly resolution: string;
 }
 
@@ -47,9 +50,11 @@ export interface TuxTableCounts {
 
 /** What importTux did (or, with dryRun, would do). */
 export interface TuxImportReport {
+  /** True when nothing was written: the report says what an import would do. */
   readonly dryRun: boolean;
   /** The Tux database's Alembic revision (alembic_version), or null when it has none. */
   readonly alembicRevision: string | null;
+  /** Row counts for each target table. */
   readonly tables: Readonly<Record<TuxImportTable, TuxTableCounts>>;
   /** Guilds whose case_count was raised so numbering continues after the imported case numbers. */
   readonly caseCountsRaised: number;

@@ -14,10 +14,13 @@ import { expiryArguments } from './tux-call-shapes';
 
 /** What setMemberAfk takes (the seed's set_afk). */
 export interface NewAfk {
+  /** The member going AFK: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly userId: SnowflakeInput;
+  /** The guild the member is AFK in: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
   /** The nickname to restore when the member comes back. */
   readonly nickname?: string | null;
+  /** The AFK message (Tux's reason), at most 500 characters. */
   readonly afkMessage: string;
   /** Default: now (the database clock). */
   readonly since?: Date;

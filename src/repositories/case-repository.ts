@@ -22,7 +22,9 @@ export type CasePatch = Omit<Values<Case>, 'caseNumber' | 'guildId' | 'caseId'>;
 
 /** Options of getCasesByGuild: `page` from 1, `perPage` 1–1000 (default 20). */
 export interface GuildCasesOptions {
+  /** The page to read, from 1 (default 1). */
   readonly page?: number;
+  /** Cases per page, 1–1000 (default 20). */
   readonly perPage?: number;
 }
 

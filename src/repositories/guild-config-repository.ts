@@ -17,13 +17,17 @@ export const DEFAULT_PREFIX = '!';
 
 /** The jail's role and channel (getJailConfig); null where unset. */
 export interface JailConfig {
+  /** The role given to jailed members: Discord snowflake, as a string; null when unset. */
   readonly jailRoleId: Snowflake | null;
+  /** The jail channel: Discord snowflake, as a string; null when unset. */
   readonly jailChannelId: Snowflake | null;
 }
 
 /** The audit-log and mod-log channels (getLogChannelIds); null where unset. */
 export interface LogChannelIds {
+  /** The audit-log channel: Discord snowflake, as a string; null when unset. */
   readonly auditLogId: Snowflake | null;
+  /** The mod-log channel: Discord snowflake, as a string; null when unset. */
   readonly modLogId: Snowflake | null;
 }
 

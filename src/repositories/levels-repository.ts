@@ -51,8 +51,11 @@ export interface AddXpOptions {
 
 /** One XP value whose SQL and JavaScript levels differ (see verifyLevelFormula). */
 export interface LevelFormulaMismatch {
+  /** The XP value checked. */
   readonly xp: number;
+  /** The level the formula's SQL gives for `xp` (what addXp stores). */
   readonly sqlLevel: number;
+  /** The level the formula's JavaScript gives for `xp` (what levelFor returns). */
   readonly jsLevel: number;
 }
 

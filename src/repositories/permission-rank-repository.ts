@@ -11,8 +11,11 @@ import { preparedValue } from './prepare-values';
 
 /** Fields updateRank may change (a new rank number must be free in the guild). */
 export interface PermissionRankPatch {
+  /** The new rank number, 0–10; it must be free in the guild. */
   readonly rank?: number;
+  /** The new name, 1–100 characters, unique in the guild. */
   readonly name?: string;
+  /** The new description, at most 500 characters; null clears it. */
   readonly description?: string | null;
 }
 

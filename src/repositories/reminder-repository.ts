@@ -9,10 +9,15 @@ import { BaseRepository } from './base-repository';
 
 /** What createReminder takes: a new reminder is always unsent. */
 export interface NewReminder {
+  /** What to remind the user of, 1–2000 characters. */
   readonly reminderContent: string;
+  /** When the reminder is due. */
   readonly reminderExpiresAt: Date;
+  /** The channel to deliver the reminder in: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly reminderChannelId: SnowflakeInput;
+  /** The user to remind: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly reminderUserId: SnowflakeInput;
+  /** The guild the reminder is set in: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
 }
 

@@ -31,8 +31,11 @@ export type RepositoryClass<E extends object = object> = new (...args: never[]) 
 
 /** One row of the repository table: the coordinator's property (`db.case`), the repository class and its entity. */
 export interface RepositoryRow<N extends string = string, E extends object = object, C extends RepositoryClass<E> = RepositoryClass<E>> {
+  /** The coordinator's property for the repository (`'case'` for `db.case`). */
   readonly name: N;
+  /** The repository class. */
   readonly repository: C;
+  /** The entity class the repository stores. */
   readonly entity: new () => E;
 }
 

@@ -19,21 +19,29 @@ import { preparedValue, type PreparedValues } from './prepare-values';
 
 /** What createSnippet takes: uses start at 0, ids and timestamps come from the database. */
 export interface NewSnippet {
+  /** The snippet's name, 1–100 characters, unique in the guild whatever the letter case. */
   readonly snippetName: string;
+  /** The snippet's text, at most 4000 characters; null or omitted for none. */
   readonly snippetContent?: string | null;
+  /** The snippet's author: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly snippetUserId: SnowflakeInput;
+  /** The guild the snippet belongs to: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
   /** Makes the snippet an alias of the snippet with this name (createAlias checks the target exists). */
   readonly alias?: string | null;
+  /** Whether the snippet starts locked against edits (default false). */
   readonly locked?: boolean;
 }
 
 /** What createAlias takes: the alias's name, the name it points at, the guild and the alias's author. */
 export interface NewAliasOptions {
+  /** The alias's name, 1–100 characters, unique in the guild whatever the letter case. */
   readonly aliasName: string;
   /** The snippet (or alias) to point at, any letter case. */
   readonly targetName: string;
+  /** The guild of the alias and its target: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
+  /** The alias's author: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly userId: SnowflakeInput;
 }
 

@@ -10,11 +10,17 @@ import { BaseRepository } from './base-repository';
 export interface NewStarboardMessage {
   /** The original message's id (the primary key). */
   readonly messageId: SnowflakeInput;
+  /** The guild of the original message: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
+  /** The channel of the original message: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly messageChannelId: SnowflakeInput;
+  /** The original message's author: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly messageUserId: SnowflakeInput;
+  /** The original message's text, at most 4000 characters. */
   readonly messageContent: string;
+  /** When the starboard entry expires (stored as given). */
   readonly messageExpiresAt: Date;
+  /** How many stars the message has, ≥ 0: 0 when omitted on create, unchanged when omitted on update. */
   readonly starCount?: number;
   /** The bot's copy in the starboard channel. */
   readonly starboardMessageId: SnowflakeInput;

@@ -10,8 +10,11 @@ import { preparedValue } from './prepare-values';
 
 /** A guild's starboard settings as createOrUpdateStarboard takes them (threshold defaults to 1). */
 export interface StarboardSettings {
+  /** The channel starred messages are reposted in: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly starboardChannelId: SnowflakeInput;
+  /** The emoji whose reactions count as stars, 1–64 characters. */
   readonly starboardEmoji: string;
+  /** Stars a message needs, ≥ 1: 1 when omitted on create, unchanged when omitted on update. */
   readonly starboardThreshold?: number;
 }
 

@@ -13,9 +13,11 @@ export interface HealthReport {
   readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'disconnected';
   /** Round trip of the server-state query (version, role, replay lag), in ms (null when not measured). */
   readonly latencyMs: number | null;
+  /** The server's `server_version` setting; null when it could not be read. */
   readonly serverVersion: string | null;
   /** The server's role, and on a standby how far replay lags behind (null when unknown). */
   readonly server: HealthServer | null;
+  /** The connection pool now: connections open, idle ones, callers waiting for one, and the pool's maximum. */
   readonly pool: { readonly total: number; readonly idle: number; readonly waiting: number; readonly max: number };
   /** Names of migrations not yet applied (null when unknown); the same list as `schema.pendingMigrations`. */
   readonly pendingMigrations: ReadonlyArray<string> | null;
@@ -35,6 +37,7 @@ export interface HealthServer {
 
 /** The schema half of a HealthReport. */
 export interface HealthSchema {
+  /** Names of the migrations not yet applied (empty when the schema is up to date). */
   readonly pendingMigrations: ReadonlyArray<string>;
   /** Whether the tables differ from the entities (TypeORM's schema builder would change something). */
   readonly drift: boolean;
