@@ -73,18 +73,31 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Every option with its value decided. */
 export interface ResolvedOptions {
+  /** The PostgreSQL URL as given (see DatabaseOptions.url); undefined means the embedded server. */
   readonly url: string | undefined;
+  /** The embedded server's data directory, absolute (see DatabaseOptions.dataDir). */
   readonly dataDir: string;
+  /** Whether connect() applies pending migrations (see DatabaseOptions.migrate). */
   readonly migrate: boolean;
+  /** Maximum pooled connections (see DatabaseOptions.poolSize). */
   readonly poolSize: number;
+  /** Wait for a pooled or new connection, in ms (see DatabaseOptions.acquireTimeoutMs). */
   readonly acquireTimeoutMs: number;
+  /** Server-side statement timeout in ms, 0 = none (see DatabaseOptions.statementTimeoutMs). */
   readonly statementTimeoutMs: number;
+  /** statement_timeout of the migrating session in ms, 0 = none (see DatabaseOptions.migrationTimeoutMs). */
   readonly migrationTimeoutMs: number;
+  /** Slow-query warning threshold in ms, 0 = off (see DatabaseOptions.slowQueryMs). */
   readonly slowQueryMs: number;
+  /** The application_name the server shows (see DatabaseOptions.applicationName). */
   readonly applicationName: string;
+  /** Retries of a unit of work after a serialization failure or deadlock (see DatabaseOptions.maxRetries). */
   readonly maxRetries: number;
+  /** Whether repository SQL runs as named prepared statements (see DatabaseOptions.preparedStatements). */
   readonly preparedStatements: boolean;
+  /** Whether the URL is a transaction-mode pooler; always false without a URL (see DatabaseOptions.behindPooler). */
   readonly behindPooler: boolean;
+  /** How a level follows from XP (see DatabaseOptions.levelFormula). */
   readonly levelFormula: LevelFormula;
   /** The bot's migrations, checked (empty when it has none). */
   readonly migrations: ReadonlyArray<MigrationClass>;

@@ -10,6 +10,18 @@ export { DatabaseService, type QueryListener } from './service/database-service'
 export type { StatementOptions, StatementRunner } from './service/statement-runner';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
 export type { HealthReport, HealthSchema, HealthServer } from './service/health';
+export { queryServerOf, type QueryEvent, type QueryEventListener, type QueryServer } from './service/query-event';
+export {
+  instrumentOpenTelemetry,
+  spanNameOf,
+  spanAttributesOf,
+  TRACER_NAME,
+  type OpenTelemetryOptions,
+  type OpenTelemetryTracer,
+  type OpenTelemetrySpan,
+  type OpenTelemetryApi,
+  type SpanAttributeValue,
+} from './observability/otel';
 
 export { BaseRepository, MAX_PER_PAGE } from './repositories/base-repository';
 export { CaseRepository, type NewCase, type NewGuildCase, type CasePatch, type GuildCasesOptions } from './repositories/case-repository';

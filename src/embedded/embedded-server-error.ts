@@ -9,6 +9,7 @@ export class EmbeddedServerError extends DatabaseConnectionError {
 
   constructor(
     message: string,
+    /** The embedded server's data directory (absolute). */
     readonly dataDir: string,
     options?: { cause?: unknown },
   ) {

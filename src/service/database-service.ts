@@ -18,11 +18,16 @@ import { isGuildForeignKey, lostGuildRace } from './guild-race';
 import { runOnPool } from './pool-statement';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, type HealthReport } from './health';
+import { queryServerOf, type QueryEvent, type QueryEventListener } from './query-event';
+import type { DatabaseError } from '../errors/database-error';
 
 /** PostgreSQL's wire protocol counts a statement's parameters in 16 bits. */
 export const MAX_STATEMENT_PARAMETERS = 65_535;
 
-/** Called with the SQL text of every statement the repositories send (statement budgets, tracing). */
+/**
+ * Called with the SQL text of every statement the repositories send, before it is sent (statement budgets). For
+ * duration, rows, errors and the server, listen with onQuery instead.
+ */
 export type QueryListener = (text: string) => void;
 
 /** How often an unreachable server is probed, so isConnected() turns true again without a caller's statement. */
@@ -52,6 +57,8 @@ export class DatabaseService implements StatementRunner {
   private readonly unitConnections = new Set<UnitConnection>();
   private readonly statementNames = new StatementNames();
   private readonly listeners: QueryListener[] = [];
+  // Replaced, never mutated, on add and remove: a statement iterates the array it started with.
+  private queryObservers: ReadonlyArray<QueryEventListener> = [];
   /** Set when a statement found the server unreachable; cleared by the next statement or probe that reaches it. */
   private unreachable = false;
   private probing: NodeJS.Timeout | undefined;
@@ -176,6 +183,31 @@ export class DatabaseService implements StatementRunner {
   }
 
   /**
+   * Registers a listener that gets one QueryEvent per statement once it settled: SQL text, prepared name, duration,
+   * row count, the converted error, whether it ran in a unit of work, the server (no password), and what its builder
+   * declared it touches. It is called synchronously in the caller's async context (so a tracer's active span is the
+   * caller's); an error it throws becomes a process warning and never changes the statement's outcome. Returns the
+   * function that removes it. With no listener (and slowQueryMs 0) a statement reads no clock and allocates nothing
+   * for this. A statement whose prepared statement was lost behind a pooler is reported by its rerun.
+   * @throws ValidationError when `listener` is not a function.
+   *
+   * ```ts
+   * const stop = db.service.onQuery((e) => {
+   *   if (e.error) console.warn(`${e.error.name} after ${e.durationMs.toFixed(1)} ms on ${e.server?.label}: ${e.sql}`);
+   * });
+   * await db.case.getRecentCases(guildId);
+   * stop();
+   * ```
+   */
+  onQuery(listener: QueryEventListener): () => void {
+    if (typeof listener !== 'function') throw ValidationError.forField('DatabaseService', 'listener', 'must be a function (event: QueryEvent) => void');
+    this.queryObservers = [...this.queryObservers, listener];
+    return () => {
+      this.queryObservers = this.queryObservers.filter((l) => l !== listener);
+    };
+  }
+
+  /**
    * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool.
    * Driver errors come out converted (see convertError).
    * @throws ValidationError when `values` holds more than MAX_STATEMENT_PARAMETERS values.
@@ -196,18 +228,29 @@ export class DatabaseService implements StatementRunner {
     }
     for (const listener of this.listeners) listener(text);
     const context = this.transactions.getStore();
-    const started = this.options.slowQueryMs > 0 ? performance.now() : 0;
+    // With no event listener and no slow-query threshold, no clock is read and nothing is allocated for either.
+    const observers = this.queryObservers;
+    let settled = observers.length > 0 || this.options.slowQueryMs > 0;
+    const started = settled ? performance.now() : 0;
+    let rowCount: number | null = null;
+    let failure: DatabaseError | undefined;
     try {
       const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, options);
       if (this.unreachable) this.reachable();
+      rowCount = result.rowCount ?? null;
       return result;
     } catch (e) {
-      if (config.name !== undefined && isLostPreparedStatement(e)) return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined);
+      if (config.name !== undefined && isLostPreparedStatement(e)) {
+        // The statement runs again (or its unit does), and that run is the one reported.
+        settled = false;
+        return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined);
+      }
       const error = convertError(e);
       if (error instanceof DatabaseConnectionError) this.markUnreachable();
-      throw options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
+      failure = options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
+      throw failure;
     } finally {
-      if (started > 0) this.reportIfSlow(text, performance.now() - started);
+      if (settled) this.report(observers, config, options, context !== undefined, started, rowCount, failure);
     }
   }
 
@@ -278,6 +321,40 @@ export class DatabaseService implements StatementRunner {
     this.unreachable = false;
     clearInterval(this.probing);
     this.probing = undefined;
+  }
+
+  // One event per settled statement for each listener, and the slow-query warning.
+  private report(
+    observers: ReadonlyArray<QueryEventListener>,
+    config: QueryConfig,
+    options: StatementOptions | undefined,
+    inUnit: boolean,
+    startedAt: number,
+    rowCount: number | null,
+    error: DatabaseError | undefined,
+  ): void {
+    const durationMs = performance.now() - startedAt;
+    if (this.options.slowQueryMs > 0) this.reportIfSlow(config.text, durationMs);
+    if (observers.length === 0) return;
+    const pool = this.opened?.pool;
+    const event: QueryEvent = {
+      sql: config.text,
+      name: config.name,
+      startedAt,
+      durationMs,
+      rowCount,
+      error,
+      inUnit,
+      server: pool === undefined ? undefined : queryServerOf(pool),
+      touches: options?.touches,
+    };
+    for (const observer of observers) {
+      try {
+        observer(event);
+      } catch (e) {
+        process.emitWarning(`A query event listener threw (the statement's outcome is unchanged): ${e instanceof Error ? e.message : String(e)}`, 'TuxDatabaseQueryListener');
+      }
+    }
   }
 
   private reportIfSlow(text: string, ms: number): void {
