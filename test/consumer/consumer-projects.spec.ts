@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ROOT, runCommand, type CommandResult } from '../support/run-command';
+import { runCommand } from '../support/run-command';
+import { expectSuccess, packedConsumer } from '../support/packed-consumer';
 
 // A bot author's view of the package: `npm pack` (of the dist/ that `npm test` has just built), installed into
-// a fresh project from the local npm cache, then three bot projects beside it (CommonJS with moduleResolution
+// a fresh project from the local npm cache (test/support/packed-consumer.ts), then three bot projects beside it (CommonJS with moduleResolution
 // node10, CommonJS node16, ESM nodenext), each strict with exactOptionalPropertyTypes and skipLibCheck false,
 // so every published declaration is checked as a consumer's compiler sees it. Each compiles the same bot code
 // (the package root and tux-database/testing, sinon stubs) and runs it against the stubs; only the ESM project
@@ -27,9 +26,6 @@ const PROJECTS: ReadonlyArray<ConsumerProject> = [
   { name: 'cjs-node16', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, runsDatabase: false },
   { name: 'esm-nodenext', type: 'module', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' }, runsDatabase: true },
 ];
-
-/** What the consumer's root project installs besides the tarball (the versions the package is tested with). */
-const CONSUMER_DEPENDENCIES = ['sinon@22.1.0', '@types/sinon@22.0.2', '@types/node@20.19.43'];
 
 /** The bot code every project compiles: ids as a bot gets them, options from the environment, a stubbed test. */
 const BOT_SOURCE = `import { Case, CaseType, createDatabase, type DatabaseCoordinator, type DatabaseOptions } from 'tux-database';
@@ -64,33 +60,13 @@ function entryLine(type: ConsumerProject['type']): string {
   return type === 'module' ? 'await main();\n' : 'main().catch((e: unknown) => {\n  console.error(e);\n  process.exitCode = 1;\n});\n';
 }
 
-/** Fails with the command's output when it did not exit 0. */
-function expectSuccess(what: string, result: CommandResult): void {
-  expect(result.code, `${what} failed:\n${result.stdout}\n${result.stderr}`).to.equal(0);
-}
-
 describe('consumer projects built from the packed tarball', function () {
   this.timeout(300_000);
   let dir = '';
 
   before(async function () {
     this.timeout(240_000);
-    if (!existsSync(path.join(ROOT, 'dist', 'src', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-    dir = await mkdtemp(path.join(os.tmpdir(), 'tux-db-consumer-'));
-    // As root the embedded server runs as the OS user postgres, which must reach the binaries under node_modules.
-    await chmod(dir, 0o755);
-    // --ignore-scripts: pack the dist/ this run built rather than building a second time.
-    const pack = await runCommand('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {});
-    expectSuccess('npm pack', pack);
-    const tarball = path.join(dir, pack.stdout.trim().split('\n').pop() ?? '');
-    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer-bot', version: '1.0.0', private: true }, null, 2));
-    const install = await runCommand(
-      'npm',
-      ['install', '--prefix', dir, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...CONSUMER_DEPENDENCIES],
-      {},
-      180_000,
-    );
-    expectSuccess('npm install', install);
+    dir = await packedConsumer();
     for (const project of PROJECTS) {
       const home = path.join(dir, project.name);
       await mkdir(home);
@@ -108,10 +84,6 @@ describe('consumer projects built from the packed tarball', function () {
       await writeFile(path.join(home, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['bot.ts'] }, null, 2));
       await writeFile(path.join(home, 'bot.ts'), BOT_SOURCE + entryLine(project.type));
     }
-  });
-
-  after(async () => {
-    if (dir !== '') await rm(dir, { recursive: true, force: true });
   });
 
   for (const project of PROJECTS) {
