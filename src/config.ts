@@ -5,7 +5,7 @@ import { ValidationError } from './errors/validation-error';
 import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
 import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './entities/level-formula';
-import { checkMigrationClasses, loadMigrations, type MigrationClass } from './service/consumer-migrations';
+import { checkMigrationClasses, loadMigrations, type MigrationClass } from './migrations/consumer-migrations';
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
-import { migrationNameOf, type MigrationClass } from './consumer-migrations';
+import { migrationNameOf, type MigrationClass } from '../migrations/consumer-migrations';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ValidationError } from '../errors/validation-error';
 import { MAX_TIMEOUT_MS, type ResolvedOptions } from '../config';

@@ -46,7 +46,9 @@ describe('DatabaseOptions', () => {
       expect((error as ValidationError).errors.map((f) => f.field), label).to.deep.equal(['options.poolsize']);
       expect((error as ValidationError).message, label).to.include('did you mean "poolSize"?');
     }
-    expect(() => resolveOptions({ migrations: false } as never, {})).to.throw(ValidationError, /options\.migrations/);
+    // A TypeORM DataSource option is not one of ours (`migrations` is: the bot's migration classes, checked as such).
+    expect(() => resolveOptions({ migrationsRun: false } as never, {})).to.throw(ValidationError, /options\.migrationsRun/);
+    expect(() => resolveOptions({ migrations: false } as never, {})).to.throw(ValidationError, /migrations must be an array of migration classes/);
   });
 
   it('refuses maxRetries NaN and Infinity, as an option or an environment variable, and env numbers that are not plain digits', () => {

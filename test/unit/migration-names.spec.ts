@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ValidationError } from '../../src/errors/validation-error';
 import { migrationNames } from '../../src/service/migrations';
-import { loadMigrations } from '../../src/service/consumer-migrations';
+import { loadMigrations } from '../../src/migrations/consumer-migrations';
 import { resolveOptions } from '../../src/config';
 
 describe('migrationNames', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationInterface } from 'typeorm';
-import { ALL_MIGRATIONS } from '../migrations/all-migrations';
+import { ALL_MIGRATIONS } from './all-migrations';
 import { ValidationError } from '../errors/validation-error';
 
 /** A TypeORM migration class, as the `migrations` option takes it: `class AddNewField1795994250627 implements MigrationInterface`. */
