@@ -35,16 +35,16 @@ describe('the package exports', () => {
     expect(testing['createStubDatabase']).to.be.a('function');
   });
 
-  it('export every error class the library defines from the root, as the README’s error tree lists them', () => {
+  it('export every error class the library defines from the root, as the guide’s error tree lists them', () => {
     const classes = errorClasses();
     expect([...classes.keys()]).to.include.members(['DatabaseError', 'ValidationError', 'DatabaseConnectionError', 'EmbeddedServerError']);
     const exported = packageRoot as Record<string, unknown>;
     for (const [name, value] of classes) expect(exported[name], `${name} is exported from src/index.ts`).to.equal(value);
-    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### Errors'));
+    const guide = readFileSync(path.join(__dirname, '..', 'docs', 'guide.md'), 'utf8');
+    const section = guide.slice(guide.indexOf('## Errors'));
     const tree = section.slice(section.indexOf('```text'), section.indexOf('```', section.indexOf('```text') + 7));
-    for (const name of classes.keys()) expect(tree, `the README's error tree names ${name}`).to.match(new RegExp(`\\b${name}\\b`));
-    expect(tree, 'the README calls every error class exported').to.not.match(/not exported/i);
+    for (const name of classes.keys()) expect(tree, `the guide's error tree names ${name}`).to.match(new RegExp(`\\b${name}\\b`));
+    expect(tree, 'the guide calls every error class exported').to.not.match(/not exported/i);
   });
 
   it('export the Tux-parity helpers and option/result types from the root', () => {

@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { CaseType } from '../src/entities/enums';
 import { useTestDatabase } from './support/test-database';
 
-// Every public method's statement budget (the README's "Statements per call" table). Each count is taken twice: by the library's query
+// Every public method's statement budget (docs/guide.md, "Statements per call"). Each count is taken twice: by the library's query
 // listener (the SQL its repositories send) and at the driver, by spying on pg's Client#query, which also sees
 // anything sent around the listener (BEGIN/COMMIT of a unit of work, TypeORM's own queries). No timing.
 describe('Statement budget', () => {

@@ -49,7 +49,7 @@ const BULK_UPDATE_ITEM = ['id', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
 
 /**
- * The generic operations every repository has (the README's "BaseRepository" section). Each validates its input, has
+ * The generic operations every repository has (docs/guide.md, "BaseRepository"). Each validates its input, has
  * its statement built by a pure builder of src/query (from the entity's metadata, every value bound), sends it straight
  * to the connection TypeORM manages, and turns the rows, keyed by property name, into entity instances. Inserts into
  * guild-owned tables create the guild row when it is missing, in the same statement.

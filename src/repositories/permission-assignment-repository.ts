@@ -66,7 +66,7 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
 
   /**
    * The highest rank the member holds through any of `roleIds` (the member's Discord roles; include the
-   * @everyone role, whose id is the guild id, to count a rank given to everyone), in one statement.
+   * `@everyone` role, whose id is the guild id, to count a rank given to everyone), in one statement.
    * Returns **null** when none of the roles has a rank — never 0, since 0 is a real rank. `userId` is
    * validated and kept for the seed's signature: ranks come from roles only. No statement for an empty list.
    * @throws ValidationError for bad ids.

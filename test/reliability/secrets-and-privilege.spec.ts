@@ -16,7 +16,7 @@ import { tally, tallyLine } from '../fixtures/reliability-tally';
 const counts = tally('secrets-and-privilege');
 
 /**
- * The runtime role's grants, exactly as the README's "Guarantees" section documents them (`:db` and `:role`
+ * The runtime role's grants, exactly as docs/operators.md ("Migrating production") documents them (`:db` and `:role`
  * are filled in). Migrations run as the owner; the runtime role reads and writes rows, and nothing else.
  */
 const RUNTIME_GRANTS = [
