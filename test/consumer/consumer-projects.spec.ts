@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { runCommand } from '../support/run-command';
-import { expectSuccess, packedConsumer } from '../support/packed-consumer';
+import { expectSuccess, packedConsumer, runIn } from '../support/packed-consumer';
 
 // A bot author's view of the package: `npm pack` (of the dist/ that `npm test` has just built), installed into
 // a fresh project from the local npm cache (test/support/packed-consumer.ts), then three bot projects beside it (CommonJS with moduleResolution
@@ -55,6 +56,38 @@ export async function main(): Promise<void> {
 }
 `;
 
+/**
+ * The README's TypeScript examples, as a bot author would paste them: in an ES module as written, in CommonJS with
+ * the statements inside an async function (as the README says), the imports kept at the top.
+ */
+function readmeExamples(type: ConsumerProject['type']): string[] {
+  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks.map((block, i) => {
+    const lines = block.split('\n');
+    const imports = lines.filter((l) => l.startsWith('import '));
+    const body = lines.filter((l) => !l.startsWith('import '));
+    if (type === 'module') return `${block}export {};\n`;
+    return `${imports.join('\n')}\n\nexport async function readmeExample${i}(): Promise<void> {\n${body.join('\n')}\n}\n`;
+  });
+}
+
+/** A bot author's mocha test of bot code, on the stub kit: no database. */
+const BOT_SPEC = `import { strict as assert } from 'node:assert';
+import { Case } from 'tux-database';
+import { createStubDatabase } from 'tux-database/testing';
+import { ban } from './bot.js';
+
+describe('ban', () => {
+  it('posts the line for the case the database numbered', async () => {
+    const stub = createStubDatabase();
+    stub.case.createCase.resolves(Object.assign(new Case(), { caseNumber: 7, caseUserId: '13', caseReason: 'spam' }));
+    assert.equal(await ban(stub.db, '11', 13n, 'spam'), 'Case #7 BAN <@13>: spam');
+    assert.equal(stub.case.createCase.callCount, 1);
+  });
+});
+`;
+
 /** The last line of the bot: ESM awaits at top level, CommonJS cannot. */
 function entryLine(type: ConsumerProject['type']): string {
   return type === 'module' ? 'await main();\n' : 'main().catch((e: unknown) => {\n  console.error(e);\n  process.exitCode = 1;\n});\n';
@@ -81,13 +114,19 @@ describe('consumer projects built from the packed tarball', function () {
         rootDir: '.',
         outDir: 'dist',
       };
-      await writeFile(path.join(home, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['bot.ts'] }, null, 2));
+      const examples = readmeExamples(project.type);
+      const files = ['bot.ts', 'bot.spec.ts', ...examples.map((_, i) => `readme-${i}.ts`)];
+      // The README's injectable class needs decorator metadata, as the README says.
+      const withDecorators = { ...compilerOptions, experimentalDecorators: true, emitDecoratorMetadata: true, types: ['node', 'mocha'] };
+      await writeFile(path.join(home, 'tsconfig.json'), JSON.stringify({ compilerOptions: withDecorators, files }, null, 2));
       await writeFile(path.join(home, 'bot.ts'), BOT_SOURCE + entryLine(project.type));
+      await writeFile(path.join(home, 'bot.spec.ts'), BOT_SPEC);
+      for (const [i, example] of examples.entries()) await writeFile(path.join(home, `readme-${i}.ts`), example);
     }
   });
 
   for (const project of PROJECTS) {
-    it(`compile and run in a ${project.name} project${project.runsDatabase ? ', against the embedded server too' : ''}`, async () => {
+    it(`compile the bot, its mocha test and every README example, and run them, in a ${project.name} project${project.runsDatabase ? ', against the embedded server too' : ''}`, async () => {
       const home = path.join(dir, project.name);
       const tsc = await runCommand(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', home], {});
       expectSuccess(`tsc -p ${project.name}`, tsc);
@@ -100,6 +139,16 @@ describe('consumer projects built from the packed tarball', function () {
       expect(lines).to.deep.equal(
         project.runsDatabase ? ['stub: Case #7 BAN <@13>: stubbed', 'database: Case #1 BAN <@1300000000000000001>: Spam'] : ['stub: Case #7 BAN <@13>: stubbed'],
       );
+      // From the bot's own directory, so this repository's .mocharc (ts-node, its setup) plays no part.
+      const mocha = await runIn(home, process.execPath, [path.join(dir, 'node_modules', 'mocha', 'bin', 'mocha.js'), path.join('dist', 'bot.spec.js')], { CONSUMER_RUN_DATABASE: undefined });
+      expectSuccess(`mocha ${project.name}/dist/bot.spec.js`, mocha);
+      expect(mocha.stdout).to.match(/1 passing/);
+      if (project.runsDatabase) {
+        // The README's quick start, compiled as written, on a fresh embedded server.
+        const quickStart = await runCommand(process.execPath, [path.join(home, 'dist', 'readme-0.js')], { DATABASE_URL: undefined, TUX_DB_DATA_DIR: path.join(dir, 'readme-data') }, 120_000);
+        expectSuccess('the README quick start', quickStart);
+        expect(quickStart.stdout.trim()).to.equal('Case #1 recorded');
+      }
     });
   }
 });

@@ -16,7 +16,7 @@ import { ROOT, runCommand, type CommandResult } from './run-command';
  * typeorm CLI must work through the compiled data source. The consumer specs compile with this repository's
  * TypeScript, not the consumer's, unless they say otherwise.
  */
-export const CONSUMER_DEPENDENCIES = ['sinon@22.1.0', '@types/sinon@22.0.2', '@types/node@20.19.43', 'typescript@7.0.2'] as const;
+export const CONSUMER_DEPENDENCIES = ['sinon@22.1.0', '@types/sinon@22.0.2', '@types/node@20.19.43', 'typescript@7.0.2', 'mocha@12.0.3', '@types/mocha@10.0.10'] as const;
 
 /** Fails with the command's output when it did not exit 0. */
 export function expectSuccess(what: string, result: CommandResult): void {
