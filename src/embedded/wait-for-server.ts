@@ -12,7 +12,8 @@ export async function waitForServer(url: string, pid: number, timeoutMs: number)
   return false;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether the server at `url` accepts a connection and answers `SELECT 1` right now (false on any failure). */
+export async function answers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   // A server shutting down may drop the socket between queries; the awaited calls report it already.
   client.on('error', () => undefined);

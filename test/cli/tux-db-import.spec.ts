@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Client } from 'pg';
 import { TUX_IMPORT_TABLES } from '../../src/import/tux-import-report';
 import { LEVEL_ROWS } from '../import/tux-source-data';
-import { runCommand, type CommandResult } from '../support/run-command';
+import { runCommand, type CommandResult, expectNoSecretOrStack } from '../support/run-command';
 import { asServerAdmin, createScratchDatabase, dropScratchDatabase, useTestServer } from '../support/test-server';
 import { connectTo, createTuxSource, targetSnapshot } from '../support/tux-import';
 
@@ -24,11 +24,6 @@ describe('tux-db import-tux', function () {
   let target: Client;
   const tuxDb = (args: string[]): Promise<CommandResult> =>
     runCommand(process.execPath, ['bin/tux-db.js', ...args], { DATABASE_URL: targetUrl, TUX_DB_DATA_DIR: undefined, PGPASSWORD: undefined });
-  const expectNoSecretOrStack = (result: CommandResult): void => {
-    const output = result.stdout + result.stderr;
-    expect(output).to.not.include(secret);
-    expect(output).to.not.match(/^\s+at /m);
-  };
 
   before(async () => {
     await asServerAdmin((c) => c.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${secret}'`));
@@ -57,7 +52,7 @@ describe('tux-db import-tux', function () {
     expect(issueLines(refused.stderr)).to.have.length(1);
     expect(issueLines(refused.stderr)[0]).to.match(/^ {2}refuse +cases \{"id":"16"\} case_type: .+ → no type is safe to guess/);
     expect(refused.stderr).to.include('--null-case-type TYPE');
-    expectNoSecretOrStack(refused);
+    expectNoSecretOrStack(refused, secret);
 
     // The dry run lists the same row among the others and says the import would be refused.
     const dry = await tuxDb(['import-tux', '--dry-run', '--from', from]);
@@ -65,7 +60,7 @@ describe('tux-db import-tux', function () {
     expect(issueLines(dry.stdout).filter((l) => l.startsWith('  refuse'))).to.deep.equal(issueLines(refused.stderr));
     expect(dry.stdout).to.include('Dry run: nothing was written');
     expect(dry.stderr.trim()).to.match(/^tux-db: the import would be refused: 1 value\(s\) have no safe resolution/);
-    expectNoSecretOrStack(dry);
+    expectNoSecretOrStack(dry, secret);
     expect(await targetSnapshot(target)).to.equal(before);
   });
 
@@ -89,7 +84,7 @@ describe('tux-db import-tux', function () {
     expect(issues.some((l) => /^ {2}resolve +snippet \{"id":"2"\} snippet_name: .+ → .+/.test(l)), 'the snippet renamed for letter case').to.equal(true);
     expect(issues.filter((l) => l.startsWith('  refuse'))).to.deep.equal([]);
     expect(dry.stdout).to.include('Dry run: nothing was written');
-    expectNoSecretOrStack(dry);
+    expectNoSecretOrStack(dry, secret);
     expect(await targetSnapshot(target)).to.equal(before);
   });
 
@@ -100,7 +95,7 @@ describe('tux-db import-tux', function () {
     expect(run.stdout).to.match(/^table +in Tux +inserted +already present +skipped$/m).and.match(countsLine('cases', 17, 17, 0, 0));
     expect(run.stdout).to.match(/identities moved past the largest imported id: .*cases\.case_id → 17/);
     expect(run.stdout).to.not.include('Dry run');
-    expectNoSecretOrStack(run);
+    expectNoSecretOrStack(run, secret);
     const counted = await target.query<{ guilds: number; cases: number; levels: number; commands: number }>(
       `SELECT (SELECT count(*)::int FROM guild) AS guilds, (SELECT count(*)::int FROM cases) AS cases, (SELECT count(*)::int FROM levels) AS levels, (SELECT count(*)::int FROM permission_commands) AS commands`,
     );
@@ -135,7 +130,7 @@ describe('tux-db import-tux', function () {
       expect(result.code, args.join(' ')).to.equal(2);
       expect(result.stderr.split('\n')[0], args.join(' ')).to.match(message);
       expect(result.stderr).to.include('Usage: tux-db');
-      expectNoSecretOrStack(result);
+      expectNoSecretOrStack(result, secret);
     }
   });
 });

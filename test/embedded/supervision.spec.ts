@@ -2,10 +2,10 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { findProcess } from '../../src/embedded/process-inspection';
+import { answers } from '../../src/embedded/wait-for-server';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { randomSnowflake } from '../support/fixtures';
@@ -18,19 +18,7 @@ async function postmasterField(dataDir: string, line: 0 | 3): Promise<number | n
 const postmasterPid = (dataDir: string) => postmasterField(dataDir, 0);
 
 /** Whether a fresh connection to the server answers right now: the truth isConnected() is held against. */
-async function answers(port: number): Promise<boolean> {
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'tux', connectionTimeoutMillis: 1_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const answersOn = (port: number): Promise<boolean> => answers(`postgres://postgres:postgres@127.0.0.1:${port}/tux`);
 
 describe('supervision of the embedded server', function () {
   this.timeout(180_000);
@@ -84,10 +72,10 @@ describe('supervision of the embedded server', function () {
       while (sampling) {
         const said = db!.service.isConnected();
         const status = (await db!.health()).status;
-        const truth = await answers(port);
+        const truth = await answersOn(port);
         seen.add(`${said}/${status}`);
         // Saying "connected" (or "healthy") while nothing answers is the lie; the reverse is a moment late at most.
-        if ((said || status === 'healthy') && !truth && (await answers(port)) === false) lies.push(`isConnected ${said}, health ${status}, server not answering`);
+        if ((said || status === 'healthy') && !truth && (await answersOn(port)) === false) lies.push(`isConnected ${said}, health ${status}, server not answering`);
         await new Promise((r) => setTimeout(r, 10));
       }
     })();

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -11,9 +12,9 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs a command to completion (killed after `timeoutMs`), capturing its output. */
-export function runCommand(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<CommandResult> {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a command to completion (killed after `timeoutMs`) in `cwd` (the package by default), capturing its output. */
+export function runCommand(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000, cwd = ROOT): Promise<CommandResult> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -37,4 +38,11 @@ export function withPassword(url: string, password: string): string {
 /** The password of `url` (decoded). */
 export function passwordOf(url: string): string {
   return decodeURIComponent(new URL(url).password);
+}
+
+/** Asserts that a command's output shows neither `secret` nor a stack trace (the CLI's promise to operators). */
+export function expectNoSecretOrStack(result: CommandResult, secret: string): void {
+  const output = result.stdout + result.stderr;
+  expect(output).to.not.include(secret);
+  expect(output).to.not.match(/^\s+at /m);
 }
