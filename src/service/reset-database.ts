@@ -2,6 +2,7 @@ import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
 import { withMigrationLock, type MigrationRunOptions } from './migrations';
 import { inTransaction } from './revert-migrations';
 import { DatabaseError } from '../errors/database-error';
+import { ALL_MIGRATIONS } from '../migrations/all-migrations';
 
 /** What `resetDatabase` did. */
 export interface ResetResult {
@@ -61,6 +62,7 @@ export async function resetDatabase(dataSource: DataSource, options: MigrationRu
   const { tables, types } = libraryObjects(dataSource);
   return withMigrationLock(dataSource, options, (runner) =>
     inTransaction(runner, async () => {
+      await revertBotMigrations(dataSource, runner);
       const dropped = await existingTables(runner, tables);
       await runner.query(`DROP TABLE IF EXISTS ${tables.map(quoteIdent).join(', ')} CASCADE`);
       if (types.length > 0) await runner.query(`DROP TYPE IF EXISTS ${types.map(quoteIdent).join(', ')} CASCADE`);
@@ -70,6 +72,25 @@ export async function resetDatabase(dataSource: DataSource, options: MigrationRu
       return { dropped, applied };
     }),
   );
+}
+
+/**
+ * Undoes the bot's own applied migrations (the `migrations` option), newest first, with their down(): dropping only
+ * the library's tables would leave the bot's behind, and applying the bot's migrations again would then fail.
+ * @throws DatabaseError when an applied migration is known to neither the library nor the bot (its down() is unknown).
+ */
+async function revertBotMigrations(dataSource: DataSource, runner: QueryRunner): Promise<void> {
+  const library = new Set(ALL_MIGRATIONS.map((m) => m.name));
+  const executor = new MigrationExecutor(dataSource, runner);
+  // Read on this runner, inside the transaction; an empty database has no migrations table yet.
+  const hasTable = (await existingTables(runner, [dataSource.options.migrationsTableName ?? 'migrations'])).length > 0;
+  const applied = hasTable ? await executor.getExecutedMigrations() : [];
+  for (const migration of applied) {
+    if (library.has(migration.name)) continue;
+    const instance = dataSource.migrations.find((m) => m.name === migration.name);
+    if (!instance?.down) throw new DatabaseError(`reset cannot undo the applied migration ${migration.name}: this process does not know it (set the migrations option / TUX_DB_MIGRATIONS)`);
+    await instance.down(runner);
+  }
 }
 
 interface SchemaRow {

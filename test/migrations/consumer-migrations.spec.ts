@@ -4,6 +4,7 @@ import { DatabaseService } from '../../src/service/database-service';
 import { ValidationError } from '../../src/errors/validation-error';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { migrationStatus } from '../../src/service/migrations';
+import { resetDatabase } from '../../src/service/reset-database';
 import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
 
 /** A bot's own migrations: a table that references the library's guild, then a column on it. */
@@ -67,6 +68,26 @@ describe('the migrations option', function () {
       expect((await later.health()).pendingMigrations).to.deep.equal(['AddBotNoteIndex1796000000002']);
     } finally {
       await later.disconnect();
+    }
+  });
+
+  it('is undone and applied again by resetDatabase, so a reset leaves the bot’s tables empty instead of failing', async () => {
+    const scratch = await createScratchDatabase('optmig_reset');
+    const service = new DatabaseService({ url: scratch, migrations: [AddBotNotes1796000000000, AddBotNoteBody1796000000001] });
+    await service.connect();
+    try {
+      await service.query(`INSERT INTO "guild" ("guild_id") VALUES ('1100000000000000001')`, []);
+      await service.query(`INSERT INTO "bot_note" ("guild_id", "body") VALUES ('1100000000000000001', 'hello')`, []);
+      const { applied } = await resetDatabase(service.dataSource, { timeoutMs: 0 });
+      expect(applied).to.deep.equal([...ALL_MIGRATIONS.map((m) => m.name), 'AddBotNotes1796000000000', 'AddBotNoteBody1796000000001']);
+      expect((await service.query('SELECT count(*)::int AS n FROM "bot_note"', [])).rows[0]?.['n']).to.equal(0);
+      expect((await service.query('SELECT count(*)::int AS n FROM "guild"', [])).rows[0]?.['n']).to.equal(0);
+      // The bot's foreign key to guild is back (DROP … CASCADE had removed it): a note needs its guild again.
+      await expect(service.query(`INSERT INTO "bot_note" ("guild_id") VALUES ('1100000000000000002')`, [])).to.be.rejected;
+      expect((await service.health()).status).to.equal('healthy');
+    } finally {
+      await service.disconnect();
+      await dropScratchDatabase('optmig_reset');
     }
   });
 
