@@ -37,9 +37,10 @@ export async function startPgBouncer(serverUrl: string, serverPoolSize: number):
   const port = await findFreePort();
   const user = decodeURIComponent(server.username) || 'postgres';
   const password = decodeURIComponent(server.password);
-  // The bouncer logs in to the server as the client's user, with the password kept here (none under trust).
-  const target = `host=${server.hostname} port=${server.port || 5432}${password ? ` password=${password}` : ''}`;
-  await writeFile(path.join(dir, 'userlist.txt'), `"${user}" ""\n`);
+  // The bouncer logs in to the server as the client's user, with that user's password from the auth file (plain
+  // text, so it can answer a SCRAM challenge such as the embedded server's; empty under trust).
+  const target = `host=${server.hostname} port=${server.port || 5432}`;
+  await writeFile(path.join(dir, 'userlist.txt'), `"${user}" "${password}"\n`);
   await writeFile(
     path.join(dir, 'pgbouncer.ini'),
     [
@@ -76,7 +77,7 @@ export async function startPgBouncer(serverUrl: string, serverPoolSize: number):
     await rm(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 200; i++) {
-    const client = new Client({ connectionString: url.toString() });
+    const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 2_000 });
     client.on('error', () => undefined);
     try {
       await client.connect();
