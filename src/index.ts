@@ -10,11 +10,9 @@ export { DatabaseService, type QueryListener } from './service/database-service'
 export type { StatementOptions, StatementRunner } from './service/statement-runner';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
 export type { HealthReport, HealthSchema, HealthServer } from './service/health';
-export { queryServerOf, type QueryEvent, type QueryEventListener, type QueryServer } from './service/query-event';
+export type { QueryEvent, QueryEventListener, QueryServer } from './service/query-event';
 export {
   instrumentOpenTelemetry,
-  spanNameOf,
-  spanAttributesOf,
   TRACER_NAME,
   type OpenTelemetryOptions,
   type OpenTelemetryTracer,

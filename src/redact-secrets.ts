@@ -88,14 +88,19 @@ export function secretsOf(url: string | undefined, env: Env = process.env): stri
 
 /**
  * `text` with every one of `secrets` replaced by `***` (see secretsOf): the last guard before something
- * is printed.
+ * is printed. The schemes `postgres://` and `postgresql://` stay as they are.
  *
  * ```ts
  * redactSecrets(message, secretsOf(process.env.DATABASE_URL));
  * ```
  */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string>): string {
-  let redacted = text;
+  // The URL schemes are no secret even when a password spells one ("postgres", as on the embedded server): they
+  // are set aside first, so the text still says what it is about.
+  const schemes: string[] = [];
+  let redacted = text.replace(URL_SCHEMES, (scheme) => `\u0000${schemes.push(scheme) - 1}\u0000`);
   for (const secret of secrets) redacted = redacted.split(secret).join(REDACTED);
-  return redacted;
+  return redacted.replace(/\u0000(\d+)\u0000/g, (_, i: string) => schemes[Number(i)] ?? '');
 }
+
+const URL_SCHEMES = /\bpostgres(?:ql)?:\/\//g;

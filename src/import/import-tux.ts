@@ -1,6 +1,9 @@
 import { Client } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
-import type { CaseType } from '../entities/enums';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { CaseType } from '../entities/enums';
+import { checkDatabaseUrl } from '../config';
+import { ValidationError } from '../errors/validation-error';
+import { checkOptions } from '../query/check-options';
 import { convertError } from '../errors/convert-error';
 import { DatabaseService } from '../service/database-service';
 import { COPY_BATCH_ROWS, copyBatch } from './copy-batch';
@@ -46,6 +49,7 @@ export interface ImportTuxOptions {
  * ```
  */
 export async function importTux(sourceUrl: string, target: DatabaseService | DataSource, options: ImportTuxOptions = {}): Promise<TuxImportReport> {
+  checkImportArguments(sourceUrl, target, options);
   const dryRun = options.dryRun === true;
   const batchRows = options.batchRows ?? COPY_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new TuxImportError(`batchRows must be a positive whole number (got ${batchRows})`);
@@ -210,4 +214,20 @@ async function moveIdentities(runner: QueryRunner, dryRun: boolean): Promise<Rec
     moved[`${spec.target}.${spec.identity}`] = max;
   }
   return moved;
+}
+
+// JavaScript callers can pass anything: every wrong shape is a ValidationError before anything connects.
+function checkImportArguments(sourceUrl: unknown, target: unknown, options: unknown): void {
+  if (typeof sourceUrl !== 'string') throw ValidationError.forField('importTux', 'sourceUrl', 'must be a postgres:// URL string');
+  checkDatabaseUrl(sourceUrl);
+  if (!(target instanceof DatabaseService) && !(target instanceof DataSource)) {
+    throw ValidationError.forField('importTux', 'target', 'must be the DatabaseService (db.service) or a TypeORM DataSource');
+  }
+  checkOptions('importTux', options, ['dryRun', 'nullCaseType', 'batchRows', 'afterTable'], 'importTux');
+  const { dryRun, nullCaseType, afterTable } = options as ImportTuxOptions;
+  if (dryRun !== undefined && typeof dryRun !== 'boolean') throw ValidationError.forField('importTux', 'dryRun', 'must be true or false');
+  if (nullCaseType !== undefined && !(Object.values(CaseType) as unknown[]).includes(nullCaseType)) {
+    throw ValidationError.forField('importTux', 'nullCaseType', `must be one of ${Object.values(CaseType).join(', ')}`);
+  }
+  if (afterTable !== undefined && typeof afterTable !== 'function') throw ValidationError.forField('importTux', 'afterTable', 'must be a function (table: string) => void');
 }

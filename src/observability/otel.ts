@@ -1,4 +1,6 @@
 import type { DatabaseService } from '../service/database-service';
+import { checkOptions } from '../query/check-options';
+import { ValidationError } from '../errors/validation-error';
 import type { QueryEvent } from '../service/query-event';
 import { DatabaseError } from '../errors/database-error';
 import { sqlStateOf } from '../errors/convert-error';
@@ -79,6 +81,17 @@ export const TRACER_NAME = 'tux-database';
  * ```
  */
 export function instrumentOpenTelemetry(service: DatabaseService, options: OpenTelemetryOptions = {}): () => void {
+  // JavaScript callers can pass anything: a wrong shape is a ValidationError, never a TypeError from deep inside.
+  if (typeof service !== 'object' || service === null || typeof (service as { onQuery?: unknown }).onQuery !== 'function') {
+    throw ValidationError.forField('instrumentOpenTelemetry', 'service', 'must be the DatabaseService (db.service)');
+  }
+  checkOptions('instrumentOpenTelemetry', options, ['tracer', 'recordErrorMessages'], 'instrumentOpenTelemetry');
+  if (options.tracer !== undefined && (typeof options.tracer !== 'object' || options.tracer === null || typeof options.tracer.startSpan !== 'function')) {
+    throw ValidationError.forField('instrumentOpenTelemetry', 'tracer', 'must be an OpenTelemetry Tracer (trace.getTracer(name))');
+  }
+  if (options.recordErrorMessages !== undefined && typeof options.recordErrorMessages !== 'boolean') {
+    throw ValidationError.forField('instrumentOpenTelemetry', 'recordErrorMessages', 'must be true or false');
+  }
   const api = loadOpenTelemetryApi();
   const tracer: OpenTelemetryTracer = options.tracer ?? api.trace.getTracer(TRACER_NAME);
   const recordMessages = options.recordErrorMessages === true;

@@ -32,4 +32,10 @@ describe('redactSecrets', () => {
   it('replaces every occurrence of every secret, the longest first', () => {
     expect(redactSecrets('a S3cret and S3cret-long', ['S3cret-long', 'S3cret'])).to.equal('a *** and ***');
   });
+
+  it('keeps the URL scheme when a password spells it (the embedded server\'s is "postgres"), and masks it everywhere else', () => {
+    expect(redactSecrets('Resetting postgres://postgres:postgres@127.0.0.1:5432/tux (a postgresql:// URL)', ['postgres'])).to.equal(
+      'Resetting postgres://***:***@127.0.0.1:5432/tux (a postgresql:// URL)',
+    );
+  });
 });
