@@ -56,6 +56,15 @@ describe('the embedded server shared by several users', function () {
   this.timeout(180_000);
   let root: string;
 
+  // These specs are about the embedded server: a DATABASE_URL (CI's system run) must not send createDatabase elsewhere.
+  const configuredUrl = process.env['DATABASE_URL'];
+  before(() => {
+    delete process.env['DATABASE_URL'];
+  });
+  after(() => {
+    if (configuredUrl !== undefined) process.env['DATABASE_URL'] = configuredUrl;
+  });
+
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tux-shared-spec-'));
     // As root the server runs as the OS user postgres, which must be able to enter the directory.

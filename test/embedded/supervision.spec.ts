@@ -25,6 +25,15 @@ describe('supervision of the embedded server', function () {
   let root: string;
   let db: DatabaseCoordinator | undefined;
 
+  // These specs are about the embedded server: a DATABASE_URL (CI's system run) must not send createDatabase elsewhere.
+  const configuredUrl = process.env['DATABASE_URL'];
+  before(() => {
+    delete process.env['DATABASE_URL'];
+  });
+  after(() => {
+    if (configuredUrl !== undefined) process.env['DATABASE_URL'] = configuredUrl;
+  });
+
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tux-supervision-spec-'));
     await chmod(root, 0o755);
