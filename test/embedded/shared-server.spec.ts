@@ -10,6 +10,7 @@ import { findProcess } from '../../src/embedded/process-inspection';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseService } from '../../src/service/database-service';
 import { randomSnowflake } from '../support/fixtures';
+import { withoutDatabaseUrl } from '../support/test-server';
 
 const SHARD = path.join(__dirname, 'fixtures', 'shard-child.ts');
 
@@ -56,14 +57,8 @@ describe('the embedded server shared by several users', function () {
   this.timeout(180_000);
   let root: string;
 
-  // These specs are about the embedded server: a DATABASE_URL (CI's system run) must not send createDatabase elsewhere.
-  const configuredUrl = process.env['DATABASE_URL'];
-  before(() => {
-    delete process.env['DATABASE_URL'];
-  });
-  after(() => {
-    if (configuredUrl !== undefined) process.env['DATABASE_URL'] = configuredUrl;
-  });
+  // About the embedded server: CI's system run sets DATABASE_URL, which would send createDatabase elsewhere.
+  withoutDatabaseUrl();
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tux-shared-spec-'));

@@ -9,6 +9,7 @@ import { answers } from '../../src/embedded/wait-for-server';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { randomSnowflake } from '../support/fixtures';
+import { withoutDatabaseUrl } from '../support/test-server';
 
 /** Line `line` of postmaster.pid: 0 is the pid, 3 the port. */
 async function postmasterField(dataDir: string, line: 0 | 3): Promise<number | null> {
@@ -25,14 +26,8 @@ describe('supervision of the embedded server', function () {
   let root: string;
   let db: DatabaseCoordinator | undefined;
 
-  // These specs are about the embedded server: a DATABASE_URL (CI's system run) must not send createDatabase elsewhere.
-  const configuredUrl = process.env['DATABASE_URL'];
-  before(() => {
-    delete process.env['DATABASE_URL'];
-  });
-  after(() => {
-    if (configuredUrl !== undefined) process.env['DATABASE_URL'] = configuredUrl;
-  });
+  // About the embedded server: CI's system run sets DATABASE_URL, which would send createDatabase elsewhere.
+  withoutDatabaseUrl();
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tux-supervision-spec-'));

@@ -140,3 +140,18 @@ export async function releaseTestServer(): Promise<void> {
     embeddedDir = undefined;
   }
 }
+
+/**
+ * Unsets DATABASE_URL for the enclosing describe (restored after it), for specs about the embedded server: with it set,
+ * as on CI's system-PostgreSQL run, createDatabase({ dataDir }) would connect there instead. The test server itself
+ * read DATABASE_URL once, when this file loaded, so it is not affected.
+ */
+export function withoutDatabaseUrl(): void {
+  const url = process.env['DATABASE_URL'];
+  before(() => {
+    delete process.env['DATABASE_URL'];
+  });
+  after(() => {
+    if (url !== undefined) process.env['DATABASE_URL'] = url;
+  });
+}
