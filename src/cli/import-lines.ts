@@ -45,10 +45,10 @@ export function importLines(report: TuxImportReport): ImportLines {
   const lines = [
     `Tux schema: Alembic revision ${report.alembicRevision ?? 'unknown (no alembic_version table)'}`,
     ...columns([
-      ['table', 'in Tux', report.dryRun ? 'to insert' : 'inserted', 'already present', 'skipped'],
+      ['table', 'in Tux', report.dryRun ? 'to insert' : 'inserted', 'already present', 'skipped', 'refused'],
       ...TUX_IMPORT_TABLES.map((t) => {
         const c = report.tables[t];
-        return [t, String(c.source), String(c.inserted), String(c.alreadyPresent), String(c.skipped)];
+        return [t, String(c.source), String(c.inserted), String(c.alreadyPresent), String(c.skipped), String(c.refused)];
       }),
     ]),
     `${total} row(s) ${report.dryRun ? 'to insert' : 'inserted'}; case_count ${report.dryRun ? 'to raise' : 'raised'} in ${report.caseCountsRaised} guild(s)`,

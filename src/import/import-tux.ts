@@ -94,7 +94,8 @@ export async function importTux(sourceUrl: string, target: DatabaseService | Dat
           issues.push(...rowIssues);
           counts.source++;
           if (values === null || rowIssues.some((i) => i.action !== 'resolve')) {
-            if (rowIssues.some((i) => i.action === 'skip')) counts.skipped++;
+            if (rowIssues.some((i) => i.action === 'refuse')) counts.refused++;
+            else if (rowIssues.some((i) => i.action === 'skip')) counts.skipped++;
             continue;
           }
           rows.push(values);
@@ -102,6 +103,7 @@ export async function importTux(sourceUrl: string, target: DatabaseService | Dat
         const { inserted, differing } = await copyBatch(runner, spec, rows, importedAt);
         counts.inserted += inserted;
         counts.alreadyPresent += rows.length - inserted - differing.length;
+        counts.refused += differing.length;
         for (const key of differing) {
           const values = key.split(',');
           issues.push({

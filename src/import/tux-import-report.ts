@@ -46,6 +46,8 @@ export interface TuxTableCounts {
   alreadyPresent: number;
   /** Rows not imported because of an issue with action 'skip'. */
   skipped: number;
+  /** Rows with an issue with action 'refuse': a dry run counts them here; an import with any refuses to run. */
+  refused: number;
 }
 
 /** What importTux did (or, with dryRun, would do). */
@@ -67,6 +69,6 @@ export interface TuxImportReport {
 /** Empty counts for every table. */
 export function emptyCounts(): Record<TuxImportTable, TuxTableCounts> {
   const counts = {} as Record<TuxImportTable, TuxTableCounts>;
-  for (const table of TUX_IMPORT_TABLES) counts[table] = { source: 0, inserted: 0, alreadyPresent: 0, skipped: 0 };
+  for (const table of TUX_IMPORT_TABLES) counts[table] = { source: 0, inserted: 0, alreadyPresent: 0, skipped: 0, refused: 0 };
   return counts;
 }

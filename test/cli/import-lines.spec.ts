@@ -3,7 +3,7 @@ import { importLines, refusalLines } from '../../src/cli/import-lines';
 import { TUX_IMPORT_TABLES, type TuxImportIssue, type TuxImportReport, type TuxImportTable, type TuxTableCounts } from '../../src/import/tux-import-report';
 
 const counts = (inserted: number): Record<TuxImportTable, TuxTableCounts> =>
-  Object.fromEntries(TUX_IMPORT_TABLES.map((t) => [t, { source: inserted, inserted, alreadyPresent: 0, skipped: 0 }])) as Record<TuxImportTable, TuxTableCounts>;
+  Object.fromEntries(TUX_IMPORT_TABLES.map((t) => [t, { source: inserted, inserted, alreadyPresent: 0, skipped: 0, refused: 0 }])) as Record<TuxImportTable, TuxTableCounts>;
 const REPORT: TuxImportReport = { dryRun: false, alembicRevision: 'b83284093e38', tables: counts(1), caseCountsRaised: 0, identities: {}, issues: [] };
 const UNTYPED: TuxImportIssue = { table: 'cases', key: { id: '16' }, column: 'case_type', problem: 'case_type is NULL', action: 'refuse', resolution: 'set it in Tux' };
 

@@ -6,7 +6,7 @@ import { runCommand, type CommandResult, expectNoSecretOrStack } from '../suppor
 import { asServerAdmin, createScratchDatabase, dropScratchDatabase, useTestServer } from '../support/test-server';
 import { connectTo, createTuxSource, targetSnapshot } from '../support/tux-import';
 
-/** The line of `table` in the printed counts: in Tux, inserted (or to insert), already present, skipped. */
+/** The line of `table` in the printed counts: in Tux, inserted (or to insert), already present, skipped, refused. */
 const countsLine = (table: string, ...counts: number[]): RegExp => new RegExp(`^${table} +${counts.join(' +')}$`, 'm');
 /** The issue lines of the printed report (or of a refusal on stderr). */
 const issueLines = (text: string): string[] => text.split('\n').filter((l) => /^ {2}(resolve|skip|refuse) /.test(l));
@@ -72,9 +72,9 @@ describe('tux-db import-tux', function () {
     const [first] = dry.stdout.split('\n');
     expect(first).to.match(/^Dry run: reading the Tux database postgres:\/\/tux_import_\d+:\*\*\*@/);
     expect(dry.stdout).to.include('Tux schema: Alembic revision b83284093e38');
-    expect(dry.stdout).to.match(/^table +in Tux +to insert +already present +skipped$/m);
-    expect(dry.stdout).to.match(countsLine('guild', 3, 3, 0, 0)).and.match(countsLine('cases', 17, 17, 0, 0));
-    expect(dry.stdout).to.match(countsLine('levels', LEVEL_ROWS, LEVEL_ROWS, 0, 0)).and.match(countsLine('permission_commands', 3, 2, 0, 1));
+    expect(dry.stdout).to.match(/^table +in Tux +to insert +already present +skipped +refused$/m);
+    expect(dry.stdout).to.match(countsLine('guild', 3, 3, 0, 0, 0)).and.match(countsLine('cases', 17, 17, 0, 0, 0));
+    expect(dry.stdout).to.match(countsLine('levels', LEVEL_ROWS, LEVEL_ROWS, 0, 0, 0)).and.match(countsLine('permission_commands', 3, 2, 0, 1, 0));
     const issues = issueLines(dry.stdout);
     expect(dry.stdout).to.include(`${issues.length} Tux value(s) break a rule of this schema`);
     expect(issues).to.include.members([
@@ -92,7 +92,7 @@ describe('tux-db import-tux', function () {
     const run = await tuxDb(['import-tux', '--from', from, '--null-case-type', 'WARN']);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout.split('\n')[0]).to.match(/^Importing the Tux database postgres:\/\/tux_import_\d+:\*\*\*@/);
-    expect(run.stdout).to.match(/^table +in Tux +inserted +already present +skipped$/m).and.match(countsLine('cases', 17, 17, 0, 0));
+    expect(run.stdout).to.match(/^table +in Tux +inserted +already present +skipped +refused$/m).and.match(countsLine('cases', 17, 17, 0, 0, 0));
     expect(run.stdout).to.match(/identities moved past the largest imported id: .*cases\.case_id → 17/);
     expect(run.stdout).to.not.include('Dry run');
     expectNoSecretOrStack(run, secret);
@@ -104,8 +104,8 @@ describe('tux-db import-tux', function () {
     const before = await targetSnapshot(target);
     const again = await tuxDb(['import-tux', '--from', from, '--null-case-type', 'WARN']);
     expect(again.code, again.stderr).to.equal(0);
-    for (const t of TUX_IMPORT_TABLES) expect(again.stdout, t).to.match(new RegExp(`^${t} +\\d+ +0 +\\d+ +\\d+$`, 'm'));
-    expect(again.stdout).to.match(countsLine('cases', 17, 0, 17, 0)).and.include('0 row(s) inserted').and.include('identities: none to move');
+    for (const t of TUX_IMPORT_TABLES) expect(again.stdout, t).to.match(new RegExp(`^${t} +\\d+ +0 +\\d+ +\\d+ +0$`, 'm'));
+    expect(again.stdout).to.match(countsLine('cases', 17, 0, 17, 0, 0)).and.include('0 row(s) inserted').and.include('identities: none to move');
     expect(await targetSnapshot(target)).to.equal(before);
   });
 

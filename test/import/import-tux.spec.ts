@@ -101,10 +101,10 @@ describe('importTux', function () {
     const report = await importTux(sourceUrl, db.service, { dryRun: true, nullCaseType: CaseType.WARN });
     expect(report.dryRun).to.equal(true);
     expect(report.alembicRevision).to.equal('b83284093e38');
-    expect(report.tables.guild).to.deep.equal({ source: 3, inserted: 3, alreadyPresent: 0, skipped: 0 });
-    expect(report.tables.cases).to.deep.equal({ source: 17, inserted: 17, alreadyPresent: 0, skipped: 0 });
+    expect(report.tables.guild).to.deep.equal({ source: 3, inserted: 3, alreadyPresent: 0, skipped: 0, refused: 0 });
+    expect(report.tables.cases).to.deep.equal({ source: 17, inserted: 17, alreadyPresent: 0, skipped: 0, refused: 0 });
     expect(report.tables.levels.inserted).to.equal(LEVEL_ROWS);
-    expect(report.tables.permission_commands).to.deep.equal({ source: 3, inserted: 2, alreadyPresent: 0, skipped: 1 });
+    expect(report.tables.permission_commands).to.deep.equal({ source: 3, inserted: 2, alreadyPresent: 0, skipped: 1, refused: 0 });
     expect(report.identities).to.deep.equal({ 'cases.case_id': '17', 'snippet.snippet_id': '4', 'reminder.reminder_id': '9', 'permission_ranks.permission_rank_id': '8', 'permission_assignments.assignment_id': '6', 'permission_commands.command_id': '13' });
     const described = report.issues.map((i) => `${i.table} ${Object.values(i.key).join('/')} ${i.column} ${i.action}`);
     expect(described).to.include.members([
@@ -230,6 +230,10 @@ describe('importTux', function () {
         expect(await snapshot(target)).to.equal(before);
         const dry = await importTux(sourceUrl, db.service, { nullCaseType: CaseType.WARN, dryRun: true });
         expect(dry.issues.filter((i) => i.action === 'refuse')).to.have.length(1);
+        // Every row read is in exactly one column: the refused one in 'refused', not lost between the others.
+        expect(dry.tables.permission_commands).to.deep.include({ source: 4, refused: 1 });
+        const c = dry.tables.permission_commands;
+        expect(c.inserted + c.alreadyPresent + c.skipped + c.refused).to.equal(c.source);
       } finally {
         await source.query(`DELETE FROM permission_commands WHERE id = 99`);
       }
