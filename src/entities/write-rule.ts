@@ -2,7 +2,7 @@
  * Who may write a column through the repositories' generic writes (create, createMany, getOrCreate, upsert,
  * updateById, updateWhere and every method built on them). prepareValues enforces it by write mode, so a new
  * write path is covered without its own check.
- * - `free`: any write (every column without a rule).
+ * - `free`: every write is allowed (each column without a rule).
  * - `insertOnly`: given when the row is created (create, createMany, the insert-only `defaults` of getOrCreate and
  *   upsert), never changed afterwards: a guild's case counter, a case's guild.
  * - `assigned`: never given by a caller; the repository's own statement computes it: a case's number.

@@ -218,7 +218,7 @@ export class CaseRepository extends BaseRepository<Case> {
   /**
    * Whether the user's newest case among `restriction` and `removal` is the restriction, e.g.
    * (BAN, UNBAN), (JAIL, UNJAIL), (SNIPPETBAN, SNIPPETUNBAN), (POLLBAN, POLLUNBAN). Both types are required: Tux's
-   * two-argument `is_user_under_restriction(user_id, guild_id)` only asks whether the user has any open case, which
+   * two-argument `is_user_under_restriction(user_id, guild_id)` only asks whether the user has an open case, which
    * is `(await db.case.getActiveCasesByUser(userId, guildId)).length > 0`; a call without the pair is refused so a
    * ported call never silently means something else.
    * @throws ValidationError, before any SQL, when the pair is missing or not case types, or for a bad id.
