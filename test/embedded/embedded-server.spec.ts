@@ -53,7 +53,10 @@ async function postmasterPid(dataDir: string): Promise<number | null> {
 // The server shuts down on its own after the signal a dying process sent, so give it a moment.
 async function expectNoServer(dataDir: string, previousPid: number | null, withinMs = 5_000): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while ((await postmasterPid(dataDir)) !== null && Date.now() < deadline) {
+  // postgres deletes postmaster.pid just before it exits: wait for the process too, not only the file.
+  const running = async (): Promise<boolean> =>
+    (await postmasterPid(dataDir)) !== null || (previousPid !== null && (await findProcess(previousPid)) !== null);
+  while ((await running()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect(await postmasterPid(dataDir), 'postmaster.pid').to.equal(null);
