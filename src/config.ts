@@ -7,6 +7,9 @@ import { redactUrl } from './redact-secrets';
 import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './entities/level-formula';
 import { checkMigrationClasses, loadMigrations, type MigrationClass } from './migrations/consumer-migrations';
 
+/** Whose writes a read on a replica must see (DatabaseOptions.readYourWrites). */
+export type ReadYourWritesScope = 'context' | 'process';
+
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
   /** PostgreSQL URL (`DATABASE_URL`). Unset: the embedded server is used. */
@@ -56,13 +59,26 @@ export interface DatabaseOptions {
    * `TUX_DB_MIGRATIONS` (a directory of .js files, or a module exporting `migrations`), else none.
    */
   readonly migrations?: ReadonlyArray<MigrationClass> | undefined;
+  /**
+   * URLs of streaming replicas of the primary (`TUX_DB_REPLICAS`, comma-separated; default none). Declared reads
+   * outside units of work go to a replica that is up, lags at most maxReplicaLagMs and has replayed the writes the
+   * read must see (readYourWrites); units, writes, locking reads and raw `query()` calls go to the primary. Needs `url`.
+   */
+  readonly replicas?: ReadonlyArray<string> | undefined;
+  /** A replica whose replay is further behind the primary than this, in ms, gets no reads (`TUX_DB_MAX_REPLICA_LAG_MS`, default 1000). */
+  readonly maxReplicaLagMs?: number | undefined;
+  /**
+   * Whose writes a read on a replica must see (`TUX_DB_READ_YOUR_WRITES`, default `context`): `context`, the writes
+   * made earlier in the same async context (the same chain of awaits); `process`, every write this process made.
+   */
+  readonly readYourWrites?: ReadYourWritesScope | undefined;
 }
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
   url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true, migrationTimeoutMs: true,
   slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, behindPooler: true, levelFormula: true,
-  migrations: true,
+  migrations: true, replicas: true, maxReplicaLagMs: true, readYourWrites: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
 /** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
@@ -101,6 +117,12 @@ export interface ResolvedOptions {
   readonly levelFormula: LevelFormula;
   /** The bot's migrations, checked (empty when it has none). */
   readonly migrations: ReadonlyArray<MigrationClass>;
+  /** The replicas' URLs, as given (see DatabaseOptions.replicas); empty when there are none. */
+  readonly replicas: ReadonlyArray<string>;
+  /** The replay lag past which a replica gets no reads, in ms (see DatabaseOptions.maxReplicaLagMs). */
+  readonly maxReplicaLagMs: number;
+  /** Whose writes a read on a replica must see (see DatabaseOptions.readYourWrites). */
+  readonly readYourWrites: ReadYourWritesScope;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -147,6 +169,29 @@ function migrationsOption(value: unknown, env: Env): ReadonlyArray<MigrationClas
   return target === undefined ? [] : loadMigrations(target);
 }
 
+function replicasOption(value: unknown, env: Env, url: string | undefined): ReadonlyArray<string> {
+  const text = value === undefined ? envValue(env, 'TUX_DB_REPLICAS') : undefined;
+  const list: unknown = value ?? (text === undefined ? [] : text.split(',').map((u) => u.trim()).filter((u) => u !== ''));
+  if (!Array.isArray(list)) throw ValidationError.forField('DatabaseOptions', 'replicas', `must be an array of PostgreSQL URLs (got ${typeof list})`);
+  const urls = list.map((u: unknown, i) => {
+    if (typeof u !== 'string' || u === '') throw ValidationError.forField('DatabaseOptions', `replicas[${i}]`, `must be a PostgreSQL URL (got ${u === '' ? 'an empty string' : typeof u})`);
+    checkDatabaseUrl(u, `replicas[${i}]`);
+    return u;
+  });
+  if (urls.length > 0 && url === undefined) {
+    throw ValidationError.forField('DatabaseOptions', 'replicas', 'need the primary\'s url (DATABASE_URL): replicas of the embedded server are not supported');
+  }
+  return urls;
+}
+
+function readYourWritesOption(value: unknown, env: Env): ReadYourWritesScope {
+  const raw = value ?? envValue(env, 'TUX_DB_READ_YOUR_WRITES') ?? 'context';
+  if (raw !== 'context' && raw !== 'process') {
+    throw ValidationError.forField('DatabaseOptions', 'readYourWrites', `must be 'context' or 'process' (got ${typeof raw === 'string' ? JSON.stringify(raw) : typeof raw})`);
+  }
+  return raw;
+}
+
 function textOption(name: string, value: unknown, fallback: string | undefined): string | undefined {
   if (value === undefined) return fallback;
   const problem = typeof value !== 'string' ? `must be a string (got ${typeof value})` : value === '' ? 'must not be empty' : textProblem(value);
@@ -155,22 +200,22 @@ function textOption(name: string, value: unknown, fallback: string | undefined):
 }
 
 /** Checks a PostgreSQL URL's shape without ever echoing it (it may hold a password). */
-export function checkDatabaseUrl(url: string): void {
+export function checkDatabaseUrl(url: string, field = 'url'): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw ValidationError.forField('DatabaseOptions', 'url', 'is not a valid URL (expected postgres://user:password@host:5432/database)');
+    throw ValidationError.forField('DatabaseOptions', field, 'is not a valid URL (expected postgres://user:password@host:5432/database)');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw ValidationError.forField('DatabaseOptions', 'url', `must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`);
+    throw ValidationError.forField('DatabaseOptions', field, `must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`);
   }
 }
 
 // JSON.stringify and console.log of resolved options show the URL redacted; the `url` property itself stays
 // usable. Non-enumerable, so spreading or comparing the options is unaffected.
 function withRedactedView(options: ResolvedOptions): ResolvedOptions {
-  const view = (): ResolvedOptions => ({ ...options, url: options.url === undefined ? undefined : redactUrl(options.url) });
+  const view = (): ResolvedOptions => ({ ...options, url: options.url === undefined ? undefined : redactUrl(options.url), replicas: options.replicas.map(redactUrl) });
   Object.defineProperty(options, 'toJSON', { value: view });
   Object.defineProperty(options, inspect.custom, { value: (depth: number, inspectOptions: InspectOptions) => inspect(view(), { ...inspectOptions, depth }) });
   return options;
@@ -204,5 +249,8 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false) && url !== undefined,
     levelFormula: levelFormulaOption(options.levelFormula),
     migrations: migrationsOption(options.migrations, env),
+    replicas: replicasOption(options.replicas, env, url),
+    maxReplicaLagMs: intOption('maxReplicaLagMs', options.maxReplicaLagMs, 'TUX_DB_MAX_REPLICA_LAG_MS', env, 1_000, 0, MAX_TIMEOUT_MS),
+    readYourWrites: readYourWritesOption(options.readYourWrites, env),
   });
 }

@@ -22,6 +22,7 @@ function problemOf(report: HealthReport): string | null {
     ...(report.schema?.drift && pending.length === 0
       ? [`the schema differs from the entities (${report.schema.pendingStatements} statement(s) to align it): run tux-db migrate-generate NAME and review it`]
       : []),
+    ...report.replicas.filter((r) => r.status !== 'up').map((r) => `replica ${r.server} is ${r.status}${r.error ? ` (${r.error})` : ''}: reads go to the primary`),
   ];
   return `health is degraded: ${reasons.join('; ')}`;
 }
@@ -37,6 +38,7 @@ export function healthLines(report: HealthReport): HealthLines {
       `pool: ${pool.total} open, ${pool.idle} idle, ${pool.waiting} waiting, max ${pool.max}`,
       `pending migrations: ${schema === null ? '-' : schema.pendingMigrations.length === 0 ? 'none' : schema.pendingMigrations.join(', ')}`,
       `schema drift: ${schema === null ? '-' : schema.drift ? `yes, ${schema.pendingStatements} statement(s)` : 'none'}`,
+      ...report.replicas.map((r) => `replica ${r.server}: ${r.status}${r.role === null ? '' : `, ${r.role}`}${r.lagMs === null ? '' : `, lag ${r.lagMs} ms`}`),
       ...(report.error ? [`error: ${report.error}`] : []),
     ],
     problem: problemOf(report),

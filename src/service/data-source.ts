@@ -28,17 +28,27 @@ export function buildDataSource(url: string, settings: DataSourceSettings): Data
     applicationName: settings.applicationName,
     connectTimeoutMS: settings.acquireTimeoutMs,
     maxQueryExecutionTime: settings.slowQueryMs,
-    extra: {
-      // pg uses connectionTimeoutMillis both for new connections and for waiting on a busy pool.
-      connectionTimeoutMillis: settings.acquireTimeoutMs,
-      // A startup parameter; PgBouncer refuses it (or drops it), so behind a pooler units SET LOCAL it instead.
-      ...(settings.behindPooler ? {} : { statement_timeout: settings.statementTimeoutMs }),
-      idleTimeoutMillis: 30_000,
-      // pg's parsers but for timestamptz, read without regexes (see parseTimestamptz); on this pool only.
-      types: TYPE_PARSERS,
-      // TypeORM's schema code overlaps queries on one connection; SerialClient keeps them off pg's deprecated queue.
-      // ExactDateClient, a SerialClient, binds Dates as exact UTC text (pg's drops historical offsets' seconds).
-      Client: ExactDateClient,
-    },
+    extra: poolExtras(settings),
   });
+}
+
+/**
+ * The pg pool settings every pool of the library uses (the primary's, through TypeORM, and each replica's): timeouts,
+ * the statement timeout unless behind a pooler, the type parsers and the Client class.
+ * @example
+ * const replica = new Pool({ connectionString: url, max: 10, application_name: 'tux-database', ...poolExtras(options) });
+ */
+export function poolExtras(settings: DataSourceSettings): Record<string, unknown> {
+  return {
+    // pg uses connectionTimeoutMillis both for new connections and for waiting on a busy pool.
+    connectionTimeoutMillis: settings.acquireTimeoutMs,
+    // A startup parameter; PgBouncer refuses it (or drops it), so behind a pooler units SET LOCAL it instead.
+    ...(settings.behindPooler ? {} : { statement_timeout: settings.statementTimeoutMs }),
+    idleTimeoutMillis: 30_000,
+    // pg's parsers but for timestamptz, read without regexes (see parseTimestamptz); on this pool only.
+    types: TYPE_PARSERS,
+    // TypeORM's schema code overlaps queries on one connection; SerialClient keeps them off pg's deprecated queue.
+    // ExactDateClient, a SerialClient, binds Dates as exact UTC text (pg's drops historical offsets' seconds).
+    Client: ExactDateClient,
+  };
 }

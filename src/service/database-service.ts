@@ -17,7 +17,7 @@ import { UnitConnection } from './unit-connection';
 import { isGuildForeignKey, lostGuildRace } from './guild-race';
 import { runOnPool } from './pool-statement';
 import { openDataSource, type OpenedDataSource } from './open-data-source';
-import { readHealth, type HealthReport } from './health';
+import { readHealth, withReplicas, type HealthReport } from './health';
 import { queryServerOf, type QueryEvent, type QueryEventListener } from './query-event';
 import type { DatabaseError } from '../errors/database-error';
 
@@ -143,7 +143,10 @@ export class DatabaseService implements StatementRunner {
     return opened !== undefined && !this.closing && opened.dataSource.isInitialized && opened.serverRunning() && !this.unreachable;
   }
 
-  /** Status, round-trip latency, server version and role, pool usage, pending migrations and drift. Never throws. */
+  /**
+   * Status, round-trip latency, server version and role, pool usage, pending migrations and drift, and each replica's
+   * role, lag and status (a replica that is down or lagging makes the status `degraded`). Never throws.
+   */
   async health(): Promise<HealthReport> {
     const opened = this.opened;
     if (opened && !opened.serverRunning()) {
@@ -151,7 +154,7 @@ export class DatabaseService implements StatementRunner {
     }
     const report = await readHealth(opened?.dataSource, opened?.pool);
     if (report.status !== 'disconnected') this.reachable();
-    return report;
+    return withReplicas(report, opened?.replicas?.set.health() ?? []);
   }
 
   /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
@@ -162,6 +165,25 @@ export class DatabaseService implements StatementRunner {
   /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
     return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : withTouches(options, statement.touches));
+  }
+
+  /**
+   * Runs `fn` in a read-your-writes context of its own (with `replicas`): its reads on replicas wait only for the
+   * writes made inside it, not for the other contexts' writes in flight. Without it, a context and everything it
+   * started share one context (safe, but a bot whose start-up code ran statements then has one context for every
+   * handler). In `readYourWrites: 'process'` mode, or without replicas, it just runs `fn`.
+   *
+   * ```ts
+   * client.on('messageCreate', (message) => db.service.withReadContext(async () => {
+   *   await db.levels.addXp(message.author.id, message.guildId, 10);
+   *   await db.levels.getLevel(message.author.id, message.guildId); // sees the XP just added
+   * }));
+   * ```
+   */
+  withReadContext<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw ValidationError.forField('DatabaseService', 'fn', 'must be a function (the work to run in the new context)');
+    const writes = this.opened?.replicas?.writes;
+    return writes ? writes.scope(fn) : fn();
   }
 
   /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */
@@ -234,8 +256,16 @@ export class DatabaseService implements StatementRunner {
     const started = settled ? performance.now() : 0;
     let rowCount: number | null = null;
     let failure: DatabaseError | undefined;
+    // With replicas, where it ran, for the event (without, always the primary).
+    let where: { pool: Pool | undefined } | undefined;
     try {
-      const result = context ? await context.statement<R>(config) : await runOnPool<R>(this.openPool(), config, options);
+      let result: QueryResult<R>;
+      if (context) {
+        result = await context.statement<R>(config);
+      } else {
+        const opened = this.connected();
+        result = opened.replicas ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool })) : await runOnPool<R>(opened.pool, config, options);
+      }
       if (this.unreachable) this.reachable();
       rowCount = result.rowCount ?? null;
       return result;
@@ -250,17 +280,19 @@ export class DatabaseService implements StatementRunner {
       failure = options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
       throw failure;
     } finally {
-      if (settled) this.report(observers, config, options, context !== undefined, started, rowCount, failure);
+      if (settled) this.report(observers, config, options, context !== undefined, started, rowCount, failure, where ? where.pool : this.opened?.pool);
     }
   }
 
   /**
-   * @internal Used by UnitOfWork: marks a unit of work as running, so disconnect() can wait for it.
+   * @internal Used by UnitOfWork, synchronously as a unit starts: marks it as running, so disconnect() can wait for
+   * it, and, with replicas, issues its write ticket (0 without), so reads after it see its commit.
    * @throws DatabaseClosedError when the database is closing.
    */
-  beginUnit(): void {
+  beginUnit(): number {
     this.assertOpen();
     this.inFlightUnits++;
+    return this.opened?.replicas?.writes.begin() ?? 0;
   }
 
   /**
@@ -279,8 +311,9 @@ export class DatabaseService implements StatementRunner {
     return connection;
   }
 
-  /** @internal Used by UnitOfWork: marks a unit of work as done. */
-  endUnit(): void {
+  /** @internal Used by UnitOfWork: marks the unit of work of `ticket` (beginUnit's) as done. */
+  endUnit(ticket: number): void {
+    if (ticket !== 0) this.opened?.replicas?.writes.end(ticket);
     this.inFlightUnits--;
     if (this.inFlightUnits === 0) for (const drained of this.unitsDrained.splice(0)) drained();
   }
@@ -303,6 +336,37 @@ export class DatabaseService implements StatementRunner {
       throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${sqlStateOf(e) ?? 'bind mismatch'}); the unit of work runs again without prepared statements.`, sqlStateOf(e) ?? '08P01', { cause: e });
     }
     return this.query<R>(text, values, { ...options, prepare: false });
+  }
+
+  /**
+   * Outside units, with replicas: a declared read (no writes, no row locks) goes to a replica that has replayed what
+   * this context must see, and runs again on the primary when the replica is unreachable or cancels it for a recovery
+   * conflict. Everything else goes to the primary with a write ticket, raw `query()` calls included (unknown writes).
+   */
+  private async routed<R extends QueryResultRow>(
+    primary: Pool,
+    replicas: NonNullable<OpenedDataSource['replicas']>,
+    config: QueryConfig,
+    options: StatementOptions | undefined,
+    where: { pool: Pool | undefined },
+  ): Promise<QueryResult<R>> {
+    const touches = options?.touches;
+    if (touches !== undefined && touches.writes.length === 0 && !touches.locks) {
+      const replica = replicas.set.pick(replicas.writes.required());
+      if (replica) {
+        where.pool = replica.pool;
+        const result = await replicas.set.read<R>(replica, config);
+        if (result) return result;
+        where.pool = primary;
+      }
+      return runOnPool<R>(primary, config, options);
+    }
+    const ticket = replicas.writes.begin();
+    try {
+      return await runOnPool<R>(primary, config, options);
+    } finally {
+      replicas.writes.end(ticket);
+    }
   }
 
   // The next statement that reaches the server clears this; so does a probe, for a bot that is idle meanwhile.
@@ -332,11 +396,11 @@ export class DatabaseService implements StatementRunner {
     startedAt: number,
     rowCount: number | null,
     error: DatabaseError | undefined,
+    pool: Pool | undefined,
   ): void {
     const durationMs = performance.now() - startedAt;
     if (this.options.slowQueryMs > 0) this.reportIfSlow(config.text, durationMs);
     if (observers.length === 0) return;
-    const pool = this.opened?.pool;
     const event: QueryEvent = {
       sql: config.text,
       name: config.name,

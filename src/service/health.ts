@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { migrationStatus, pendingSchemaChanges } from './migrations';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
+import type { ReplicaHealth } from './replica-set';
 
 /** What `health()` reports. */
 export interface HealthReport {
@@ -23,6 +24,8 @@ export interface HealthReport {
   readonly pendingMigrations: ReadonlyArray<string> | null;
   /** Pending migrations and the schema builder's drift check (null when unknown). */
   readonly schema: HealthSchema | null;
+  /** Each configured read replica (DatabaseOptions.replicas), in the order given; empty when there are none. */
+  readonly replicas: ReadonlyArray<ReplicaHealth>;
   /** Why the status is not healthy (never contains the password). */
   readonly error?: string;
 }
@@ -92,7 +95,7 @@ async function readSchema(dataSource: DataSource): Promise<HealthSchema> {
 export async function readHealth(dataSource: DataSource | undefined, pool: Pool | undefined, downBecause?: string): Promise<HealthReport> {
   const unknown = { latencyMs: null, serverVersion: null, server: null, pendingMigrations: null, schema: null } as const;
   if (!dataSource?.isInitialized || !pool) {
-    return { status: 'disconnected', ...unknown, pool: poolStats(pool), ...(downBecause === undefined ? {} : { error: downBecause }) };
+    return { status: 'disconnected', ...unknown, pool: poolStats(pool), replicas: [], ...(downBecause === undefined ? {} : { error: downBecause }) };
   }
   try {
     const started = performance.now();
@@ -112,11 +115,26 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
       pool: poolStats(pool),
       pendingMigrations: schema.pendingMigrations,
       schema,
+      replicas: [],
     };
   } catch (e) {
     const error = convertError(e);
     // A server that cannot be reached is "disconnected"; one that answers wrongly is "unhealthy".
     const status = error instanceof DatabaseConnectionError ? 'disconnected' : 'unhealthy';
-    return { status, ...unknown, pool: poolStats(pool), error: error.message };
+    return { status, ...unknown, pool: poolStats(pool), replicas: [], error: error.message };
   }
+}
+
+/**
+ * `report` with the replicas' states: a healthy report turns `degraded` when a replica is down or lagging (reads
+ * still work, on the primary), and says which one and why.
+ * @example
+ * const report = withReplicas(await readHealth(dataSource, pool), replicaSet.health());
+ */
+export function withReplicas(report: HealthReport, replicas: ReadonlyArray<ReplicaHealth>): HealthReport {
+  if (replicas.length === 0) return report;
+  const troubled = replicas.filter((r) => r.status !== 'up');
+  if (troubled.length === 0) return { ...report, replicas };
+  const error = [...(report.error === undefined ? [] : [report.error]), ...troubled.map((r) => `replica ${r.server} is ${r.status}: ${r.error ?? 'unknown'}`)].join('; ');
+  return { ...report, status: report.status === 'healthy' ? 'degraded' : report.status, replicas, error };
 }

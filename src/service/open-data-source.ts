@@ -10,6 +10,8 @@ import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseError } from '../errors/database-error';
 import { startEmbeddedServer, type EmbeddedServer } from '../embedded/embedded-server';
 import { ensureDatabase } from '../embedded/ensure-database';
+import { ReplicaSet } from './replica-set';
+import { WriteTracker } from './write-tracker';
 
 const warned = new Set<string>();
 
@@ -20,6 +22,8 @@ export const EMBEDDED_DATABASE = 'tux';
 export interface OpenedDataSource {
   readonly dataSource: DataSource;
   readonly pool: Pool;
+  /** The read replicas and the write tickets for read-your-writes; undefined when no replicas are configured. */
+  readonly replicas: { readonly set: ReplicaSet; readonly writes: WriteTracker } | undefined;
   /** False while the embedded server is down (its supervisor is restarting it); always true for a URL. */
   serverRunning(): boolean;
   close(): Promise<void>;
@@ -99,5 +103,14 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
     throw convertError(e);
   }
   const serverRunning = embedded ? () => embedded.server.isRunning() : () => true;
-  return { dataSource, pool, serverRunning, close };
+  if (options.replicas.length === 0) return { dataSource, pool, serverRunning, replicas: undefined, close };
+  // A replica that is down now is only skipped: reads go to the primary until a check finds it up.
+  const writes = new WriteTracker(options.readYourWrites);
+  const set = new ReplicaSet(options, pool, writes);
+  await set.poll();
+  const closeAll = async (): Promise<void> => {
+    await set.close();
+    await close();
+  };
+  return { dataSource, pool, serverRunning, replicas: { set, writes }, close: closeAll };
 }

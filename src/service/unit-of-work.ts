@@ -74,7 +74,7 @@ export class UnitOfWork {
     }
     const outer = this.service.transactions.getStore();
     if (outer) return outer.nested((level) => this.service.transactions.run(level, fn));
-    this.service.beginUnit();
+    const ticket = this.service.beginUnit();
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -100,7 +100,7 @@ export class UnitOfWork {
         }
       }
     } finally {
-      this.service.endUnit();
+      this.service.endUnit(ticket);
     }
   }
 

@@ -10,6 +10,7 @@ const HEALTHY: HealthReport = {
   pool: { total: 1, idle: 1, waiting: 0, max: 10 },
   pendingMigrations: [],
   schema: { pendingMigrations: [], drift: false, pendingStatements: 0 },
+  replicas: [],
 };
 
 describe('healthLines', () => {
@@ -28,6 +29,16 @@ describe('healthLines', () => {
     const schema = { pendingMigrations: ['AddX1', 'AddY2'], drift: true, pendingStatements: 3 };
     const { problem } = healthLines({ ...HEALTHY, status: 'degraded', pendingMigrations: schema.pendingMigrations, schema });
     expect(problem).to.equal('health is degraded: 2 pending migration(s) (AddX1, AddY2): run tux-db migrate-push');
+  });
+
+  it('prints each replica and names the ones reads avoid', () => {
+    const replicas = [
+      { server: 'r1:5432/tux', status: 'up', role: 'standby', lagMs: 3 },
+      { server: 'r2:5432/tux', status: 'lagging', role: 'standby', lagMs: 4200, error: 'replay lags 4200 ms, more than maxReplicaLagMs (1000 ms)' },
+    ] as const;
+    const { lines, problem } = healthLines({ ...HEALTHY, status: 'degraded', replicas });
+    expect(lines).to.include('replica r1:5432/tux: up, standby, lag 3 ms').and.include('replica r2:5432/tux: lagging, standby, lag 4200 ms');
+    expect(problem).to.equal('health is degraded: replica r2:5432/tux is lagging (replay lags 4200 ms, more than maxReplicaLagMs (1000 ms)): reads go to the primary');
   });
 
   it('says why an unhealthy server is not healthy', () => {

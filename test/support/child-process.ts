@@ -3,9 +3,9 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Starts a TypeScript fixture in its own Node process (ts-node, like the suite). */
-export function spawnFixture(fixture: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'fixtures', fixture)], {
+/** Starts a TypeScript fixture in its own Node process (ts-node, like the suite), with `args` after its path. */
+export function spawnFixture(fixture: string, env: Record<string, string>, args: ReadonlyArray<string> = []): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'fixtures', fixture), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -13,8 +13,8 @@ export function spawnFixture(fixture: string, env: Record<string, string>): Chil
 }
 
 /** Runs a fixture to completion; resolves with its stdout, rejects with its stderr when it fails. */
-export function runFixture(fixture: string, env: Record<string, string>): Promise<string> {
-  const child = spawnFixture(fixture, env);
+export function runFixture(fixture: string, env: Record<string, string>, args: ReadonlyArray<string> = []): Promise<string> {
+  const child = spawnFixture(fixture, env, args);
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));

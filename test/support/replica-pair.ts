@@ -13,6 +13,10 @@ export const PG_BIN = process.env['TUX_TEST_PG_BIN'] ?? '/usr/lib/postgresql/15/
 export interface ReplicaPair {
   readonly primaryUrl: string;
   readonly standbyUrl: string;
+  /** Stops the standby (fast shutdown: its connections are cut), keeping its data. */
+  stopStandby(): Promise<void>;
+  /** Starts the stopped standby again on the same port; it resumes streaming from the primary. */
+  startStandby(): Promise<void>;
   /** Stops both servers and deletes their data. */
   remove(): Promise<void>;
 }
@@ -35,8 +39,9 @@ function run(command: string, args: string[], ids: object): Promise<void> {
   });
 }
 
-async function startServer(dataDir: string, port: number, ids: object): Promise<number> {
-  const child = spawn(path.join(PG_BIN, 'postgres'), ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+async function startServer(dataDir: string, port: number, ids: object, settings: ReadonlyArray<string> = []): Promise<number> {
+  const options = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', ...settings].flatMap((s) => ['-c', s]);
+  const child = spawn(path.join(PG_BIN, 'postgres'), ['-D', dataDir, '-p', String(port), ...options], {
     ...ids,
     stdio: 'ignore',
     detached: true,
@@ -68,12 +73,13 @@ export async function replicaBinariesAvailable(): Promise<boolean> {
 
 /**
  * Creates a primary (initdb) and a standby of it (pg_basebackup -R, streaming), starts both, and returns their URLs.
+ * `standbySettings` are `name=value` server settings for the standby (`max_standby_streaming_delay=0`, say).
  * @example
  * const pair = await startReplicaPair();
  * // … pair.primaryUrl, pair.standbyUrl …
  * await pair.remove();
  */
-export async function startReplicaPair(): Promise<ReplicaPair> {
+export async function startReplicaPair(standbySettings: ReadonlyArray<string> = []): Promise<ReplicaPair> {
   const ids = await asPostgres();
   const root = await mkdtemp(path.join(os.tmpdir(), 'tux-replica-'));
   await chmod(root, 0o755);
@@ -91,10 +97,19 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     pids.push(await startServer(primaryDir, primaryPort, ids));
     await run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', standbyDir, '-R', '-X', 'stream', '--no-sync'], ids);
     const standbyPort = await findFreePort();
-    pids.push(await startServer(standbyDir, standbyPort, ids));
+    let standbyPid = await startServer(standbyDir, standbyPort, ids, standbySettings);
+    pids.push(standbyPid);
     return {
       primaryUrl: `postgres://postgres@127.0.0.1:${primaryPort}/postgres`,
       standbyUrl: `postgres://postgres@127.0.0.1:${standbyPort}/postgres`,
+      stopStandby: async () => {
+        await stopPostmaster(standbyPid);
+        pids.splice(pids.indexOf(standbyPid), 1);
+      },
+      startStandby: async () => {
+        standbyPid = await startServer(standbyDir, standbyPort, ids, standbySettings);
+        pids.push(standbyPid);
+      },
       remove,
     };
   } catch (e) {

@@ -1,0 +1,219 @@
+import { Pool, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import type { ResolvedOptions } from '../config';
+import { convertError, sqlStateOf } from '../errors/convert-error';
+import { redactSecrets, secretsOf } from '../redact-secrets';
+import { poolExtras } from './data-source';
+import { parseLsn } from './lsn';
+import { isConnectionFailure } from './pool-statement';
+import { queryServerOf } from './query-event';
+import type { WriteTracker } from './write-tracker';
+
+/** How often the primary's WAL position and each replica's replay position are read. */
+const POLL_INTERVAL_MS = 100;
+/** Primary positions kept: ten seconds of them at the poll interval. */
+const KEPT_SAMPLES = 100;
+
+/**
+ * A recovery conflict: the standby cancelled the read to go on replaying (40001), or dropped its database (57P04).
+ * The primary has no such conflict, so the read runs again there.
+ */
+const RECOVERY_CONFLICTS = new Set(['40001', '57P04']);
+
+/** One replica as `health()` reports it. */
+export interface ReplicaHealth {
+  /** `host:port/database` (never the user or the password). */
+  readonly server: string;
+  /** `up`: reads may go to it; `lagging`: replay is further behind than maxReplicaLagMs; `down`: unreachable, or not a standby. */
+  readonly status: 'up' | 'lagging' | 'down';
+  /** `pg_is_in_recovery()` at the last check: `standby` as expected, `primary` when it was promoted; null when unreachable. */
+  readonly role: 'primary' | 'standby' | null;
+  /**
+   * How long ago the primary first had WAL this replica has not replayed yet, in ms (0 when it has replayed all the
+   * primary had at the last check); measured by WAL position on the library's clock, so server clocks do not matter.
+   * Null when unknown.
+   */
+  readonly lagMs: number | null;
+  /** Why it is not `up`, without secrets. */
+  readonly error?: string;
+}
+
+// A primary WAL position, read after every write with a ticket ≤ `through` had settled.
+interface PrimarySample {
+  readonly at: number;
+  readonly through: number;
+  readonly lsn: bigint;
+}
+
+/** @internal One replica: its pool and what the last check found. */
+export class Replica {
+  readonly label: string;
+  replayLsn = -1n;
+  standby = false;
+  reachable = false;
+  lagMs: number | null = null;
+  checkedAt = Number.NEGATIVE_INFINITY;
+  error: string | undefined = 'not checked yet';
+
+  constructor(readonly pool: Pool) {
+    this.label = queryServerOf(pool).label;
+  }
+}
+
+/**
+ * The read replicas of one DatabaseService (DatabaseOptions.replicas): a pool for each, a poll every 100 ms of the
+ * primary's WAL position and of each replica's replay position, and the choice of a replica for a read.
+ *
+ * A read may go to a replica that answered its last check in time, is a standby, lags at most maxReplicaLagMs, and
+ * has replayed a primary WAL position read after the last write the read must see (WriteTracker). Otherwise it
+ * goes to the primary: read-your-writes is decided by WAL position, never by a timer.
+ *
+ * ```ts
+ * const replicas = new ReplicaSet(options, primaryPool, writes);
+ * const replica = replicas.pick(writes.required());
+ * const result = replica ? await replicas.read(replica, { text: 'SELECT 1' }) : await primaryPool.query('SELECT 1');
+ * await replicas.close();
+ * ```
+ */
+export class ReplicaSet {
+  readonly replicas: ReadonlyArray<Replica>;
+  private readonly samples: PrimarySample[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private polling: Promise<void> | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly primary: Pool,
+    private readonly writes: WriteTracker,
+  ) {
+    this.replicas = options.replicas.map((url) => {
+      const pool = new Pool({ connectionString: url, max: options.poolSize, application_name: options.applicationName, ...poolExtras(options) });
+      // An idle connection's error (the replica restarted) must not crash the process; the next check sees it.
+      pool.on('error', () => undefined);
+      return new Replica(pool);
+    });
+    this.timer = setInterval(() => void this.poll(), POLL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Checks every replica once now (connect() waits for it, so the first reads can use them). */
+  poll(): Promise<void> {
+    this.polling ??= this.check().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  /**
+   * A replica a read that must see the writes up to ticket `required` may go to, round robin among the eligible
+   * ones; undefined when none is (the read goes to the primary).
+   */
+  pick(required: number): Replica | undefined {
+    const lsn = required === 0 ? -1n : this.lsnCovering(required);
+    if (lsn === undefined) return undefined;
+    const now = performance.now();
+    const count = this.replicas.length;
+    for (let i = 0; i < count; i++) {
+      const replica = this.replicas[(this.next + i) % count] as Replica;
+      if (this.eligible(replica, now) && replica.replayLsn >= lsn) {
+        this.next = (this.next + i + 1) % count;
+        return replica;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs a read on `replica`, once. A lost or refused connection marks the replica down until its next good check.
+   * @returns undefined when the read should run on the primary instead: the replica was unreachable, or cancelled
+   * it for a recovery conflict. @throws the driver's error of any other failure (the caller converts it).
+   */
+  async read<R extends QueryResultRow>(replica: Replica, config: QueryConfig): Promise<QueryResult<R> | undefined> {
+    try {
+      return await replica.pool.query<R>(config);
+    } catch (e) {
+      if (RECOVERY_CONFLICTS.has(sqlStateOf(e) ?? '')) return undefined;
+      if (isConnectionFailure(e)) {
+        replica.reachable = false;
+        replica.error = this.describe(e);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** Each replica's state for health(). */
+  health(): ReadonlyArray<ReplicaHealth> {
+    const now = performance.now();
+    return this.replicas.map((replica) => {
+      const role = replica.reachable ? (replica.standby ? 'standby' : 'primary') : null;
+      const status = this.eligible(replica, now) ? 'up' : replica.reachable && replica.standby && this.fresh(replica, now) ? 'lagging' : 'down';
+      const error = status === 'up' ? undefined : status === 'lagging' ? `replay lags ${replica.lagMs ?? '?'} ms, more than maxReplicaLagMs (${this.options.maxReplicaLagMs} ms)` : replica.error;
+      return { server: replica.label, status, role, lagMs: replica.lagMs, ...(error === undefined ? {} : { error }) };
+    });
+  }
+
+  /** Stops the checks and closes every replica's pool. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling?.catch(() => undefined);
+    await Promise.all(this.replicas.map((r) => r.pool.end().catch(() => undefined)));
+  }
+
+  private eligible(replica: Replica, now: number): boolean {
+    return replica.reachable && replica.standby && this.fresh(replica, now) && replica.lagMs !== null && replica.lagMs <= this.options.maxReplicaLagMs;
+  }
+
+  // A check that has not come back for longer than the lag allowed says nothing about the lag now.
+  private fresh(replica: Replica, now: number): boolean {
+    return now - replica.checkedAt <= this.options.maxReplicaLagMs + POLL_INTERVAL_MS;
+  }
+
+  // The oldest primary position read after every write up to `required` settled: the replica must have replayed it.
+  private lsnCovering(required: number): bigint | undefined {
+    for (const sample of this.samples) if (sample.through >= required) return sample.lsn;
+    return undefined;
+  }
+
+  private async check(): Promise<void> {
+    const through = this.writes.completedThrough();
+    try {
+      const row = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0];
+      if (row) this.samples.push({ at: performance.now(), through, lsn: parseLsn(row.lsn) });
+      if (this.samples.length > KEPT_SAMPLES) this.samples.shift();
+    } catch {
+      // The primary is down or is itself a standby: no new sample, so reads that need one stay on the primary.
+    }
+    await Promise.all(this.replicas.map((replica) => this.checkReplica(replica)));
+  }
+
+  private async checkReplica(replica: Replica): Promise<void> {
+    try {
+      const row = (await replica.pool.query<{ standby: boolean; replay: string | null }>('SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replay')).rows[0];
+      const now = performance.now();
+      replica.reachable = true;
+      replica.standby = row?.standby === true;
+      replica.checkedAt = now;
+      if (!replica.standby || row?.replay == null) {
+        replica.lagMs = null;
+        replica.error = replica.standby ? 'it has replayed no WAL yet' : 'it is not a standby (pg_is_in_recovery() is false): was it promoted?';
+        return;
+      }
+      replica.replayLsn = parseLsn(row.replay);
+      replica.lagMs = this.lagOf(replica.replayLsn, now);
+      replica.error = undefined;
+    } catch (e) {
+      replica.reachable = false;
+      replica.lagMs = null;
+      replica.error = this.describe(e);
+    }
+  }
+
+  // Since when the primary has had WAL past `replayed`: the oldest kept sample beyond it.
+  private lagOf(replayed: bigint, now: number): number {
+    const behind = this.samples.find((s) => s.lsn > replayed);
+    return behind === undefined ? 0 : Math.round(now - behind.at);
+  }
+
+  private describe(e: unknown): string {
+    return redactSecrets(convertError(e).message, this.options.replicas.flatMap((url) => secretsOf(url)));
+  }
+}
