@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 import { IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsObject, IsOptional, MaxLength, Min } from 'class-validator';
 import { IsSnowflake, SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import { Assigned, InsertOnly } from './write-rule';
 import { CaseType } from './enums';
 import type { Guild } from './guild';
@@ -16,8 +17,9 @@ import type { Snowflake } from './snowflake';
 @Index('ix_cases_guild_created', ['guildId', 'caseCreatedAt'])
 @Index('ix_cases_unprocessed_expiry', ['caseExpiresAt'], { where: '"case_processed" = false AND "case_expires_at" IS NOT NULL' })
 export class Case {
-  /** Database-generated key, a bigint returned as a string. */
+  /** Database-generated id, a bigint returned as a string; the primary key with guildId, and unique by itself (see RowId). */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'case_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_cases' })
+  @RowId()
   caseId!: string;
 
   /** The case's number within its guild: 1, 2, 3, … with no gap (assigned by the database; never given or changed). */
@@ -40,8 +42,8 @@ export class Case {
   @SnowflakeColumn('case_moderator_id')
   caseModeratorId!: Snowflake;
 
-  /** The guild the case belongs to: Discord snowflake, as a string; never changes (its counter numbered the case). */
-  @SnowflakeColumn('guild_id')
+  /** The guild the case belongs to: Discord snowflake, as a string; never changes (its counter numbered the case). Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_cases' })
   @InsertOnly('cannot change: a case stays in the guild whose counter numbered it')
   guildId!: Snowflake;
 

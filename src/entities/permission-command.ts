@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique
 import { IsInt, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
 
@@ -11,12 +12,13 @@ import type { Snowflake } from './snowflake';
 @Check('permission_command_rank_range', '"required_rank" BETWEEN 0 AND 10')
 @Check('permission_command_name_not_empty', 'length("command_name") > 0')
 export class PermissionCommand {
-  /** Database-generated key, a bigint returned as a string. */
+  /** Database-generated id, a bigint returned as a string; the primary key with guildId, and unique by itself (see RowId). */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'command_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_permission_commands' })
+  @RowId()
   commandId!: string;
 
-  /** The guild the rule belongs to: Discord snowflake, as a string. */
-  @SnowflakeColumn('guild_id')
+  /** The guild the rule belongs to: Discord snowflake, as a string. Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_permission_commands' })
   guildId!: Snowflake;
 
   /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */

@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique
 import { IsInt, IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
 
@@ -12,12 +13,13 @@ import type { Snowflake } from './snowflake';
 @Check('permission_rank_range', '"rank" BETWEEN 0 AND 10')
 @Check('permission_rank_name_not_empty', 'length("name") > 0')
 export class PermissionRank {
-  /** Database-generated key, a bigint returned as a string. */
+  /** Database-generated id, a bigint returned as a string; the primary key with guildId, and unique by itself (see RowId). */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'permission_rank_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_permission_ranks' })
+  @RowId()
   permissionRankId!: string;
 
-  /** The guild the rank belongs to: Discord snowflake, as a string. */
-  @SnowflakeColumn('guild_id')
+  /** The guild the rank belongs to: Discord snowflake, as a string. Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_permission_ranks' })
   guildId!: Snowflake;
 
   /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */

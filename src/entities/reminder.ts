@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { IsBoolean, IsDate, MaxLength, MinLength } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
 
@@ -11,8 +12,9 @@ import type { Snowflake } from './snowflake';
 @Index('ix_reminder_guild', ['guildId'])
 @Index('ix_reminder_due', ['reminderExpiresAt'], { where: '"reminder_sent" = false' })
 export class Reminder {
-  /** Database-generated key, a bigint returned as a string. */
+  /** Database-generated id, a bigint returned as a string; the primary key with guildId, and unique by itself (see RowId). */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'reminder_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_reminder' })
+  @RowId()
   reminderId!: string;
 
   /** What to remind the user of, 1–2000 characters. */
@@ -39,8 +41,8 @@ export class Reminder {
   @IsBoolean()
   reminderSent!: boolean;
 
-  /** The guild the reminder was set in: Discord snowflake, as a string. */
-  @SnowflakeColumn('guild_id')
+  /** The guild the reminder was set in: Discord snowflake, as a string. Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_reminder' })
   guildId!: Snowflake;
 
   /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */

@@ -2,6 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 import { IsBoolean, IsInt, IsOptional, MaxLength, Min, MinLength } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
 
@@ -12,8 +13,9 @@ import type { Snowflake } from './snowflake';
 // UNIQUE (guild_id, lower(snippet_name)): an expression index TypeORM cannot express; the migration owns it.
 @Index('uq_snippet_guild_name', { synchronize: false })
 export class Snippet {
-  /** Database-generated key, a bigint returned as a string. */
+  /** Database-generated id, a bigint returned as a string; the primary key with guildId, and unique by itself (see RowId). */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', name: 'snippet_id', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_snippet' })
+  @RowId()
   snippetId!: string;
 
   /** The name the snippet is called by, 1–100 characters; unique in its guild whatever the letter case. */
@@ -32,8 +34,8 @@ export class Snippet {
   @SnowflakeColumn('snippet_user_id')
   snippetUserId!: Snowflake;
 
-  /** The guild the snippet belongs to: Discord snowflake, as a string. */
-  @SnowflakeColumn('guild_id')
+  /** The guild the snippet belongs to: Discord snowflake, as a string. Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_snippet' })
   guildId!: Snowflake;
 
   /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */

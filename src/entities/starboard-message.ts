@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index } from 'typeorm';
 import { IsDate, IsInt, MaxLength, Min } from 'class-validator';
 import { SnowflakeColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
+import { RowId } from './row-id';
 import type { Guild } from './guild';
 import type { Snowflake } from './snowflake';
 
@@ -11,12 +12,13 @@ import type { Snowflake } from './snowflake';
 // (guild_id, star_count DESC): TypeORM cannot express DESC, so the migration owns it.
 @Index('ix_starboard_message_top', { synchronize: false })
 export class StarboardMessage {
-  /** The original message's id (the primary key): Discord snowflake, as a string. */
+  /** The original message's id: Discord snowflake, as a string; the primary key with guildId, and unique by itself (see RowId). */
   @SnowflakeColumn('message_id', { primaryKey: 'pk_starboard_message' })
+  @RowId()
   messageId!: Snowflake;
 
-  /** The guild of the original message: Discord snowflake, as a string. */
-  @SnowflakeColumn('guild_id')
+  /** The guild of the original message: Discord snowflake, as a string. Part of the primary key. */
+  @SnowflakeColumn('guild_id', { primaryKey: 'pk_starboard_message' })
   guildId!: Snowflake;
 
   /** The owning Guild as a TypeORM relation (guild_id, ON DELETE CASCADE); the repositories never load it: read `guildId`. */

@@ -16,8 +16,8 @@ export interface CopyBatchResult {
 
 /**
  * The statement that inserts rows into `spec.target` from one text[] parameter per column (unnest), casting each
- * to its column type. A row whose key is already there is left alone (a re-run inserts nothing), and comes back
- * in `differing` when the row there is not the one being imported. The outer SELECT reads the table as it was
+ * to its column type. A row whose key (`spec.conflict`: an id, in any guild) is already there is left alone (a re-run
+ * inserts nothing), and comes back in `differing` when the row there is not the one being imported. The outer SELECT reads the table as it was
  * before the statement, so it sees exactly the rows the INSERT collided with.
  */
 export function copyStatement(spec: TableSpec): string {
@@ -34,10 +34,12 @@ export function copyStatement(spec: TableSpec): string {
     .map((c) => `(t.${q(c.name)} IS NOT DISTINCT FROM r.${q(c.name)}${c.type === 'timestamptz' ? ` OR r.${q(c.name)} = ${clock}` : ''})`)
     .join(' AND ');
   const join = spec.conflict.map((k) => `t.${q(k)} = r.${q(k)}`).join(' AND ');
+  // With a wider arbiter, ON CONFLICT alone would let a row in whose id another guild's row holds.
+  const absent = spec.arbiter === undefined ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(spec.target)} t WHERE ${join}) `;
   return (
     `WITH r AS (SELECT ${casts} FROM unnest(${arrays}) AS u(${aliases})), ` +
-    `ins AS (INSERT INTO ${q(spec.target)} (${names})${overriding} SELECT * FROM r ` +
-    `ON CONFLICT (${spec.conflict.map(q).join(', ')}) DO NOTHING RETURNING 1) ` +
+    `ins AS (INSERT INTO ${q(spec.target)} (${names})${overriding} SELECT * FROM r ${absent}` +
+    `ON CONFLICT (${(spec.arbiter ?? spec.conflict).map(q).join(', ')}) DO NOTHING RETURNING 1) ` +
     `SELECT (SELECT count(*) FROM ins)::integer AS inserted, ARRAY(SELECT concat_ws(',', ${spec.conflict.map((k) => `r.${q(k)}::text`).join(', ')}) ` +
     `FROM r JOIN ${q(spec.target)} t ON ${join} ` +
     `WHERE ${clock} IS NOT NULL AND NOT (${same})) AS differing`

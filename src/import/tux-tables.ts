@@ -19,8 +19,14 @@ export interface TableSpec {
   /** alias → SQL expression over the Tux table, rendered as text. */
   readonly select: Readonly<Record<string, string>>;
   readonly columns: readonly TargetColumn[];
-  /** The target key a re-run collides on (ON CONFLICT … DO NOTHING). */
+  /** The target key that tells whether a row is already there: a re-run finds each row under it and inserts nothing. */
   readonly conflict: readonly string[];
+  /**
+   * The unique key the insert's ON CONFLICT names, when it is wider than `conflict`: the target's primary key
+   * (id, guild_id). The id alone still decides: an id some other guild's row holds is not inserted a second time, and
+   * comes back as a different row. Unset: ON CONFLICT names `conflict`.
+   */
+  readonly arbiter?: readonly string[];
   /** Columns a re-run does not compare with the target's row (the import itself changes them afterwards). */
   readonly volatile?: readonly string[];
   /** The identity column that keeps Tux's ids (moved past the largest afterwards). */
@@ -166,6 +172,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       col('case_user_roles', 'jsonb'), col('case_metadata', 'jsonb'), col('mod_log_message_id', 'bigint'), col('case_created_at', 'timestamptz'), col('case_updated_at', 'timestamptz'),
     ],
     conflict: ['case_id'],
+    arbiter: ['case_id', 'guild_id'],
     identity: 'case_id',
     convert: (r, ctx) => [
       text(r, 'id'), caseNumber(r, ctx), caseType(r, ctx), text(r, 'case_user_id'), text(r, 'case_moderator_id'),
@@ -202,6 +209,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       col('uses', 'integer'), col('locked', 'boolean'), col('alias', 'text'), col('created_at', 'timestamptz'), col('updated_at', 'timestamptz'),
     ],
     conflict: ['snippet_id'],
+    arbiter: ['snippet_id', 'guild_id'],
     identity: 'snippet_id',
     convert: (r, ctx) => [
       text(r, 'id'), snippetName(r, ctx), text(r, 'snippet_content'), text(r, 'snippet_user_id'), text(r, 'guild_id'),
@@ -228,6 +236,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       col('message_content', 'text'), col('message_expires_at', 'timestamptz'), col('star_count', 'integer'), col('starboard_message_id', 'bigint'),
     ],
     conflict: ['message_id'],
+    arbiter: ['message_id', 'guild_id'],
     convert: (r) => ['id', 'message_guild_id', 'message_channel_id', 'message_user_id', 'message_content', 'message_expires_at', 'star_count', 'starboard_message_id'].map((c) => text(r, c)),
   },
   {
@@ -240,6 +249,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       col('reminder_user_id', 'bigint'), col('reminder_sent', 'boolean'), col('guild_id', 'bigint'),
     ],
     conflict: ['reminder_id'],
+    arbiter: ['reminder_id', 'guild_id'],
     identity: 'reminder_id',
     convert: (r) => ['id', 'reminder_content', 'reminder_expires_at', 'reminder_channel_id', 'reminder_user_id', 'reminder_sent', 'guild_id'].map((c) => text(r, c)),
   },
@@ -250,6 +260,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     select: { ...raw('id', 'guild_id', 'rank', 'name', 'description'), ...times('created_at', 'updated_at') },
     columns: [col('permission_rank_id', 'bigint'), col('guild_id', 'bigint'), col('rank', 'integer'), col('name', 'text'), col('description', 'text'), col('created_at', 'timestamptz'), col('updated_at', 'timestamptz')],
     conflict: ['permission_rank_id'],
+    arbiter: ['permission_rank_id', 'guild_id'],
     identity: 'permission_rank_id',
     convert: (r, ctx) => [
       ...['id', 'guild_id', 'rank', 'name', 'description'].map((c) => text(r, c)),
@@ -263,6 +274,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     select: raw('id', 'guild_id', 'permission_rank_id', 'role_id'),
     columns: [col('assignment_id', 'bigint'), col('guild_id', 'bigint'), col('permission_rank_id', 'bigint'), col('role_id', 'bigint')],
     conflict: ['assignment_id'],
+    arbiter: ['assignment_id', 'guild_id'],
     identity: 'assignment_id',
     convert: (r) => ['id', 'guild_id', 'permission_rank_id', 'role_id'].map((c) => text(r, c)),
   },
@@ -273,6 +285,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     select: { ...raw('id', 'guild_id', 'command_name', 'required_rank', 'description'), ...times('created_at', 'updated_at') },
     columns: [col('command_id', 'bigint'), col('guild_id', 'bigint'), col('command_name', 'text'), col('required_rank', 'integer'), col('created_at', 'timestamptz'), col('updated_at', 'timestamptz')],
     conflict: ['command_id'],
+    arbiter: ['command_id', 'guild_id'],
     identity: 'command_id',
     convert: (r, ctx) => {
       const name = commandName(r, ctx);

@@ -1,5 +1,6 @@
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { rowIdOf } from '../entities/row-id';
 import { writeRuleOf } from '../entities/write-rule';
 import { GUILD_TABLE } from './ensure-guild';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
@@ -83,6 +84,9 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
     return found;
   };
   const primaryKeys = metadata.primaryColumns.map(byDatabaseName);
+  const rowId = rowIdOf(metadata.target);
+  const idKeys = rowId === undefined ? primaryKeys : primaryKeys.filter((c) => c.property === rowId);
+  if (idKeys.length === 0) throw new Error(`${entityName}.${rowId ?? ''}: a RowId must be one of the primary key's columns`);
   const uniqueKeys = [primaryKeys, ...metadata.uniques.map((u) => u.columns.map(byDatabaseName))];
   const selectList = [...columns.values()].map((c) => `${c.quoted} AS ${quoteIdent(c.property)}`).join(', ');
   const updatedAt = metadata.columns.find((c) => c.isUpdateDate);
@@ -96,6 +100,7 @@ export function buildTableModel(metadata: EntityMetadata): TableModel {
     columns,
     requiredOnInsert: [...columns.values()].filter((c) => !c.nullable && !c.hasDefault && c.write.rule !== 'assigned'),
     primaryKeys,
+    idKeys,
     uniqueKeys,
     selectList,
     guildKey,

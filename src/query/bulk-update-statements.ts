@@ -3,7 +3,7 @@ import { compile, join, raw, sql, type SqlFragment, type Statement } from './sql
 import type { ColumnModel, TableModel } from './table-model';
 import type { ColumnValues } from './write-statements';
 
-/** One row of a bulk update: its primary key's bound values (in primaryKeys order) and what it sets. */
+/** One row of a bulk update: its key's bound values (in idKeys order) and what it sets. */
 export interface BulkUpdateRow {
   readonly key: ReadonlyArray<unknown>;
   readonly set: ColumnValues;
@@ -28,7 +28,7 @@ export function bulkUpdateStatement(model: TableModel, rows: ReadonlyArray<BulkU
   const setColumns = [...model.columns.values()].filter((c) => rows.some((r) => r.set.columns.includes(c)));
   const arrays: SqlFragment[] = [];
   const aliases: string[] = [];
-  model.primaryKeys.forEach((key, k) => {
+  model.idKeys.forEach((key, k) => {
     arrays.push(sql`${rows.map((r) => r.key[k])}::${raw(key.arrayType)}`);
     aliases.push(quoteIdent(`k_${key.property}`));
   });
@@ -42,7 +42,7 @@ export function bulkUpdateStatement(model: TableModel, rows: ReadonlyArray<BulkU
   }
   const assignments = setColumns.map((c) => assignment(c));
   if (model.updatedAtColumn) assignments.push(`${model.updatedAtColumn} = now()`);
-  const match = model.primaryKeys.map((key) => `"u".${key.quoted} = "t".${quoteIdent(`k_${key.property}`)}`).join(' AND ');
+  const match = model.idKeys.map((key) => `"u".${key.quoted} = "t".${quoteIdent(`k_${key.property}`)}`).join(' AND ');
   return compile(
     sql`UPDATE ${raw(model.table)} AS "u" SET ${raw(assignments.join(', '))} FROM unnest(${join(arrays)}) AS "t"(${raw(aliases.join(', '))}) WHERE ${raw(match)}`,
     // Rows by key, possibly of several guilds: no one guild is declared.

@@ -24,9 +24,9 @@ export interface PageInput {
 }
 
 /**
- * getById: the row whose primary key equals `key` (one value per key column, in the model's order), keyed by
- * property name. The text is compiled once per model (see shapedStatement). It declares its guild when the key holds
- * the guild column (a member's row).
+ * getById: the row whose key equals `key` (one value per column of model.idKeys: the primary key, or the row id alone
+ * where guild_id is in the key only for distribution), keyed by property name. The text is compiled once per model
+ * (see shapedStatement). It declares its guild when the key holds the guild column (a member's row).
  *
  * ```ts
  * getByIdStatement(caseModel, ['42']);
@@ -35,8 +35,8 @@ export interface PageInput {
  */
 export function getByIdStatement(model: TableModel, key: unknown[]): Statement {
   return shapedStatement(model, 'getById', key, () => {
-    const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
-    return compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, values)}`, reading(model, guild));
+    const { values, guild } = bindKey(model.idKeys, key, model.guildColumn);
+    return compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${keyCondition(model.idKeys, values)}`, reading(model, guild));
   });
 }
 

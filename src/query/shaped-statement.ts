@@ -19,7 +19,7 @@ interface Shape {
  * @throws DatabaseError when `values` differ from the values `build` binds.
  *
  * ```ts
- * shapedStatement(model, 'getById', key, () => compile(sql`SELECT … WHERE ${keyCondition(model.primaryKeys, key)}`));
+ * shapedStatement(model, 'getById', key, () => compile(sql`SELECT … WHERE ${keyCondition(model.idKeys, key)}`));
  * ```
  */
 export function shapedStatement(model: TableModel, shape: string, values: unknown[], build: () => Statement): Statement {

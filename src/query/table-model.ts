@@ -38,7 +38,13 @@ export interface TableModel {
   readonly columns: ReadonlyMap<string, ColumnModel>;
   /** Columns an insert must set: neither nullable nor filled by the database, nor assigned by the repository. */
   readonly requiredOnInsert: ReadonlyArray<ColumnModel>;
+  /** The primary key's columns, in the entity's order (with guild_id in every guild-owned table's key). */
   readonly primaryKeys: ReadonlyArray<ColumnModel>;
+  /**
+   * The key getById, updateById, deleteById and bulkUpdate look a row up by: the primary key, or only its row id when
+   * guild_id is in the key for distribution alone (see RowId): `caseId`, not `{ caseId, guildId }`.
+   */
+  readonly idKeys: ReadonlyArray<ColumnModel>;
   /** Column sets with a UNIQUE guarantee (the primary key first): valid ON CONFLICT targets. */
   readonly uniqueKeys: ReadonlyArray<ReadonlyArray<ColumnModel>>;
   /** The column referencing `guild` (guild-owned tables): writes create the missing guild row first. */

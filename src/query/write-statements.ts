@@ -62,10 +62,10 @@ export function updateStatement(model: TableModel, set: ColumnValues, condition:
   });
 }
 
-/** updateById: updates the row whose primary key equals `key` and returns it. @throws ValidationError (see updateStatement). */
+/** updateById: updates the row whose key (model.idKeys) equals `key` and returns it. @throws ValidationError (see updateStatement). */
 export function updateByIdStatement(model: TableModel, set: ColumnValues, key: ReadonlyArray<unknown>): Statement {
-  const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
-  return updateStatement(model, set, keyCondition(model.primaryKeys, values), true, guild);
+  const { values, guild } = bindKey(model.idKeys, key, model.guildColumn);
+  return updateStatement(model, set, keyCondition(model.idKeys, values), true, guild);
 }
 
 /** updateWhere: updates every row matching `filters`, returning nothing. @throws ValidationError for a bad filter, or see updateStatement. */
@@ -74,11 +74,11 @@ export function updateWhereStatement(model: TableModel, set: ColumnValues, filte
   return updateStatement(model, set, condition, false, filterGuild(condition, model.guildColumn));
 }
 
-/** deleteById: deletes the row whose primary key equals `key`; the text is compiled once per model (see shapedStatement). */
+/** deleteById: deletes the row whose key (model.idKeys) equals `key`; the text is compiled once per model (see shapedStatement). */
 export function deleteByIdStatement(model: TableModel, key: unknown[]): Statement {
   return shapedStatement(model, 'deleteById', key, () => {
-    const { values, guild } = bindKey(model.primaryKeys, key, model.guildColumn);
-    return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.primaryKeys, values)}`, { reads: [], writes: [model.name], guild });
+    const { values, guild } = bindKey(model.idKeys, key, model.guildColumn);
+    return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.idKeys, values)}`, { reads: [], writes: [model.name], guild });
   });
 }
 

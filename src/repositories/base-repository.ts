@@ -371,9 +371,9 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return [this.hydrate(row), created];
   }
 
-  /** Bound values of a primary key given as a scalar or, for composite keys, an object. */
+  /** Bound values of a row's key (see TableModel.idKeys) given as a scalar or, for composite keys, an object. */
   protected idParams(id: unknown): unknown[] {
-    const keys = this.model.primaryKeys;
+    const keys = this.model.idKeys;
     if (keys.length === 1) return [coerceValue(this.model, keys[0] as ColumnModel, id, keys[0]?.property ?? 'id')];
     if (typeof id !== 'object' || id === null) {
       throw ValidationError.forField(this.model.entityName, 'id', `must be an object with ${keys.map((k) => k.property).join(' and ')}`);

@@ -8,7 +8,7 @@ import { BaseRepository } from './base-repository';
 
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
-  /** The original message's id (the primary key). */
+  /** The original message's id (unique by itself; the primary key with guildId). */
   readonly messageId: SnowflakeInput;
   /** The guild of the original message: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
@@ -38,16 +38,16 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
   }
 
   /**
-   * Stores a starboard message, or updates the stored one with the same messageId (every given field except
-   * guildId; starCount only when given). One INSERT … ON CONFLICT statement that also creates the guild row
+   * Stores a starboard message, or updates the stored one with the same messageId in that guild (every given field
+   * except guildId; starCount only when given). One INSERT … ON CONFLICT statement that also creates the guild row
    * when missing. Returns the stored row.
    * @throws ValidationError for bad input or a key that is not a NewStarboardMessage field.
    */
   async createOrUpdateStarboardMessage(values: NewStarboardMessage): Promise<StarboardMessage> {
     this.checkOptions(values, NEW_STARBOARD_MESSAGE_KEYS, 'createOrUpdateStarboardMessage');
-    // The guild only on insert: a message never moves to another guild.
+    // The key is (message_id, guild_id): the guild names the row and is only inserted, so a message never moves.
     const { messageId, guildId, ...changes } = values;
-    const [row] = await this.upsert({ filters: { messageId }, defaults: { guildId }, values: changes });
+    const [row] = await this.upsert({ filters: { messageId, guildId }, values: changes });
     return row;
   }
 

@@ -9,7 +9,7 @@ import { createScratchDatabase, dropScratchDatabase } from '../support/test-serv
 import { ROOT, type CommandResult } from '../support/run-command';
 
 const LIBRARY = ALL_MIGRATIONS.map((m) => m.name);
-const BOT = 'AddBotNotes1796000000000';
+const BOT = 'AddBotNotes1797000000000';
 
 /** A bot's compiled migration (what its tsc emits as CommonJS): a table of its own that references the library's guild. */
 const BOT_MIGRATION_JS = `'use strict';
@@ -64,9 +64,9 @@ describe('tux-db and the bot’s own migrations', function () {
     await chmod(bot, 0o755);
     compiled = path.join(bot, 'dist', 'migrations');
     await mkdir(compiled, { recursive: true });
-    await writeFile(path.join(compiled, `1796000000000-add-bot-notes.js`), BOT_MIGRATION_JS);
+    await writeFile(path.join(compiled, `1797000000000-add-bot-notes.js`), BOT_MIGRATION_JS);
     // Declarations and source maps beside the .js files are not migrations.
-    await writeFile(path.join(compiled, `1796000000000-add-bot-notes.d.ts`), `export declare class ${BOT} {}\n`);
+    await writeFile(path.join(compiled, `1797000000000-add-bot-notes.d.ts`), `export declare class ${BOT} {}\n`);
   });
   after(async () => {
     await dropScratchDatabase('botmig');

@@ -10,7 +10,7 @@ import { expectSuccess, packedConsumer, runIn } from '../support/packed-consumer
 // which needs no TypeScript at run time: run here exactly as the README shows, from the bot's project, with the
 // bot's own migration compiled by the bot's TypeScript 7 and loaded through TUX_DB_MIGRATIONS.
 
-const BOT = 'AddBotNotes1796000000000';
+const BOT = 'AddBotNotes1797000000000';
 /** The bot's migration as migrate-generate writes it (the shape a bot author edits). */
 const BOT_MIGRATION_TS = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -39,7 +39,7 @@ describe('the typeorm CLI in a consumer project with TypeScript 7', function () 
     dir = await packedConsumer();
     const bot = path.join(dir, 'ts7-bot');
     await mkdir(path.join(bot, 'migrations'), { recursive: true });
-    await writeFile(path.join(bot, 'migrations', '1796000000000-add-bot-notes.ts'), BOT_MIGRATION_TS);
+    await writeFile(path.join(bot, 'migrations', '1797000000000-add-bot-notes.ts'), BOT_MIGRATION_TS);
     // As `tsc --init` sets it up (skipLibCheck: TypeORM's own declarations are not the point here).
     const compilerOptions = { target: 'ES2022', module: 'commonjs', strict: true, skipLibCheck: true, rootDir: '.', outDir: 'dist', types: ['node'] };
     await writeFile(path.join(bot, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['migrations'] }, null, 2));

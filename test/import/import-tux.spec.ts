@@ -152,6 +152,28 @@ describe('importTux', function () {
     }
   });
 
+  it('an imported id the target holds in another guild is refused, not written a second time under the (id, guild_id) key', async () => {
+    // Tux's case 17 belongs to G2; here case_id 17 already belongs to a guild Tux does not have.
+    const other = '1100000000000000099';
+    await target.query(`INSERT INTO guild (guild_id) VALUES ($1)`, [other]);
+    await target.query(
+      `INSERT INTO cases (case_id, case_number, case_type, case_user_id, case_moderator_id, guild_id) OVERRIDING SYSTEM VALUE VALUES (17, 1, 'WARN', 1, 1, $1)`,
+      [other],
+    );
+    try {
+      const before = await snapshot(target);
+      const error = await importTux(sourceUrl, db.service, { nullCaseType: CaseType.WARN }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(TuxImportError);
+      expect((error as TuxImportError).issues.map((i) => [i.table, i.key])).to.deep.equal([['cases', { case_id: '17' }]]);
+      expect(await snapshot(target)).to.equal(before);
+      const dryRun = await importTux(sourceUrl, db.service, { nullCaseType: CaseType.WARN, dryRun: true });
+      expect(dryRun.tables.cases).to.include({ refused: 1 });
+      expect(dryRun.tables.cases.inserted + dryRun.tables.cases.refused).to.equal(dryRun.tables.cases.source);
+    } finally {
+      await target.query(`DELETE FROM guild WHERE guild_id = $1`, [other]);
+    }
+  });
+
   it('a constraint the copy breaks in the target (a snippet name taken ignoring case) aborts with its typed error; nothing stays', async () => {
     // G2 as the import would write it (so it counts as already present), plus a snippet 'FOO' Tux's 'foo' (id 4) clashes with.
     const at = `'2021-05-05 05:05:05+00'`;

@@ -7,9 +7,12 @@ import { migrationStatus } from '../../src/service/migrations';
 import { resetDatabase } from '../../src/service/reset-database';
 import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
 
-/** A bot's own migrations: a table that references the library's guild, then a column on it. */
-class AddBotNotes1796000000000 implements MigrationInterface {
-  name = 'AddBotNotes1796000000000';
+/**
+ * A bot's own migrations: a table that references the library's guild, then a column on it. Their timestamps come
+ * after the library's newest migration, as those of a bot written against this version do.
+ */
+class AddBotNotes1797000000000 implements MigrationInterface {
+  name = 'AddBotNotes1797000000000';
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('CREATE TABLE "bot_note" ("note_id" serial PRIMARY KEY, "guild_id" bigint NOT NULL REFERENCES "guild" ("guild_id") ON DELETE CASCADE)');
   }
@@ -17,8 +20,8 @@ class AddBotNotes1796000000000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE "bot_note"');
   }
 }
-class AddBotNoteBody1796000000001 implements MigrationInterface {
-  name = 'AddBotNoteBody1796000000001';
+class AddBotNoteBody1797000000001 implements MigrationInterface {
+  name = 'AddBotNoteBody1797000000001';
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "bot_note" ADD "body" text NOT NULL DEFAULT ''`);
   }
@@ -37,10 +40,10 @@ describe('the migrations option', function () {
 
   it('runs the bot’s migrations after the library’s on connect, and lists them in the status and health', async () => {
     // Listed newest first on purpose: TypeORM runs them by the timestamp ending each name.
-    const service = new DatabaseService({ url, migrations: [AddBotNoteBody1796000000001, AddBotNotes1796000000000] });
+    const service = new DatabaseService({ url, migrations: [AddBotNoteBody1797000000001, AddBotNotes1797000000000] });
     await service.connect();
     try {
-      const names = [...ALL_MIGRATIONS.map((m) => m.name), 'AddBotNotes1796000000000', 'AddBotNoteBody1796000000001'];
+      const names = [...ALL_MIGRATIONS.map((m) => m.name), 'AddBotNotes1797000000000', 'AddBotNoteBody1797000000001'];
       const applied = await service.query('SELECT "name" FROM "migrations" ORDER BY "id"', []);
       expect(applied.rows.map((r) => String(r['name']))).to.deep.equal(names);
       expect(await migrationStatus(service.dataSource)).to.deep.equal(names.map((name) => ({ name, applied: true })));
@@ -53,8 +56,8 @@ describe('the migrations option', function () {
       await service.disconnect();
     }
     // A process that does not know the bot's newest migration… and one that adds a migration: it is pending in health.
-    class AddBotNoteIndex1796000000002 implements MigrationInterface {
-      name = 'AddBotNoteIndex1796000000002';
+    class AddBotNoteIndex1797000000002 implements MigrationInterface {
+      name = 'AddBotNoteIndex1797000000002';
       async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query('CREATE INDEX "bot_note_guild" ON "bot_note" ("guild_id")');
       }
@@ -62,10 +65,10 @@ describe('the migrations option', function () {
         await queryRunner.query('DROP INDEX "bot_note_guild"');
       }
     }
-    const later = new DatabaseService({ url, migrate: false, migrations: [AddBotNotes1796000000000, AddBotNoteBody1796000000001, AddBotNoteIndex1796000000002] });
+    const later = new DatabaseService({ url, migrate: false, migrations: [AddBotNotes1797000000000, AddBotNoteBody1797000000001, AddBotNoteIndex1797000000002] });
     await later.connect();
     try {
-      expect((await later.health()).pendingMigrations).to.deep.equal(['AddBotNoteIndex1796000000002']);
+      expect((await later.health()).pendingMigrations).to.deep.equal(['AddBotNoteIndex1797000000002']);
     } finally {
       await later.disconnect();
     }
@@ -73,13 +76,13 @@ describe('the migrations option', function () {
 
   it('is undone and applied again by resetDatabase, so a reset leaves the bot’s tables empty instead of failing', async () => {
     const scratch = await createScratchDatabase('optmig_reset');
-    const service = new DatabaseService({ url: scratch, migrations: [AddBotNotes1796000000000, AddBotNoteBody1796000000001] });
+    const service = new DatabaseService({ url: scratch, migrations: [AddBotNotes1797000000000, AddBotNoteBody1797000000001] });
     await service.connect();
     try {
       await service.query(`INSERT INTO "guild" ("guild_id") VALUES ('1100000000000000001')`, []);
       await service.query(`INSERT INTO "bot_note" ("guild_id", "body") VALUES ('1100000000000000001', 'hello')`, []);
       const { applied } = await resetDatabase(service.dataSource, { timeoutMs: 0 });
-      expect(applied).to.deep.equal([...ALL_MIGRATIONS.map((m) => m.name), 'AddBotNotes1796000000000', 'AddBotNoteBody1796000000001']);
+      expect(applied).to.deep.equal([...ALL_MIGRATIONS.map((m) => m.name), 'AddBotNotes1797000000000', 'AddBotNoteBody1797000000001']);
       expect((await service.query('SELECT count(*)::int AS n FROM "bot_note"', [])).rows[0]?.['n']).to.equal(0);
       expect((await service.query('SELECT count(*)::int AS n FROM "guild"', [])).rows[0]?.['n']).to.equal(0);
       // The bot's foreign key to guild is back (DROP … CASCADE had removed it): a note needs its guild again.
@@ -96,10 +99,10 @@ describe('the migrations option', function () {
     const refused = (migrations: unknown, why: RegExp): void => {
       expect(() => new DatabaseService({ url: unreachable, migrations: migrations as never })).to.throw(ValidationError, why);
     };
-    refused(AddBotNotes1796000000000, /migrations must be an array of migration classes/);
+    refused(AddBotNotes1797000000000, /migrations must be an array of migration classes/);
     refused([() => undefined], /migrations\[0\] must be a migration class with up\(\) and down\(\)/);
     refused([{ up() {}, down() {} }], /migrations\[0\] must be a migration class/);
-    refused([AddBotNotes1796000000000, AddBotNotes1796000000000], /migrations\[1\] "AddBotNotes1796000000000" is listed twice/);
+    refused([AddBotNotes1797000000000, AddBotNotes1797000000000], /migrations\[1\] "AddBotNotes1797000000000" is listed twice/);
     refused([ALL_MIGRATIONS[0]], /is one of tux-database's own migrations/);
     refused([class AddThing { async up(): Promise<void> {} async down(): Promise<void> {} }], /"AddThing" must end in a 13-digit timestamp/);
     refused([class Early1700000000000 { async up(): Promise<void> {} async down(): Promise<void> {} }], /before tux-database's first migration/);

@@ -193,7 +193,7 @@ describe('wrong shapes', function () {
     for (const repositoryClass of ALL_REPOSITORIES) {
       const [name, repository] = Object.entries(db).find(([, value]) => value instanceof repositoryClass) ?? [];
       expect(repository, `${repositoryClass.name} on the coordinator`).to.be.instanceOf(repositoryClass);
-      const primaryKeys = (repository as unknown as { model: TableModel }).model.primaryKeys.map((k) => k.property);
+      const primaryKeys = (repository as unknown as { model: TableModel }).model.idKeys.map((k) => k.property);
       for (const [method, info] of publicMethods(repository as object)) {
         const fn = (repository as Record<string, (...args: unknown[]) => unknown>)[method] as (...args: unknown[]) => unknown;
         repositoryCalls.push(...callsOf(`${name}.${method}`, info, (...args) => fn.apply(repository, args), (p) => plausible(p, guildId, primaryKeys)));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { PermissionRank } from '../../src/entities/permission-rank';
+import { ForeignKeyViolationError } from '../../src/errors/constraint-errors';
 import { NotFoundError } from '../../src/errors/not-found-error';
 import { ValidationError } from '../../src/errors/validation-error';
 import { useTestDatabase } from '../support/test-database';
@@ -61,6 +62,22 @@ describe('PermissionAssignmentRepository', () => {
       expect(await t.db.permissionAssignments.unassignRole(guildId, '10')).to.equal(false);
       expect((await t.db.permissionAssignments.getAssignments(guildId)).map((a) => a.roleId)).to.deep.equal(['30', '20']);
       expect(await t.db.permissionAssignments.getAssignments(newGuild())).to.deep.equal([]);
+    });
+  });
+
+  describe('a rank of another guild', () => {
+    it('cannot be given to a role through any write: the foreign key to the rank is (permission_rank_id, guild_id)', async () => {
+      const [guildId, other] = [newGuild(), newGuild()];
+      await withRanks(guildId, 1);
+      await withRanks(other, 4);
+      const foreign = await t.db.permissionRanks.findOne({ filters: { guildId: other, rank: 4 } });
+      const own = await t.db.permissionAssignments.assignRole(guildId, '42', 1);
+      const refused = { constraint: 'fk_permission_assignments_rank' };
+      const create = t.db.permissionAssignments.create({ guildId, roleId: '43', permissionRankId: foreign?.permissionRankId ?? '' });
+      await expect(create).to.be.rejectedWith(ForeignKeyViolationError).and.eventually.include(refused);
+      const update = t.db.permissionAssignments.updateById(own.assignmentId, { permissionRankId: foreign?.permissionRankId ?? '' });
+      await expect(update).to.be.rejectedWith(ForeignKeyViolationError).and.eventually.include(refused);
+      expect((await t.db.permissionAssignments.getAssignments(guildId)).map((a) => `${a.roleId}:${a.permissionRank?.rank}`)).to.deep.equal(['42:1']);
     });
   });
 

@@ -80,6 +80,7 @@ export const fixtureModel: TableModel = {
   columns: new Map(columns.map((c) => [c.property, c])),
   requiredOnInsert: columns.filter((c) => !c.nullable && !c.hasDefault),
   primaryKeys: columns.slice(0, 1),
+  idKeys: columns.slice(0, 1),
   uniqueKeys: [columns.slice(0, 1)],
   guildKey: undefined,
   guildColumn: undefined,
@@ -107,5 +108,6 @@ export const guildOwnedFixtureModel: TableModel = {
 export const compositeKeyFixtureModel: TableModel = {
   ...fixtureModel,
   primaryKeys: [fixtureColumn('guildId'), fixtureColumn('caseNumber')],
+  idKeys: [fixtureColumn('guildId'), fixtureColumn('caseNumber')],
   uniqueKeys: [[fixtureColumn('guildId'), fixtureColumn('caseNumber')]],
 };
