@@ -39,7 +39,7 @@ export function assignRoleStatement(model: TableModel, rankModel: TableModel, va
   const found = sql`SELECT * FROM ${raw(rankModel.table)} WHERE "guild_id" = ${guild} AND "rank" = ${rank}`;
   const insert = sql`INSERT INTO ${raw(model.table)} ("guild_id", "role_id", "permission_rank_id") SELECT ${guild}::bigint, ${role}::bigint, r."permission_rank_id" FROM r`;
   const update = raw('ON CONFLICT ("guild_id", "role_id") DO UPDATE SET "permission_rank_id" = EXCLUDED."permission_rank_id" RETURNING *');
-  const joined = raw(`${joinedSelectList(model, rankModel)} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`);
+  const joined = raw(`${joinedSelectList(model, rankModel)} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id"`);
   // Bound in the order of the arguments: the guild, the role, then the rank.
   return compile(sql`WITH r AS (${found}), a AS (${insert} ${update}) SELECT ${joined}`, {
     bindFirst: [guild, role, rank],
@@ -51,7 +51,7 @@ export function assignRoleStatement(model: TableModel, rankModel: TableModel, va
 
 /** getAssignments: the guild's role assignments joined with their ranks (prefixed RANK_PREFIX), highest rank first. */
 export function assignmentsStatement(model: TableModel, rankModel: TableModel, guildId: unknown): Statement {
-  const from = raw(`${model.table} a JOIN ${rankModel.table} r ON r."permission_rank_id" = a."permission_rank_id"`);
+  const from = raw(`${model.table} a JOIN ${rankModel.table} r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id"`);
   const guild = param(guildId);
   return compile(sql`SELECT ${raw(joinedSelectList(model, rankModel))} FROM ${from} WHERE a."guild_id" = ${guild} ORDER BY r."rank" DESC, a."role_id"`, {
     reads: [model.name, rankModel.name],

@@ -10,10 +10,11 @@ import type { TableModel } from './table-model';
 export function snippetByNameStatement(model: TableModel, guildId: unknown, name: unknown): Statement {
   return shapedStatement(model, 'getSnippetByName', [guildId, name], () => {
     const table = raw(model.table);
-    const target = sql`LEFT JOIN ${table} t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias")`;
     const guild = param(guildId);
+    // Every read of the table names the guild (the outer join's side too): one guild's rows, one shard on Citus.
+    const target = sql`LEFT JOIN ${table} t ON s."alias" IS NOT NULL AND t."guild_id" = ${guild} AND lower(t."snippet_name") = lower(s."alias")`;
     const resolved = sql`SELECT COALESCE(t."snippet_id", s."snippet_id") FROM ${table} s ${target} WHERE s."guild_id" = ${guild} AND lower(s."snippet_name") = lower(${name})`;
-    return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "snippet_id" = (${resolved})`, { reads: [model.name], writes: [], guild });
+    return compile(sql`SELECT ${raw(model.selectList)} FROM ${table} WHERE "guild_id" = ${guild} AND "snippet_id" = (${resolved})`, { reads: [model.name], writes: [], guild });
   });
 }
 

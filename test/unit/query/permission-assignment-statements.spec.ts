@@ -45,7 +45,7 @@ describe('permission assignment statements', () => {
         'WITH r AS (SELECT * FROM "permission_ranks" WHERE "guild_id" = $1 AND "rank" = $3), ' +
         'a AS (INSERT INTO "permission_assignments" ("guild_id", "role_id", "permission_rank_id") SELECT $1::bigint, $2::bigint, r."permission_rank_id" FROM r ' +
         'ON CONFLICT ("guild_id", "role_id") DO UPDATE SET "permission_rank_id" = EXCLUDED."permission_rank_id" RETURNING *) ' +
-        `SELECT ${joined} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id"`,
+        `SELECT ${joined} FROM a JOIN r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id"`,
       values: ['42', '7', 3],
     });
   });
@@ -53,7 +53,7 @@ describe('permission assignment statements', () => {
   it('assignmentsStatement lists the guild’s assignments with their ranks, highest first', () => {
     expect(textAndValues(assignmentsStatement(assignments, ranks, '42'))).to.deep.equal({
       text:
-        `SELECT ${joined} FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" ` +
+        `SELECT ${joined} FROM "permission_assignments" a JOIN "permission_ranks" r ON r."permission_rank_id" = a."permission_rank_id" AND r."guild_id" = a."guild_id" ` +
         'WHERE a."guild_id" = $1 ORDER BY r."rank" DESC, a."role_id"',
       values: ['42'],
     });

@@ -22,8 +22,8 @@ describe('snippet statements', () => {
   it('snippetByNameStatement finds the name in any case and resolves an alias to its target in the same statement', () => {
     expect(textAndValues(snippetByNameStatement(snippet, '42', 'Hello'))).to.deep.equal({
       text:
-        `SELECT ${snippet.selectList} FROM "snippet" WHERE "snippet_id" = (SELECT COALESCE(t."snippet_id", s."snippet_id") FROM "snippet" s ` +
-        'LEFT JOIN "snippet" t ON s."alias" IS NOT NULL AND t."guild_id" = s."guild_id" AND lower(t."snippet_name") = lower(s."alias") ' +
+        `SELECT ${snippet.selectList} FROM "snippet" WHERE "guild_id" = $1 AND "snippet_id" = (SELECT COALESCE(t."snippet_id", s."snippet_id") FROM "snippet" s ` +
+        'LEFT JOIN "snippet" t ON s."alias" IS NOT NULL AND t."guild_id" = $1 AND lower(t."snippet_name") = lower(s."alias") ' +
         'WHERE s."guild_id" = $1 AND lower(s."snippet_name") = lower($2))',
       values: ['42', 'Hello'],
     });
