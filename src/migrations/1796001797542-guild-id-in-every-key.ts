@@ -45,7 +45,7 @@ export class GuildIdInEveryKey1796001797542 implements MigrationInterface {
     )) as { id: string }[];
     if (crossGuild.length > 0) {
       throw new Error(
-        `${this.name}: permission_assignments ${listed(crossGuild)} give a role a rank of another guild, which the new foreign key ` +
+        `${this.name}: the permission_assignments with assignment_id ${listed(crossGuild)} give a role a rank of another guild, which the new foreign key ` +
           '(permission_rank_id, guild_id) forbids. Delete those assignments (or point them at a rank of their own guild), then migrate again.',
       );
     }
@@ -67,7 +67,7 @@ export class GuildIdInEveryKey1796001797542 implements MigrationInterface {
         `SELECT "${id}"::text AS id FROM "${table}" GROUP BY "${id}" HAVING count(*) > 1 ORDER BY "${id}" LIMIT ${SHOWN + 1}`,
       )) as { id: string }[];
       if (shared.length > 0) {
-        throw new Error(`${this.name} cannot be reverted: ${table}.${id} ${listed(shared)} are each held by rows of several guilds. Delete all but one row of each, then revert again.`);
+        throw new Error(`${this.name} cannot be reverted: ${table}.${id} ${listed(shared)} is held by rows of several guilds. Keep one row per ${id}, then revert again.`);
       }
     }
     await queryRunner.query(`ALTER TABLE "permission_assignments" DROP CONSTRAINT "fk_permission_assignments_rank"`);
