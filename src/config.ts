@@ -10,6 +10,27 @@ import { checkMigrationClasses, loadMigrations, type MigrationClass } from './mi
 /** Whose writes a read on a replica must see (DatabaseOptions.readYourWrites). */
 export type ReadYourWritesScope = 'context' | 'process';
 
+/** The groups of cached reads, each with its own TTL (DatabaseOptions.cacheTtlSeconds). */
+export type CacheFamily = 'guildConfig' | 'permissions' | 'cases' | 'afk';
+
+/** Where cached reads live (DatabaseOptions.cache): this process's memory, a Redis/Valkey shared by all, or nowhere. */
+export type CacheOption = 'memory' | { readonly redis: string } | false;
+
+/** The cache options with every value decided (ResolvedOptions.cache). */
+export interface ResolvedCacheOptions {
+  /** `memory`, `{ redis: url }`, or false for no cache. */
+  readonly backend: CacheOption;
+  /** Each family's time to live in seconds: a bound on memory, never on staleness (invalidation handles that). */
+  readonly ttlSeconds: Readonly<Record<CacheFamily, number>>;
+  /** The memory backend's LRU bound, in entries. */
+  readonly maxEntries: number;
+  /** Where the LISTEN connection goes: `cacheListenUrl`, else the database URL (undefined: the embedded server's). */
+  readonly listenUrl: string | undefined;
+}
+
+/** Tux's own TTLs: guild config and permissions 2 h, case by number 30 min; AFK (not cached by Tux) 30 min. */
+export const DEFAULT_CACHE_TTL_SECONDS: Readonly<Record<CacheFamily, number>> = { guildConfig: 7_200, permissions: 7_200, cases: 1_800, afk: 1_800 };
+
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
   /** PostgreSQL URL (`DATABASE_URL`). Unset: the embedded server is used. */
@@ -72,13 +93,30 @@ export interface DatabaseOptions {
    * made earlier in the same async context (the same chain of awaits); `process`, every write this process made.
    */
   readonly readYourWrites?: ReadYourWritesScope | undefined;
+  /**
+   * The cache of the per-message reads (`TUX_DB_CACHE`: `memory`, `off`, or a `redis://` URL; default `memory`):
+   * guild config, permission levels, ranks, assignments and command permissions, case by number, and AFK. Kept
+   * coherent across processes by NOTIFY from triggers, so it is never staler than delivery of a notification.
+   * Behind a pooler it needs `cacheListenUrl`, and is off by default without it.
+   */
+  readonly cache?: CacheOption | undefined;
+  /** Time to live of each family in seconds (default DEFAULT_CACHE_TTL_SECONDS); a missing family keeps its default. */
+  readonly cacheTtlSeconds?: Partial<Record<CacheFamily, number>> | undefined;
+  /** At most this many entries in the memory backend, least recently used dropped first (`TUX_DB_CACHE_MAX_ENTRIES`, default 50000). */
+  readonly cacheMaxEntries?: number | undefined;
+  /**
+   * A direct PostgreSQL URL for the cache's LISTEN connection (`TUX_DB_CACHE_LISTEN_URL`): needed behind a
+   * transaction-mode pooler, which cannot keep a LISTEN. Default: the database URL.
+   */
+  readonly cacheListenUrl?: string | undefined;
 }
 
 // Each key of DatabaseOptions once; `satisfies` makes a key added to the interface but not here a compile error.
 const OPTION_KEYS = {
   url: true, dataDir: true, migrate: true, poolSize: true, acquireTimeoutMs: true, statementTimeoutMs: true, migrationTimeoutMs: true,
   slowQueryMs: true, applicationName: true, maxRetries: true, preparedStatements: true, behindPooler: true, levelFormula: true,
-  migrations: true, replicas: true, maxReplicaLagMs: true, readYourWrites: true,
+  migrations: true, replicas: true, maxReplicaLagMs: true, readYourWrites: true, cache: true, cacheTtlSeconds: true, cacheMaxEntries: true,
+  cacheListenUrl: true,
 } as const satisfies Record<keyof DatabaseOptions, true>;
 
 /** The keys DatabaseOptions takes; resolveOptions refuses any other (a misspelt `poolsize` would otherwise be ignored). */
@@ -123,6 +161,8 @@ export interface ResolvedOptions {
   readonly maxReplicaLagMs: number;
   /** Whose writes a read on a replica must see (see DatabaseOptions.readYourWrites). */
   readonly readYourWrites: ReadYourWritesScope;
+  /** The cache (see DatabaseOptions.cache and the cache* options). */
+  readonly cache: ResolvedCacheOptions;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -192,6 +232,65 @@ function readYourWritesOption(value: unknown, env: Env): ReadYourWritesScope {
   return raw;
 }
 
+const CACHE_FAMILIES: ReadonlyArray<CacheFamily> = ['guildConfig', 'permissions', 'cases', 'afk'];
+
+function cacheBackendOption(value: unknown, env: Env, behindPooler: boolean, listenUrl: string | undefined): CacheOption {
+  const text = value === undefined ? envValue(env, 'TUX_DB_CACHE') : undefined;
+  let backend: unknown = value;
+  if (text !== undefined) backend = ['off', 'false', '0', 'no'].includes(text.toLowerCase()) ? false : text.toLowerCase() === 'memory' ? 'memory' : { redis: text };
+  if (backend === undefined) return behindPooler && listenUrl === undefined ? false : 'memory';
+  if (backend === false || backend === 'memory') {
+    if (backend === 'memory' && behindPooler && listenUrl === undefined) {
+      throw ValidationError.forField('DatabaseOptions', 'cache', 'needs cacheListenUrl behind a pooler: its LISTEN connection must reach PostgreSQL directly');
+    }
+    return backend;
+  }
+  const redis = typeof backend === 'object' && backend !== null ? (backend as { redis?: unknown }).redis : undefined;
+  if (typeof redis !== 'string' || Object.keys(backend as object).length !== 1) {
+    throw ValidationError.forField('DatabaseOptions', 'cache', `must be 'memory', { redis: 'redis://host:6379' } or false (got ${text !== undefined ? 'TUX_DB_CACHE' : typeof backend === 'string' ? JSON.stringify(backend) : typeof backend})`);
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(redis);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+    throw ValidationError.forField('DatabaseOptions', 'cache.redis', 'must be a redis:// or rediss:// URL');
+  }
+  if (behindPooler && listenUrl === undefined) {
+    throw ValidationError.forField('DatabaseOptions', 'cache', 'needs cacheListenUrl behind a pooler: its LISTEN connection must reach PostgreSQL directly');
+  }
+  return { redis };
+}
+
+function cacheTtlOption(value: unknown): Readonly<Record<CacheFamily, number>> {
+  if (value === undefined) return DEFAULT_CACHE_TTL_SECONDS;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ValidationError.forField('DatabaseOptions', 'cacheTtlSeconds', `must be an object such as { guildConfig: 7200 } (got ${Array.isArray(value) ? 'an array' : typeof value})`);
+  checkOptions('cacheTtlSeconds', value, CACHE_FAMILIES, 'the cacheTtlSeconds option');
+  const ttl: Record<CacheFamily, number> = { ...DEFAULT_CACHE_TTL_SECONDS };
+  for (const family of CACHE_FAMILIES) {
+    const seconds: unknown = (value as Partial<Record<CacheFamily, unknown>>)[family];
+    if (seconds === undefined) continue;
+    if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_MS / 1_000) {
+      throw ValidationError.forField('DatabaseOptions', `cacheTtlSeconds.${family}`, `must be a whole number of seconds from 1 to ${Math.floor(MAX_TIMEOUT_MS / 1_000)}`);
+    }
+    ttl[family] = seconds;
+  }
+  return ttl;
+}
+
+function cacheOptions(options: DatabaseOptions, env: Env, behindPooler: boolean): ResolvedCacheOptions {
+  const listenUrl = textOption('cacheListenUrl', options.cacheListenUrl, envValue(env, 'TUX_DB_CACHE_LISTEN_URL'));
+  if (listenUrl !== undefined) checkDatabaseUrl(listenUrl, 'cacheListenUrl');
+  return {
+    backend: cacheBackendOption(options.cache, env, behindPooler, listenUrl),
+    ttlSeconds: cacheTtlOption(options.cacheTtlSeconds),
+    maxEntries: intOption('cacheMaxEntries', options.cacheMaxEntries, 'TUX_DB_CACHE_MAX_ENTRIES', env, 50_000, 1),
+    listenUrl,
+  };
+}
+
 function textOption(name: string, value: unknown, fallback: string | undefined): string | undefined {
   if (value === undefined) return fallback;
   const problem = typeof value !== 'string' ? `must be a string (got ${typeof value})` : value === '' ? 'must not be empty' : textProblem(value);
@@ -215,7 +314,15 @@ export function checkDatabaseUrl(url: string, field = 'url'): void {
 // JSON.stringify and console.log of resolved options show the URL redacted; the `url` property itself stays
 // usable. Non-enumerable, so spreading or comparing the options is unaffected.
 function withRedactedView(options: ResolvedOptions): ResolvedOptions {
-  const view = (): ResolvedOptions => ({ ...options, url: options.url === undefined ? undefined : redactUrl(options.url), replicas: options.replicas.map(redactUrl) });
+  const { cache } = options;
+  const backend = typeof cache.backend === 'object' ? { redis: redactUrl(cache.backend.redis) } : cache.backend;
+  const listenUrl = cache.listenUrl === undefined ? undefined : redactUrl(cache.listenUrl);
+  const view = (): ResolvedOptions => ({
+    ...options,
+    url: options.url === undefined ? undefined : redactUrl(options.url),
+    replicas: options.replicas.map(redactUrl),
+    cache: { ...cache, backend, listenUrl },
+  });
   Object.defineProperty(options, 'toJSON', { value: view });
   Object.defineProperty(options, inspect.custom, { value: (depth: number, inspectOptions: InspectOptions) => inspect(view(), { ...inspectOptions, depth }) });
   return options;
@@ -233,6 +340,8 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
   if (typeof env !== 'object' || env === null) throw ValidationError.forField('DatabaseOptions', 'env', 'must be an object of environment variables, such as process.env');
   const url = textOption('url', options.url, envValue(env, 'DATABASE_URL'));
   if (url !== undefined) checkDatabaseUrl(url);
+  // Only a URL can name a pooler; the embedded server is always reached directly.
+  const behindPooler = boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false) && url !== undefined;
   return withRedactedView({
     url,
     dataDir: path.resolve(textOption('dataDir', options.dataDir, envValue(env, 'TUX_DB_DATA_DIR') ?? '.tux-db') ?? '.tux-db'),
@@ -245,12 +354,12 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
-    // Only a URL can name a pooler; the embedded server is always reached directly.
-    behindPooler: boolOption('behindPooler', options.behindPooler, 'TUX_DB_BEHIND_POOLER', env, false) && url !== undefined,
+    behindPooler,
     levelFormula: levelFormulaOption(options.levelFormula),
     migrations: migrationsOption(options.migrations, env),
     replicas: replicasOption(options.replicas, env, url),
     maxReplicaLagMs: intOption('maxReplicaLagMs', options.maxReplicaLagMs, 'TUX_DB_MAX_REPLICA_LAG_MS', env, 1_000, 0, MAX_TIMEOUT_MS),
     readYourWrites: readYourWritesOption(options.readYourWrites, env),
+    cache: cacheOptions(options, env, behindPooler),
   });
 }

@@ -38,6 +38,9 @@ const AFK_DEFAULTS: Readonly<Partial<AfkRow>> = { nickname: null, since: null, u
 /** AFK members (the seed's AFK controller): one row per member and guild. */
 @injectable()
 export class AfkRepository extends BaseRepository<Afk, MemberKey> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the afk family. */
+  protected override readonly cacheFamily = 'afk' as const;
+
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, Afk, unitOfWork);
   }

@@ -1,4 +1,5 @@
 import type { QueryResultRow } from 'pg';
+import type { CacheFamily } from '../config';
 import type { SnowflakeInput } from '../entities/snowflake';
 import { checkOptions } from '../query/check-options';
 import { DatabaseError } from '../errors/database-error';
@@ -314,9 +315,16 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.unitOfWork.run(() => fn(this));
   }
 
-  /** Runs a built statement (see src/query) on the ambient transaction or the pool. */
+  /**
+   * The cache family of this repository's reads (undefined: not cached). The service caches only declared reads of
+   * one guild outside units, so setting it covers every read method of the repository, generic ones included.
+   */
+  protected readonly cacheFamily: CacheFamily | undefined = undefined;
+
+  /** Runs a built statement (see src/query) on the ambient transaction or the pool; reads under the cacheFamily. */
   protected runStatement<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions) {
-    return this.runner.run<R>(statement, options);
+    const family = this.cacheFamily;
+    return this.runner.run<R>(statement, family !== undefined && options?.cache === undefined ? { ...options, cache: family } : options);
   }
 
   /** Turns a row keyed by property name into an entity instance. */

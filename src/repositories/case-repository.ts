@@ -10,6 +10,8 @@ import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberState
 import { preparedValue, type PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
 import { expiryArguments } from './tux-call-shapes';
+import { findAllStatement } from '../query/select-statements';
+import type { StatementOptions } from '../service/statement-runner';
 
 /** What createCase takes: the case number is never given, the database assigns it. */
 export type NewCase = Omit<Values<Case>, 'caseNumber'> & Required<Pick<Values<Case>, 'caseType' | 'caseUserId' | 'caseModeratorId' | 'guildId'>>;
@@ -29,6 +31,8 @@ export interface GuildCasesOptions {
 }
 
 const GUILD_CASES_OPTIONS = ['page', 'perPage'] as const;
+/** Case by number is the one case read the cache answers (as Tux caches it), under the cases family's TTL. */
+const CASE_BY_NUMBER: StatementOptions = { prepare: true, cache: 'cases' };
 
 // What createCases writes itself: the guild, given once for all items. (The number needs no mention: the entity
 // marks it assigned, so no caller gives it and no insert requires it.)
@@ -128,9 +132,10 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.findAll({ filters: { guildId, caseUserId: userId, caseStatus: true }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** The case with this number in a guild, or null. */
-  getCaseByNumber(caseNumber: number, guildId: SnowflakeInput): Promise<Case | null> {
-    return this.findOne({ filters: { guildId, caseNumber } });
+  /** The case with this number in a guild, or null; from the cache when it holds it (see DatabaseOptions.cache). */
+  async getCaseByNumber(caseNumber: number, guildId: SnowflakeInput): Promise<Case | null> {
+    const result = await this.runStatement(findAllStatement(this.model, { filters: { guildId, caseNumber }, limit: 1 }), CASE_BY_NUMBER);
+    return this.firstOrNull(result.rows);
   }
 
   /** The guild's newest cases, newest first (default 10). */

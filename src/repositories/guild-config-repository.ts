@@ -59,6 +59,9 @@ const MANAGED_FIELDS = new Set(['guildId', 'createdAt', 'updatedAt']);
  */
 @injectable()
 export class GuildConfigRepository extends BaseRepository<GuildConfig> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the guildConfig family. */
+  protected override readonly cacheFamily = 'guildConfig' as const;
+
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, GuildConfig, unitOfWork);
   }

@@ -13,6 +13,9 @@ import type { MemberKey } from './repository-types';
 /** Per-user permission levels (the seed's guild permissions); a user without a row is a MEMBER. */
 @injectable()
 export class GuildPermissionRepository extends BaseRepository<GuildPermission, MemberKey> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the permissions family. */
+  protected override readonly cacheFamily = 'permissions' as const;
+
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, GuildPermission, unitOfWork);
   }

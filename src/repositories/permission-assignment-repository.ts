@@ -34,6 +34,9 @@ export function roleIdList(entity: string, roleIds: unknown): string[] {
 /** Roles granted a permission rank: one rank per role in a guild; a member holds the highest rank of their roles. */
 @injectable()
 export class PermissionAssignmentRepository extends BaseRepository<PermissionAssignment> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the permissions family. */
+  protected override readonly cacheFamily = 'permissions' as const;
+
   private cachedRankModel: TableModel | undefined;
 
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {

@@ -28,6 +28,9 @@ export const RESTRICTED_COMMANDS: ReadonlySet<string> = Object.freeze(new Set(['
  */
 @injectable()
 export class PermissionCommandRepository extends BaseRepository<PermissionCommand> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the permissions family. */
+  protected override readonly cacheFamily = 'permissions' as const;
+
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, PermissionCommand, unitOfWork);
   }

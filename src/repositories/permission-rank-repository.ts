@@ -39,6 +39,9 @@ const PATCH_FIELDS = ['rank', 'name', 'description'] as const;
 /** A guild's named permission ranks (0–10, unique per guild by number and by name); higher ranks may do more. */
 @injectable()
 export class PermissionRankRepository extends BaseRepository<PermissionRank> {
+  /** Its reads of one guild are cached (see DatabaseOptions.cache), as the permissions family. */
+  protected override readonly cacheFamily = 'permissions' as const;
+
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, PermissionRank, unitOfWork);
   }

@@ -20,6 +20,7 @@ import { openDataSource, type OpenedDataSource } from './open-data-source';
 import { readHealth, withReplicas, type HealthReport } from './health';
 import { queryServerOf, type QueryEvent, type QueryEventListener } from './query-event';
 import type { DatabaseError } from '../errors/database-error';
+import type { Touches } from '../query/touches';
 
 /** PostgreSQL's wire protocol counts a statement's parameters in 16 bits. */
 export const MAX_STATEMENT_PARAMETERS = 65_535;
@@ -29,6 +30,18 @@ export const MAX_STATEMENT_PARAMETERS = 65_535;
  * duration, rows, errors and the server, listen with onQuery instead.
  */
 export type QueryListener = (text: string) => void;
+
+/** The guild a declared statement concerns, as text; undefined when it declared none. */
+function guildOf(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
+  const at = touches?.guildAt;
+  const value = at === undefined ? undefined : values[at];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** The guild of a read the cache may answer: declared, writing nothing, locking nothing, of one guild. */
+function cacheableGuild(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
+  return touches === undefined || touches.writes.length > 0 || touches.locks ? undefined : guildOf(touches, values);
+}
 
 /** How often an unreachable server is probed, so isConnected() turns true again without a caller's statement. */
 const PROBE_INTERVAL_MS = 250;
@@ -154,7 +167,8 @@ export class DatabaseService implements StatementRunner {
     }
     const report = await readHealth(opened?.dataSource, opened?.pool);
     if (report.status !== 'disconnected') this.reachable();
-    return withReplicas(report, opened?.replicas?.set.health() ?? []);
+    const withCache = opened?.cache ? { ...report, cache: await opened.cache.health() } : report;
+    return withReplicas(withCache, opened?.replicas?.set.health() ?? []);
   }
 
   /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
@@ -230,11 +244,24 @@ export class DatabaseService implements StatementRunner {
   }
 
   /**
-   * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool.
-   * Driver errors come out converted (see convertError).
+   * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool (or a
+   * replica, or the cache, for a declared read; see DatabaseOptions.replicas and cache). Driver errors come out
+   * converted (see convertError). A read answered from the cache sends nothing: no listener call, no QueryEvent.
    * @throws ValidationError when `values` holds more than MAX_STATEMENT_PARAMETERS values.
    */
-  async query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
+    const cache = options?.cache ? this.opened?.cache : undefined;
+    const touches = options?.touches;
+    if (cache !== undefined && options?.cache && touches !== undefined && this.transactions.getStore() === undefined) {
+      const guild = cacheableGuild(touches, values);
+      // Filled from the primary: a replica may not have replayed the write whose invalidation the cache has seen.
+      if (guild !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, guild, () => this.execute<R>(text, values, options, true));
+    }
+    return this.execute<R>(text, values, options, false);
+  }
+
+  // Sends one statement: listeners, naming, routing, retries, events, and the cache invalidation of a write.
+  private async execute<R extends QueryResultRow>(text: string, values: unknown[], options: StatementOptions | undefined, primaryOnly: boolean): Promise<QueryResult<R>> {
     if (values.length > MAX_STATEMENT_PARAMETERS) {
       // pg would send a Bind message the server rejects as a protocol violation (08P01), dropping the connection.
       throw ValidationError.forField(
@@ -260,11 +287,21 @@ export class DatabaseService implements StatementRunner {
     let where: { pool: Pool | undefined } | undefined;
     try {
       let result: QueryResult<R>;
+      const touches = options?.touches;
       if (context) {
         result = await context.statement<R>(config);
+        const cache = this.opened?.cache;
+        // Inside a unit, reads bypass the cache (they see the unit's own writes); what it wrote is dropped at COMMIT.
+        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) context.afterCommit(() => cache.afterWrite(touches?.writes, guildOf(touches, values)));
       } else {
         const opened = this.connected();
-        result = opened.replicas ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool })) : await runOnPool<R>(opened.pool, config, options);
+        const { cache } = opened;
+        result =
+          opened.replicas && !primaryOnly
+            ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool }))
+            : await runOnPool<R>(opened.pool, config, options);
+        // A write, or a raw statement (an unknown write), drops what it may have changed before it returns.
+        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) await cache.afterWrite(touches?.writes, guildOf(touches, values));
       }
       if (this.unreachable) this.reachable();
       rowCount = result.rowCount ?? null;
@@ -273,7 +310,7 @@ export class DatabaseService implements StatementRunner {
       if (config.name !== undefined && isLostPreparedStatement(e)) {
         // The statement runs again (or its unit does), and that run is the one reported.
         settled = false;
-        return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined);
+        return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined, primaryOnly);
       }
       const error = convertError(e);
       if (error instanceof DatabaseConnectionError) this.markUnreachable();
@@ -324,7 +361,14 @@ export class DatabaseService implements StatementRunner {
    * Parse or Bind, before anything runs. Naming is turned off for this service for good (one warning), and the
    * statement runs again unnamed; inside a unit, whose transaction the failure aborted, the unit runs again.
    */
-  private async afterLostPreparedStatement<R extends QueryResultRow>(e: unknown, text: string, values: unknown[], options: StatementOptions | undefined, inUnit: boolean): Promise<QueryResult<R>> {
+  private async afterLostPreparedStatement<R extends QueryResultRow>(
+    e: unknown,
+    text: string,
+    values: unknown[],
+    options: StatementOptions | undefined,
+    inUnit: boolean,
+    primaryOnly: boolean,
+  ): Promise<QueryResult<R>> {
     if (this.statementNames.enabled) {
       this.statementNames.disable();
       process.emitWarning(
@@ -335,7 +379,7 @@ export class DatabaseService implements StatementRunner {
     if (inUnit) {
       throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${sqlStateOf(e) ?? 'bind mismatch'}); the unit of work runs again without prepared statements.`, sqlStateOf(e) ?? '08P01', { cause: e });
     }
-    return this.query<R>(text, values, { ...options, prepare: false });
+    return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly);
   }
 
   /**

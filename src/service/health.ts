@@ -4,6 +4,7 @@ import { migrationStatus, pendingSchemaChanges } from './migrations';
 import { convertError } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import type { ReplicaHealth } from './replica-set';
+import type { CacheHealth } from '../cache/statement-cache';
 
 /** What `health()` reports. */
 export interface HealthReport {
@@ -24,6 +25,8 @@ export interface HealthReport {
   readonly pendingMigrations: ReadonlyArray<string> | null;
   /** Pending migrations and the schema builder's drift check (null when unknown). */
   readonly schema: HealthSchema | null;
+  /** The cache's backend, state and hit, miss and eviction counts; null with `cache: false` or when not connected. */
+  readonly cache: CacheHealth | null;
   /** Each configured read replica (DatabaseOptions.replicas), in the order given; empty when there are none. */
   readonly replicas: ReadonlyArray<ReplicaHealth>;
   /** Why the status is not healthy (never contains the password). */
@@ -95,7 +98,7 @@ async function readSchema(dataSource: DataSource): Promise<HealthSchema> {
 export async function readHealth(dataSource: DataSource | undefined, pool: Pool | undefined, downBecause?: string): Promise<HealthReport> {
   const unknown = { latencyMs: null, serverVersion: null, server: null, pendingMigrations: null, schema: null } as const;
   if (!dataSource?.isInitialized || !pool) {
-    return { status: 'disconnected', ...unknown, pool: poolStats(pool), replicas: [], ...(downBecause === undefined ? {} : { error: downBecause }) };
+    return { status: 'disconnected', ...unknown, pool: poolStats(pool), cache: null, replicas: [], ...(downBecause === undefined ? {} : { error: downBecause }) };
   }
   try {
     const started = performance.now();
@@ -115,13 +118,14 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
       pool: poolStats(pool),
       pendingMigrations: schema.pendingMigrations,
       schema,
+      cache: null,
       replicas: [],
     };
   } catch (e) {
     const error = convertError(e);
     // A server that cannot be reached is "disconnected"; one that answers wrongly is "unhealthy".
     const status = error instanceof DatabaseConnectionError ? 'disconnected' : 'unhealthy';
-    return { status, ...unknown, pool: poolStats(pool), replicas: [], error: error.message };
+    return { status, ...unknown, pool: poolStats(pool), cache: null, replicas: [], error: error.message };
   }
 }
 

@@ -11,6 +11,8 @@ import { DatabaseError } from '../errors/database-error';
 import { startEmbeddedServer, type EmbeddedServer } from '../embedded/embedded-server';
 import { ensureDatabase } from '../embedded/ensure-database';
 import { ReplicaSet } from './replica-set';
+import { openCache } from '../cache/open-cache';
+import type { StatementCache } from '../cache/statement-cache';
 import { WriteTracker } from './write-tracker';
 
 const warned = new Set<string>();
@@ -22,6 +24,8 @@ export const EMBEDDED_DATABASE = 'tux';
 export interface OpenedDataSource {
   readonly dataSource: DataSource;
   readonly pool: Pool;
+  /** The cache of per-message reads, with its LISTEN connection; undefined with `cache: false`. */
+  readonly cache: StatementCache | undefined;
   /** The read replicas and the write tickets for read-your-writes; undefined when no replicas are configured. */
   readonly replicas: { readonly set: ReplicaSet; readonly writes: WriteTracker } | undefined;
   /** False while the embedded server is down (its supervisor is restarting it); always true for a URL. */
@@ -103,14 +107,22 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
     throw convertError(e);
   }
   const serverRunning = embedded ? () => embedded.server.isRunning() : () => true;
-  if (options.replicas.length === 0) return { dataSource, pool, serverRunning, replicas: undefined, close };
+  let opened: { cache: StatementCache | undefined; close(): Promise<void> };
+  try {
+    opened = await openCache(options, url, close);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const { cache } = opened;
+  if (options.replicas.length === 0) return { dataSource, pool, serverRunning, cache, replicas: undefined, close: opened.close };
   // A replica that is down now is only skipped: reads go to the primary until a check finds it up.
   const writes = new WriteTracker(options.readYourWrites);
   const set = new ReplicaSet(options, pool, writes);
   await set.poll();
   const closeAll = async (): Promise<void> => {
     await set.close();
-    await close();
+    await opened.close();
   };
-  return { dataSource, pool, serverRunning, replicas: { set, writes }, close: closeAll };
+  return { dataSource, pool, serverRunning, cache, replicas: { set, writes }, close: closeAll };
 }

@@ -1,6 +1,6 @@
 import type { EntityMetadata } from 'typeorm';
 import type { QueryResult, QueryResultRow } from 'pg';
-import type { ResolvedOptions } from '../config';
+import type { CacheFamily, ResolvedOptions } from '../config';
 import type { Statement } from '../query/sql';
 import type { Touches } from '../query/touches';
 
@@ -20,6 +20,11 @@ export interface StatementOptions {
    * statement has none and counts as an unknown write (never run again after a lost connection).
    */
   readonly touches?: Touches | undefined;
+  /**
+   * The read may be answered from the cache, under this family's TTL (a repository sets it for the reads it lists in
+   * the cache's coverage; false keeps one out). Only declared reads of one guild outside units of work are cached.
+   */
+  readonly cache?: CacheFamily | false | undefined;
 }
 
 /**
@@ -52,6 +57,6 @@ export interface StatementRunner {
  * spread costs about 1 µs per call on Node 20, more than the rest of a cached getById's client work.
  */
 export function withTouches(options: StatementOptions | undefined, touches: Touches): StatementOptions {
-  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches };
+  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false };
   return copy;
 }

@@ -24,6 +24,7 @@ export class TransactionContext {
   private state: State = 'open';
   private failure: { readonly error: unknown } | undefined;
   private savepointCount = 0;
+  private readonly commitTasks: Array<() => Promise<void>> = [];
 
   constructor(
     /** The unit's connection, shared by every level. */
@@ -34,6 +35,19 @@ export class TransactionContext {
   /** The first error that aborted this level, if any (an error caught inside the unit still aborts it). */
   get abortedBy(): { readonly error: unknown } | undefined {
     return this.failure;
+  }
+
+  /**
+   * Runs `task` once the whole unit has committed (never when it rolls back): the cache invalidations of its writes.
+   * A nested level hands it to the root, since only the root's COMMIT makes anything visible.
+   */
+  afterCommit(task: () => Promise<void>): void {
+    this.root().commitTasks.push(task);
+  }
+
+  /** Runs the afterCommit tasks, in order, once; UnitOfWork calls it after COMMIT succeeded. */
+  async committed(): Promise<void> {
+    for (const task of this.commitTasks.splice(0)) await task();
   }
 
   /** Queues one statement of the unit. @throws TransactionError when the unit finished or its transaction is aborted. */

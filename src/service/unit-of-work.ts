@@ -132,6 +132,8 @@ export class UnitOfWork {
         throw convertError(commitError);
       });
       if (commit.command !== 'COMMIT') throw TransactionContext.abortedError(new TransactionError(`the server answered COMMIT with ${commit.command}`));
+      // The cache drops what the unit wrote before the unit returns, as a single write does.
+      await context.committed();
       return result;
     } catch (e) {
       if (open) {

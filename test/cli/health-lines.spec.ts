@@ -10,6 +10,7 @@ const HEALTHY: HealthReport = {
   pool: { total: 1, idle: 1, waiting: 0, max: 10 },
   pendingMigrations: [],
   schema: { pendingMigrations: [], drift: false, pendingStatements: 0 },
+  cache: null,
   replicas: [],
 };
 

@@ -1,0 +1,168 @@
+import { deserialize, serialize } from 'node:v8';
+import { DatabaseError } from '../errors/database-error';
+import { DatabaseConnectionError } from '../errors/connection-error';
+import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
+import type { CacheStore, CachedValue, FillToken, Lookup } from './cache-store';
+
+/** How often a broken store tries to come back (one global flush, then it is trusted again). */
+const REPAIR_INTERVAL_MS = 1_000;
+
+// The few commands used, on a client whose bulk strings come back as Buffers (entries are v8-serialized).
+interface RedisCommands {
+  mGet(keys: string[]): Promise<Array<Buffer | null>>;
+  set(key: string, value: Buffer, options: { expiration: { type: 'PX'; value: number } }): Promise<unknown>;
+  incr(key: string): Promise<number>;
+  multi(): { incr(key: string): ReturnType<RedisCommands['multi']>; exec(): Promise<unknown> };
+  info(section: string): Promise<Buffer | string>;
+}
+
+interface RedisClientLike extends RedisCommands {
+  on(event: 'error', listener: (e: unknown) => void): RedisClientLike;
+  connect(): Promise<unknown>;
+  close(): Promise<void>;
+  withTypeMapping(mapping: Record<number, unknown>): RedisCommands;
+}
+
+interface RedisModule {
+  createClient(options: { url: string; socket?: { connectTimeout?: number; reconnectStrategy?: (retries: number) => number } }): RedisClientLike;
+  RESP_TYPES: { BLOB_STRING: number };
+}
+
+/**
+ * @internal Loads the `redis` package on first use; `load` is replaceable so a test can play a missing package.
+ * @throws DatabaseError naming the package to install when it cannot be loaded.
+ */
+export function loadRedis(load: () => unknown = () => require('redis')): RedisModule {
+  try {
+    return load() as RedisModule;
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND') throw e;
+    throw new DatabaseError('cache: { redis } needs the `redis` package, an optional peer dependency of tux-database that is not installed. Run `npm install redis`.', { cause: e });
+  }
+}
+
+// An entry as stored: the generations of its scopes when its fill began, and the value.
+interface StoredEntry {
+  readonly gens: ReadonlyArray<string>;
+  readonly value: CachedValue;
+}
+
+/**
+ * The Redis (or Valkey) backend: entries shared by every process, under a prefix naming the database, so bots on
+ * other databases can share one Redis.
+ *
+ * Coherence by generation: each scope has a counter key (`INCR` on invalidation) and there is one epoch key for
+ * flushes. An entry is stored with the generations read by the lookup that missed, before the statement ran, and
+ * is used only while they are all still current: a fill that raced an invalidation is never used. When a command
+ * fails the store is not trusted (the cache is bypassed) until one `INCR` of the epoch succeeds again, since an
+ * invalidation may have been lost meanwhile.
+ *
+ * ```ts
+ * const store = await RedisStore.open('redis://127.0.0.1:6379', '127.0.0.1:5432/tux');
+ * ```
+ */
+export class RedisStore implements CacheStore {
+  readonly backend = 'redis';
+  private broken: string | undefined;
+  private repairing: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly client: RedisClientLike,
+    private readonly commands: RedisCommands,
+    private readonly prefix: string,
+    private readonly secrets: ReadonlyArray<string>,
+  ) {}
+
+  /**
+   * Connects to Redis at `url`; keys start with `tux-db:<database>:`.
+   * @throws DatabaseConnectionError (password masked) when Redis cannot be reached; DatabaseError when `redis` is not installed.
+   */
+  static async open(url: string, database: string, load?: () => unknown): Promise<RedisStore> {
+    const redis = loadRedis(load);
+    const client = redis.createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(5_000, 100 * 2 ** retries) } });
+    const secrets = secretsOf(url);
+    // Reconnection is the client's; an error event between commands must not crash the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.close().catch(() => undefined);
+      throw new DatabaseConnectionError(redactSecrets(`Cannot connect to the cache's Redis at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, secrets), { cause: e });
+    }
+    const commands = client.withTypeMapping({ [redis.RESP_TYPES.BLOB_STRING]: Buffer });
+    return new RedisStore(client, commands, `tux-db:${database}:`, secrets);
+  }
+
+  usable(): boolean {
+    return this.broken === undefined;
+  }
+
+  async lookup(key: string, scopes: ReadonlyArray<string>): Promise<Lookup> {
+    const keys = [this.prefix + key, ...scopes.map((s) => `${this.prefix}gen:${s}`), `${this.prefix}epoch`];
+    const replies = await this.guard(this.commands.mGet(keys));
+    const gens = replies.slice(1).map((g) => (g === null ? '0' : g.toString()));
+    const stored = replies[0];
+    if (stored) {
+      const entry = deserialize(stored) as StoredEntry;
+      if (entry.gens.length === gens.length && entry.gens.every((g, i) => g === gens[i])) return { value: entry.value };
+    }
+    return { token: gens };
+  }
+
+  fill(key: string, _scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
+    const entry: StoredEntry = { gens: token as ReadonlyArray<string>, value };
+    this.guard(this.commands.set(this.prefix + key, serialize(entry), { expiration: { type: 'PX', value: Math.max(1, ttlMs) } })).catch(() => undefined);
+  }
+
+  async invalidate(scopes: ReadonlyArray<string>): Promise<void> {
+    let multi = this.commands.multi();
+    for (const scope of scopes) multi = multi.incr(`${this.prefix}gen:${scope}`);
+    await this.guard(multi.exec());
+  }
+
+  async flush(): Promise<void> {
+    await this.guard(this.commands.incr(`${this.prefix}epoch`));
+  }
+
+  async counts(): Promise<{ entries: null; evictions: number | null }> {
+    const info = await this.commands.info('stats').catch(() => '');
+    const evicted = /evicted_keys:(\d+)/.exec(info.toString())?.[1];
+    return { entries: null, evictions: evicted === undefined ? null : Number(evicted) };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.repairing);
+    await this.client.close().catch(() => undefined);
+  }
+
+  /** Why the store is not trusted now (undefined when it is), without secrets. */
+  problem(): string | undefined {
+    return this.broken;
+  }
+
+  // A failed command may have been a lost invalidation: distrust the store until a flush goes through.
+  private async guard<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command;
+    } catch (e) {
+      this.markBroken(e);
+      throw e;
+    }
+  }
+
+  private markBroken(e: unknown): void {
+    this.broken = redactSecrets(e instanceof Error ? e.message : String(e), this.secrets);
+    if (this.repairing) return;
+    this.repairing = setInterval(() => {
+      this.commands.incr(`${this.prefix}epoch`).then(
+        () => {
+          clearInterval(this.repairing);
+          this.repairing = undefined;
+          this.broken = undefined;
+        },
+        () => undefined,
+      );
+    }, REPAIR_INTERVAL_MS);
+    this.repairing.unref();
+  }
+}

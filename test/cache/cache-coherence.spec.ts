@@ -1,0 +1,283 @@
+import { expect } from 'chai';
+import { createConnection } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import type { CacheOption, DatabaseOptions } from '../../src/config';
+import type { DatabaseCoordinator } from '../../src/coordinator';
+import { CaseType } from '../../src/entities/enums';
+import { DEFAULT_PREFIX } from '../../src/repositories/guild-config-repository';
+import type { QueryEvent } from '../../src/service/query-event';
+import { openTestDatabase, randomSnowflake, deleteGuilds } from '../support/fixtures';
+import { runFixture } from '../support/child-process';
+import { prepareTestServer, testDatabaseUrl } from '../support/test-server';
+
+/** Where the suite's Redis is: this machine kind (and CI) runs one on 127.0.0.1:6379. */
+export const TEST_REDIS_URL = process.env['TUX_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** Whether a Redis answers at TEST_REDIS_URL. */
+export function redisAnswers(): Promise<boolean> {
+  const url = new URL(TEST_REDIS_URL);
+  return new Promise((resolve) => {
+    const socket = createConnection(Number(url.port || 6379), url.hostname);
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Options that give a coordinator a cache of `backend` on the test database. Behind a pooler the LISTEN connection
+ * needs the direct URL (TUX_TEST_DIRECT_URL, which .ci/run sets); undefined when there is none.
+ */
+export function cacheOptions(backend: CacheOption): DatabaseOptions | undefined {
+  const behindPooler = ['1', 'true', 'yes', 'on'].includes((process.env['TUX_DB_BEHIND_POOLER'] ?? '').toLowerCase());
+  const direct = process.env['TUX_TEST_DIRECT_URL'];
+  if (behindPooler && direct === undefined) return undefined;
+  return { cache: backend, ...(behindPooler && direct !== undefined ? { cacheListenUrl: new URL(new URL(testDatabaseUrl()).pathname, direct).toString() } : {}) };
+}
+
+// Reads `read` until it returns `expected`, at most `attempts` times 10 ms apart; returns the values seen in order.
+async function readUntil<T>(read: () => Promise<T>, expected: T, attempts = 500): Promise<T[]> {
+  const seen: T[] = [];
+  for (let i = 0; i < attempts; i++) {
+    const value = await read();
+    seen.push(value);
+    if (value === expected) return seen;
+    await sleep(10);
+  }
+  return seen;
+}
+
+// After a write, until the read is answered from the cache twice in a row: the writer's own notification, which
+// arrives a moment after its write returned and drops the entry once more, has then been handled.
+async function settle(db: DatabaseCoordinator, read: () => Promise<unknown>): Promise<void> {
+  let hits = 0;
+  for (let i = 0; i < 200 && hits < 2; i++) {
+    await sleep(20);
+    hits = (await sent(db, read)).length === 0 ? hits + 1 : 0;
+  }
+}
+
+// Statements sent to the server while `work` runs (a read answered from the cache sends none).
+async function sent(db: DatabaseCoordinator, work: () => Promise<unknown>): Promise<QueryEvent[]> {
+  const events: QueryEvent[] = [];
+  const stop = db.service.onQuery((e) => events.push(e));
+  try {
+    await work();
+  } finally {
+    stop();
+  }
+  return events;
+}
+
+for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
+  const name = backend === 'memory' ? 'memory' : 'redis';
+
+  describe(`cache (${name} backend): hits, invalidation, coherence across processes`, function () {
+    this.timeout(60_000);
+    let a: DatabaseCoordinator;
+    let b: DatabaseCoordinator;
+    const guilds: string[] = [];
+    const newGuild = (): string => {
+      const id = randomSnowflake();
+      guilds.push(id);
+      return id;
+    };
+
+    before(async function () {
+      this.timeout(180_000);
+      await prepareTestServer();
+      if (backend !== 'memory' && !(await redisAnswers())) {
+        console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
+        this.skip();
+      }
+      const options = cacheOptions(backend);
+      if (options === undefined) {
+        console.log('    (skipped: behind a pooler the cache needs a direct URL for LISTEN; set TUX_TEST_DIRECT_URL)');
+        this.skip();
+      }
+      // Two coordinators, each with its own cache and LISTEN connection, as two bot processes have.
+      a = await openTestDatabase(options);
+      b = await openTestDatabase(options);
+    });
+    after(async () => {
+      if (a) await deleteGuilds(a, guilds);
+      await a?.close();
+      await b?.close();
+    });
+
+    it('answers a repeated read from the cache: one statement, then hits, counted in health()', async () => {
+      const guildId = newGuild();
+      await a.guildConfig.setPrefix(guildId, '?');
+      const before = (await a.health()).cache;
+      const events = await sent(a, async () => {
+        for (let i = 0; i < 5; i++) expect(await a.guildConfig.getPrefix(guildId)).to.equal('?');
+      });
+      expect(events.map((e) => e.sql)).to.have.length(1);
+      const after = (await a.health()).cache;
+      expect(after).to.include({ backend: name, active: true });
+      expect(after!.hits - before!.hits).to.equal(4);
+      expect(after!.misses - before!.misses).to.equal(1);
+    });
+
+    it('drops what a write changed before the write returns, in the writing process', async () => {
+      const guildId = newGuild();
+      await a.guildConfig.setPrefix(guildId, '!');
+      expect(await a.guildConfig.getPrefix(guildId)).to.equal('!');
+      await a.guildConfig.setPrefix(guildId, '$');
+      expect(await a.guildConfig.getPrefix(guildId)).to.equal('$');
+      await a.permissionRanks.createRank(guildId, 3, 'Mods');
+      await a.permissionAssignments.assignRole(guildId, '555', 3);
+      expect(await a.permissionAssignments.getUserPermissionRank(guildId, '1', ['555'])).to.equal(3);
+      await a.permissionAssignments.unassignRole(guildId, '555');
+      expect(await a.permissionAssignments.getUserPermissionRank(guildId, '1', ['555'])).to.equal(null);
+    });
+
+    it('sees another process’s prefix, rank and assignment changes once their notification arrives, and never goes back', async () => {
+      const guildId = newGuild();
+      await b.guildConfig.setPrefix(guildId, 'old');
+      await b.permissionRanks.createRank(guildId, 2, 'Helpers');
+      await b.permissionAssignments.assignRole(guildId, '777', 2);
+      // B caches all three.
+      expect(await b.guildConfig.getPrefix(guildId)).to.equal('old');
+      expect(await b.permissionRanks.getRank(guildId, 2)).to.include({ name: 'Helpers' });
+      expect(await b.permissionAssignments.getUserPermissionRank(guildId, '1', ['777'])).to.equal(2);
+
+      await a.guildConfig.setPrefix(guildId, 'new');
+      await a.permissionRanks.updateRank(guildId, 2, { name: 'Trial mods' });
+      await a.permissionRanks.createRank(guildId, 5, 'Admins');
+      await a.permissionAssignments.assignRole(guildId, '777', 5);
+
+      const prefixes = await readUntil(() => b.guildConfig.getPrefix(guildId), 'new');
+      expect(prefixes.at(-1)).to.equal('new');
+      expect(prefixes.filter((p) => p !== 'old' && p !== 'new')).to.deep.equal([]);
+      expect((await readUntil(async () => (await b.permissionRanks.getRank(guildId, 2))?.name, 'Trial mods')).at(-1)).to.equal('Trial mods');
+      expect((await readUntil(() => b.permissionAssignments.getUserPermissionRank(guildId, '1', ['777']), 5)).at(-1)).to.equal(5);
+      // Once B has seen the new values it never reads the old ones again.
+      for (let i = 0; i < 20; i++) {
+        expect(await b.guildConfig.getPrefix(guildId)).to.equal('new');
+        expect(await b.permissionAssignments.getUserPermissionRank(guildId, '1', ['777'])).to.equal(5);
+      }
+    });
+
+    it('is invalidated by a raw UPDATE from another client (psql), and by the cascade from deleting the guild', async () => {
+      const guildId = newGuild();
+      await b.guildConfig.setPrefix(guildId, 'before');
+      expect(await b.guildConfig.getPrefix(guildId)).to.equal('before');
+      const psql = new Client({ connectionString: process.env['TUX_TEST_DIRECT_URL'] ? cacheOptions(backend)?.cacheListenUrl : testDatabaseUrl() });
+      await psql.connect();
+      try {
+        await psql.query('UPDATE guild_config SET prefix = $1 WHERE guild_id = $2', ['after', guildId]);
+        expect((await readUntil(() => b.guildConfig.getPrefix(guildId), 'after')).at(-1)).to.equal('after');
+        await psql.query('DELETE FROM guild WHERE guild_id = $1', [guildId]);
+        expect((await readUntil(() => b.guildConfig.getPrefix(guildId), DEFAULT_PREFIX)).at(-1), 'the default prefix once the config is gone').to.equal(DEFAULT_PREFIX);
+      } finally {
+        await psql.end();
+      }
+    });
+
+    it('follows a change made by another OS process (a child bot process)', async () => {
+      const guildId = newGuild();
+      await b.guildConfig.setPrefix(guildId, 'parent');
+      expect(await b.guildConfig.getPrefix(guildId)).to.equal('parent');
+      const env: Record<string, string> = { DATABASE_URL: testDatabaseUrl(), GUILD_ID: guildId, PREFIX: 'child' };
+      await runFixture('set-prefix.ts', env);
+      expect((await readUntil(() => b.guildConfig.getPrefix(guildId), 'child')).at(-1)).to.equal('child');
+    });
+
+    it('keeps a unit’s writes to the unit until it commits, and a rolled-back unit invalidates nothing', async () => {
+      const guildId = newGuild();
+      await a.guildConfig.setPrefix(guildId, 'kept');
+      await settle(a, () => a.guildConfig.getPrefix(guildId));
+      let seenInside: string | undefined;
+      await a
+        .transaction(async () => {
+          await a.guildConfig.setPrefix(guildId, 'undone');
+          seenInside = await a.guildConfig.getPrefix(guildId);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      expect(seenInside, 'a read inside the unit sees its own write').to.equal('undone');
+      const hitsBefore = (await a.health()).cache!.hits;
+      expect(await a.guildConfig.getPrefix(guildId)).to.equal('kept');
+      expect((await a.health()).cache!.hits - hitsBefore, 'the entry survived the rollback').to.equal(1);
+
+      await a.transaction(async () => {
+        await a.guildConfig.setPrefix(guildId, 'committed');
+        // Another process still reads the committed value until COMMIT.
+        expect(await b.guildConfig.getPrefix(guildId)).to.equal('kept');
+      });
+      expect(await a.guildConfig.getPrefix(guildId), 'dropped at commit, before the unit returned').to.equal('committed');
+    });
+
+    it('runs one statement for concurrent misses of one key (single flight)', async () => {
+      const guildId = newGuild();
+      await a.guildConfig.setPrefix(guildId, 'sf');
+      await a.guildConfig.setPrefix(guildId, 'sf2'); // the write dropped the entry: the next read misses
+      const events = await sent(a, async () => {
+        const prefixes = await Promise.all(Array.from({ length: 20 }, () => a.guildConfig.getPrefix(guildId)));
+        expect(new Set(prefixes)).to.deep.equal(new Set(['sf2']));
+      });
+      expect(events).to.have.length(1);
+    });
+
+    it('caches case by number, the permission level, command permissions with the parent fallback, and "not AFK"', async () => {
+      const guildId = newGuild();
+      const created = await a.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: '5', caseModeratorId: '6', caseReason: 'r' });
+      await a.permissionCommands.setCommandRank(guildId, 'config', 4);
+      const reads = async (): Promise<unknown[]> => [
+        (await a.case.getCaseByNumber(created.caseNumber, guildId))?.caseId,
+        await a.guildPermissions.getPermissionLevel(guildId, '5'),
+        await a.permissionCommands.getCommandRank(guildId, 'config ranks init'),
+        await a.afk.isMemberAfk('5', guildId),
+        await a.afk.getAfkByMember('5', guildId),
+      ];
+      await settle(a, reads);
+      expect(await reads()).to.deep.equal([created.caseId, 'MEMBER', 4, false, null]);
+      expect((await sent(a, reads)).map((e) => e.sql), 'all five answered from the cache').to.deep.equal([]);
+      await a.afk.setMemberAfk({ userId: '5', guildId, afkMessage: 'brb', nickname: 'five' });
+      expect(await a.afk.isMemberAfk('5', guildId), 'the negative entry dropped by the write').to.equal(true);
+    });
+
+    it('returns copies: a caller changing a returned row does not change what the next caller gets', async () => {
+      const guildId = newGuild();
+      const created = await a.case.createCase({ guildId, caseType: CaseType.BAN, caseUserId: '5', caseModeratorId: '6', caseReason: 'r', caseUserRoles: ['1'] });
+      const first = await a.case.getCaseByNumber(created.caseNumber, guildId);
+      first!.caseUserRoles.push('mutated');
+      first!.caseCreatedAt.setFullYear(1999);
+      const second = await a.case.getCaseByNumber(created.caseNumber, guildId);
+      expect(second!.caseUserRoles).to.deep.equal(['1']);
+      expect(second!.caseCreatedAt.getTime()).to.equal(created.caseCreatedAt.getTime());
+    });
+
+    it('flushes the cache when its LISTEN connection is killed, and fills again once LISTEN is back', async () => {
+      const guildId = newGuild();
+      await b.guildConfig.setPrefix(guildId, 'one');
+      await settle(b, () => b.guildConfig.getPrefix(guildId));
+      const admin = new Client({ connectionString: cacheOptions(backend)?.cacheListenUrl ?? testDatabaseUrl() });
+      await admin.connect();
+      try {
+        // A write that fires no trigger (replication role), so no notification: only the flush can drop the entry.
+        await admin.query('SET session_replication_role = replica');
+        await admin.query('UPDATE guild_config SET prefix = $1 WHERE guild_id = $2', ['two', guildId]);
+        await admin.query('SET session_replication_role = DEFAULT');
+        expect(await b.guildConfig.getPrefix(guildId), 'without a notification the entry stands').to.equal('one');
+        const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'tux-database cache listener' AND datname = current_database()`;
+        const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) AS l`);
+        expect(killed.rowCount, 'the listeners of a and b').to.be.at.least(2);
+        const reads = await readUntil(() => b.guildConfig.getPrefix(guildId), 'two');
+        expect(reads.at(-1), 'the lost connection flushed the cache').to.equal('two');
+        const active = await readUntil(async () => (await b.health()).cache!.active, true);
+        expect(active.at(-1), 'LISTEN comes back').to.equal(true);
+        for (let i = 0; i < 10; i++) expect(await b.guildConfig.getPrefix(guildId)).to.equal('two');
+        // And notifications work again on the new connection.
+        await admin.query('UPDATE guild_config SET prefix = $1 WHERE guild_id = $2', ['three', guildId]);
+        expect((await readUntil(() => b.guildConfig.getPrefix(guildId), 'three')).at(-1)).to.equal('three');
+      } finally {
+        await admin.end();
+      }
+    });
+  });
+}
