@@ -1,26 +1,36 @@
 import type { Implementation } from './implementation';
-import { createDrizzle } from './impl/drizzle';
-import { createDrizzlePrepared } from './impl/drizzle-prepared';
+import { createDrizzlePlain } from './impl/drizzle';
+import { createDrizzleBest } from './impl/drizzle-best';
+import { createKyselyBest, createKyselyPlain } from './impl/kysely';
 import { openLibrary } from './impl/library';
+import { createPostgresJs } from './impl/postgres-js';
 import { createRawPg } from './impl/raw-pg';
-import { createRawPgPrepared } from './impl/raw-pg-prepared';
-import { TypeOrmPlain } from './impl/typeorm-plain';
+import { createTypeOrmBest, createTypeOrmPlain } from './impl/typeorm-plain';
+import { NAMES } from './names';
+import type { PoolSettings } from './pool-settings';
 
-/** Opens one implementation on `url` with a pool of `poolSize`. */
-type Opener = (url: string, poolSize: number) => Implementation | Promise<Implementation>;
+/** Opens one implementation on `url` with the shared pool settings. */
+type Opener = (url: string, settings: PoolSettings) => Implementation | Promise<Implementation>;
 
 /**
- * Every implementation, by the key `--impl` takes, in report order. The library itself is opened by run.ts
- * (it may start the embedded server); `library-unprepared` is the library with `preparedStatements: false`.
+ * Every implementation but the library, by the key `--impl` takes, in report order. The library itself is opened
+ * by run.ts (it may start the embedded server). The keys after `kysely-best` are for experiments: raw pg without
+ * names or without the library's parsers, the ceiling with the library's Client class, the library unprepared.
  */
 export const OPENERS: Readonly<Record<string, Opener>> = {
-  raw: createRawPg,
-  'raw-prepared': createRawPgPrepared,
-  typeorm: (url, poolSize) => TypeOrmPlain.open(url, poolSize),
-  drizzle: createDrizzle,
-  'drizzle-prepared': createDrizzlePrepared,
-  'library-unprepared': (url, poolSize) => openLibrary('library unprepared', { url, poolSize, migrate: false, preparedStatements: false }),
+  ceiling: (url, s) => createRawPg(NAMES.ceiling, url, s, { prepared: true, libraryParsers: true }),
+  'postgres-js': (url, s) => createPostgresJs(NAMES.postgresJs, url, s),
+  typeorm: createTypeOrmPlain,
+  'typeorm-best': createTypeOrmBest,
+  drizzle: createDrizzlePlain,
+  'drizzle-best': createDrizzleBest,
+  kysely: createKyselyPlain,
+  'kysely-best': createKyselyBest,
+  raw: (url, s) => createRawPg('raw pg (unnamed, pg parsers)', url, s, { prepared: false, libraryParsers: false }),
+  'raw-prepared': (url, s) => createRawPg('raw pg prepared (pg parsers)', url, s, { prepared: true, libraryParsers: false }),
+  'ceiling-exact': (url, s) => createRawPg('ceiling + ExactDateClient', url, s, { prepared: true, libraryParsers: true, libraryClient: true }),
+  'library-unprepared': (url, s) => openLibrary('library unprepared', { url, poolSize: s.max, migrate: false, preparedStatements: false }),
 };
 
-/** What runs without `--impl`: everything but library-unprepared, plus the library. */
-export const DEFAULT_IMPLS = ['raw', 'raw-prepared', 'typeorm', 'drizzle', 'drizzle-prepared', 'library'] as const;
+/** What runs without `--impl`: the library, the ceiling, postgres.js and both rows of each ORM peer. */
+export const DEFAULT_IMPLS = ['library', 'ceiling', 'postgres-js', 'typeorm', 'typeorm-best', 'drizzle', 'drizzle-best', 'kysely', 'kysely-best'] as const;

@@ -1,30 +1,44 @@
+import { NAMES } from './names';
+import { pairedRatio, type RatioEstimate } from './interval';
+import { fixed, table } from './markdown';
 import type { MemoryReport } from './memory';
-import type { Measurement, Plan } from './runner';
-import type { TargetCheck } from './targets';
+import type { PoolSettings } from './pool-settings';
+import type { CurvePoint, Measurement, Plan } from './runner';
+import type { Comparison, TargetCheck } from './targets';
+import { goalText, standingOf } from './verdict';
 
-/** Where the bench ran. */
+/** Where and when the bench ran. */
 export interface MachineFacts {
   readonly cpu: string;
   readonly cores: number;
   readonly node: string;
   readonly postgres: string;
   readonly server: 'embedded' | 'DATABASE_URL';
-  readonly poolSize: number;
+  /** The 1-, 5- and 15-minute load averages when the run started and when it ended. */
+  readonly loadBefore: ReadonlyArray<number>;
+  readonly loadAfter: ReadonlyArray<number>;
+  /** The commit checked out, and how many files under src/ differed from it (work in progress measured too). */
+  readonly commit: string;
+  readonly dirtySrcFiles: number;
 }
 
 /** One implementation's figures in one workload. */
 export interface ImplResult {
   readonly impl: string;
   readonly ops: number;
+  /** All measured ops over all measured seconds (descriptive; ratios use the per-round estimator). */
   readonly opsPerSec: number;
-  /** ops/s of each measured round (see Measurement.roundOpsPerSec). */
   readonly roundOpsPerSec: ReadonlyArray<number>;
   readonly rowsPerSec?: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Node CPU (user + system, process.cpuUsage) per op, in µs. */
   readonly cpuMicrosPerOp: number;
-  /** ops/s over the baseline's ops/s (raw pg, unnamed statements). */
-  readonly ratio: number;
+  readonly statementsPerOp: number;
+  /** Whether it sent exactly the library's statement texts in the warm-up. */
+  readonly sameSqlAsLibrary: boolean;
+  /** Its speed ÷ the ceiling's, per-round estimator. */
+  readonly vsCeiling?: RatioEstimate;
   readonly error?: string;
 }
 
@@ -34,19 +48,27 @@ export interface WorkloadResult {
   readonly title: string;
   readonly clients: number;
   readonly rowsPerOp: number;
+  readonly batching?: 'batch' | 'singles';
+  readonly curve?: CurvePoint;
+  readonly curveOnly: boolean;
+  /** Wall time the workload took, warm-up and verification included, in s. */
+  readonly wallSeconds: number;
   readonly results: ReadonlyArray<ImplResult>;
 }
 
-/** Everything a run produced (what `--json` prints). */
+/** Everything a run produced (what `--json` prints and `--charts` draws from). */
 export interface BenchReport {
   readonly command: string;
   readonly date: string;
+  /** The seed of the per-round order (`--seed` replays it). */
+  readonly seed: number;
   readonly plan: Plan;
   readonly machine: MachineFacts;
-  readonly baseline: string;
+  readonly poolSettings: PoolSettings;
   readonly workloads: ReadonlyArray<WorkloadResult>;
   readonly memory?: MemoryReport;
   readonly targets: ReadonlyArray<TargetCheck>;
+  readonly comparisons: ReadonlyArray<Comparison>;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -54,109 +76,213 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
-/** Turns raw measurements into per-op figures and ratios to `baseline`. */
-export function summarize(measurements: ReadonlyArray<Measurement>, rowsPerOp: number, baseline: string): ImplResult[] {
+function sameTexts(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
+  return a.length === b.length && a.every((t) => b.includes(t));
+}
+
+/** Turns raw measurements into per-op figures, each implementation's ratio to the ceiling, and its SQL check. */
+export function summarize(measurements: ReadonlyArray<Measurement>, rowsPerOp: number): ImplResult[] {
   const rate = (m: Measurement): number => (m.seconds > 0 && m.error === undefined ? m.ops / m.seconds : Number.NaN);
-  const base = measurements.find((m) => m.impl === baseline);
-  const baseRate = base ? rate(base) : Number.NaN;
-  return measurements.map((m) => ({
-    impl: m.impl,
-    ops: m.ops,
-    opsPerSec: rate(m),
-    roundOpsPerSec: m.roundOpsPerSec,
-    ...(rowsPerOp > 1 ? { rowsPerSec: rate(m) * rowsPerOp } : {}),
-    p50Ms: percentile(m.latenciesMs, 0.5),
-    p99Ms: percentile(m.latenciesMs, 0.99),
-    cpuMicrosPerOp: m.ops > 0 ? m.cpuMicros / m.ops : Number.NaN,
-    ratio: rate(m) / baseRate,
-    ...(m.error === undefined ? {} : { error: m.error }),
-  }));
+  const ceiling = measurements.find((m) => m.impl === NAMES.ceiling && m.error === undefined);
+  const library = measurements.find((m) => m.impl === NAMES.library);
+  return measurements.map((m) => {
+    const vsCeiling = ceiling && m.error === undefined ? pairedRatio(m.roundOpsPerSec, ceiling.roundOpsPerSec) : undefined;
+    return {
+      impl: m.impl,
+      ops: m.ops,
+      opsPerSec: rate(m),
+      roundOpsPerSec: m.roundOpsPerSec,
+      ...(rowsPerOp > 1 ? { rowsPerSec: rate(m) * rowsPerOp } : {}),
+      p50Ms: percentile(m.latenciesMs, 0.5),
+      p99Ms: percentile(m.latenciesMs, 0.99),
+      cpuMicrosPerOp: m.ops > 0 ? m.cpuMicros / m.ops : Number.NaN,
+      statementsPerOp: m.statementsPerOp,
+      sameSqlAsLibrary: library !== undefined && sameTexts(m.statementTexts, library.statementTexts),
+      ...(vsCeiling ? { vsCeiling } : {}),
+      ...(m.error === undefined ? {} : { error: m.error }),
+    };
+  });
 }
 
-function fixed(n: number, digits: number): string {
-  if (!Number.isFinite(n)) return '–';
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** A ratio with its interval, as the report writes it: "0.97 (0.93–1.01)". */
+export function ratioText(r: { readonly estimate: number; readonly interval?: { readonly low: number; readonly high: number } } | undefined, digits = 2): string {
+  if (r === undefined) return '–';
+  return r.interval ? `${fixed(r.estimate, digits)} (${fixed(r.interval.low, digits)}–${fixed(r.interval.high, digits)})` : fixed(r.estimate, digits);
 }
 
-function table(header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, align: ReadonlyArray<'l' | 'r'>): string {
-  const line = (cells: ReadonlyArray<string>): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
+function verdictText(t: TargetCheck): string {
+  return t.verdict === 'met' ? 'met' : `**${t.verdict}**`;
+}
+
+function targetTable(targets: ReadonlyArray<TargetCheck>): string {
+  return table(
+    ['target', 'goal', 'estimate', '95% interval', 'rounds', 'verdict'],
+    targets.map((t) => {
+      const digits = t.unit === 'MB' ? 2 : t.group === 'batching' ? 1 : 2;
+      const unit = t.unit === 'MB' ? ' MB' : ' ×';
+      return [
+        t.label,
+        goalText(t.goal, t.group === 'batching' || t.unit === 'MB' ? 1 : 2, unit),
+        `${fixed(t.estimate, digits)}${unit}`,
+        t.interval ? `${fixed(t.interval.low, digits)}–${fixed(t.interval.high, digits)}` : '–',
+        String(t.rounds),
+        verdictText(t),
+      ];
+    }),
+    ['l', 'r', 'r', 'r', 'r', 'l'],
+  );
+}
+
+function asTaughtMatrix(targets: ReadonlyArray<TargetCheck>): string {
+  const taught = targets.filter((t) => t.group === 'as taught');
+  const peers = [NAMES.typeorm, NAMES.drizzle, NAMES.kysely];
+  const ids = [...new Set(taught.map((t) => t.workload))];
+  const cell = (id: string, peer: string): string => {
+    const t = taught.find((x) => x.workload === id && x.label.endsWith(peer));
+    return t ? `${ratioText(t)} ${t.verdict === 'met' ? '' : `**${t.verdict}**`}`.trim() : '–';
+  };
+  const counts = ['met', 'within noise', 'missed', 'no interval'].map((v) => `${taught.filter((t) => t.verdict === v).length} ${v}`).join(', ');
+  return `${taught.length} targets (library ÷ peer > 1.00 ×): ${counts}.\n\n${table(['workload', ...peers], ids.map((id) => [id, ...peers.map((p) => cell(id, p))]))}`;
+}
+
+function comparisonMatrix(list: ReadonlyArray<Comparison>): string {
+  const peers = [...new Set(list.map((c) => c.peer))];
+  const ids = [...new Set(list.map((c) => c.workload))];
+  const cell = (id: string, peer: string): string => {
+    const c = list.find((x) => x.workload === id && x.peer === peer);
+    return c?.ratio ? `${ratioText(c.ratio)} ${standingOf(c.ratio.interval)}` : '–';
+  };
+  return table(['workload', ...peers], ids.map((id) => [id, ...peers.map((p) => cell(id, p))]));
+}
+
+function matrix(workloads: ReadonlyArray<WorkloadResult>, value: (r: ImplResult) => string): string {
+  const impls = workloads[0]?.results.map((r) => r.impl) ?? [];
+  const rows = workloads.map((w) => [w.id, ...impls.map((name) => {
+    const r = w.results.find((x) => x.impl === name);
+    return r === undefined ? '–' : r.error !== undefined ? 'wrong' : value(r);
+  })]);
+  return table(['workload', ...impls], rows);
 }
 
 function workloadTable(w: WorkloadResult): string {
   const rows = w.rowsPerOp > 1;
-  const header = ['implementation', 'ops/s', ...(rows ? ['rows/s'] : []), 'p50 ms', 'p99 ms', 'Node CPU µs/op', '× raw pg'];
+  const header = ['implementation', 'ops/s', ...(rows ? ['rows/s'] : []), 'p50 ms', 'p99 ms', 'CPU µs/op', 'stmts/op', 'SQL = library', '÷ ceiling (95% interval)'];
   const body = w.results.map((r) =>
     r.error !== undefined
-      ? [r.impl, `**wrong answer**: ${r.error.replaceAll('|', '\\|')}`, ...header.slice(2).map(() => '')]
-      : [r.impl, fixed(r.opsPerSec, 0), ...(rows ? [fixed(r.rowsPerSec ?? Number.NaN, 0)] : []), fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), fixed(r.cpuMicrosPerOp, 0), fixed(r.ratio, 2)],
+      ? [r.impl, `**wrong answer**: ${r.error}`, ...header.slice(2).map(() => '')]
+      : [
+          r.impl,
+          fixed(r.opsPerSec, 0),
+          ...(rows ? [fixed(r.rowsPerSec ?? Number.NaN, 0)] : []),
+          fixed(r.p50Ms, 2),
+          fixed(r.p99Ms, 2),
+          fixed(r.cpuMicrosPerOp, 0),
+          fixed(r.statementsPerOp, 1),
+          r.sameSqlAsLibrary ? 'yes' : 'no',
+          ratioText(r.vsCeiling),
+        ],
   );
-  return `### ${w.title}\n\n${w.clients} concurrent caller${w.clients === 1 ? '' : 's'}${rows ? `, ${w.rowsPerOp} rows per op` : ''}.\n\n${table(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r')))}`;
+  const about = `${w.clients} concurrent caller${w.clients === 1 ? '' : 's'}${rows ? `, ${w.rowsPerOp} rows per op` : ''}; the workload took ${fixed(w.wallSeconds, 0)} s.`;
+  return `### ${w.title}\n\n${about}\n\n${table(header, body)}`;
 }
 
-function ratioMatrix(report: BenchReport): string {
-  const impls = report.workloads[0]?.results.map((r) => r.impl) ?? [];
-  const body = report.workloads.map((w) => [w.id, ...impls.map((name) => fixed(w.results.find((r) => r.impl === name)?.ratio ?? Number.NaN, 2))]);
-  return table(['workload', ...impls], body, ['l', ...impls.map((): 'r' => 'r')]);
+function curveSection(workloads: ReadonlyArray<WorkloadResult>): string {
+  const families = [...new Set(workloads.flatMap((w) => (w.curve ? [w.curve.family] : [])))];
+  return families
+    .map((family) => {
+      const points = workloads.filter((w) => w.curve?.family === family).sort((a, b) => a.clients - b.clients);
+      const impls = points[0]?.results.map((r) => r.impl) ?? [];
+      const rows = impls.map((impl) => [impl, ...points.map((w) => {
+        const r = w.results.find((x) => x.impl === impl);
+        return r?.error !== undefined ? 'wrong' : fixed(r?.opsPerSec ?? Number.NaN, 0);
+      })]);
+      const library = points.map((w) => ratioText(w.results.find((r) => r.impl === NAMES.library)?.vsCeiling));
+      const header = ['ops/s at … callers', ...points.map((w) => String(w.clients))];
+      return `### ${family}\n\n${table(header, [...rows, ['**library ÷ ceiling**', ...library]])}`;
+    })
+    .join('\n\n');
 }
 
-/** The report as Markdown: machine facts, the ratio summary, targets, one table per workload, memory. */
+function memorySection(m: MemoryReport): string {
+  const points = m.checkpoints.map((c) => `${fixed(c.rows / 1000, 0)}k: ${fixed(c.heapMb, 1)}`).join(', ');
+  return (
+    `${m.rows.toLocaleString('en-US')} cases in ${m.pages.toLocaleString('en-US')} findAll calls (\`caseNumber: { gt: last }\`, limit ${m.pageSize}) in ${fixed(m.seconds, 1)} s. ` +
+    `Heap used after a forced GC (MB) at each checkpoint: ${points}. Highest heap seen after a page, garbage included: ${fixed(m.heapPeakMb, 1)} MB. ` +
+    `Growth of the kept heap, from the least-squares slope of the checkpoints after the first: ${ratioText({ estimate: m.growthPerMillionMb, ...(m.growthInterval ? { interval: m.growthInterval } : {}) })} MB per million rows` +
+    `${m.gcExposed ? '' : ' (no --expose-gc: the checkpoints include uncollected garbage)'}.`
+  );
+}
+
+/** The report as Markdown: facts, verdicts, comparisons, the ratio/CPU/statement matrices, curves, memory, workloads. */
 export function toMarkdown(report: BenchReport): string {
   const m = report.machine;
+  const s = report.poolSettings;
+  const main = report.workloads.filter((w) => !w.curveOnly);
+  const load = (l: ReadonlyArray<number>): string => l.map((x) => x.toFixed(2)).join(' / ');
   const facts = table(
     ['', ''],
     [
       ['command', `\`${report.command}\``],
       ['date', report.date],
+      ['commit', `${m.commit}${m.dirtySrcFiles > 0 ? ` (+ ${m.dirtySrcFiles} uncommitted files under src/)` : ''}`],
       ['CPU', `${m.cpu} × ${m.cores}`],
+      ['load average (1/5/15 min)', `${load(m.loadBefore)} at the start, ${load(m.loadAfter)} at the end`],
       ['Node.js', m.node],
       ['PostgreSQL', `${m.postgres} (${m.server === 'embedded' ? 'embedded server' : 'DATABASE_URL'})`],
-      ['pool size', `${m.poolSize} connections per implementation`],
-      ['plan', `1 warm-up round of ${report.plan.warmupSeconds} s, then ${report.plan.rounds} interleaved rounds of ${report.plan.sliceSeconds} s per implementation`],
+      ['pools', `every implementation: max ${s.max}, idle timeout ${s.idleTimeoutMillis / 1000} s, connect timeout ${s.connectionTimeoutMillis / 1000} s, statement_timeout ${s.statementTimeoutMs} ms, application_name ${s.applicationName}`],
+      ['plan', `a warm-up round of ${report.plan.warmupSeconds} s (statements counted), then ${report.plan.rounds} rounds of ${report.plan.sliceSeconds} s per implementation (curves: ${report.plan.curveRounds}); order within each round drawn at random, seed ${report.seed}`],
     ],
     ['l', 'l'],
   );
-  const targets = table(
-    ['target', 'measured', '95% interval', 'met'],
-    report.targets.map((t) => [
-      t.target,
-      t.measured,
-      t.interval ? `${fixed(t.interval.low, 2)}–${fixed(t.interval.high, 2)}` : '–',
-      t.met ? 'yes' : t.withinNoise ? '**no**, within noise' : '**no**',
-    ]),
-    ['l', 'r', 'r', 'l'],
-  );
-  const memory = report.memory
-    ? [
-        '## Memory: iterating every case with keyset pagination',
-        '',
-        `${report.memory.rows.toLocaleString('en-US')} cases in ${report.memory.pages} findAll calls (\`caseNumber: { gt: last }\`, limit 1000) in ${fixed(report.memory.seconds, 2)} s. ` +
-          `Heap used: ${fixed(report.memory.heapBeforeMb, 1)} MB before, ${fixed(report.memory.heapPeakMb, 1)} MB peak, ${fixed(report.memory.heapAfterMb, 1)} MB after` +
-          `${report.memory.gcExposed ? ' (GC forced before and after)' : ' (run with --expose-gc for exact figures)'}.`,
-      ].join('\n')
-    : '';
+  const sameSql = [NAMES.ceiling, NAMES.postgresJs, NAMES.typeormBest, NAMES.drizzleBest, NAMES.kyselyBest];
+  const drift = report.workloads.flatMap((w) => w.results.filter((r) => sameSql.includes(r.impl as (typeof sameSql)[number]) && r.error === undefined && !r.sameSqlAsLibrary).map((r) => `${w.id}: ${r.impl}`));
+  const wrong = report.workloads.flatMap((w) => w.results.filter((r) => r.error !== undefined).map((r) => `- ${w.id}, ${r.impl}: ${r.error}`));
   return [
     '# tux-database benchmark',
     '',
     facts,
     '',
-    `## Throughput relative to ${report.baseline} (ops/s ÷ ${report.baseline} ops/s, same run)`,
+    ...(wrong.length > 0 ? ['**Wrong answers** (these results are not counted):', '', ...wrong, ''] : []),
+    ...(drift.length > 0 ? [`**Not the library's SQL** (the statement copies in bench/impl/library-sql.ts need updating): ${drift.join('; ')}`, ''] : []),
+    '## Verdicts',
     '',
-    ratioMatrix(report),
+    'Estimate: the geometric mean of the per-round ratios (each round runs every implementation once, so each round ' +
+      'gives one ratio). Interval: 95 %, Student t on the logarithms of those ratios (the batching target compares two ' +
+      'workloads, so Welch\'s t on the two sets of rounds). **met**: the whole interval clears the goal; **within ' +
+      'noise**: the interval contains it; **missed**: the whole interval is on the wrong side.',
     '',
-    '## Targets',
+    targetTable(report.targets.filter((t) => t.group !== 'as taught')),
     '',
-    'Each round measures every implementation side by side, so each round gives one ratio; the interval is the 95% ' +
-      'confidence interval of the ratio from those per-round ratios (Student t on their logarithms). A miss whose ' +
-      'interval reaches the target is within the run\'s noise.',
+    '### Against each ORM as its documentation teaches it',
     '',
-    targets,
+    asTaughtMatrix(report.targets),
     '',
+    '## Against the peers at their best and postgres.js (no targets)',
+    '',
+    'library ÷ peer, same estimator; "ahead" / "behind" when the whole interval is above / below 1, "level" when it holds 1.',
+    '',
+    comparisonMatrix(report.comparisons),
+    '',
+    '## Every implementation ÷ the ceiling',
+    '',
+    matrix(main, (r) => fixed(r.vsCeiling?.estimate ?? Number.NaN, 2)),
+    '',
+    '## Client CPU per op (µs, Node user + system)',
+    '',
+    matrix(main, (r) => fixed(r.cpuMicrosPerOp, 0)),
+    '',
+    '## Statements per op (BEGIN and COMMIT count)',
+    '',
+    matrix(main, (r) => fixed(r.statementsPerOp, 1)),
+    '',
+    '## Concurrency curves',
+    '',
+    curveSection(report.workloads),
+    '',
+    ...(report.memory ? ['## Memory: iterating cases with keyset pagination', '', memorySection(report.memory), ''] : []),
     '## Workloads',
     '',
     report.workloads.map(workloadTable).join('\n\n'),
-    '',
-    memory,
     '',
   ].join('\n');
 }

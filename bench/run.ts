@@ -1,32 +1,42 @@
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
-import type { Implementation } from './implementation';
-import { ignoreIdleErrors } from './impl/raw-pg';
+import { runBench } from './bench';
+import { writeCharts } from './charts';
 import { DEFAULT_IMPLS, OPENERS } from './implementations';
-import { measureKeysetIteration } from './memory';
-import { summarize, toMarkdown, type BenchReport, type WorkloadResult } from './report';
-import { runWorkload, type Plan, type Progress } from './runner';
-import { RunGuilds, seed, type SeedSize } from './seed';
-import { openTarget } from './target';
-import { checkTargets, NAMES } from './targets';
-import { WORKLOADS } from './workloads';
+import { freshSeed } from './order';
+import { toMarkdown, type BenchReport } from './report';
+import type { Plan, Progress } from './runner';
+import type { SeedSize } from './seed';
+import { CURVE_CLIENTS, curveWorkloads, mainWorkloads } from './workloads';
 
-const USAGE = `Usage: npm run bench -- [--quick] [--json] [--impl=raw,typeorm,…] [--workload=getById,…] [--rounds=N] [--seconds=S]
+const CHART_DIR = path.join(__dirname, 'charts');
+
+const USAGE = `Usage: npm run bench -- [--quick] [--json] [--charts] [--save=FILE] [--from=FILE] [--seed=N] [--impl=a,b,…] [--workload=a,b,…] [--rounds=N] [--seconds=S] [--no-curves]
 Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
-  --quick       smoke run (2 short rounds), under a minute
+  --quick       smoke run (2 short rounds, 100 single createCase calls, curves at 64 callers only, memory walk over the read guild), about a minute
   --json        print the report as JSON instead of Markdown (run it as npm run -s bench -- --json to keep npm's banner out of stdout)
-  --impl        implementations (${[...Object.keys(OPENERS), 'library'].join(', ')}); default ${DEFAULT_IMPLS.join(',')}
-  --workload    workload ids (${WORKLOADS.map((w) => w.id).join(', ')}); default all
-  --rounds, --seconds   measured rounds and seconds per implementation per round`;
+  --charts      draw the SVG charts into bench/charts/ from this run's report (or from --from's)
+  --save=FILE   also write the report as JSON to FILE
+  --from=FILE   measure nothing: read a report saved with --save (with --charts, redraw its charts)
+  --seed=N      the seed of the per-round order (default: a fresh one, printed in the report)
+  --impl        implementations (library, ${Object.keys(OPENERS).join(', ')}); default ${DEFAULT_IMPLS.join(',')}
+  --workload    workload ids (${mainWorkloads().map((w) => w.id).join(', ')}); default all
+  --no-curves   skip the concurrency curves
+  --rounds, --seconds   measured rounds and seconds per implementation per round
+Exit status 1 when an implementation gave a wrong answer or the bench crashed; verdicts never change it.`;
 
 const POOL_SIZE = 10;
-const SEED: SeedSize = { cases: 100_000, users: 1_000, updateRows: 10_000 };
-// Many short rounds rather than a few long ones: a round's ratio varies about as much whether its slices are
-// short or long, so the noise is per slice, and only more rounds narrow the interval.
-const FULL: Plan = { rounds: 12, warmupSeconds: 1, sliceSeconds: 1, collectGarbage: true };
-// A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices).
-const QUICK: Plan = { rounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.1, collectGarbage: false };
+// 12 s of warm-up and 10 rounds a workload per implementation; slow workloads scale their slices (Workload.sliceScale).
+const FULL: Plan = { rounds: 10, curveRounds: 6, warmupSeconds: 0.3, sliceSeconds: 0.4, collectGarbage: true, resetBeforeSlices: true };
+// A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices) and
+// no VACUUM between updateWhere's slices; 100 single createCase calls against the batch instead of 500, one curve
+// point (64 callers), and a memory walk over 20,000 cases of the read guild.
+const QUICK: Plan = { rounds: 2, curveRounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.05, collectGarbage: false, resetBeforeSlices: false };
+const QUICK_SINGLES = 100;
+const QUICK_CURVE_CLIENTS = [64];
+const FULL_SEED: SeedSize = { cases: 100_000, users: 1_000, updateRows: 10_000, memoryRows: 1_000_000 };
+const QUICK_SEED: SeedSize = { ...FULL_SEED, memoryRows: 0 };
 
 function progressLine(): Progress {
   let last = '';
@@ -48,15 +58,24 @@ function list(value: string | undefined, known: ReadonlyArray<string>, fallback:
   return names;
 }
 
+function wrongAnswers(report: BenchReport): number {
+  return report.workloads.reduce((n, w) => n + w.results.filter((r) => r.error !== undefined).length, 0);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      charts: { type: 'boolean', default: false },
+      save: { type: 'string' },
+      from: { type: 'string' },
+      seed: { type: 'string' },
       impl: { type: 'string' },
       workload: { type: 'string' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
+      'no-curves': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,52 +83,44 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const base = values.quick ? QUICK : FULL;
-  const plan: Plan = { ...base, rounds: Number(values.rounds ?? base.rounds), sliceSeconds: Number(values.seconds ?? base.sliceSeconds) };
-  const implKeys = list(values.impl, [...Object.keys(OPENERS), 'library'], DEFAULT_IMPLS);
-  const workloads = WORKLOADS.filter((w) => list(values.workload, WORKLOADS.map((x) => x.id), WORKLOADS.map((x) => x.id)).includes(w.id));
-  const progress = progressLine();
-
-  progress('starting the server');
-  const target = await openTarget(POOL_SIZE);
-  const admin = ignoreIdleErrors(new Pool({ connectionString: target.url, max: 2 }));
-  const guilds = new RunGuilds(admin);
-  const impls: Implementation[] = [];
-  try {
-    await guilds.clear();
-    const seeded = await seed(target.library.db, admin, SEED, progress);
-    progress('memory: keyset iteration');
-    const memory = await measureKeysetIteration(target.library.db, seeded.readGuild, SEED.cases);
-    for (const key of implKeys) impls.push(key === 'library' ? target.library : await (OPENERS[key] as (typeof OPENERS)[string])(target.url, POOL_SIZE));
-    const baseline = impls.some((i) => i.name === NAMES.raw) ? NAMES.raw : (impls[0]?.name ?? NAMES.raw);
-    const env = { admin, seed: seeded, guilds };
-    const results: WorkloadResult[] = [];
-    for (const [i, w] of workloads.entries()) {
-      const measured = await runWorkload(w, impls, env, plan, (text) => progress(`[${i + 1}/${workloads.length}] ${text}`));
-      results.push({ id: w.id, title: w.title, clients: w.clients, rowsPerOp: w.rowsPerOp ?? 1, results: summarize(measured, w.rowsPerOp ?? 1, baseline) });
-    }
-    const cpus = os.cpus();
-    const version = (await admin.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version'])).rows[0]?.v ?? '?';
-    const report: BenchReport = {
-      command: `${target.server === 'DATABASE_URL' ? 'DATABASE_URL=… ' : ''}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      date: new Date().toISOString(),
-      plan,
-      machine: { cpu: cpus[0]?.model ?? '?', cores: cpus.length, node: process.version, postgres: version, server: target.server, poolSize: POOL_SIZE },
-      baseline,
-      workloads: results,
-      memory,
-      targets: checkTargets(results),
-    };
-    progress('');
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : toMarkdown(report));
-  } finally {
-    progress('cleaning up');
-    await guilds.clear().catch(() => undefined);
-    await admin.end();
-    // The library last: closing it stops the embedded server the others are connected to.
-    for (const impl of impls) if (impl !== target.library) await impl.close();
-    await target.library.close();
-    progress('');
+  let report: BenchReport;
+  if (values.from !== undefined) {
+    report = JSON.parse(readFileSync(values.from, 'utf8')) as BenchReport;
+  } else {
+    const base = values.quick ? QUICK : FULL;
+    const rounds = Number(values.rounds ?? base.rounds);
+    const plan: Plan = { ...base, rounds, curveRounds: values.rounds === undefined ? base.curveRounds : rounds, sliceSeconds: Number(values.seconds ?? base.sliceSeconds) };
+    const main = mainWorkloads(values.quick ? QUICK_SINGLES : undefined);
+    const mainIds = list(values.workload, main.map((w) => w.id), main.map((w) => w.id));
+    const curves = values['no-curves'] || values.workload !== undefined ? [] : curveWorkloads(values.quick ? QUICK_CURVE_CLIENTS : CURVE_CLIENTS);
+    // The bench measures the library's database path: its read cache (when this version has one) stays off.
+    process.env['TUX_DB_CACHE'] = 'off';
+    report = await runBench(
+      {
+        command: `${process.env['DATABASE_URL'] ? 'DATABASE_URL=… ' : ''}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+        plan,
+        seed: values.seed === undefined ? freshSeed() : Number(values.seed),
+        impls: list(values.impl, ['library', ...Object.keys(OPENERS)], DEFAULT_IMPLS),
+        workloads: [...main.filter((w) => mainIds.includes(w.id)), ...curves],
+        seedSize: values.quick ? QUICK_SEED : FULL_SEED,
+        walkRows: values.quick ? 20_000 : FULL_SEED.memoryRows,
+        checkpointRows: values.quick ? 2_000 : 50_000,
+        poolSize: POOL_SIZE,
+      },
+      progressLine(),
+    );
+  }
+  if (values.save !== undefined) writeFileSync(values.save, `${JSON.stringify(report, null, 2)}\n`);
+  if (values.charts) {
+    mkdirSync(CHART_DIR, { recursive: true });
+    const written = writeCharts(report, CHART_DIR);
+    process.stderr.write(`charts: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : toMarkdown(report));
+  const wrong = wrongAnswers(report);
+  if (wrong > 0) {
+    process.stderr.write(`${wrong} wrong answer${wrong === 1 ? '' : 's'}: see the report\n`);
+    process.exitCode = 1;
   }
 }
 

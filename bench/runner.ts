@@ -1,4 +1,6 @@
+import { census, type CensusCount } from './census';
 import type { Implementation } from './implementation';
+import { shuffled, type Random } from './order';
 
 /** One implementation's run of one workload: `op` is called by every client; `verify` checks the database after. */
 export interface Session {
@@ -10,6 +12,12 @@ export interface Session {
   beforeSlice?(): Promise<void>;
 }
 
+/** A point of a concurrency curve: which operation, at how many concurrent callers. */
+export interface CurvePoint {
+  readonly family: string;
+  readonly clients: number;
+}
+
 /** One thing to measure, the same for every implementation. */
 export interface Workload<Env> {
   readonly id: string;
@@ -18,16 +26,28 @@ export interface Workload<Env> {
   readonly clients: number;
   /** Rows (cases, reminders) one op writes or reads, when more than one: the report shows rows/s too. */
   readonly rowsPerOp?: number;
+  /** Its part in the batching target: the one batch call, or the single calls it is measured against. */
+  readonly batching?: 'batch' | 'singles';
+  /** Slices this many times the plan's length (slow operations, so a slice holds more than one or two ops). */
+  readonly sliceScale?: number;
+  /** Set on the workloads whose results are points of a concurrency curve. */
+  readonly curve?: CurvePoint;
+  /** Only a curve point (not a main workload with targets): runs the plan's curve rounds. */
+  readonly curveOnly?: boolean;
   start(impl: Implementation, env: Env): Promise<Session>;
 }
 
 /** How long to measure. */
 export interface Plan {
   readonly rounds: number;
+  /** Rounds of the concurrency-curve workloads. */
+  readonly curveRounds: number;
   readonly warmupSeconds: number;
   readonly sliceSeconds: number;
   /** Force a GC before each slice (with --expose-gc), so no slice pays for the garbage of the one before. */
   readonly collectGarbage: boolean;
+  /** Run each workload's beforeSlice (updateWhere's VACUUM); a smoke run skips it to save time. */
+  readonly resetBeforeSlices: boolean;
 }
 
 /** What one implementation did in one workload, over every measured round. */
@@ -41,6 +61,10 @@ export interface Measurement {
   readonly cpuMicros: number;
   /** Sorted latencies of every measured op, in ms. */
   readonly latenciesMs: Float64Array;
+  /** Statements sent per op in the warm-up (BEGIN/COMMIT included). */
+  readonly statementsPerOp: number;
+  /** The distinct statement texts it sent in the warm-up. */
+  readonly statementTexts: ReadonlyArray<string>;
   /** Why the implementation's answers were rejected, if they were. */
   readonly error?: string;
 }
@@ -60,15 +84,15 @@ interface SessionState {
   readonly session: Session;
   seq: number;
   readonly slices: Slice[];
+  count: CensusCount | undefined;
+  warmupOps: number;
   error: string | undefined;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** `clients` callers run `session.op` until `seconds` have passed; the first wrong answer stops them all. */
-async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number, collectGarbage: boolean): Promise<Slice> {
-  await session.beforeSlice?.();
-  if (collectGarbage) gc?.();
+async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number): Promise<Slice> {
   let seq = firstSeq;
   let failure: unknown;
   let deadline = performance.now() + seconds * 1000;
@@ -99,23 +123,35 @@ function message(e: unknown): string {
 }
 
 /**
- * Runs a workload through every implementation in interleaved rounds (a warm-up round, then A B C … A B C …,
- * each round starting one implementation later), so drift of the machine hits all of them alike; then
+ * Runs a workload through every implementation in rounds: a warm-up round, unmeasured, that also counts each
+ * implementation's statements (see census), then the measured rounds. Within every round, the warm-up too, the
+ * implementations run one after another in an order drawn from `random`, so none always follows another and
+ * inherits its WAL, dirty buffers or autovacuum, and drift of the machine spreads over all of them. Then it
  * verifies what each left in the database. An implementation that gives a wrong answer is dropped from the
  * later rounds and reported with the error.
  */
-export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, progress: Progress): Promise<Measurement[]> {
+export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, random: Random, progress: Progress): Promise<Measurement[]> {
   const state: SessionState[] = [];
-  for (const impl of impls) state.push({ impl, session: await workload.start(impl, env), seq: 0, slices: [], error: undefined });
-  for (let round = 0; round <= plan.rounds; round++) {
-    for (let k = 0; k < state.length; k++) {
-      const s = state[(k + round) % state.length];
-      if (s === undefined || s.error !== undefined) continue;
-      progress(`${workload.id}: ${round === 0 ? 'warm-up' : `round ${round}/${plan.rounds}`} · ${s.impl.name}`);
+  for (const impl of impls) state.push({ impl, session: await workload.start(impl, env), seq: 0, slices: [], count: undefined, warmupOps: 0, error: undefined });
+  const rounds = workload.curveOnly ? plan.curveRounds : plan.rounds;
+  const seconds = plan.sliceSeconds * (workload.sliceScale ?? 1);
+  for (let round = 0; round <= rounds; round++) {
+    for (const s of shuffled(state, random)) {
+      if (s.error !== undefined) continue;
+      progress(`${workload.id}: ${round === 0 ? 'warm-up' : `round ${round}/${rounds}`} · ${s.impl.name}`);
       try {
-        const slice = await runSlice(s.session, workload.clients, round === 0 ? plan.warmupSeconds : plan.sliceSeconds, s.seq, plan.collectGarbage);
-        s.seq += slice.ops;
-        if (round > 0) s.slices.push(slice);
+        if (plan.resetBeforeSlices) await s.session.beforeSlice?.();
+        if (plan.collectGarbage) gc?.();
+        if (round === 0) {
+          const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq));
+          s.seq += result.ops;
+          s.warmupOps = result.ops;
+          s.count = count;
+        } else {
+          const slice = await runSlice(s.session, workload.clients, seconds, s.seq);
+          s.seq += slice.ops;
+          s.slices.push(slice);
+        }
       } catch (e) {
         s.error = message(e);
       }
@@ -129,14 +165,15 @@ export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyA
         s.error = `verification failed: ${message(e)}`;
       });
     }
-    const latencies = Float64Array.from(s.slices.flatMap((x) => x.latencies)).sort();
     results.push({
       impl: s.impl.name,
       ops: s.slices.reduce((n, x) => n + x.ops, 0),
       seconds: s.slices.reduce((n, x) => n + x.seconds, 0),
       roundOpsPerSec: s.slices.map((x) => x.ops / x.seconds),
       cpuMicros: s.slices.reduce((n, x) => n + x.cpuMicros, 0),
-      latenciesMs: latencies,
+      latenciesMs: Float64Array.from(s.slices.flatMap((x) => x.latencies)).sort(),
+      statementsPerOp: s.count && s.warmupOps > 0 ? s.count.statements / s.warmupOps : Number.NaN,
+      statementTexts: s.count?.texts ?? [],
       ...(s.error === undefined ? {} : { error: s.error }),
     });
   }

@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import type { DatabaseCoordinator } from '../src/coordinator';
 import { CaseType } from '../src/entities/enums';
 import type { NewCaseInput } from './implementation';
 import type { Progress } from './runner';
@@ -10,9 +9,9 @@ const BASE = 9_100_000_000_000_000_000n;
 const SPAN = 1_000_000_000_000_000n;
 const READ_GUILD = String(BASE + 1n);
 const UPDATE_GUILD = String(BASE + 2n);
+const MEMORY_GUILD = String(BASE + 3n);
 const FIRST_RUN_GUILD = BASE + 1_000n;
 const USER_BASE = 8_100_000_000_000_000_000n;
-const SEED_BATCH = 5_000;
 
 /** Sizes of the seeded data. */
 export interface SeedSize {
@@ -22,6 +21,8 @@ export interface SeedSize {
   readonly users: number;
   /** Cases in the updateWhere guild. */
   readonly updateRows: number;
+  /** Cases in the guild the memory walk iterates (0: it walks the read guild). */
+  readonly memoryRows: number;
 }
 
 /** The seeded data the read workloads use. */
@@ -29,6 +30,9 @@ export interface Seed {
   readonly size: SeedSize;
   readonly readGuild: string;
   readonly updateGuild: string;
+  /** The guild the memory walk iterates, and its number of cases. */
+  readonly memoryGuild: string;
+  readonly memoryRows: number;
   /** Every case id of the read guild, by case number. */
   readonly caseIds: ReadonlyArray<string>;
   readonly users: ReadonlyArray<string>;
@@ -44,34 +48,53 @@ export function newCase(n: number): NewCaseInput {
   return { caseType: n % 3 === 0 ? CaseType.BAN : CaseType.WARN, caseUserId: userId(n), caseModeratorId: userId(1_000_000 + (n % 20)), caseReason: `reason ${n}` };
 }
 
-async function seedGuild(db: DatabaseCoordinator, admin: Pool, guildId: string, cases: number, users: number, progress: Progress): Promise<void> {
+// Case n (from 0) of a seeded guild is newCase(n) but for its user, one of `users`: written in SQL, so seeding
+// runs on the server and no implementation under test is warmed by it.
+const SEED_CASES = `INSERT INTO cases (guild_id, case_number, case_type, case_user_id, case_moderator_id, case_reason)
+  SELECT $1::bigint, n + 1, (CASE WHEN n % 3 = 0 THEN 'BAN' ELSE 'WARN' END)::case_type, $2::bigint + n % $3::int,
+         $2::bigint + 1000000 + n % 20, 'reason ' || n
+  FROM generate_series($4::int, $5::int - 1) AS n`;
+const SEED_BATCH = 200_000;
+
+async function seedGuild(admin: Pool, guildId: string, cases: number, users: number, progress: Progress): Promise<boolean> {
   const found = await admin.query<{ n: number; counter: number }>(
     'SELECT (SELECT count(*)::int FROM cases WHERE guild_id = $1) AS n, (SELECT case_count FROM guild WHERE guild_id = $1) AS counter',
     [guildId],
   );
   const row = found.rows[0];
-  if (row?.n === cases && row.counter === cases) return;
+  if (row?.n === cases && row.counter === cases) return false;
+  await admin.query('DELETE FROM cases WHERE guild_id = $1', [guildId]);
   await admin.query('DELETE FROM guild WHERE guild_id = $1', [guildId]);
+  await admin.query('INSERT INTO guild (guild_id, case_count) VALUES ($1, $2)', [guildId, cases]);
   for (let start = 0; start < cases; start += SEED_BATCH) {
     progress(`seeding guild ${guildId}: ${start}/${cases} cases`);
-    const batch = Array.from({ length: Math.min(SEED_BATCH, cases - start) }, (_, i) => ({ ...newCase(start + i), caseUserId: userId((start + i) % users) }));
-    await db.case.createCases(guildId, batch);
+    await admin.query(SEED_CASES, [guildId, String(USER_BASE), users, start, Math.min(cases, start + SEED_BATCH)]);
   }
-  await admin.query('VACUUM ANALYZE cases');
+  return true;
 }
 
 /**
- * Seeds the read guild (`size.cases` cases spread evenly over `size.users` users) and the updateWhere guild
- * through the library's createCases, unless a previous run left exactly that; returns what the workloads need.
+ * Seeds the read guild (`size.cases` cases spread evenly over `size.users` users), the updateWhere guild and the
+ * memory guild with SQL run on the server, unless a previous run left exactly that; returns what the workloads
+ * need. No implementation takes part, so none starts warmer than another.
  */
-export async function seed(db: DatabaseCoordinator, admin: Pool, size: SeedSize, progress: Progress): Promise<Seed> {
-  await seedGuild(db, admin, READ_GUILD, size.cases, size.users, progress);
-  await seedGuild(db, admin, UPDATE_GUILD, size.updateRows, size.users, progress);
+export async function seed(admin: Pool, size: SeedSize, progress: Progress): Promise<Seed> {
+  const changed = [
+    await seedGuild(admin, READ_GUILD, size.cases, size.users, progress),
+    await seedGuild(admin, UPDATE_GUILD, size.updateRows, size.users, progress),
+    size.memoryRows > 0 && (await seedGuild(admin, MEMORY_GUILD, size.memoryRows, size.users, progress)),
+  ];
+  if (changed.some(Boolean)) {
+    progress('seeding: VACUUM ANALYZE cases');
+    await admin.query('VACUUM ANALYZE cases');
+  }
   const ids = await admin.query<{ id: string }>('SELECT case_id AS id FROM cases WHERE guild_id = $1 ORDER BY case_number', [READ_GUILD]);
   return {
     size,
     readGuild: READ_GUILD,
     updateGuild: UPDATE_GUILD,
+    memoryGuild: size.memoryRows > 0 ? MEMORY_GUILD : READ_GUILD,
+    memoryRows: size.memoryRows > 0 ? size.memoryRows : size.cases,
     caseIds: ids.rows.map((r) => r.id),
     users: Array.from({ length: size.users }, (_, i) => userId(i)),
   };

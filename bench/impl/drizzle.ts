@@ -1,24 +1,25 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { Pool } from 'pg';
 import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import { pgPoolConfig, type PoolSettings } from '../pool-settings';
 import { cases, guild, levels, reminder } from './drizzle-schema';
 import { ignoreIdleErrors } from './raw-pg';
 
 /** A Drizzle database on its own pg Pool. */
 export type DrizzleDb = NodePgDatabase<Record<string, never>> & { $client: Pool };
 
-/** A Drizzle database on a new pg Pool of `poolSize` connections. */
-export function openDrizzle(url: string, poolSize: number): DrizzleDb {
-  return drizzle({ client: ignoreIdleErrors(new Pool({ connectionString: url, max: poolSize })) });
+/** A Drizzle database on a new pg Pool with the shared settings. */
+export function openDrizzle(url: string, settings: PoolSettings): DrizzleDb {
+  return drizzle({ client: ignoreIdleErrors(new Pool(pgPoolConfig(url, settings))) });
 }
 
 /**
  * Drizzle ORM with node-postgres, written the way its documentation teaches: the query builder for each
- * statement, `db.transaction` around counter + insert. DrizzlePrepared overrides the single statements.
+ * statement, `db.transaction` around counter + insert.
  */
 export class DrizzlePlain implements Implementation {
-  readonly name: string = 'Drizzle';
+  readonly name = 'Drizzle as taught';
 
   constructor(protected readonly db: DrizzleDb) {}
 
@@ -88,7 +89,7 @@ export class DrizzlePlain implements Implementation {
   async addXp(userId: string, guildId: string, amount: number): Promise<{ xp: number; level: number }> {
     const rows = await this.db
       .insert(levels)
-      .values({ userId, guildId, xp: amount, level: sql`floor(sqrt(${amount}::double precision / 100))` })
+      .values({ userId, guildId, xp: amount, level: tuxLevel(sql`${amount}::double precision`) })
       .onConflictDoUpdate({ target: [levels.userId, levels.guildId], set: XP_UPSERT_SET, setWhere: sql`not ${levels.blacklisted}` })
       .returning({ xp: levels.xp, level: levels.level });
     return first(rows);
@@ -99,10 +100,15 @@ export class DrizzlePlain implements Implementation {
   }
 }
 
-/** The DO UPDATE SET of addXp: XP grows in SQL, the level follows from the new XP. */
-export const XP_UPSERT_SET = {
+// The library's default level formula (tuxLevelFormula(2)) for an XP expression.
+function tuxLevel(xp: SQL): SQL {
+  return sql`floor(sqrt(GREATEST(${xp}, 0) / 500::double precision) * 5::double precision)`;
+}
+
+// The DO UPDATE SET of addXp: XP grows in SQL, the level follows from the new XP.
+const XP_UPSERT_SET = {
   xp: sql`${levels.xp} + excluded.xp`,
-  level: sql`floor(sqrt((${levels.xp} + excluded.xp) / 100))`,
+  level: tuxLevel(sql`${levels.xp} + excluded.xp`),
   lastMessage: sql`now()`,
 };
 
@@ -118,14 +124,13 @@ async function bumpCounter(tx: Transaction, guildId: string, n: number): Promise
   return first(rows).caseCount;
 }
 
-/** The one row a statement must return. */
-export function first<R>(rows: R[]): R {
+function first<R>(rows: R[]): R {
   const row = rows[0];
   if (row === undefined) throw new Error('the statement returned no row');
   return row;
 }
 
-/** Drizzle without prepared statements. */
-export function createDrizzle(url: string, poolSize: number): Implementation {
-  return new DrizzlePlain(openDrizzle(url, poolSize));
+/** Drizzle as its documentation teaches it. */
+export function createDrizzlePlain(url: string, settings: PoolSettings): Implementation {
+  return new DrizzlePlain(openDrizzle(url, settings));
 }

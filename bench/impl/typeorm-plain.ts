@@ -2,24 +2,37 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ALL_ENTITIES } from '../../src/entities/all-entities';
 import { Case } from '../../src/entities/case';
 import { Guild } from '../../src/entities/guild';
+import { DEFAULT_LEVEL_FORMULA } from '../../src/entities/level-formula';
 import { Levels } from '../../src/entities/levels';
 import { Reminder } from '../../src/entities/reminder';
 import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import type { PoolSettings } from '../pool-settings';
+import { StatementImplementation } from './statement-implementation';
+
+/** A TypeORM DataSource on the library's entities with the shared pool settings (pg parsers, pg's Client). */
+export async function openTypeOrm(url: string, s: PoolSettings): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: [...ALL_ENTITIES],
+    poolSize: s.max,
+    applicationName: s.applicationName,
+    connectTimeoutMS: s.connectionTimeoutMillis,
+    extra: { idleTimeoutMillis: s.idleTimeoutMillis, connectionTimeoutMillis: s.connectionTimeoutMillis, statement_timeout: s.statementTimeoutMs },
+    logging: false,
+  });
+  await dataSource.initialize();
+  return dataSource;
+}
 
 /**
  * Plain TypeORM on the same entities, written the way its documentation teaches: Repository find/save/
  * update, QueryBuilder where an expression is needed, and `dataSource.transaction` around counter + insert.
  */
 export class TypeOrmPlain implements Implementation {
-  readonly name = 'TypeORM';
+  readonly name = 'TypeORM as taught';
 
-  private constructor(private readonly dataSource: DataSource) {}
-
-  static async open(url: string, poolSize: number): Promise<TypeOrmPlain> {
-    const dataSource = new DataSource({ type: 'postgres', url, entities: [...ALL_ENTITIES], poolSize, logging: false });
-    await dataSource.initialize();
-    return new TypeOrmPlain(dataSource);
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   private get cases() {
     return this.dataSource.getRepository(Case);
@@ -82,7 +95,7 @@ export class TypeOrmPlain implements Implementation {
       const result = await manager
         .createQueryBuilder()
         .update(Levels)
-        .set({ xp: () => '"xp" + :amount', level: () => 'floor(sqrt(("xp" + :amount) / 100))' })
+        .set({ xp: () => '"xp" + :amount', level: () => `${DEFAULT_LEVEL_FORMULA.levelSql('("xp" + :amount)')}` })
         .setParameter('amount', amount)
         .where({ userId, guildId, blacklisted: false })
         .returning(['xp', 'level'])
@@ -112,4 +125,31 @@ async function bumpCounter(manager: EntityManager, guildId: string, n: number): 
 function firstRaw<R>(raw: unknown): R {
   if (!Array.isArray(raw) || raw.length === 0) throw new Error('the statement returned no row');
   return raw[0] as R;
+}
+
+/** TypeORM as its documentation teaches it. */
+export async function createTypeOrmPlain(url: string, settings: PoolSettings): Promise<Implementation> {
+  return new TypeOrmPlain(await openTypeOrm(url, settings));
+}
+
+/**
+ * TypeORM's best: the library's statements through its raw-SQL API (a QueryRunner's `query`, what
+ * `dataSource.query` runs, asked for the structured result to get UPDATE's row count). TypeORM has no named
+ * statements, so each is parsed and planned on every call.
+ */
+export async function createTypeOrmBest(url: string, settings: PoolSettings): Promise<Implementation> {
+  const dataSource = await openTypeOrm(url, settings);
+  return new StatementImplementation(
+    'TypeORM best effort',
+    async (_statement, text, values) => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        const result = await runner.query(text, values, true);
+        return { rows: Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [], rowCount: result.affected ?? 0 };
+      } finally {
+        await runner.release();
+      }
+    },
+    () => dataSource.destroy(),
+  );
 }
