@@ -4,13 +4,14 @@ import 'reflect-metadata';
 
 export { createDatabase, registerDatabase } from './container';
 export { DatabaseCoordinator, REPOSITORIES } from './coordinator';
-export { resolveOptions, DATABASE_OPTION_KEYS, MAX_TIMEOUT_MS, type DatabaseOptions, type ResolvedOptions, type ReadYourWritesScope } from './config';
+export { resolveOptions, DATABASE_OPTION_KEYS, MAX_TIMEOUT_MS, type DatabaseOptions, type ResolvedOptions, type ReadYourWritesScope, type CacheOption, type CacheFamily, type ResolvedCacheOptions, DEFAULT_CACHE_TTL_SECONDS } from './config';
 export { redactUrl } from './redact-secrets';
 export { DatabaseService, type QueryListener } from './service/database-service';
 export type { StatementOptions, StatementRunner } from './service/statement-runner';
 export { UnitOfWork, ISOLATION_LEVELS, type IsolationLevel, type UnitOfWorkOptions } from './service/unit-of-work';
 export type { HealthReport, HealthSchema, HealthServer } from './service/health';
 export type { ReplicaHealth } from './service/replica-set';
+export type { CacheHealth } from './cache/statement-cache';
 export type { QueryEvent, QueryEventListener, QueryServer } from './service/query-event';
 export {
   instrumentOpenTelemetry,

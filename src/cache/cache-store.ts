@@ -11,7 +11,7 @@ export interface CachedValue {
  * What a fill must present to store its value: taken at the lookup that missed, before the statement ran, so an
  * invalidation between the two makes the fill's value unusable (a local counter, or the Redis generations read).
  */
-export type FillToken = number | ReadonlyArray<string>;
+export type FillToken = number | ReadonlyArray<string> | { readonly near: FillToken; readonly shared: FillToken | undefined };
 
 /** A lookup's answer: the value, or the token a fill of this key must present. */
 export type Lookup = { readonly value: CachedValue; readonly token?: undefined } | { readonly value?: undefined; readonly token: FillToken };
@@ -25,7 +25,8 @@ export interface CacheStore {
   readonly backend: 'memory' | 'redis';
   /** False while the store cannot be trusted (Redis unreachable, or an invalidation failed): the cache is bypassed. */
   usable(): boolean;
-  lookup(key: string, scopes: ReadonlyArray<string>): Lookup | Promise<Lookup>;
+  /** The entry of `key` if it is still usable, else the token its fill must present; `ttlMs` for a copy kept nearer. */
+  lookup(key: string, scopes: ReadonlyArray<string>, ttlMs: number): Lookup | Promise<Lookup>;
   /** Stores `value` unless one of `scopes` was invalidated after `token` was taken. Never throws. */
   fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void;
   /** Makes every entry depending on one of `scopes` unusable, before it resolves. */

@@ -4,6 +4,7 @@ import { InvalidationListener } from './invalidation-listener';
 import { MemoryStore } from './memory-store';
 import { RedisStore } from './redis-store';
 import { StatementCache } from './statement-cache';
+import { TieredStore } from './tiered-store';
 
 /** A cache ready for the service, and how to close it with whatever `closeRest` closes. */
 export interface OpenedCache {
@@ -28,7 +29,7 @@ function databaseLabel(url: string): string {
 export async function openCache(options: ResolvedOptions, url: string, closeRest: () => Promise<void>): Promise<OpenedCache> {
   const { backend, maxEntries, listenUrl } = options.cache;
   if (backend === false) return { cache: undefined, close: closeRest };
-  const store: CacheStore = backend === 'memory' ? new MemoryStore(maxEntries) : await RedisStore.open(backend.redis, databaseLabel(url));
+  const store: CacheStore = backend === 'memory' ? new MemoryStore(maxEntries) : new TieredStore(new MemoryStore(maxEntries), await RedisStore.open(backend.redis, databaseLabel(url)));
   const cache = new StatementCache(store, options.cache);
   const listener = new InvalidationListener(listenUrl ?? url, options.applicationName, {
     invalidate: (table, guild) => cache.invalidate(table, guild),

@@ -24,7 +24,7 @@ interface RedisClientLike extends RedisCommands {
 }
 
 interface RedisModule {
-  createClient(options: { url: string; socket?: { connectTimeout?: number; reconnectStrategy?: (retries: number) => number } }): RedisClientLike;
+  createClient(options: { url: string; socket?: { connectTimeout?: number; reconnectStrategy?: (retries: number, cause: Error) => number | Error } }): RedisClientLike;
   RESP_TYPES: { BLOB_STRING: number };
 }
 
@@ -79,12 +79,16 @@ export class RedisStore implements CacheStore {
    */
   static async open(url: string, database: string, load?: () => unknown): Promise<RedisStore> {
     const redis = loadRedis(load);
-    const client = redis.createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(5_000, 100 * 2 ** retries) } });
+    let connected = false;
+    // The first connection fails at once (connect() rejects); once up, a lost connection is retried with backoff.
+    const reconnectStrategy = (retries: number, cause: Error): number | Error => (connected ? Math.min(5_000, 100 * 2 ** retries) : cause);
+    const client = redis.createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy } });
     const secrets = secretsOf(url);
     // Reconnection is the client's; an error event between commands must not crash the process.
     client.on('error', () => undefined);
     try {
       await client.connect();
+      connected = true;
     } catch (e) {
       await client.close().catch(() => undefined);
       throw new DatabaseConnectionError(redactSecrets(`Cannot connect to the cache's Redis at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, secrets), { cause: e });

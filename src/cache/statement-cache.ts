@@ -96,9 +96,10 @@ export class StatementCache {
     }
     const key = `${text}\u0000${JSON.stringify(values)}`;
     const scopes = scopesOf(tables, guild);
+    const ttlMs = this.options.ttlSeconds[family] * 1_000;
     let found;
     try {
-      found = await this.store.lookup(key, scopes);
+      found = await this.store.lookup(key, scopes, ttlMs);
     } catch {
       // The store is marked untrusted; this read goes to the database.
       this.misses++;
@@ -114,7 +115,7 @@ export class StatementCache {
       const token = found.token;
       const started = load().then((result): CachedValue => {
         const value: CachedValue = { command: result.command, rowCount: result.rowCount, rows: result.rows };
-        if (this.flights.get(key) === started && this.isActive()) this.store.fill(key, scopes, token, value, this.options.ttlSeconds[family] * 1_000);
+        if (this.flights.get(key) === started && this.isActive()) this.store.fill(key, scopes, token, value, ttlMs);
         return value;
       });
       flight = started;

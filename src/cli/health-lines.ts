@@ -38,6 +38,7 @@ export function healthLines(report: HealthReport): HealthLines {
       `pool: ${pool.total} open, ${pool.idle} idle, ${pool.waiting} waiting, max ${pool.max}`,
       `pending migrations: ${schema === null ? '-' : schema.pendingMigrations.length === 0 ? 'none' : schema.pendingMigrations.join(', ')}`,
       `schema drift: ${schema === null ? '-' : schema.drift ? `yes, ${schema.pendingStatements} statement(s)` : 'none'}`,
+      ...(report.cache === null ? [] : [`cache: ${report.cache.backend}, ${report.cache.active ? 'active' : 'bypassed'}, ${report.cache.hits} hits, ${report.cache.misses} misses, ${report.cache.evictions ?? '-'} evictions${report.cache.entries === null ? '' : `, ${report.cache.entries} entries`}`]),
       ...report.replicas.map((r) => `replica ${r.server}: ${r.status}${r.role === null ? '' : `, ${r.role}`}${r.lagMs === null ? '' : `, lag ${r.lagMs} ms`}`),
       ...(report.error ? [`error: ${report.error}`] : []),
     ],

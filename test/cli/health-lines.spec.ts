@@ -42,6 +42,11 @@ describe('healthLines', () => {
     expect(problem).to.equal('health is degraded: replica r2:5432/tux is lagging (replay lags 4200 ms, more than maxReplicaLagMs (1000 ms)): reads go to the primary');
   });
 
+  it('prints the cache counters', () => {
+    const cache = { backend: 'memory', active: true, hits: 90, misses: 10, evictions: 0, entries: 12 } as const;
+    expect(healthLines({ ...HEALTHY, cache }).lines).to.include('cache: memory, active, 90 hits, 10 misses, 0 evictions, 12 entries');
+  });
+
   it('says why an unhealthy server is not healthy', () => {
     const { problem } = healthLines({ ...HEALTHY, status: 'unhealthy', server: null, schema: null, pendingMigrations: null, error: 'permission denied' });
     expect(problem).to.equal('health is unhealthy: permission denied');

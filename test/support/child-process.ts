@@ -3,12 +3,15 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Starts a TypeScript fixture in its own Node process (ts-node, like the suite), with `args` after its path. */
-export function spawnFixture(fixture: string, env: Record<string, string>, args: ReadonlyArray<string> = []): ChildProcess {
+/**
+ * Starts a TypeScript fixture in its own Node process (ts-node, like the suite), with `args` after its path; its
+ * stdin is a pipe when `stdin` is, for fixtures driven line by line.
+ */
+export function spawnFixture(fixture: string, env: Record<string, string>, args: ReadonlyArray<string> = [], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'fixtures', fixture), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }
 
