@@ -2,9 +2,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { resolveOptions } from '../../src/config';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/embedded/embedded-server';
 import { withDatabase } from '../../src/service/open-data-source';
 import { DatabaseService } from '../../src/service/database-service';
+import { behindPooler, directUrl } from './behind-pooler';
 
 // The suite runs on DATABASE_URL's server when it is set (CI's system PostgreSQL), else on a private
 // embedded server. Either way it works in databases it creates and drops itself. Nothing starts until a
@@ -51,7 +53,9 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 
 async function connectedAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   if (!adminUrl) throw new Error('The test server has no URL yet (prepareTestServer() did not get that far)');
-  const client = new Client({ connectionString: adminUrl });
+  // Straight to the server when the suite runs through a pooler: admin work (DROP DATABASE … WITH (FORCE), roles,
+  // pg_terminate_backend) must not run on, or kill, one of the pooler's server connections.
+  const client = new Client({ connectionString: directUrl(adminUrl) });
   await client.connect();
   try {
     return await fn(client);
@@ -63,11 +67,18 @@ async function connectedAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T>
 /** Creates an empty database of the test's own and returns its URL. */
 export async function createScratchDatabase(suffix: string): Promise<string> {
   const name = `${testDatabase}_${suffix}`;
-  await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  });
+  await admin((c) => recreateDatabase(c, name));
   return withDatabase(adminUrl as string, name);
+}
+
+/**
+ * Drops and creates `name`. Behind a pooler the library sends no statement_timeout and warns unless the server's own
+ * setting matches, so the database gets the one operators are told to set (docs/operators.md), at the default.
+ */
+async function recreateDatabase(c: Client, name: string): Promise<void> {
+  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await c.query(`CREATE DATABASE "${name}"`);
+  if (behindPooler()) await c.query(`ALTER DATABASE "${name}" SET statement_timeout = ${resolveOptions({}, {}).statementTimeoutMs}`);
 }
 
 /** Drops a database made by createScratchDatabase. */
@@ -76,8 +87,8 @@ export async function dropScratchDatabase(suffix: string): Promise<void> {
 }
 
 /**
- * Runs `fn` with a superuser connection to the server's maintenance database (roles, databases).
- * Only for statements the test builds from its own constants.
+ * Runs `fn` with a superuser connection to the server's maintenance database (roles, databases), straight to the
+ * server when the run goes through a pooler. Only for statements the test builds from its own constants.
  */
 export function asServerAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   return admin(fn);
@@ -111,10 +122,7 @@ async function prepare(): Promise<void> {
     embedded = await startEmbeddedServer({ dataDir: embeddedDir });
     adminUrl = embedded.url;
   }
-  await connectedAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${testDatabase}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${testDatabase}"`);
-  });
+  await connectedAdmin((c) => recreateDatabase(c, testDatabase));
   databaseCreated = true;
   const service = new DatabaseService({ url: withDatabase(adminUrl, testDatabase), migrate: true });
   await service.connect();
