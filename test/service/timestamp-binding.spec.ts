@@ -3,6 +3,7 @@ import { createDatabase } from '../../src/container';
 import type { RoundTrip } from '../fixtures/timestamp-round-trip';
 import { runFixture } from '../support/child-process';
 import { randomSnowflake } from '../support/fixtures';
+import { createSessionRole } from '../support/session-role';
 import { testDatabaseUrl, useTestServer } from '../support/test-server';
 
 // Instants whose local offsets had seconds (local mean time: Amsterdam +00:19:32 until 1937, St John's
@@ -35,12 +36,14 @@ describe('Dates the library binds', function () {
   for (const zone of ZONES) {
     it(`store and match the exact instant, pre-1900, year 1 and BC included, with TZ=${zone.tz} (session ${zone.session})`, async () => {
       const guildId = randomSnowflake();
-      const url = new URL(testDatabaseUrl());
-      url.searchParams.set('options', `-c TimeZone=${zone.session}`);
+      // The session's zone comes with the role, not the `options` startup parameter: that way it also reaches the
+      // server connections behind a transaction pooler, which refuses `options`.
+      const role = await createSessionRole(testDatabaseUrl(), { TimeZone: zone.session });
       try {
-        const out = await runFixture('timestamp-round-trip.ts', { DATABASE_URL: url.toString(), TZ: zone.tz, GUILD_ID: guildId, INSTANTS: JSON.stringify(INSTANTS) });
+        const out = await runFixture('timestamp-round-trip.ts', { DATABASE_URL: role.url, TZ: zone.tz, GUILD_ID: guildId, INSTANTS: JSON.stringify(INSTANTS) });
         const trips = JSON.parse(out) as RoundTrip[];
         expect(trips.map((t) => t.sent)).to.deep.equal(INSTANTS);
+        expect(new Set(trips.map((t) => t.sessionZone)), 'the session zone the statements ran in').to.deep.equal(new Set([zone.session]));
         for (const trip of trips) {
           const at = new Date(trip.sent).toISOString();
           expect({ at, stored: trip.stored }).to.deep.equal({ at, stored: `${trip.sent}.000` });
@@ -62,6 +65,7 @@ describe('Dates the library binds', function () {
           });
         }
       } finally {
+        await role.drop();
         const db = await createDatabase({ url: testDatabaseUrl(), migrate: false });
         await db.guild.deleteGuild(guildId).finally(() => db.close());
       }
