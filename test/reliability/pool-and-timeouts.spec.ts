@@ -4,7 +4,10 @@ import { CaseType } from '../../src/entities/enums';
 import { UniqueViolationError } from '../../src/errors/constraint-errors';
 import { DatabaseTimeoutError } from '../../src/errors/connection-error';
 import { DatabaseError } from '../../src/errors/database-error';
+import { behindPooler } from '../support/behind-pooler';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
+import { createSessionRole, type SessionRole } from '../support/session-role';
+import { testDatabaseUrl } from '../support/test-server';
 import { tally, tallyLine } from '../fixtures/reliability-tally';
 
 const counts = tally('pool-and-timeouts');
@@ -70,10 +73,24 @@ describe('the pool under exhaustion, and the timeouts', () => {
     return db;
   };
 
+  const roles: SessionRole[] = [];
+  /**
+   * `options` with a statement timeout of `ms`. Behind a transaction pooler the library sends no statement_timeout
+   * at connect, so single statements outside units run with the role's own setting: the test then logs in as a role
+   * set to `ms`, as docs/operators.md tells operators to (ALTER ROLE … SET statement_timeout).
+   */
+  const withStatementTimeout = async (ms: number, options: Parameters<typeof openTestDatabase>[0]): Promise<Parameters<typeof openTestDatabase>[0]> => {
+    if (!behindPooler()) return { ...options, statementTimeoutMs: ms };
+    const role = await createSessionRole(testDatabaseUrl(), { statement_timeout: ms });
+    roles.push(role);
+    return { ...options, statementTimeoutMs: ms, url: role.url };
+  };
+
   after(async () => {
     const db = opened[0] ?? (await open({}));
     await deleteGuilds(db, guilds);
     for (const each of opened) await each.close();
+    for (const role of roles) await role.drop();
     console.log(`      ${tallyLine('pool-and-timeouts')}`);
   });
 
@@ -123,7 +140,7 @@ describe('the pool under exhaustion, and the timeouts', () => {
   });
 
   it('fails a statement past statementTimeoutMs with DatabaseTimeoutError, inside a unit too (rolled back)', async () => {
-    const db = await open({ poolSize: 2, statementTimeoutMs: 200 });
+    const db = await open(await withStatementTimeout(200, { poolSize: 2 }));
     const guildId = newGuild();
     const started = Date.now();
     const outside = await rejectionOf(db.service.query('SELECT pg_sleep(1)', []));
@@ -144,7 +161,7 @@ describe('the pool under exhaustion, and the timeouts', () => {
 
   it('returns to an idle pool, no connection leaked, after thousands of failures of every kind', async function () {
     this.timeout(60_000);
-    const db = await open({ poolSize: 2, acquireTimeoutMs: 300, statementTimeoutMs: 100 });
+    const db = await open(await withStatementTimeout(100, { poolSize: 2, acquireTimeoutMs: 300 }));
     const guildId = newGuild();
     await db.guild.create({ guildId });
     const failures = new Map<string, number>();
