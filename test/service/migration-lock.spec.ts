@@ -6,7 +6,8 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { resolveOptions } from '../../src/config';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { DatabaseService } from '../../src/service/database-service';
-import { applyMigrations, MIGRATION_LOCK_KEY, revertLastMigration } from '../../src/service/migrations';
+import { applyMigrations, MIGRATION_LOCK_KEY, migrationRunOptions, revertLastMigration } from '../../src/service/migrations';
+import { directUrl, skipBehindPooler } from '../support/behind-pooler';
 import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -50,8 +51,11 @@ interface Seen {
   advisoryLocksHeld?: number;
 }
 
-/** A DataSource whose only migration records the session's statement_timeout and advisory locks, up and down. */
-function probeDataSource(url: string, runtimeTimeoutMs: number): { dataSource: DataSource; up: Seen; down: Seen } {
+/**
+ * A DataSource whose only migration records the session's statement_timeout and advisory locks, up and down; with
+ * `runtimeTimeoutMs`, its connections start with that statement_timeout (a startup parameter, as the library's).
+ */
+function probeDataSource(url: string, runtimeTimeoutMs?: number): { dataSource: DataSource; up: Seen; down: Seen } {
   const up: Seen = {};
   const down: Seen = {};
   const look = async (runner: QueryRunner, into: Seen): Promise<void> => {
@@ -79,7 +83,7 @@ function probeDataSource(url: string, runtimeTimeoutMs: number): { dataSource: D
     migrationsTableName: 'migrations',
     // One connection: the runtime query after migrating must reuse the very connection the migration ran on.
     poolSize: 1,
-    extra: { statement_timeout: runtimeTimeoutMs },
+    extra: runtimeTimeoutMs === undefined ? {} : { statement_timeout: runtimeTimeoutMs },
   });
   return { dataSource, up, down };
 }
@@ -111,19 +115,22 @@ describe('the migration lock', () => {
   it('waits while another session holds the lock, then applies what is pending', async function () {
     this.timeout(60_000);
     const url = await createScratchDatabase('migration_wait');
-    const holder = new Client({ connectionString: url });
+    // Another session on the server itself: through a transaction pooler a session lock would stay behind on
+    // whichever server connection took it.
+    const holder = new Client({ connectionString: directUrl(url) });
     const service = new DatabaseService({ url, migrate: false });
     try {
       await holder.connect();
       await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       await service.connect();
       let settled = false;
-      const applying = applyMigrations(service.dataSource).finally(() => (settled = true));
+      // The service's own way of migrating: behind a pooler, one transaction under the transaction-level lock.
+      const applying = applyMigrations(service.dataSource, migrationRunOptions(service.options)).finally(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(settled, 'applyMigrations finished while another session held the lock').to.equal(false);
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       expect(await applying).to.deep.equal(ALL_MIGRATIONS.map((m) => m.name));
-      expect(await applyMigrations(service.dataSource)).to.deep.equal([]);
+      expect(await applyMigrations(service.dataSource, migrationRunOptions(service.options))).to.deep.equal([]);
     } finally {
       await holder.end();
       await service.disconnect();
@@ -133,6 +140,7 @@ describe('the migration lock', () => {
 
   it('runs migrations on the session holding the lock, with the migration timeout, and leaves the pool its runtime timeout', async function () {
     this.timeout(60_000);
+    skipBehindPooler(this, 'covers the direct-connection path (session advisory lock, session SET, statement_timeout startup parameter, which PgBouncer refuses); the next test covers the pooler path');
     const url = await createScratchDatabase('migration_timeout');
     const { dataSource, up, down } = probeDataSource(url, 30_000);
     try {
@@ -149,6 +157,30 @@ describe('the migration lock', () => {
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
       await dropScratchDatabase('migration_timeout');
+    }
+  });
+
+  it('behind a pooler runs them in one transaction holding the lock and the migration timeout, and leaves neither behind', async function () {
+    this.timeout(60_000);
+    const url = await createScratchDatabase('migration_pooled');
+    const { dataSource, up, down } = probeDataSource(url);
+    const runtimeTimeout = async (): Promise<string | undefined> => ((await dataSource.query('SHOW statement_timeout')) as Array<{ statement_timeout: string }>)[0]?.statement_timeout;
+    try {
+      await dataSource.initialize();
+      const before = await runtimeTimeout();
+      expect(await applyMigrations(dataSource, { timeoutMs: 3_600_000, behindPooler: true })).to.deep.equal(['Probe1700000000000']);
+      expect(up).to.deep.equal({ statementTimeout: '1h', advisoryLocksHeld: 1 });
+      expect(await revertLastMigration(dataSource, { timeoutMs: 0, behindPooler: true })).to.equal('Probe1700000000000');
+      expect(down).to.deep.equal({ statementTimeout: '0', advisoryLocksHeld: 1 });
+      // SET LOCAL and the transaction-level lock ended with the transaction, on whatever server connection ran it.
+      expect(await runtimeTimeout()).to.equal(before);
+      const [locks] = (await dataSource.query(
+        `SELECT count(*)::int AS "n" FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )) as Array<{ n: number }>;
+      expect(locks?.n).to.equal(0);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await dropScratchDatabase('migration_pooled');
     }
   });
 
