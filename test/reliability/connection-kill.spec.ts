@@ -4,6 +4,7 @@ import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { compile, sql } from '../../src/query/sql';
+import { directUrl } from '../support/behind-pooler';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { testDatabaseUrl } from '../support/test-server';
 import { tally, tallyLine } from '../fixtures/reliability-tally';
@@ -37,7 +38,9 @@ describe('a connection killed under the library (pg_terminate_backend)', () => {
 
   before(async () => {
     db = await openTestDatabase({ poolSize: 4 });
-    admin = new Client({ connectionString: testDatabaseUrl() });
+    // Straight to the server behind a pooler: the killer must not run on one of the pooler's server connections,
+    // which may be the very backend it kills (a transaction pooler hands them to any client).
+    admin = new Client({ connectionString: directUrl(testDatabaseUrl()) });
     await admin.connect();
   });
   after(async () => {

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
+import { directUrl } from '../support/behind-pooler';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { spawnFixture } from '../support/child-process';
 import { testDatabaseUrl } from '../support/test-server';
@@ -56,10 +57,13 @@ describe('a process creating cases, killed with SIGKILL', () => {
   const guilds: string[] = [];
   const applicationName = `tux-crash-${process.pid}`;
 
-  /** Waits until the server has noticed the dead client and ended its backends (their open work rolled back). */
+  /**
+   * Waits until the server has noticed the dead client and ended its work: no backend of its left inside a statement
+   * or transaction (rolled back). Behind a pooler the server connections it used stay, idle, for other clients.
+   */
   const waitForBackendsGone = async (): Promise<void> => {
     for (let i = 0; i < 500; i++) {
-      const left = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      const left = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'", [applicationName]);
       if (left.rows[0]?.n === '0') return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -81,7 +85,7 @@ describe('a process creating cases, killed with SIGKILL', () => {
 
   before(async () => {
     db = await openTestDatabase();
-    admin = new Client({ connectionString: testDatabaseUrl() });
+    admin = new Client({ connectionString: directUrl(testDatabaseUrl()) });
     await admin.connect();
   });
   after(async () => {

@@ -7,6 +7,7 @@ import { UniqueViolationError } from '../../src/errors/constraint-errors';
 import { TransactionError } from '../../src/errors/transaction-errors';
 import { ValidationError } from '../../src/errors/validation-error';
 import { CaseType } from '../../src/entities/enums';
+import { behindPooler, directUrl } from '../support/behind-pooler';
 import { useTestDatabase } from '../support/test-database';
 import { testDatabaseUrl, useTestServer } from '../support/test-server';
 import * as misuse from '../fixtures/unit-misuse';
@@ -15,7 +16,7 @@ const APPLICATION_NAME = `tux-misuse-${process.pid}`;
 
 /** Backends of this suite that hold a transaction open (pg_stat_activity), read on a connection of its own. */
 async function openTransactions(): Promise<string[]> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
+  const client = new Client({ connectionString: directUrl(testDatabaseUrl()) });
   await client.connect();
   try {
     const { rows } = await client.query<{ state: string }>(
@@ -172,6 +173,11 @@ describe('UnitOfWork warnings', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
       env: { ...process.env, DATABASE_URL: testDatabaseUrl() },
     });
-    expect(JSON.parse(stdout)).to.deep.equal([]);
+    const warnings = JSON.parse(stdout) as string[];
+    // Behind PgBouncer before 1.21 a prepared statement is lost between server connections sooner or later: the
+    // library then warns once (TuxDatabasePreparedStatements, docs/operators.md) and runs the rest unnamed.
+    const fallback = warnings.filter((w) => behindPooler() && w.startsWith('TuxDatabasePreparedStatements: '));
+    expect(fallback, 'the pooler fallback warns at most once').to.have.length.at.most(1);
+    expect(warnings.filter((w) => !fallback.includes(w))).to.deep.equal([]);
   });
 });
