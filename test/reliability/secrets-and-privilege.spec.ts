@@ -9,6 +9,7 @@ import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseError } from '../../src/errors/database-error';
 import { DatabaseService } from '../../src/service/database-service';
+import { directUrl, skipBehindPooler } from '../support/behind-pooler';
 import { randomSnowflake } from '../support/fixtures';
 import { createScratchDatabase, dropScratchDatabase, testDatabaseUrl } from '../support/test-server';
 import { tally, tallyLine } from '../fixtures/reliability-tally';
@@ -66,7 +67,7 @@ describe('secrets and least privilege', function () {
     const database = new URL(ownerUrl).pathname.slice(1);
     owner = new Client({ connectionString: ownerUrl });
     await owner.connect();
-    admin = new Client({ connectionString: testDatabaseUrl() });
+    admin = new Client({ connectionString: directUrl(testDatabaseUrl()) });
     await admin.connect();
     await admin.query(`CREATE ROLE "${role}" WITH LOGIN PASSWORD '${secret}'`);
     // Nothing through PUBLIC: the role has exactly the grants below.
@@ -86,6 +87,20 @@ describe('secrets and least privilege', function () {
     await admin.end();
     console.log(`      ${tallyLine('secrets-and-privilege')}`);
   });
+
+  /**
+   * Captures process warnings and console output into `warnings` instead of printing them (with slowQueryMs 1 every
+   * statement warns); TypeORM reports its own slow statements (BEGIN, COMMIT, SELECT version()) on the console.
+   */
+  const captureWarnings = (): sinon.SinonSandbox => {
+    const quiet = sinon.createSandbox();
+    quiet.stub(process, 'emitWarning').callsFake((warning: string | Error, type?: unknown) => {
+      warnings.push(`${typeof type === 'string' ? type : ''}: ${String(warning)}`);
+    });
+    quiet.stub(console, 'warn').callsFake((...args: unknown[]) => void warnings.push(`console.warn: ${args.join(' ')}`));
+    quiet.stub(console, 'log').callsFake((...args: unknown[]) => void warnings.push(`console.log: ${args.join(' ')}`));
+    return quiet;
+  };
 
   const openAsRole = async (options: Parameters<typeof createDatabase>[0] = {}): Promise<DatabaseCoordinator> => {
     const db = await createDatabase({ url: roleUrl, migrate: false, ...options });
@@ -164,38 +179,22 @@ describe('secrets and least privilege', function () {
       expect((failure as Error).message).to.include(':***@');
       counts.faults++;
     }
-    // 2. Health, healthy and after the role's login is revoked and its sessions ended. Every statement is "slow"
+    // 2. Health, while healthy (after its login is revoked: the next test). Every statement is "slow"
     // (slowQueryMs 1): the process warnings it emits are captured instead of printed.
-    const quiet = sinon.createSandbox();
-    quiet.stub(process, 'emitWarning').callsFake((warning: string | Error, type?: unknown) => {
-      warnings.push(`${typeof type === 'string' ? type : ''}: ${String(warning)}`);
-    });
-    // TypeORM reports its own slow statements (BEGIN, COMMIT, SELECT version()) on the console: check those too.
-    quiet.stub(console, 'warn').callsFake((...args: unknown[]) => void warnings.push(`console.warn: ${args.join(' ')}`));
-    quiet.stub(console, 'log').callsFake((...args: unknown[]) => void warnings.push(`console.log: ${args.join(' ')}`));
-    const db = await openAsRole({ slowQueryMs: 1 });
-    await db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId: randomSnowflake(), caseReason: `canary ${secret}` }).catch(() => undefined);
-    expectNoSecret(JSON.stringify(await db.health()), 'healthy health()');
-    // Logging the database object itself (a bot author debugging) shows the URL with the password masked.
-    expectNoSecret(inspect(db), 'console.log(db)');
-    expectNoSecret(inspect(db, { depth: 8 }), 'util.inspect(db, { depth: 8 })');
-    expectNoSecret(inspect(db.case, { depth: 8 }), 'util.inspect(a repository)');
-    expectNoSecret(JSON.stringify(db.service), 'JSON.stringify(db.service)');
-    expect(inspect(db.service)).to.include(`${role}:***@`);
-    expect(warnings.some((w) => w.startsWith('TuxDatabaseSlowQuery: Slow query')), 'slow-query warnings were emitted (slowQueryMs 1)').to.equal(true);
-    await admin.query(`ALTER ROLE "${role}" NOLOGIN`);
+    const quiet = captureWarnings();
     try {
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
-      counts.faults++;
-      const refused = await db.health();
-      expect(refused.status).to.not.equal('healthy');
-      expectNoSecret(JSON.stringify(refused), 'health() after the login was revoked');
-      const failure = await db.guild.count().catch((e: unknown) => e);
-      expect(failure).to.be.instanceOf(DatabaseError);
-      expectNoSecret(everything(failure), 'a statement after the login was revoked');
+      const db = await openAsRole({ slowQueryMs: 1 });
+      await db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId: randomSnowflake(), caseReason: `canary ${secret}` }).catch(() => undefined);
+      expectNoSecret(JSON.stringify(await db.health()), 'healthy health()');
+      // Logging the database object itself (a bot author debugging) shows the URL with the password masked.
+      expectNoSecret(inspect(db), 'console.log(db)');
+      expectNoSecret(inspect(db, { depth: 8 }), 'util.inspect(db, { depth: 8 })');
+      expectNoSecret(inspect(db.case, { depth: 8 }), 'util.inspect(a repository)');
+      expectNoSecret(JSON.stringify(db.service), 'JSON.stringify(db.service)');
+      expect(inspect(db.service)).to.include(`${role}:***@`);
+      expect(warnings.some((w) => w.startsWith('TuxDatabaseSlowQuery: Slow query')), 'slow-query warnings were emitted (slowQueryMs 1)').to.equal(true);
     } finally {
       quiet.restore();
-      await admin.query(`ALTER ROLE "${role}" LOGIN`);
     }
     // 3. Slow-query warnings carry SQL text only: neither the password nor parameter values.
     for (const w of warnings) {
@@ -224,5 +223,30 @@ describe('secrets and least privilege', function () {
     }
     expect(printed.join('\n')).to.include('status: healthy').and.include('Cannot connect to PostgreSQL');
     expectNoSecret(printed.join('\n'), 'CLI output');
+  });
+
+  it('never shows the password in health() or a statement’s error once the role’s login is revoked and its sessions ended', async function () {
+    skipBehindPooler(
+      this,
+      'PgBouncer does not fail a client it already let in when the server then refuses the role: it holds its queries until query_wait_timeout (120 s), and health() has no bound of its own',
+    );
+    const quiet = captureWarnings();
+    try {
+      const db = await openAsRole({ slowQueryMs: 1 });
+      expect((await db.health()).status).to.equal('healthy');
+      await admin.query(`ALTER ROLE "${role}" NOLOGIN`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      counts.faults++;
+      const refused = await db.health();
+      expect(refused.status).to.not.equal('healthy');
+      expectNoSecret(JSON.stringify(refused), 'health() after the login was revoked');
+      const failure = await db.guild.count().catch((e: unknown) => e);
+      expect(failure).to.be.instanceOf(DatabaseError);
+      expectNoSecret(everything(failure), 'a statement after the login was revoked');
+    } finally {
+      quiet.restore();
+      await admin.query(`ALTER ROLE "${role}" LOGIN`);
+    }
+    for (const w of warnings) expectNoSecret(w, 'a process warning');
   });
 });
