@@ -44,16 +44,24 @@ interface PrimarySample {
   readonly lsn: bigint;
 }
 
-/** @internal One replica: its pool and what the last check found. */
+/** One replica of a ReplicaSet: its pool and what the last check found. */
 export class Replica {
+  /** `host:port/database` of its URL. */
   readonly label: string;
+  /** The WAL position it had replayed at the last check (-1 before any). */
   replayLsn = -1n;
+  /** `pg_is_in_recovery()` at the last check. */
   standby = false;
+  /** Whether the last check, or the last read, reached it. */
   reachable = false;
+  /** Its lag at the last check, in ms (see ReplicaHealth.lagMs). */
   lagMs: number | null = null;
+  /** performance.now() of the last check that came back. */
   checkedAt = Number.NEGATIVE_INFINITY;
+  /** Why it takes no reads, without secrets; undefined when it may. */
   error: string | undefined = 'not checked yet';
 
+  /** `pool` is the replica's own pool (ReplicaSet builds it with the library's settings). */
   constructor(readonly pool: Pool) {
     this.label = queryServerOf(pool).label;
   }

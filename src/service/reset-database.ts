@@ -50,7 +50,7 @@ async function existingTables(runner: QueryRunner, names: ReadonlyArray<string> 
 }
 
 /**
- * Drops the library's tables and enum types (every row in them; other tables of the schema stay) and applies
+ * Drops the library's tables, enum types and trigger function (every row in them; other tables of the schema stay) and applies
  * every migration again, under the migration advisory lock and in one transaction: when a migration fails,
  * the drop is rolled back too and the database is as it was. Refuses nothing itself: the CLI decides whether
  * the target may be reset (see `resetRefusal`).
@@ -66,6 +66,8 @@ export async function resetDatabase(dataSource: DataSource, options: MigrationRu
       const dropped = await existingTables(runner, tables);
       await runner.query(`DROP TABLE IF EXISTS ${tables.map(quoteIdent).join(', ')} CASCADE`);
       if (types.length > 0) await runner.query(`DROP TYPE IF EXISTS ${types.map(quoteIdent).join(', ')} CASCADE`);
+      // The cache's trigger function outlives its tables' triggers; the migration creates it again.
+      await runner.query('DROP FUNCTION IF EXISTS "tux_cache_notify"() CASCADE');
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'none'; // the one transaction above holds the drop and every migration
       const applied = (await executor.executePendingMigrations()).map((m) => m.name);
