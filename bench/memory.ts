@@ -7,8 +7,11 @@ export interface MemoryReport {
   readonly pages: number;
   readonly pageSize: number;
   readonly seconds: number;
-  /** heapUsed in MB after a forced GC, at the start and every `checkpointRows` rows: what the walk keeps. */
-  readonly checkpoints: ReadonlyArray<{ readonly rows: number; readonly heapMb: number }>;
+  /**
+   * heapUsed in MB after a forced GC, at the start and every `checkpointRows` rows (what the walk keeps), and the
+   * highest heapUsed seen after a page since the checkpoint before (garbage included).
+   */
+  readonly checkpoints: ReadonlyArray<{ readonly rows: number; readonly heapMb: number; readonly peakMb: number }>;
   /** The highest heapUsed seen after any page (garbage included), in MB. */
   readonly heapPeakMb: number;
   /**
@@ -37,8 +40,10 @@ function heapMb(): number {
  */
 export async function measureKeysetIteration(db: DatabaseCoordinator, guildId: string, expected: number, checkpointRows: number): Promise<MemoryReport> {
   gc?.();
-  const checkpoints = [{ rows: 0, heapMb: heapMb() }];
-  let peak = checkpoints[0]?.heapMb ?? 0;
+  const start = heapMb();
+  const checkpoints = [{ rows: 0, heapMb: start, peakMb: start }];
+  let peak = start;
+  let peakSince = start;
   let last = 0;
   let rows = 0;
   let pages = 0;
@@ -52,10 +57,12 @@ export async function measureKeysetIteration(db: DatabaseCoordinator, guildId: s
     }
     rows += page.length;
     pages++;
-    peak = Math.max(peak, heapMb());
+    peakSince = Math.max(peakSince, heapMb());
+    peak = Math.max(peak, peakSince);
     if (rows % checkpointRows === 0) {
       gc?.();
-      checkpoints.push({ rows, heapMb: heapMb() });
+      checkpoints.push({ rows, heapMb: heapMb(), peakMb: peakSince });
+      peakSince = 0;
     }
   }
   const seconds = (performance.now() - started) / 1000;

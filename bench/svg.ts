@@ -92,30 +92,45 @@ export interface IntervalRow {
   readonly goal?: number;
 }
 
-/** Estimates with 95% intervals as dots and whiskers, one row each, on a shared axis with reference lines. */
-export function intervalChart(o: { readonly title: string; readonly axisLabel: string; readonly rows: ReadonlyArray<IntervalRow>; readonly min: number; readonly max: number; readonly references: ReadonlyArray<number>; readonly legend?: ReadonlyArray<{ readonly name: string; readonly color: string }> }): string {
+/** Estimates with 95% intervals as dots and whiskers, one row each, on a shared axis (linear or log) with reference lines. */
+export function intervalChart(o: {
+  readonly title: string;
+  readonly axisLabel: string;
+  readonly rows: ReadonlyArray<IntervalRow>;
+  readonly min: number;
+  readonly max: number;
+  readonly log?: boolean;
+  readonly references: ReadonlyArray<number>;
+  readonly legend?: ReadonlyArray<{ readonly name: string; readonly color: string }>;
+}): string {
   const [width, left, right, top] = [860, 300, 40, 56];
   const rowH = 24;
   const height = top + o.rows.length * rowH + 50;
   const plotW = width - left - right;
-  const px = (v: number): number => left + ((Math.min(Math.max(v, o.min), o.max) - o.min) / (o.max - o.min)) * plotW;
+  const at = (v: number): number => (o.log ? Math.log(v) : v);
+  const px = (v: number): number => left + ((at(Math.min(Math.max(v, o.min), o.max)) - at(o.min)) / (at(o.max) - at(o.min))) * plotW;
+  const bottom = top + o.rows.length * rowH;
   const body = [text(16, 22, o.title, 'font-size="15" font-weight="600"')];
   (o.legend ?? []).forEach((l, i) => {
     body.push(`<circle cx="${24 + i * 130}" cy="38" r="5" fill="${l.color}"/>`);
     body.push(text(34 + i * 130, 42, l.name));
   });
-  for (const t of niceTicks(o.max, o.min, 8).filter((t) => t >= o.min && t <= o.max)) {
-    body.push(`<line x1="${num(px(t))}" x2="${num(px(t))}" y1="${top}" y2="${top + o.rows.length * rowH}" stroke="#eeeeee"/>`);
-    body.push(text(px(t), top + o.rows.length * rowH + 16, String(t), 'text-anchor="middle" fill="#555"'));
+  const ticks = o.log ? [0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] : niceTicks(o.max, o.min, 8);
+  for (const t of ticks.filter((t) => t >= o.min && t <= o.max)) {
+    body.push(`<line x1="${num(px(t))}" x2="${num(px(t))}" y1="${top}" y2="${bottom}" stroke="#eeeeee"/>`);
+    body.push(text(px(t), bottom + 16, String(t), 'text-anchor="middle" fill="#555"'));
   }
   for (const r of o.references) {
-    body.push(`<line x1="${num(px(r))}" x2="${num(px(r))}" y1="${top - 4}" y2="${top + o.rows.length * rowH}" stroke="#888" stroke-dasharray="4 3"/>`);
+    body.push(`<line x1="${num(px(r))}" x2="${num(px(r))}" y1="${top - 4}" y2="${bottom}" stroke="#888" stroke-dasharray="4 3"/>`);
   }
   o.rows.forEach((row, i) => {
     const y = top + i * rowH + rowH / 2;
     body.push(text(left - 10, y + 4, row.label, 'text-anchor="end"'));
     if (row.low !== undefined && row.high !== undefined) {
       body.push(`<line x1="${num(px(row.low))}" x2="${num(px(row.high))}" y1="${num(y)}" y2="${num(y)}" stroke="${row.color}" stroke-width="2.5"/>`);
+      // A whisker cut at the axis's end gets an arrowhead there.
+      if (row.low < o.min) body.push(`<path d="M${num(px(o.min))},${num(y)} l7,-4 v8 z" fill="${row.color}"/>`);
+      if (row.high > o.max) body.push(`<path d="M${num(px(o.max))},${num(y)} l-7,-4 v8 z" fill="${row.color}"/>`);
     }
     if (row.goal !== undefined) body.push(`<line x1="${num(px(row.goal))}" x2="${num(px(row.goal))}" y1="${num(y - 7)}" y2="${num(y + 7)}" stroke="#000" stroke-width="1.5"/>`);
     body.push(`<circle cx="${num(px(row.estimate))}" cy="${num(y)}" r="4.5" fill="${row.color}"/>`);
@@ -135,7 +150,8 @@ export function heatmap(o: {
   readonly note?: string;
 }): string {
   const [left, top, cellW, cellH] = [190, 150, 86, 24];
-  const width = left + o.columns.length * cellW + 20;
+  // Room on the right for the last column's slanted label.
+  const width = left + o.columns.length * cellW + 90;
   const height = top + o.rows.length * cellH + (o.note ? 40 : 20);
   const body = [text(16, 22, o.title, 'font-size="15" font-weight="600"')];
   o.columns.forEach((c, j) => {
