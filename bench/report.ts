@@ -37,6 +37,8 @@ export interface ImplResult {
   readonly statementsPerOp: number;
   /** Whether it sent exactly the library's statement texts in the warm-up. */
   readonly sameSqlAsLibrary: boolean;
+  /** When it did not: the texts only it sent, and the library's it did not send (each cut to 200 characters). */
+  readonly sqlDifference?: { readonly only: ReadonlyArray<string>; readonly missing: ReadonlyArray<string> };
   /** Its speed ÷ the ceiling's, per-round estimator. */
   readonly vsCeiling?: RatioEstimate;
   readonly error?: string;
@@ -76,8 +78,11 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
-function sameTexts(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
-  return a.length === b.length && a.every((t) => b.includes(t));
+function difference(texts: ReadonlyArray<string>, library: ReadonlyArray<string>): { only: string[]; missing: string[] } | undefined {
+  const only = texts.filter((t) => !library.includes(t));
+  const missing = library.filter((t) => !texts.includes(t));
+  const cut = (t: string): string => (t.length > 200 ? `${t.slice(0, 200)}…` : t);
+  return only.length === 0 && missing.length === 0 ? undefined : { only: only.map(cut), missing: missing.map(cut) };
 }
 
 /** Turns raw measurements into per-op figures, each implementation's ratio to the ceiling, and its SQL check. */
@@ -87,6 +92,7 @@ export function summarize(measurements: ReadonlyArray<Measurement>, rowsPerOp: n
   const library = measurements.find((m) => m.impl === NAMES.library);
   return measurements.map((m) => {
     const vsCeiling = ceiling && m.error === undefined ? pairedRatio(m.roundOpsPerSec, ceiling.roundOpsPerSec) : undefined;
+    const sqlDifference = library ? difference(m.statementTexts, library.statementTexts) : undefined;
     return {
       impl: m.impl,
       ops: m.ops,
@@ -97,7 +103,8 @@ export function summarize(measurements: ReadonlyArray<Measurement>, rowsPerOp: n
       p99Ms: percentile(m.latenciesMs, 0.99),
       cpuMicrosPerOp: m.ops > 0 ? m.cpuMicros / m.ops : Number.NaN,
       statementsPerOp: m.statementsPerOp,
-      sameSqlAsLibrary: library !== undefined && sameTexts(m.statementTexts, library.statementTexts),
+      sameSqlAsLibrary: library !== undefined && sqlDifference === undefined,
+      ...(sqlDifference ? { sqlDifference } : {}),
       ...(vsCeiling ? { vsCeiling } : {}),
       ...(m.error === undefined ? {} : { error: m.error }),
     };
@@ -235,7 +242,11 @@ export function toMarkdown(report: BenchReport): string {
     ['l', 'l'],
   );
   const sameSql = [NAMES.ceiling, NAMES.postgresJs, NAMES.typeormBest, NAMES.drizzleBest, NAMES.kyselyBest];
-  const drift = report.workloads.flatMap((w) => w.results.filter((r) => sameSql.includes(r.impl as (typeof sameSql)[number]) && r.error === undefined && !r.sameSqlAsLibrary).map((r) => `${w.id}: ${r.impl}`));
+  const drift = report.workloads.flatMap((w) =>
+    w.results
+      .filter((r) => sameSql.includes(r.impl as (typeof sameSql)[number]) && r.error === undefined && !r.sameSqlAsLibrary)
+      .map((r) => `${w.id}, ${r.impl} (only it: ${JSON.stringify(r.sqlDifference?.only ?? [])}; only the library: ${JSON.stringify(r.sqlDifference?.missing ?? [])})`),
+  );
   const wrong = report.workloads.flatMap((w) => w.results.filter((r) => r.error !== undefined).map((r) => `- ${w.id}, ${r.impl}: ${r.error}`));
   return [
     '# tux-database benchmark',
@@ -243,7 +254,7 @@ export function toMarkdown(report: BenchReport): string {
     facts,
     '',
     ...(wrong.length > 0 ? ['**Wrong answers** (these results are not counted):', '', ...wrong, ''] : []),
-    ...(drift.length > 0 ? [`**Not the library's SQL** (the statement copies in bench/impl/library-sql.ts need updating): ${drift.join('; ')}`, ''] : []),
+    ...(drift.length > 0 ? ["**Not the library's SQL** (check the statement copies in bench/impl/library-sql.ts):", '', ...drift.map((d) => `- ${d}`), ''] : []),
     '## Verdicts',
     '',
     'Estimate: the geometric mean of the per-round ratios (each round runs every implementation once, so each round ' +
