@@ -7,8 +7,8 @@ import { DEFAULT_PREFIX } from '../../src/repositories/guild-config-repository';
 import type { QueryEvent } from '../../src/service/query-event';
 import { openTestDatabase, randomSnowflake, deleteGuilds } from '../support/fixtures';
 import { runFixture } from '../support/child-process';
-import { prepareTestServer, testDatabaseUrl } from '../support/test-server';
-import { TEST_REDIS_URL, cacheOptions, redisAnswers } from '../support/cache';
+import { testDatabaseUrl } from '../support/test-server';
+import { TEST_REDIS_URL, cacheOptions, cacheOptionsOrSkip } from '../support/cache';
 
 // Reads `read` until it returns `expected`, at most `attempts` times 10 ms apart; returns the values seen in order.
 async function readUntil<T>(read: () => Promise<T>, expected: T, attempts = 500): Promise<T[]> {
@@ -60,16 +60,7 @@ for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
 
     before(async function () {
       this.timeout(180_000);
-      await prepareTestServer();
-      if (backend !== 'memory' && !(await redisAnswers())) {
-        console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
-        this.skip();
-      }
-      const options = cacheOptions(backend);
-      if (options === undefined) {
-        console.log('    (skipped: behind a pooler the cache needs a direct URL for LISTEN; set TUX_TEST_DIRECT_URL)');
-        this.skip();
-      }
+      const options = await cacheOptionsOrSkip(this, backend);
       // Two coordinators, each with its own cache and LISTEN connection, as two bot processes have.
       a = await openTestDatabase(options);
       b = await openTestDatabase(options);

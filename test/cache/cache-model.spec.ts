@@ -4,9 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnFixture } from '../support/child-process';
-import { TEST_REDIS_URL, cacheOptions, redisAnswers } from '../support/cache';
+import { TEST_REDIS_URL, cacheOptionsOrSkip } from '../support/cache';
 import { randomSnowflake } from '../support/fixtures';
-import { prepareTestServer, testDatabaseUrl } from '../support/test-server';
+import { testDatabaseUrl } from '../support/test-server';
 import { Client } from 'pg';
 
 type Op = 'write' | 'rollback' | 'read';
@@ -66,16 +66,7 @@ for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
 
     before(async function () {
       this.timeout(180_000);
-      await prepareTestServer();
-      if (backend !== 'memory' && !(await redisAnswers())) {
-        console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
-        this.skip();
-      }
-      const options = cacheOptions(backend);
-      if (options === undefined) {
-        console.log('    (skipped: behind a pooler the cache needs a direct URL for LISTEN; set TUX_TEST_DIRECT_URL)');
-        this.skip();
-      }
+      const options = await cacheOptionsOrSkip(this, backend);
       const env: Record<string, string> = {
         DATABASE_URL: testDatabaseUrl(),
         TUX_DB_CACHE: backend === 'memory' ? 'memory' : backend.redis,

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import type { CacheOption, DatabaseOptions } from '../../src/config';
-import { testDatabaseUrl } from './test-server';
+import { prepareTestServer, testDatabaseUrl } from './test-server';
 
 /** Where the suite's Redis is: this machine kind (and CI) runs one on 127.0.0.1:6379. */
 export const TEST_REDIS_URL = process.env['TUX_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -27,4 +27,24 @@ export function cacheOptions(backend: CacheOption): DatabaseOptions | undefined 
   const direct = process.env['TUX_TEST_DIRECT_URL'];
   if (behindPooler && direct === undefined) return undefined;
   return { cache: backend, ...(behindPooler && direct !== undefined ? { cacheListenUrl: new URL(new URL(testDatabaseUrl()).pathname, direct).toString() } : {}) };
+}
+
+/**
+ * In a suite's `before`: prepares the test server and returns the cache options of `backend`, or skips the suite
+ * saying why (no Redis answers; behind a pooler with no direct URL for LISTEN).
+ * @example
+ * before(async function () { options = await cacheOptionsOrSkip(this, 'memory'); });
+ */
+export async function cacheOptionsOrSkip(suite: Mocha.Context, backend: CacheOption): Promise<DatabaseOptions> {
+  await prepareTestServer();
+  if (backend !== 'memory' && backend !== false && !(await redisAnswers())) {
+    console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
+    suite.skip();
+  }
+  const options = cacheOptions(backend);
+  if (options === undefined) {
+    console.log('    (skipped: behind a pooler the cache needs a direct URL for LISTEN; set TUX_TEST_DIRECT_URL)');
+    return suite.skip();
+  }
+  return options;
 }
