@@ -130,12 +130,14 @@ export class StatementCache {
 
   /**
    * After a write committed (outside units: the statement; inside: at COMMIT): drops what it may have changed, before
-   * the write returns. `tables` written for one `guild`; a write to `guild` rows (a cascade) drops every cached
-   * table of that guild; no guild drops the tables whole; `undefined` tables (a raw statement) drops everything.
+   * the write returns. `tables` written for one `guild`; no guild drops the tables whole; `undefined` tables (a raw
+   * statement) drops everything. A statement that writes `guild` rows and nothing else may be a guild's delete, whose
+   * cascade empties every cached table of that guild: it drops them all. A statement that also writes another table
+   * only creates or counts on its guild row (createCase, addXp's ensure-guild), and drops just that table.
    * Never throws: a store that fails stops being used until it answers again.
    */
   async afterWrite(tables: ReadonlyArray<string> | undefined, guild: string | undefined): Promise<void> {
-    const written = tables === undefined ? undefined : tables.includes('guild') ? CACHED_TABLES : tables.filter((t) => CACHED.has(t));
+    const written = tables === undefined ? undefined : tables.length === 1 && tables[0] === 'guild' ? CACHED_TABLES : tables.filter((t) => CACHED.has(t));
     if (written?.length === 0) return;
     this.flights.clear();
     try {

@@ -175,6 +175,17 @@ for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
       expect(await a.guildConfig.getPrefix(guildId), 'dropped at commit, before the unit returned').to.equal('committed');
     });
 
+    it('keeps the prefix cached across the per-message writes (addXp, createCase), and drops it at once when the guild is deleted', async () => {
+      const guildId = newGuild();
+      await a.guildConfig.setPrefix(guildId, 'p');
+      await settle(a, () => a.guildConfig.getPrefix(guildId));
+      await a.levels.addXp('5', guildId, 10);
+      await a.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: '5', caseModeratorId: '6', caseReason: 'r' });
+      expect(await sent(a, async () => expect(await a.guildConfig.getPrefix(guildId)).to.equal('p')), 'still a hit').to.have.length(0);
+      await a.guild.deleteGuild(guildId);
+      expect(await a.guildConfig.getPrefix(guildId), 'the cascade emptied the config before deleteGuild returned').to.equal(DEFAULT_PREFIX);
+    });
+
     it('runs one statement for concurrent misses of one key (single flight)', async () => {
       const guildId = newGuild();
       await a.guildConfig.setPrefix(guildId, 'sf');
