@@ -11,11 +11,10 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
-import type { CacheOption } from '../src/config';
 import { DatabaseConnectionError } from '../src/errors/connection-error';
 import { startEmbeddedDatabase } from '../src/service/open-data-source';
-import { captureStatements, checkSameAnswers, openLibraryClient, RawPgClient, type CacheCounts, type GatewayClient, type LibraryClient } from './gateway-clients';
-import { AddXpOnlyClient, ignoreEnsureGuildWrites } from './gateway-diagnosis';
+import { captureStatements, checkSameAnswers, openLibraryClient, RawPgClient, type CacheCounts, type GatewayClient } from './gateway-clients';
+import { AddXpOnlyClient } from './gateway-diagnosis';
 import { messageStream, type GatewayMessage } from './gateway-messages';
 import { sharedNow } from './gateway-protocol';
 import { redisCommandCalls } from './gateway-redis';
@@ -41,7 +40,7 @@ export interface GatewayOptions {
   readonly boundMs: number;
   readonly seed: number;
   readonly redisUrl: string;
-  /** Adds the rows of bench/gateway-diagnosis.ts: both caches with addXp's invalidation taken out, and every read free. */
+  /** Adds the ceiling of bench/gateway-diagnosis.ts: addXp alone, every read free. */
   readonly diagnose: boolean;
 }
 
@@ -73,8 +72,6 @@ const UNCACHED = 'library, cache: false';
 const MEMORY = "library, cache: 'memory'";
 const REDIS = 'library, cache: { redis }';
 const RAW = 'raw pg, same statements';
-const DIAGNOSIS = "memory, addXp's ensure-guild ignored (simulated)";
-const REDIS_DIAGNOSIS = "redis, addXp's ensure-guild ignored (simulated)";
 const ADDXP_ONLY = 'addXp alone, reads free (ceiling)';
 
 interface Slice {
@@ -187,17 +184,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
     const statements = await captureStatements(uncached, guildId(0), memberId(0, 9), memberRoles(0, 9));
     const raw = new RawPgClient(RAW, url, options.poolSize, statements);
     closers.push(() => raw.close());
-    const diagnosed: Array<readonly [string, CacheOption]> = [];
-    if (options.diagnose) diagnosed.push([DIAGNOSIS, 'memory']);
-    if (options.diagnose && redis) diagnosed.push([REDIS_DIAGNOSIS, { redis: options.redisUrl }]);
-    const diagnoses: LibraryClient[] = [];
-    for (const [name, cache] of diagnosed) {
-      const client = await openLibraryClient(name, url, options.poolSize, cache);
-      closers.push(() => client.close());
-      ignoreEnsureGuildWrites(client.db);
-      diagnoses.push(client);
-    }
-    const clients = [uncached, memory, ...(redis ? [redis] : []), raw, ...diagnoses];
+    const clients = [uncached, memory, ...(redis ? [redis] : []), raw];
     const ceiling = options.diagnose ? new AddXpOnlyClient(ADDXP_ONLY, uncached) : undefined;
     const sample = Array.from({ length: Math.min(5, options.guilds) }, (_, g) => guildId(g));
     const member = (guild: string): string => memberId(sample.indexOf(guild), 1);
@@ -209,7 +196,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
     const contenders: Contender[] = [...clients, ...(ceiling ? [ceiling] : [])].map((client) => ({
       client,
       probed: client !== ceiling,
-      redis: client === redis || client.name === REDIS_DIAGNOSIS,
+      redis: client === redis,
       rates: [],
       latenciesMs: [],
       errors: [],
