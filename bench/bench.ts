@@ -54,11 +54,11 @@ async function machineFacts(admin: Pool, server: MachineFacts['server'], loadBef
   };
 }
 
-// Opens every connection of every pool before the first workload (all at once: nothing is measured here), so no
-// implementation meets its first connections inside a measured slice. Each workload's warm-up round then prepares
-// its statements.
+// Opens every connection of every pool before the first workload, one implementation at a time (90 connections
+// at once take seconds to start on 2 cores), so no implementation meets its first connections inside a measured
+// slice. Each workload's warm-up round then prepares its statements.
 async function connectAll(impls: ReadonlyArray<Implementation>, caseId: string, poolSize: number): Promise<void> {
-  await Promise.all(impls.flatMap((impl) => Array.from({ length: poolSize }, () => impl.getCase(caseId))));
+  for (const impl of impls) await Promise.all(Array.from({ length: poolSize }, () => impl.getCase(caseId)));
 }
 
 /**

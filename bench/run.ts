@@ -30,13 +30,13 @@ const POOL_SIZE = 10;
 // 12 s of warm-up and 10 rounds a workload per implementation; slow workloads scale their slices (Workload.sliceScale).
 const FULL: Plan = { rounds: 10, curveRounds: 6, warmupSeconds: 0.3, sliceSeconds: 0.4, collectGarbage: true, resetBeforeSlices: true };
 // A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices) and
-// no VACUUM between updateWhere's slices; 50 single createCase calls against the batch instead of 500, one curve
+// no VACUUM between updateWhere's slices, which updates a guild of 2,000 cases; 50 single createCase calls against the batch instead of 500, one curve
 // point (64 callers), and a memory walk over 20,000 cases of the read guild.
 const QUICK: Plan = { rounds: 2, curveRounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.05, collectGarbage: false, resetBeforeSlices: false };
 const QUICK_SINGLES = 50;
 const QUICK_CURVE_CLIENTS = [64];
 const FULL_SEED: SeedSize = { cases: 100_000, users: 1_000, updateRows: 10_000, memoryRows: 1_000_000 };
-const QUICK_SEED: SeedSize = { ...FULL_SEED, memoryRows: 0 };
+const QUICK_SEED: SeedSize = { ...FULL_SEED, updateRows: 2_000, memoryRows: 0 };
 
 function progressLine(): Progress {
   let last = '';

@@ -8,8 +8,9 @@ import type { Progress } from './runner';
 const BASE = 9_100_000_000_000_000_000n;
 const SPAN = 1_000_000_000_000_000n;
 const READ_GUILD = String(BASE + 1n);
-const UPDATE_GUILD = String(BASE + 2n);
 const MEMORY_GUILD = String(BASE + 3n);
+// updateWhere's guild: the full size, or the smoke run's smaller one, each kept between runs of its kind.
+const updateGuild = (rows: number): string => String(BASE + (rows === 10_000 ? 2n : 4n));
 const FIRST_RUN_GUILD = BASE + 1_000n;
 const USER_BASE = 8_100_000_000_000_000_000n;
 
@@ -81,7 +82,7 @@ async function seedGuild(admin: Pool, guildId: string, cases: number, users: num
 export async function seed(admin: Pool, size: SeedSize, progress: Progress): Promise<Seed> {
   const changed = [
     await seedGuild(admin, READ_GUILD, size.cases, size.users, progress),
-    await seedGuild(admin, UPDATE_GUILD, size.updateRows, size.users, progress),
+    await seedGuild(admin, updateGuild(size.updateRows), size.updateRows, size.users, progress),
     size.memoryRows > 0 && (await seedGuild(admin, MEMORY_GUILD, size.memoryRows, size.users, progress)),
   ];
   if (changed.some(Boolean)) {
@@ -92,7 +93,7 @@ export async function seed(admin: Pool, size: SeedSize, progress: Progress): Pro
   return {
     size,
     readGuild: READ_GUILD,
-    updateGuild: UPDATE_GUILD,
+    updateGuild: updateGuild(size.updateRows),
     memoryGuild: size.memoryRows > 0 ? MEMORY_GUILD : READ_GUILD,
     memoryRows: size.memoryRows > 0 ? size.memoryRows : size.cases,
     caseIds: ids.rows.map((r) => r.id),
