@@ -1,5 +1,7 @@
 import { createDatabase } from '../container';
 import { CaseType, PermissionLevel } from '../entities/enums';
+import type { Snippet } from '../entities/snippet';
+import { UniqueViolationError } from '../errors/constraint-errors';
 import type { DatabaseCoordinator } from '../coordinator';
 
 // A fixed demo guild, so running the demo again continues its case numbers.
@@ -10,7 +12,8 @@ const RAIDERS = ['1300000000000000101', '1300000000000000102', '1300000000000000
 const MEMBER = '1400000000000000001';
 const MOD_ROLE = '1500000000000000001';
 
-async function session(db: DatabaseCoordinator, print: (line: string) => void): Promise<void> {
+/** The demo's moderation session on `db`, each step printed; `npm start` runs it on a fresh or existing database. */
+export async function demoSession(db: DatabaseCoordinator, print: (line: string) => void): Promise<void> {
   const guild = await db.guild.getOrCreateGuild(GUILD, 'Tux Demo Server');
   await db.guildConfig.updateConfig(GUILD, { prefix: '$', modLogId: '1600000000000000001', jailRoleId: '1600000000000000002' });
   print(`Guild "${guild.guildName}" (${guild.guildId}): prefix ${await db.guildConfig.getPrefix(GUILD)}, mod log <#${await db.guildConfig.getModLogId(GUILD)}>`);
@@ -33,7 +36,7 @@ async function session(db: DatabaseCoordinator, print: (line: string) => void): 
   const xp = await db.levels.addXp(MEMBER, GUILD, 150);
   print(`XP: <@${MEMBER}> now has ${xp.xp} xp, level ${xp.level}${xp.levelUp ? ' (level up!)' : ''}, rank #${await db.levels.getMemberRank(MEMBER, GUILD)}`);
 
-  const snippet = (await db.snippet.getSnippetByName('rules', GUILD)) ?? (await db.snippet.createSnippet({ snippetName: 'rules', snippetContent: 'Be nice. No spam.', snippetUserId: MODERATOR, guildId: GUILD }));
+  const snippet = await rulesSnippet(db);
   print(`Snippet "${snippet.snippetName}": "${snippet.snippetContent}", used ${await db.snippet.incrementUses(snippet.snippetId)} times`);
 
   await db.reminder.createReminder({ reminderContent: 'Review the jail', reminderExpiresAt: new Date(Date.now() - 1000), reminderChannelId: '1700000000000000001', reminderUserId: MODERATOR, guildId: GUILD });
@@ -47,6 +50,20 @@ async function session(db: DatabaseCoordinator, print: (line: string) => void): 
   print(`Permissions: moderator rank ${await db.permissionAssignments.getUserPermissionRank(GUILD, MODERATOR, [MOD_ROLE])}, may ban: ${await db.permissionCommands.canRunCommand(GUILD, 'ban', [MOD_ROLE])}, plain member may ban: ${await db.permissionCommands.canRunCommand(GUILD, 'ban', [])}`);
 }
 
+// Two demos at once may both miss the snippet and both insert it: the later insert loses to the unique name, and
+// the row the other demo inserted is the one to use.
+async function rulesSnippet(db: DatabaseCoordinator): Promise<Snippet> {
+  const found = await db.snippet.getSnippetByName('rules', GUILD);
+  if (found) return found;
+  try {
+    return await db.snippet.createSnippet({ snippetName: 'rules', snippetContent: 'Be nice. No spam.', snippetUserId: MODERATOR, guildId: GUILD });
+  } catch (e) {
+    const created = e instanceof UniqueViolationError ? await db.snippet.getSnippetByName('rules', GUILD) : null;
+    if (created) return created;
+    throw e;
+  }
+}
+
 /**
  * `npm start`: migrates (embedded server or DATABASE_URL), walks through a moderation session, prints health.
  * `onStop` receives the database's close function (the CLI calls it on SIGTERM / SIGINT) and returns the
@@ -56,7 +73,7 @@ export async function runDemo(print: (line: string) => void, onStop: (close: () 
   const db = await createDatabase();
   const stopListening = onStop(() => db.close());
   try {
-    await session(db, print);
+    await demoSession(db, print);
     const health = await db.health();
     print(`Database ${health.status}: PostgreSQL ${health.serverVersion}, ${health.latencyMs} ms round trip, pending migrations: ${health.pendingMigrations?.length ?? 'unknown'}`);
   } finally {

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sinon from 'sinon';
+import { demoSession } from '../../src/cli/demo';
 import { runCommand } from '../support/run-command';
+import { useTestDatabase } from '../support/test-database';
+
+const DEMO_GUILD = '1100000000000000001';
 
 // `npm start` is `node bin/tux-db.js demo`: here on an embedded server of the test's own, as on a fresh machine.
 describe('npm start (the demo)', function () {
@@ -49,5 +54,28 @@ describe('npm start (the demo)', function () {
     } finally {
       await fs.rm(fresh, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the demo session', () => {
+  const t = useTestDatabase();
+  let sandbox: sinon.SinonSandbox;
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+  });
+  afterEach(async () => {
+    sandbox.restore();
+    await t.db.guild.deleteGuild(DEMO_GUILD);
+  });
+
+  it('uses the snippet another demo inserted between its read and its insert, instead of failing on the unique name', async () => {
+    await t.db.snippet.createSnippet({ snippetName: 'rules', snippetContent: 'Be nice. No spam.', snippetUserId: '1200000000000000001', guildId: DEMO_GUILD });
+    // The first read misses, as when the other demo's insert commits right after it.
+    const read = sandbox.stub(t.db.snippet, 'getSnippetByName').callThrough();
+    read.onFirstCall().resolves(null);
+    const printed: string[] = [];
+    await demoSession(t.db, (line) => printed.push(line));
+    expect(printed).to.include('Snippet "rules": "Be nice. No spam.", used 1 times');
+    expect(read.callCount).to.equal(2);
   });
 });
