@@ -1,5 +1,6 @@
 import { Client, Pool, type CustomTypesConfig, type QueryConfig } from 'pg';
 import { ExactDateClient } from '../../src/service/exact-date-client';
+import { runOnPool } from '../../src/service/pool-statement';
 import { TYPE_PARSERS } from '../../src/service/type-parsers';
 import type { Implementation } from '../implementation';
 import { pgPoolConfig, type PoolSettings } from '../pool-settings';
@@ -13,6 +14,8 @@ export interface RawPgOptions {
   readonly libraryParsers: boolean;
   /** The library's Client class (ExactDateClient: queued queries, Dates bound as exact UTC text). */
   readonly libraryClient?: boolean;
+  /** Through the library's runOnPool (check out, query, release, retry when safe) instead of `pool.query`. */
+  readonly libraryCheckout?: boolean;
 }
 
 /**
@@ -36,7 +39,7 @@ export function createRawPg(name: string, url: string, settings: PoolSettings, o
     name,
     async (statement, text, values) => {
       const config: QueryConfig = options.prepared ? { name: statement, text, values } : { text, values };
-      const result = await pool.query(config);
+      const result = options.libraryCheckout ? await runOnPool(pool, config) : await pool.query(config);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     () => pool.end(),
