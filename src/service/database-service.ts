@@ -26,8 +26,10 @@ import type { Touches } from '../query/touches';
 export const MAX_STATEMENT_PARAMETERS = 65_535;
 
 /**
- * Called with the SQL text of every statement the repositories send, before it is sent (statement budgets). For
- * duration, rows, errors and the server, listen with onQuery instead.
+ * Called with the SQL text of every statement the repositories send, before it is sent (statement budgets); once per
+ * statement, also when a lost prepared statement makes it run again unnamed (a unit of work that runs again is sent
+ * again, and heard again). Not for a read answered from the cache. For duration, rows, errors and the server, listen
+ * with onQuery instead.
  */
 export type QueryListener = (text: string) => void;
 
@@ -255,13 +257,14 @@ export class DatabaseService implements StatementRunner {
     if (cache !== undefined && options?.cache && touches !== undefined && this.transactions.getStore() === undefined) {
       const guild = cacheableGuild(touches, values);
       // Filled from the primary: a replica may not have replayed the write whose invalidation the cache has seen.
-      if (guild !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, guild, () => this.execute<R>(text, values, options, true));
+      if (guild !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, guild, () => this.execute<R>(text, values, options, true, false));
     }
-    return this.execute<R>(text, values, options, false);
+    return this.execute<R>(text, values, options, false, false);
   }
 
-  // Sends one statement: listeners, naming, routing, retries, events, and the cache invalidation of a write.
-  private async execute<R extends QueryResultRow>(text: string, values: unknown[], options: StatementOptions | undefined, primaryOnly: boolean): Promise<QueryResult<R>> {
+  // Sends one statement: listeners, naming, routing, retries, events, and the cache invalidation of a write. A rerun
+  // after a lost prepared statement (`rerun`) is the same statement: listeners heard of it already.
+  private async execute<R extends QueryResultRow>(text: string, values: unknown[], options: StatementOptions | undefined, primaryOnly: boolean, rerun: boolean): Promise<QueryResult<R>> {
     if (values.length > MAX_STATEMENT_PARAMETERS) {
       // pg would send a Bind message the server rejects as a protocol violation (08P01), dropping the connection.
       throw ValidationError.forField(
@@ -275,7 +278,7 @@ export class DatabaseService implements StatementRunner {
       const name = this.statementNames.nameFor(text);
       if (name !== undefined) config.name = name;
     }
-    for (const listener of this.listeners) listener(text);
+    if (!rerun) for (const listener of this.listeners) listener(text);
     const context = this.transactions.getStore();
     // With no event listener and no slow-query threshold, no clock is read and nothing is allocated for either.
     const observers = this.queryObservers;
@@ -379,7 +382,7 @@ export class DatabaseService implements StatementRunner {
     if (inUnit) {
       throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${sqlStateOf(e) ?? 'bind mismatch'}); the unit of work runs again without prepared statements.`, sqlStateOf(e) ?? '08P01', { cause: e });
     }
-    return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly);
+    return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly, true);
   }
 
   /**

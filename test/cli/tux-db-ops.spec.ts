@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { createScratchDatabase, dropScratchDatabase, useTestServer } from '../support/test-server';
 import { ROOT, runCommand, type CommandResult } from '../support/run-command';
+import { directUrl } from '../support/behind-pooler';
 
 const INITIAL = ALL_MIGRATIONS[0].name;
 const LATEST = ALL_MIGRATIONS[ALL_MIGRATIONS.length - 1]?.name ?? INITIAL;
@@ -16,8 +17,9 @@ describe('the tux-db operational commands', function () {
   useTestServer();
   let url: string;
   const tuxDb = (args: string[]): Promise<CommandResult> => runCommand(process.execPath, ['bin/tux-db.js', ...args], { DATABASE_URL: url, TUX_DB_DATA_DIR: undefined });
+  // The spec's own sessions go to the server itself: through a pooler, a backend pid says nothing of the session.
   const sql = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ connectionString: url });
+    const client = new Client({ connectionString: directUrl(url) });
     await client.connect();
     try {
       return await fn(client);
@@ -87,8 +89,8 @@ describe('the tux-db operational commands', function () {
   });
 
   it('queries shows a blocked statement and the session blocking it, never its own query', async () => {
-    const holder = new Client({ connectionString: url, application_name: 'ops-holder' });
-    const waiter = new Client({ connectionString: url, application_name: 'ops-waiter' });
+    const holder = new Client({ connectionString: directUrl(url), application_name: 'ops-holder' });
+    const waiter = new Client({ connectionString: directUrl(url), application_name: 'ops-waiter' });
     await holder.connect();
     await waiter.connect();
     try {
