@@ -27,8 +27,9 @@ Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
 Exit status 1 when an implementation gave a wrong answer or the bench crashed; verdicts never change it.`;
 
 const POOL_SIZE = 10;
-// 12 s of warm-up and 10 rounds a workload per implementation; slow workloads scale their slices (Workload.sliceScale).
-const FULL: Plan = { rounds: 10, curveRounds: 6, warmupSeconds: 0.3, sliceSeconds: 0.4, collectGarbage: true, resetBeforeSlices: true };
+// A 0.3 s warm-up and 10 rounds of 0.35 s a workload per implementation (5 for the curves); slow workloads scale
+// their slices (Workload.sliceScale). About 14 minutes with the 9 default implementations.
+const FULL: Plan = { rounds: 10, curveRounds: 5, warmupSeconds: 0.3, sliceSeconds: 0.35, collectGarbage: true, resetBeforeSlices: true };
 // A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices) and
 // no VACUUM between updateWhere's slices, which updates a guild of 2,000 cases; 50 single createCase calls against the batch instead of 500, one curve
 // point (64 callers), and a memory walk over 20,000 cases of the read guild.

@@ -147,7 +147,7 @@ function singlesWorkload(n: number): Workload<BenchEnv> {
     rowsPerOp: n,
     batching: 'singles',
     // About 0.25 s an op of 500 for the library, 1 s for the peers that hold the guild's lock across 4 statements.
-    sliceScale: 3,
+    sliceScale: 2,
     async start(impl, env) {
       const guilds = await env.guilds.create(1);
       const guild = guilds[0] as string;

@@ -39,11 +39,12 @@ export function createPostgresJs(name: string, url: string, settings: PoolSettin
     () => sql.end({ timeout: 5 }),
   );
   // postgres.js reads `options.debug` on every statement it builds; setting it here (not at creation, which
-  // would also make it capture a stack per query) counts statements without slowing the measured slices.
+  // would also make it capture a stack per query) counts statements without slowing the measured slices. The
+  // array-type lookup it runs on each new connection is its own setup, not the op's, and is left out.
   const options = sql.options as { debug: unknown };
   return Object.assign(impl, {
     setStatementHook(hook: PostgresDebugHook | undefined): void {
-      options.debug = hook ?? false;
+      options.debug = hook ? (connection: number, query: string) => (query.includes('pg_catalog.pg_type') ? undefined : hook(connection, query)) : false;
     },
   });
 }
