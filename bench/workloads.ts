@@ -275,7 +275,7 @@ export function mainWorkloads(singles = BATCH): Workload<BenchEnv>[] {
       title: 'updateWhere: caseProcessed on every case of a 10,000-case guild (2,000 in the smoke run)',
       clients: 1,
       // About 0.17 s an op.
-      sliceScale: 2,
+      sliceScale: 1.5,
       async start(impl, { seed, admin }) {
         return {
           async op(seq) {
