@@ -3,6 +3,7 @@ import { createDrizzlePlain } from './impl/drizzle';
 import { createDrizzleBest } from './impl/drizzle-best';
 import { createKyselyBest, createKyselyPlain } from './impl/kysely';
 import { openLibrary } from './impl/library';
+import { createPipelinedPg } from './impl/pipelined-pg';
 import { createPostgresJs } from './impl/postgres-js';
 import { createRawPg } from './impl/raw-pg';
 import { createTypeOrmBest, createTypeOrmPlain } from './impl/typeorm-plain';
@@ -17,7 +18,8 @@ type Opener = (url: string, settings: PoolSettings) => Implementation | Promise<
  * by run.ts (it may start the embedded server). The keys after `kysely-best` are for experiments (bench/diagnose.ts):
  * raw pg without names or without the library's parsers; the ceiling with the library's Client class, its pool
  * path (runOnPool) or both, which together are the library's driver path without its repository layer; that path
- * with pg's callback API (the proposal in RESULTS.md); the library unprepared.
+ * with pg's callback API, and the ceiling on pipelined connections (the proposals in RESULTS.md); the library
+ * unprepared.
  */
 export const OPENERS: Readonly<Record<string, Opener>> = {
   ceiling: (url, s) => createRawPg(NAMES.ceiling, url, s, { prepared: true, libraryParsers: true }),
@@ -33,6 +35,7 @@ export const OPENERS: Readonly<Record<string, Opener>> = {
   'ceiling-exact': (url, s) => createRawPg('ceiling + ExactDateClient', url, s, { prepared: true, libraryParsers: true, libraryClient: true }),
   'ceiling-checkout': (url, s) => createRawPg('ceiling + runOnPool', url, s, { prepared: true, libraryParsers: true, libraryCheckout: true }),
   'ceiling-library-pool': (url, s) => createRawPg('ceiling + ExactDateClient + runOnPool', url, s, { prepared: true, libraryParsers: true, libraryClient: true, libraryCheckout: true }),
+  'ceiling-pipelined': (url, s) => createPipelinedPg('ceiling, pipelined', url, s),
   'ceiling-callback-pool': (url, s) => createRawPg('ceiling + ExactDateClient + callback checkout', url, s, { prepared: true, libraryParsers: true, libraryClient: true, callbackCheckout: true }),
   'library-unprepared': (url, s) => openLibrary('library unprepared', { url, poolSize: s.max, migrate: false, preparedStatements: false }),
 };
