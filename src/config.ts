@@ -11,7 +11,7 @@ import { checkMigrationClasses, loadMigrations, type MigrationClass } from './mi
 export type ReadYourWritesScope = 'context' | 'process';
 
 /** The groups of cached reads, each with its own TTL (DatabaseOptions.cacheTtlSeconds). */
-export type CacheFamily = 'guildConfig' | 'permissions' | 'cases' | 'afk';
+export type CacheFamily = 'guildConfig' | 'permissions' | 'cases' | 'afk' | 'levels';
 
 /** Where cached reads live (DatabaseOptions.cache): this process's memory, a Redis/Valkey shared by all, or nowhere. */
 export type CacheOption = 'memory' | { readonly redis: string } | false;
@@ -28,8 +28,18 @@ export interface ResolvedCacheOptions {
   readonly listenUrl: string | undefined;
 }
 
-/** Tux's own TTLs: guild config and permissions 2 h, case by number 30 min; AFK (not cached by Tux) 30 min. */
-export const DEFAULT_CACHE_TTL_SECONDS: Readonly<Record<CacheFamily, number>> = { guildConfig: 7_200, permissions: 7_200, cases: 1_800, afk: 1_800 };
+/**
+ * The longest a member-scoped cache entry (the `levels` family) may live. Redis keeps a member scope's generation
+ * only this long after its last invalidation (plus a margin), so the count of generation keys follows the members
+ * active lately, not every member ever written.
+ */
+export const MAX_MEMBER_TTL_SECONDS = 3_600;
+
+/**
+ * Tux's own TTLs: guild config and permissions 2 h, case by number 30 min; AFK (not cached by Tux) 30 min; a member's
+ * XP state, which addXp reads to skip a message on cooldown (not cached by Tux), 10 min.
+ */
+export const DEFAULT_CACHE_TTL_SECONDS: Readonly<Record<CacheFamily, number>> = { guildConfig: 7_200, permissions: 7_200, cases: 1_800, afk: 1_800, levels: 600 };
 
 /** Options of createDatabase / registerDatabase; each falls back to an environment variable, then a default. */
 export interface DatabaseOptions {
@@ -100,7 +110,7 @@ export interface DatabaseOptions {
    * Behind a pooler it needs `cacheListenUrl`, and is off by default without it.
    */
   readonly cache?: CacheOption | undefined;
-  /** Time to live of each family in seconds (default DEFAULT_CACHE_TTL_SECONDS); a missing family keeps its default. */
+  /** Time to live of each family in seconds (default DEFAULT_CACHE_TTL_SECONDS); a missing family keeps its default. `levels` is at most 3600. */
   readonly cacheTtlSeconds?: Partial<Record<CacheFamily, number>> | undefined;
   /** At most this many entries in the memory backend, least recently used dropped first (`TUX_DB_CACHE_MAX_ENTRIES`, default 50000). */
   readonly cacheMaxEntries?: number | undefined;
@@ -232,7 +242,7 @@ function readYourWritesOption(value: unknown, env: Env): ReadYourWritesScope {
   return raw;
 }
 
-const CACHE_FAMILIES: ReadonlyArray<CacheFamily> = ['guildConfig', 'permissions', 'cases', 'afk'];
+const CACHE_FAMILIES: ReadonlyArray<CacheFamily> = ['guildConfig', 'permissions', 'cases', 'afk', 'levels'];
 
 function cacheBackendOption(value: unknown, env: Env, behindPooler: boolean, listenUrl: string | undefined): CacheOption {
   const text = value === undefined ? envValue(env, 'TUX_DB_CACHE') : undefined;
@@ -272,8 +282,10 @@ function cacheTtlOption(value: unknown): Readonly<Record<CacheFamily, number>> {
   for (const family of CACHE_FAMILIES) {
     const seconds: unknown = (value as Partial<Record<CacheFamily, unknown>>)[family];
     if (seconds === undefined) continue;
-    if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_MS / 1_000) {
-      throw ValidationError.forField('DatabaseOptions', `cacheTtlSeconds.${family}`, `must be a whole number of seconds from 1 to ${Math.floor(MAX_TIMEOUT_MS / 1_000)}`);
+    // A member's entries are bounded tighter: Redis keeps their scopes' generations only so long (see MAX_MEMBER_TTL_SECONDS).
+    const most = family === 'levels' ? MAX_MEMBER_TTL_SECONDS : Math.floor(MAX_TIMEOUT_MS / 1_000);
+    if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > most) {
+      throw ValidationError.forField('DatabaseOptions', `cacheTtlSeconds.${family}`, `must be a whole number of seconds from 1 to ${most}`);
     }
     ttl[family] = seconds;
   }

@@ -1,9 +1,26 @@
 /**
  * The tables the cache holds reads of, by SQL name. Their rows each belong to one guild (`guild_id`), and a trigger on
- * each (migration CacheInvalidationTriggers) notifies every listening process of the guilds written; a table added
- * here needs a migration giving it the trigger.
+ * each (migrations CacheInvalidationTriggers and LevelsCacheInvalidation) notifies every listening process of the
+ * guilds (or members) written; a table added here needs a migration giving it the trigger.
  */
-export const CACHED_TABLES = ['guild_config', 'guild_permissions', 'permission_ranks', 'permission_assignments', 'permission_commands', 'cases', 'afk'] as const;
+export const CACHED_TABLES = ['guild_config', 'guild_permissions', 'permission_ranks', 'permission_assignments', 'permission_commands', 'cases', 'afk', 'levels'] as const;
 
-/** The NOTIFY channel of cache invalidations; each payload is `<table>:<guild_id>`, or `<table>:*` for a TRUNCATE. */
+/**
+ * The cached tables whose entries are one member's (`<table>:<guild>:<user>` scopes): a member's XP changes on every
+ * message that earns it, and dropping a whole guild's entries for each would leave nothing cached. Only reads of one
+ * member are cached from them, and their trigger notifies per member (per guild for a statement writing many).
+ */
+export const MEMBER_TABLES: ReadonlySet<string> = new Set(['levels']);
+
+/** Whether `scope` is one member's (`<table>:<guild>:<user>`), rather than a guild's or a whole table's. */
+export function isMemberScope(scope: string): boolean {
+  const first = scope.indexOf(':');
+  return first > 0 && scope.indexOf(':', first + 1) > first;
+}
+
+/**
+ * The NOTIFY channel of cache invalidations; each payload is `<table>:<guild_id>`, or `<table>:*` for a TRUNCATE. A
+ * member table's payloads name one member, `<table>:<guild_id>:<user_id>`, or a guild, and end in `@<xid>`, the
+ * writing transaction's id.
+ */
 export const INVALIDATION_CHANNEL = 'tux_cache';

@@ -9,8 +9,11 @@ const MAX_DELAY_MS = 5_000;
 
 /** What the listener tells the cache. */
 export interface ListenerEvents {
-  /** A committed write touched `table` rows of `guild` (`*`: the whole table, after a TRUNCATE). */
-  invalidate(table: string, guild: string): void;
+  /**
+   * A committed write touched `table` rows of `target`: a guild, one member (`<guild>:<user>`), or `*` (a TRUNCATE);
+   * `xid` is the writing transaction's id when the payload names it (member tables).
+   */
+  invalidate(table: string, target: string, xid: string | undefined): void;
   /** The connection is gone: nothing the cache holds can be trusted from now on. */
   down(reason: string): void;
   /** LISTEN is in force again (or for the first time): the cache may fill from now on. */
@@ -112,8 +115,12 @@ export class InvalidationListener {
 
   private onNotification(n: Notification): void {
     if (n.channel !== INVALIDATION_CHANNEL || n.payload === undefined) return;
-    const at = n.payload.lastIndexOf(':');
-    if (at > 0) this.events.invalidate(n.payload.slice(0, at), n.payload.slice(at + 1));
+    // `<table>:<target>[@<xid>]`: the target is a guild, `<guild>:<user>` or `*`; a table name has no colon.
+    const at = n.payload.indexOf(':');
+    if (at <= 0) return;
+    const by = n.payload.indexOf('@', at);
+    const target = by < 0 ? n.payload.slice(at + 1) : n.payload.slice(at + 1, by);
+    this.events.invalidate(n.payload.slice(0, at), target, by < 0 ? undefined : n.payload.slice(by + 1));
   }
 
   private describe(e: unknown): string {

@@ -32,7 +32,7 @@ export async function openCache(options: ResolvedOptions, url: string, closeRest
   const store: CacheStore = backend === 'memory' ? new MemoryStore(maxEntries) : new TieredStore(new MemoryStore(maxEntries), await RedisStore.open(backend.redis, databaseLabel(url)));
   const cache = new StatementCache(store, options.cache);
   const listener = new InvalidationListener(listenUrl ?? url, options.applicationName, {
-    invalidate: (table, guild) => cache.invalidate(table, guild),
+    invalidate: (table, target, xid) => cache.invalidate(table, target, xid),
     down: () => cache.down(),
     up: () => cache.up(),
   });

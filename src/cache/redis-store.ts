@@ -1,19 +1,34 @@
+import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { DatabaseError } from '../errors/database-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import type { CacheStore, CachedValue, FillToken, Lookup } from './cache-store';
+import { MAX_MEMBER_TTL_SECONDS } from '../config';
+import { isMemberScope } from './cached-tables';
 
 /** How often a broken store tries to come back (one global flush, then it is trusted again). */
 const REPAIR_INTERVAL_MS = 1_000;
+
+/**
+ * How long a member scope's generation outlives its last invalidation: longer than any entry of it lives (fills cap
+ * their TTL at MAX_MEMBER_TTL_SECONDS), so once it expires no entry filled before that invalidation is left.
+ */
+const MEMBER_GENERATION_MS = (MAX_MEMBER_TTL_SECONDS + 60) * 1_000;
 
 // The few commands used, on a client whose bulk strings come back as Buffers (entries are v8-serialized).
 interface RedisCommands {
   mGet(keys: string[]): Promise<Array<Buffer | null>>;
   set(key: string, value: Buffer, options: { expiration: { type: 'PX'; value: number } }): Promise<unknown>;
   incr(key: string): Promise<number>;
-  multi(): { incr(key: string): ReturnType<RedisCommands['multi']>; exec(): Promise<unknown> };
+  multi(): RedisMulti;
   info(section: string): Promise<Buffer | string>;
+}
+
+interface RedisMulti {
+  incr(key: string): RedisMulti;
+  set(key: string, value: string, options: { expiration: { type: 'PX'; value: number } }): RedisMulti;
+  exec(): Promise<unknown>;
 }
 
 interface RedisClientLike extends RedisCommands {
@@ -52,7 +67,9 @@ interface StoredEntry {
  * other databases can share one Redis.
  *
  * Coherence by generation: each scope has a counter key (`INCR` on invalidation) and there is one epoch key for
- * flushes. An entry is stored with the generations read by the lookup that missed, before the statement ran, and
+ * flushes. A member's scope (there are as many as members earning XP) instead gets a random value that expires
+ * MEMBER_GENERATION_MS after its last invalidation: a value never comes back, as a counter recreated at 0 would,
+ * and its entries are gone before it expires. An entry is stored with the generations read by the lookup that missed, before the statement ran, and
  * is used only while they are all still current: a fill that raced an invalidation is never used. When a command
  * fails the store is not trusted (the cache is bypassed) until one `INCR` of the epoch succeeds again, since an
  * invalidation may have been lost meanwhile.
@@ -113,14 +130,18 @@ export class RedisStore implements CacheStore {
     return { token: gens };
   }
 
-  fill(key: string, _scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
+  fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
     const entry: StoredEntry = { gens: token as ReadonlyArray<string>, value };
-    this.guard(this.commands.set(this.prefix + key, serialize(entry), { expiration: { type: 'PX', value: Math.max(1, ttlMs) } })).catch(() => undefined);
+    const ttl = scopes.some(isMemberScope) ? Math.min(ttlMs, MAX_MEMBER_TTL_SECONDS * 1_000) : ttlMs;
+    this.guard(this.commands.set(this.prefix + key, serialize(entry), { expiration: { type: 'PX', value: Math.max(1, ttl) } })).catch(() => undefined);
   }
 
   async invalidate(scopes: ReadonlyArray<string>): Promise<void> {
     let multi = this.commands.multi();
-    for (const scope of scopes) multi = multi.incr(`${this.prefix}gen:${scope}`);
+    for (const scope of scopes) {
+      const gen = `${this.prefix}gen:${scope}`;
+      multi = isMemberScope(scope) ? multi.set(gen, randomUUID(), { expiration: { type: 'PX', value: MEMBER_GENERATION_MS } }) : multi.incr(gen);
+    }
     await this.guard(multi.exec());
   }
 

@@ -1,7 +1,7 @@
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { CacheFamily, ResolvedCacheOptions } from '../config';
 import type { CacheStore, CachedValue } from './cache-store';
-import { CACHED_TABLES } from './cached-tables';
+import { CACHED_TABLES, MEMBER_TABLES } from './cached-tables';
 import type { InvalidationListener } from './invalidation-listener';
 
 /** The cache's counters and state, as `health()` reports them. */
@@ -24,11 +24,42 @@ export interface CacheHealth {
 
 const CACHED = new Set<string>(CACHED_TABLES);
 
-/** The scopes an entry of `tables` for `guild` depends on: each table's guild scope, and its whole-table scope. */
-export function scopesOf(tables: ReadonlyArray<string>, guild: string): string[] {
+/**
+ * The scopes an entry of `tables` depends on, for `target` (a guild id, or `<guild>:<user>` for one member): each
+ * table's guild scope and whole-table scope, and the member's scope of a member-scoped table.
+ */
+export function scopesOf(tables: ReadonlyArray<string>, target: string): string[] {
+  const at = target.indexOf(':');
+  const guild = at < 0 ? target : target.slice(0, at);
   const scopes: string[] = [];
-  for (const table of tables) scopes.push(`${table}:${guild}`, `${table}:*`);
+  for (const table of tables) {
+    if (at >= 0 && MEMBER_TABLES.has(table)) scopes.push(`${table}:${target}`);
+    scopes.push(`${table}:${guild}`, `${table}:*`);
+  }
   return scopes;
+}
+
+// What a write of `table` for `target` invalidates: the member's scope of a member-scoped table, else the guild's
+// (a member-scoped table written without a member drops the whole guild's entries of it).
+function writtenScope(table: string, target: string | undefined): string {
+  if (target === undefined) return `${table}:*`;
+  const at = target.indexOf(':');
+  return at < 0 || MEMBER_TABLES.has(table) ? `${table}:${target}` : `${table}:${target.slice(0, at)}`;
+}
+
+// Cacheable: every table cached, and a member-scoped one only for a read of one member (a guild-wide read of it,
+// a leaderboard say, depends on every member's rows, which are invalidated one member at a time).
+function cacheable(tables: ReadonlyArray<string>, target: string): boolean {
+  const oneMember = target.includes(':');
+  return tables.every((t) => CACHED.has(t) && (oneMember || !MEMBER_TABLES.has(t)));
+}
+
+// The own writes prime() remembers; past this many (their notifications never came: LISTEN was down, say) the oldest go.
+const MAX_OWN_WRITES = 10_000;
+
+// An entry's key: the statement's text and its values.
+function keyOf(text: string, values: ReadonlyArray<unknown>): string {
+  return `${text}\u0000${JSON.stringify(values)}`;
 }
 
 // Rows handed out are the caller's to change: top-level fields are copied, and Dates, arrays and JSON are cloned.
@@ -61,6 +92,7 @@ function asResult<R extends QueryResultRow>(value: CachedValue): QueryResult<R> 
  * ```ts
  * const cache = new StatementCache(new MemoryStore(10_000), options.cache);
  * const result = await cache.read('guildConfig', text, values, ['guild_config'], '42', () => runOnPool(pool, config));
+ * const xp = await cache.read('levels', text, values, ['levels'], '42:7', () => runOnPool(pool, config)); // member 7 of guild 42
  * ```
  */
 export class StatementCache {
@@ -68,6 +100,8 @@ export class StatementCache {
   private misses = 0;
   private active = false;
   private readonly flights = new Map<string, Promise<CachedValue>>();
+  // `<scope>@<xid>` of this process's own writes whose rows prime() stored: their notifications are not invalidations.
+  private readonly own = new Set<string>();
   private listener: InvalidationListener | undefined;
 
   constructor(
@@ -86,16 +120,17 @@ export class StatementCache {
   }
 
   /**
-   * A read of `tables` for one guild: from the cache when it holds a usable entry, else from `load` (one run for
-   * all concurrent callers), stored when no invalidation of its scopes happened since the lookup.
+   * A read of `tables` for one guild, or one member (`target` `<guild>:<user>`): from the cache when it holds a usable
+   * entry, else from `load` (one run for all concurrent callers), stored when no invalidation of its scopes happened
+   * since the lookup.
    */
-  async read<R extends QueryResultRow>(family: CacheFamily, text: string, values: ReadonlyArray<unknown>, tables: ReadonlyArray<string>, guild: string, load: () => Promise<QueryResult<R>>): Promise<QueryResult<R>> {
-    if (!this.isActive() || !tables.every((t) => CACHED.has(t))) {
+  async read<R extends QueryResultRow>(family: CacheFamily, text: string, values: ReadonlyArray<unknown>, tables: ReadonlyArray<string>, target: string, load: () => Promise<QueryResult<R>>): Promise<QueryResult<R>> {
+    if (!this.isActive() || !cacheable(tables, target)) {
       this.misses++;
       return load();
     }
-    const key = `${text}\u0000${JSON.stringify(values)}`;
-    const scopes = scopesOf(tables, guild);
+    const key = keyOf(text, values);
+    const scopes = scopesOf(tables, target);
     const ttlMs = this.options.ttlSeconds[family] * 1_000;
     let found;
     try {
@@ -129,30 +164,64 @@ export class StatementCache {
   }
 
   /**
+   * After this process's write (transaction `xid`) committed and its afterWrite dropped what it changed: stores
+   * `value`, what the read `text`/`values` of a member table returns now as the write's own result shows it (addXp's
+   * member after an award), so the next read sends nothing. The write's own notification then changes nothing:
+   * every entry of the member was filled after the write committed. Stored only where no read filled the key since
+   * the write (that one is as new), and dropped like any fill by the invalidations that follow; a commit of another
+   * process not heard of yet is one such, so the value is stale no longer than the notification bound.
+   * Never throws, counts neither a hit nor a miss.
+   */
+  async prime(family: CacheFamily, text: string, values: ReadonlyArray<unknown>, tables: ReadonlyArray<string>, target: string, value: CachedValue, xid: string): Promise<void> {
+    if (!this.isActive() || !cacheable(tables, target) || !tables.every((t) => MEMBER_TABLES.has(t))) return;
+    const key = keyOf(text, values);
+    const scopes = scopesOf(tables, target);
+    const ttlMs = this.options.ttlSeconds[family] * 1_000;
+    try {
+      const found = await this.store.lookup(key, scopes, ttlMs);
+      if (found.value === undefined) this.store.fill(key, scopes, found.token, value, ttlMs);
+    } catch {
+      // The store is marked untrusted; nothing is stored.
+      return;
+    }
+    // A notification that came before this is already handled; one still to come is this process's own.
+    for (const table of tables) this.own.add(`${table}:${target}@${xid}`);
+    for (const oldest of this.own) {
+      if (this.own.size <= MAX_OWN_WRITES) break;
+      this.own.delete(oldest);
+    }
+  }
+
+  /**
    * After a write committed (outside units: the statement; inside: at COMMIT): drops what it may have changed, before
-   * the write returns. `tables` written for one `guild`; no guild drops the tables whole; `undefined` tables (a raw
+   * the write returns. `tables` written for one guild or member (`target` as for read); none drops the tables whole; `undefined` tables (a raw
    * statement) drops everything. A statement that writes `guild` rows and nothing else may be a guild's delete, whose
    * cascade empties every cached table of that guild: it drops them all. A statement that also writes another table
    * only creates or counts on its guild row (createCase, addXp's ensure-guild), and drops just that table.
    * Never throws: a store that fails stops being used until it answers again.
    */
-  async afterWrite(tables: ReadonlyArray<string> | undefined, guild: string | undefined): Promise<void> {
-    const written = tables === undefined ? undefined : tables.length === 1 && tables[0] === 'guild' ? CACHED_TABLES : tables.filter((t) => CACHED.has(t));
+  async afterWrite(tables: ReadonlyArray<string> | undefined, target: string | undefined): Promise<void> {
+    const cascade = tables?.length === 1 && tables[0] === 'guild';
+    const written = tables === undefined ? undefined : cascade ? CACHED_TABLES : tables.filter((t) => CACHED.has(t));
     if (written?.length === 0) return;
     this.flights.clear();
     try {
       if (written === undefined) await this.store.flush();
-      else await this.store.invalidate(written.map((t) => `${t}:${guild ?? '*'}`));
+      else await this.store.invalidate(written.map((t) => writtenScope(t, cascade ? target?.split(':')[0] : target)));
     } catch {
       // Never the writer's error (its write committed): the store failed and distrusts itself until a flush succeeds.
     }
   }
 
-  /** From the LISTEN connection: a committed write (of any client) touched `table` rows of `guild`. */
-  invalidate(table: string, guild: string): void {
+  /**
+   * From the LISTEN connection: a committed write (of any client; transaction `xid` when named) touched `table` rows
+   * of `target` (a guild, `<guild>:<user>`, or `*`). The notification of a write whose rows prime() stored is skipped.
+   */
+  invalidate(table: string, target: string, xid?: string): void {
     if (!CACHED.has(table)) return;
+    if (xid !== undefined && this.own.delete(`${table}:${target}@${xid}`)) return;
     this.flights.clear();
-    const done = this.store.invalidate([`${table}:${guild}`]);
+    const done = this.store.invalidate([`${table}:${target}`]);
     if (done instanceof Promise) done.catch(() => undefined);
   }
 
@@ -160,6 +229,7 @@ export class StatementCache {
   down(): void {
     this.active = false;
     this.flights.clear();
+    this.own.clear();
     const done = this.store.flush();
     if (done instanceof Promise) done.catch(() => undefined);
   }

@@ -44,11 +44,15 @@ export function verifyLevelFormulaStatement(formula: LevelFormula, xps: Readonly
 
 /**
  * addXp in one statement: creates the guild and member rows when missing, adds `amount` unless the member is
- * blacklisted or on cooldown, and returns one row `{ xp, level, previousLevel, awarded, levelUp }`; xp, level and
+ * blacklisted or on cooldown, and returns one row `{ xp, level, previousLevel, awarded, levelUp, xid }` (xid: the
+ * transaction's id when it wrote, else null); xp, level and
  * previousLevel are null only when nothing was awarded to a member another transaction inserted after this
- * statement's snapshot. With `returnsOld` (PostgreSQL 18 and later) the level before comes from `RETURNING old`;
- * older servers lock the member's row first and read it. A missing cooldown is bound as null, so the text is the
- * same with or without one and one prepared statement serves both.
+ * statement's snapshot. The member is first read without a lock: when that row earns nothing (blacklisted, on
+ * cooldown, as most of a busy member's messages are) the statement writes nothing, takes no lock and commits without
+ * a WAL flush. Otherwise the upsert decides again on the row it locks, so two concurrent messages cannot both pass.
+ * With `returnsOld` (PostgreSQL 18 and later) the level before comes from `RETURNING old`; older servers lock the
+ * member's row first and read it. A missing cooldown is bound as null, so the text is the same with or without one
+ * and one prepared statement serves both.
  */
 export function addXpStatement(model: TableModel, formula: LevelFormula, values: AddXpValues, returnsOld: boolean): Statement {
   let shapes = addXpShapes.get(formula);
@@ -59,12 +63,14 @@ export function addXpStatement(model: TableModel, formula: LevelFormula, values:
     // Each value is bound as a Param holding its key, so the compiled values say which key goes to which $n.
     const p = { userId: param('userId'), guildId: param('guildId'), amount: param('amount'), now: param('now'), cooldownSeconds: param('cooldownSeconds') };
     const { text, values: keys, touches } = compile(addXpSql(model.table, formula, returnsOld, p), {
-      bindFirst: [p.userId, p.guildId],
+      // The order callers that bind by hand rely on ($1 user, $2 guild, $3 amount, $4 now, $5 cooldown).
+      bindFirst: [p.userId, p.guildId, p.amount, p.now, p.cooldownSeconds],
       // Before PostgreSQL 18 the member's row is locked first (FOR UPDATE) to read its level before the upsert.
       reads: [model.name],
       writes: [model.name, GUILD_TABLE],
       locks: !returnsOld,
       guild: p.guildId,
+      member: p.userId,
     });
     shapes.set(shapeKey, (shape = { text, keys: keys as Array<keyof AddXpValues>, touches }));
   }
@@ -82,27 +88,48 @@ function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean,
   const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}, ${p.now}::timestamptz`;
   const newXp = raw('"l"."xp" + EXCLUDED."xp"');
   const update = sql`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${levelOf(formula, newXp)}, "last_message" = EXCLUDED."last_message"`;
-  const awardable = sql`NOT "l"."blacklisted" AND (${cooldown}::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => ${cooldown}::double precision))`;
+  // Whether the row `r` earns XP from a message at `at`: not blacklisted and off cooldown (NULL, as for a NULL
+  // last_message, earns nothing, in the gate as in the upsert).
+  const awardable = (r: string, at: SqlFragment): SqlFragment =>
+    sql`NOT ${raw(r)}."blacklisted" AND (${cooldown}::double precision IS NULL OR ${raw(r)}."last_message" <= ${at} - make_interval(secs => ${cooldown}::double precision))`;
+  const seen = sql`"seen" AS (SELECT "xp", "level", (${awardable('"s"', sql`${p.now}::timestamptz`)}) IS NOT TRUE AS "blocked" FROM ${table} AS "s" WHERE ${member})`;
+  const open = raw('NOT EXISTS (SELECT 1 FROM "seen" WHERE "blocked")');
   const after = (source: SqlFragment, returning: SqlFragment): SqlFragment =>
-    sql`"after" AS (INSERT INTO ${table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ${source} ${update} WHERE ${awardable} RETURNING "l"."xp", "l"."level", ${returning})`;
+    sql`"after" AS (INSERT INTO ${table} AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ${source} ${update} WHERE ${awardable('"l"', raw('EXCLUDED."last_message"'))} RETURNING "l"."xp", "l"."level", ${returning})`;
   const [before, upsert, awardedPrevious] = returnsOld
     ? [
-        // Read only when nothing is awarded (blacklisted, cooldown): the member as this statement's snapshot saw them.
-        sql`"before" AS (SELECT "xp", "level" FROM ${table} WHERE ${member})`,
-        after(sql`VALUES (${row})`, raw('old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"')),
+        // The snapshot's row is the one to report when nothing is awarded.
+        raw('"before" AS (SELECT "xp", "level" FROM "seen")'),
+        after(sql`SELECT ${row} WHERE ${open}`, raw('old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"')),
         raw('a."oldLevel"'),
       ]
     : [
-        // Locks the member's row first, so "before" is exactly the row the upsert below changes.
-        sql`"before" AS (SELECT "xp", "level" FROM ${table} WHERE ${member} FOR UPDATE)`,
+        // Locks the member's row first, so "before" is exactly the row the upsert below changes; not when the gate is shut.
+        sql`"before" AS (SELECT "xp", "level" FROM ${table} WHERE ${member} AND ${open} FOR UPDATE)`,
         // Selecting from "before" makes the lock come before the upsert, whatever order the plan runs the CTEs in.
-        after(sql`SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked"`, raw('("l"."xmax" = 0) AS "inserted"')),
+        after(sql`SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked" WHERE ${open}`, raw('("l"."xmax" = 0) AS "inserted"')),
         // The fallback only when another transaction inserted the member after this statement's snapshot.
         sql`COALESCE(b."level", ${levelOf(formula, sql`a."xp" - ${amount}::double precision`)})`,
       ];
-  const previousLevel = sql`CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${levelOf(formula, raw('0'))} ELSE ${awardedPrevious} END`;
-  const result = sql`"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ${previousLevel} AS "previousLevel" FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true)`;
-  return sql`WITH ${ensureGuild(guild)}, ${before}, ${upsert}, ${result} SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`;
+  const previousLevel = sql`CASE WHEN a."xp" IS NULL THEN COALESCE(b."level", s."level") WHEN a."inserted" THEN ${levelOf(formula, raw('0'))} ELSE ${awardedPrevious} END`;
+  const joined = raw('FROM (SELECT 1) AS "one" LEFT JOIN "seen" s ON true LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true');
+  const result = sql`"result" AS (SELECT COALESCE(a."xp", b."xp", s."xp") AS "xp", COALESCE(a."level", b."level", s."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ${previousLevel} AS "previousLevel" ${joined})`;
+  // The transaction's id once it wrote (an award): the cache knows the write's notification for its own (see addXp).
+  const xid = raw('pg_current_xact_id_if_assigned()::text AS "xid"');
+  return sql`WITH ${ensureGuild(guild)}, ${seen}, ${before}, ${upsert}, ${result} SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp", ${xid} FROM "result"`;
+}
+
+/**
+ * A member's XP state, one row `{ xp, level, blacklisted, lastMessage }` or none: what addXp asks the cache for, to
+ * answer a message on cooldown without a statement. Declared as a read of one member, so the cache scopes it to
+ * that member (see MEMBER_TABLES).
+ */
+export function xpStateStatement(model: TableModel, member: MemberIds): Statement {
+  return shapedStatement(model, 'xpState', [member.userId, member.guildId], () => {
+    const [user, guild] = [param(member.userId), param(member.guildId)];
+    const condition = memberCondition({ userId: user, guildId: guild });
+    return compile(sql`SELECT "xp", "level", "blacklisted", "last_message" AS "lastMessage" FROM ${raw(model.table)} WHERE ${condition}`, { reads: [model.name], writes: [], guild, member: user });
+  });
 }
 
 /** setXp: sets a member's XP and the level that follows from it, creating the guild and member rows when missing; returns the row. */
@@ -113,17 +140,17 @@ export function setXpStatement(model: TableModel, formula: LevelFormula, member:
   const update = raw('ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = EXCLUDED."xp", "level" = EXCLUDED."level"');
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "xp", "level") VALUES (${row}) ${update} RETURNING ${raw(model.selectList)}`,
-    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild },
+    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild, member: user },
   );
 }
 
 /** resetXp: sets a member's XP to 0 and the level to the formula's level for 0; returns the row, or none when the member has none. */
 export function resetXpStatement(model: TableModel, formula: LevelFormula, member: MemberIds): Statement {
-  const guild = param(member.guildId);
-  const condition = memberCondition({ userId: member.userId, guildId: guild });
+  const [user, guild] = [param(member.userId), param(member.guildId)];
+  const condition = memberCondition({ userId: user, guildId: guild });
   return compile(
     sql`UPDATE ${raw(model.table)} SET "xp" = 0, "level" = ${levelOf(formula, raw('0'))} WHERE ${condition} RETURNING ${raw(model.selectList)}`,
-    { reads: [], writes: [model.name], guild },
+    { reads: [], writes: [model.name], guild, member: user },
   );
 }
 
@@ -136,7 +163,7 @@ export function writeBlacklistStatement(model: TableModel, member: MemberIds, to
   const update = raw(`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "blacklisted" = ${toggle ? 'NOT "l"."blacklisted"' : 'true'}`);
   return compile(
     sql`WITH ${ensureGuild(guild)} INSERT INTO ${raw(model.table)} AS "l" ("user_id", "guild_id", "blacklisted") VALUES (${user}, ${guild}, true) ${update} RETURNING ${raw(model.selectList)}`,
-    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild },
+    { bindFirst: [user, guild], reads: [], writes: [model.name, GUILD_TABLE], guild, member: user },
   );
 }
 

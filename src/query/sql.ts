@@ -137,7 +137,10 @@ function touchesOf(declared: TouchesDeclaration, named: ReadonlyMap<Param, numbe
   if (declared.guild === undefined) return { reads, writes, locks };
   const index = named.get(declared.guild);
   if (index === undefined) throw new DatabaseError('A statement declares its guild as a Param it does not bind');
-  return { reads, writes, locks, guildAt: index - 1 };
+  if (declared.member === undefined) return { reads, writes, locks, guildAt: index - 1 };
+  const member = named.get(declared.member);
+  if (member === undefined) throw new DatabaseError('A statement declares its member as a Param it does not bind');
+  return { reads, writes, locks, guildAt: index - 1, memberAt: member - 1 };
 }
 
 function write(fragment: SqlFragment, values: unknown[], named: Map<Param, number>): string {

@@ -20,6 +20,8 @@ export interface Touches {
   readonly locks: boolean;
   /** Where in `values` the id of the one guild it concerns is bound ($n is guildAt + 1); absent when it spans guilds or has none. */
   readonly guildAt?: number;
+  /** Where in `values` the id of the one member it concerns is bound, for a statement of one member's rows (levels). */
+  readonly memberAt?: number;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface TouchesDeclaration {
   readonly locks?: boolean;
   /** The Param the guild id is bound as; it must be among the statement's holes (or `bindFirst`). */
   readonly guild?: Param | undefined;
+  /** The Param the member's user id is bound as, for a statement of one member's rows; only with `guild`. */
+  readonly member?: Param | undefined;
 }
 
 /**

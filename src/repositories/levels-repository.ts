@@ -11,6 +11,7 @@ import type { SnowflakeInput } from '../entities/snowflake';
 import {
   addXpStatement,
   guildStatsStatement,
+  type AddXpValues,
   isBlacklistedStatement,
   isOnCooldownStatement,
   memberRankStatement,
@@ -18,6 +19,7 @@ import {
   setXpStatement,
   verifyLevelFormulaStatement,
   writeBlacklistStatement,
+  xpStateStatement,
 } from '../query/levels-statements';
 import type { MemberIds } from '../query/member-condition';
 import type { MemberKey, Page } from './repository-types';
@@ -71,12 +73,21 @@ export interface GuildLevelStats {
 
 const ADD_XP_OPTIONS = ['cooldownSeconds', 'now'] as const;
 
+// A member's row as xpStateStatement reads it for the cache.
+interface XpState {
+  xp: number;
+  level: number;
+  blacklisted: boolean;
+  lastMessage: Date | null;
+}
+
 interface AddXpRow {
   xp: number | null;
   level: number | null;
   previousLevel: number | null;
   levelUp: boolean;
   awarded: boolean;
+  xid: string | null;
 }
 
 /**
@@ -136,6 +147,7 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * Gives a member XP in one atomic statement (creating the guild and member rows when missing) and
    * returns the new XP and level, the level before, and whether this call levelled up. Blacklisted
    * members, and members on cooldown when `options.cooldownSeconds` is given, get nothing (`awarded` false).
+   * With the cache on, such a message is answered from the member's cached row and sends no statement.
    * @throws ValidationError, before any SQL, for bad ids, an amount that is not 0 or a finite number from
    * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or one reaching back before 4714 BC, or a bad date.
    */
@@ -144,9 +156,20 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     const member = this.member(userId, guildId);
     const now = this.dateValue(options.now ?? new Date(), 'now');
     const values = { ...member, amount: this.xpValue(amount, 'amount'), now, cooldownSeconds: this.cooldownValue(options.cooldownSeconds, true, now) };
+    // With the cache, a message on cooldown is answered from the member's cached row; otherwise the statement decides.
+    const cached = values.cooldownSeconds !== null && this.runner.cacheServes();
+    if (cached) {
+      const skipped = await this.skippedFromCache(values);
+      if (skipped !== undefined) return skipped;
+    }
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.runner.serverMajorVersion() >= 18;
     const row = this.firstRow((await this.runStatement<AddXpRow>(addXpStatement(this.model, this.formula, values, returnsOld), CREATES_GUILD)).rows);
+    if (cached && row.awarded && row.xp !== null && row.level !== null && row.xid !== null) {
+      // The member as this award left them, so their next messages, on cooldown, send nothing.
+      const state: XpState = { xp: row.xp, level: row.level, blacklisted: false, lastMessage: values.now };
+      await this.runner.prime(xpStateStatement(this.model, values), 'levels', [state], row.xid);
+    }
     if (row.xp === null || row.level === null || row.previousLevel === null) {
       // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
       const current = await this.getById(member as MemberKey);
@@ -154,6 +177,20 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
       return { xp: current?.xp ?? 0, level, previousLevel: level, levelUp: false, awarded: false };
     }
     return { xp: row.xp, level: row.level, previousLevel: row.previousLevel, levelUp: row.levelUp, awarded: row.awarded };
+  }
+
+  /**
+   * What addXp reports when the member's cached row earns nothing (blacklisted, or on cooldown at `now`: the test the
+   * statement makes); undefined when the statement must decide. The row is as fresh as every cached read (any commit
+   * to it invalidates), and one not cached yet is read once and kept (an award keeps the row it left, see addXp).
+   */
+  private async skippedFromCache(values: AddXpValues): Promise<AddXpResult | undefined> {
+    if (values.cooldownSeconds === null) return undefined;
+    const state = (await this.runStatement<XpState>(xpStateStatement(this.model, values), { cache: 'levels' })).rows[0];
+    if (state === undefined) return undefined;
+    const onCooldown = state.lastMessage !== null && state.lastMessage.getTime() > values.now.getTime() - values.cooldownSeconds * 1_000;
+    if (!state.blacklisted && !onCooldown) return undefined;
+    return { xp: state.xp, level: state.level, previousLevel: state.level, levelUp: false, awarded: false };
   }
 
   /**

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
-import { resolveOptions, type DatabaseOptions, type ResolvedOptions } from '../config';
+import { resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
@@ -33,16 +33,22 @@ export const MAX_STATEMENT_PARAMETERS = 65_535;
  */
 export type QueryListener = (text: string) => void;
 
-/** The guild a declared statement concerns, as text; undefined when it declared none. */
-function guildOf(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
-  const at = touches?.guildAt;
-  const value = at === undefined ? undefined : values[at];
-  return value === undefined || value === null ? undefined : String(value);
+/**
+ * What a declared statement concerns, as the cache scopes it: the guild's id, or `<guild>:<user>` when it also
+ * declared one member; undefined when it declared no guild.
+ */
+function targetOf(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
+  const guildAt = touches?.guildAt;
+  const guild = guildAt === undefined ? undefined : values[guildAt];
+  if (guild === undefined || guild === null) return undefined;
+  const memberAt = touches?.memberAt;
+  const member = memberAt === undefined ? undefined : values[memberAt];
+  return member === undefined || member === null ? String(guild) : `${String(guild)}:${String(member)}`;
 }
 
-/** The guild of a read the cache may answer: declared, writing nothing, locking nothing, of one guild. */
-function cacheableGuild(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
-  return touches === undefined || touches.writes.length > 0 || touches.locks ? undefined : guildOf(touches, values);
+/** The target of a read the cache may answer: declared, writing nothing, locking nothing, of one guild. */
+function cacheableTarget(touches: Touches | undefined, values: ReadonlyArray<unknown>): string | undefined {
+  return touches === undefined || touches.writes.length > 0 || touches.locks ? undefined : targetOf(touches, values);
 }
 
 /** How often an unreachable server is probed, so isConnected() turns true again without a caller's statement. */
@@ -146,6 +152,23 @@ export class DatabaseService implements StatementRunner {
   /** The server's major version (15, 18, …), as TypeORM read it on connecting. @throws DatabaseConnectionError when not connected. */
   serverMajorVersion(): number {
     return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
+  }
+
+  /**
+   * Whether a read marked with a cache family, run now, is answered by the cache or fills it: the cache is on and
+   * active (LISTEN in force, store trusted), and no unit of work is ambient.
+   */
+  cacheServes(): boolean {
+    return this.opened?.cache?.isActive() === true && this.transactions.getStore() === undefined;
+  }
+
+  /** See StatementRunner.prime. */
+  async prime(statement: Statement, family: CacheFamily, rows: QueryResultRow[], xid: string): Promise<void> {
+    const cache = this.opened?.cache;
+    const { touches } = statement;
+    const target = cacheableTarget(touches, statement.values);
+    if (cache === undefined || touches === undefined || target === undefined || this.transactions.getStore() !== undefined) return;
+    await cache.prime(family, statement.text, statement.values, touches.reads, target, { command: 'SELECT', rowCount: rows.length, rows }, xid);
   }
 
   /**
@@ -255,9 +278,9 @@ export class DatabaseService implements StatementRunner {
     const cache = options?.cache ? this.opened?.cache : undefined;
     const touches = options?.touches;
     if (cache !== undefined && options?.cache && touches !== undefined && this.transactions.getStore() === undefined) {
-      const guild = cacheableGuild(touches, values);
+      const target = cacheableTarget(touches, values);
       // Filled from the primary: a replica may not have replayed the write whose invalidation the cache has seen.
-      if (guild !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, guild, () => this.execute<R>(text, values, options, true, false));
+      if (target !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, target, () => this.execute<R>(text, values, options, true, false));
     }
     return this.execute<R>(text, values, options, false, false);
   }
@@ -295,7 +318,7 @@ export class DatabaseService implements StatementRunner {
         result = await context.statement<R>(config);
         const cache = this.opened?.cache;
         // Inside a unit, reads bypass the cache (they see the unit's own writes); what it wrote is dropped at COMMIT.
-        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) context.afterCommit(() => cache.afterWrite(touches?.writes, guildOf(touches, values)));
+        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) context.afterCommit(() => cache.afterWrite(touches?.writes, targetOf(touches, values)));
       } else {
         const opened = this.connected();
         const { cache } = opened;
@@ -304,7 +327,7 @@ export class DatabaseService implements StatementRunner {
             ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool }))
             : await runOnPool<R>(opened.pool, config, options);
         // A write, or a raw statement (an unknown write), drops what it may have changed before it returns.
-        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) await cache.afterWrite(touches?.writes, guildOf(touches, values));
+        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) await cache.afterWrite(touches?.writes, targetOf(touches, values));
       }
       if (this.unreachable) this.reachable();
       rowCount = result.rowCount ?? null;

@@ -49,6 +49,17 @@ export interface StatementRunner {
   metadata(entity: new () => object): EntityMetadata;
   /** The server's major version (15, 18, …). */
   serverMajorVersion(): number;
+  /**
+   * Whether a read run now with a cache family is answered by the cache or fills it (the cache is on and active, and
+   * no unit of work is ambient): a method may then look in the cache before a write it can skip (addXp on cooldown).
+   */
+  cacheServes(): boolean;
+  /**
+   * After a write of this process (outside units; transaction `xid`), stores `rows` as what the cached read
+   * `statement` of a member table returns now, taken from the write's own result (see StatementCache.prime); does
+   * nothing when the cache does not serve.
+   */
+  prime(statement: Statement, family: CacheFamily, rows: QueryResultRow[], xid: string): Promise<void>;
 }
 
 /**

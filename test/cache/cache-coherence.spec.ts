@@ -1,48 +1,12 @@
 import { expect } from 'chai';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DEFAULT_PREFIX } from '../../src/repositories/guild-config-repository';
-import type { QueryEvent } from '../../src/service/query-event';
 import { openTestDatabase, randomSnowflake, deleteGuilds } from '../support/fixtures';
 import { runFixture } from '../support/child-process';
 import { testDatabaseUrl } from '../support/test-server';
-import { TEST_REDIS_URL, cacheOptions, cacheOptionsOrSkip } from '../support/cache';
-
-// Reads `read` until it returns `expected`, at most `attempts` times 10 ms apart; returns the values seen in order.
-async function readUntil<T>(read: () => Promise<T>, expected: T, attempts = 500): Promise<T[]> {
-  const seen: T[] = [];
-  for (let i = 0; i < attempts; i++) {
-    const value = await read();
-    seen.push(value);
-    if (value === expected) return seen;
-    await sleep(10);
-  }
-  return seen;
-}
-
-// After a write, until the read is answered from the cache twice in a row: the writer's own notification, which
-// arrives a moment after its write returned and drops the entry once more, has then been handled.
-async function settle(db: DatabaseCoordinator, read: () => Promise<unknown>): Promise<void> {
-  let hits = 0;
-  for (let i = 0; i < 200 && hits < 2; i++) {
-    await sleep(20);
-    hits = (await sent(db, read)).length === 0 ? hits + 1 : 0;
-  }
-}
-
-// Statements sent to the server while `work` runs (a read answered from the cache sends none).
-async function sent(db: DatabaseCoordinator, work: () => Promise<unknown>): Promise<QueryEvent[]> {
-  const events: QueryEvent[] = [];
-  const stop = db.service.onQuery((e) => events.push(e));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
-  return events;
-}
+import { TEST_REDIS_URL, cacheOptions, cacheOptionsOrSkip, readUntil, sent, settle } from '../support/cache';
 
 for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
   const name = backend === 'memory' ? 'memory' : 'redis';

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { CachedValue } from '../../src/cache/cache-store';
 import { MemoryStore } from '../../src/cache/memory-store';
 import { RedisStore, loadRedis } from '../../src/cache/redis-store';
+import { MAX_MEMBER_TTL_SECONDS } from '../../src/config';
 import { scopesOf } from '../../src/cache/statement-cache';
 import { TieredStore } from '../../src/cache/tiered-store';
 import { DatabaseError } from '../../src/errors/database-error';
@@ -49,6 +50,28 @@ describe('RedisStore and TieredStore on a real Redis', function () {
     await new Promise((r) => setTimeout(r, 50));
     expect((await two.lookup('k2', scopes)).value).to.equal(undefined);
     expect((await one.lookup('k2', scopes)).value).to.equal(undefined);
+  });
+
+  it('gives a member’s scope a fresh random generation that expires, and caps a member entry’s TTL at the levels bound', async () => {
+    const member = scopesOf(['levels'], '42:7');
+    const found = await one.lookup('k5', member);
+    one.fill('k5', member, found.token ?? [], value('m'), 24 * 3_600_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await two.lookup('k5', member)).value).to.deep.equal(value('m'));
+    const redis = (await import('redis')).createClient({ url: TEST_REDIS_URL });
+    await redis.connect();
+    try {
+      const entryTtl = await redis.pTTL(`tux-db:${database}:k5`);
+      expect(entryTtl, 'an entry of a member lives at most MAX_MEMBER_TTL_SECONDS').to.be.within(1, MAX_MEMBER_TTL_SECONDS * 1_000);
+      await two.invalidate(['levels:42:7']);
+      const generation = await redis.get(`tux-db:${database}:gen:levels:42:7`);
+      const genTtl = await redis.pTTL(`tux-db:${database}:gen:levels:42:7`);
+      expect(generation, 'a random value, not a counter').to.match(/^[0-9a-f-]{36}$/);
+      expect(genTtl, 'outlives every entry of the scope').to.be.above(MAX_MEMBER_TTL_SECONDS * 1_000);
+      expect((await one.lookup('k5', member)).value).to.equal(undefined);
+    } finally {
+      await redis.close();
+    }
   });
 
   it('flush() makes every entry unusable for every process', async () => {

@@ -85,6 +85,26 @@ describe('LevelsRepository', () => {
       expect((await t.db.levels.getById({ userId, guildId }))?.lastMessage.getTime()).to.equal(t0.getTime() + 60_000);
     });
 
+    it('takes no lock and writes nothing for a message on cooldown or of a blacklisted member', async () => {
+      const guildId = newGuild();
+      const [cooling, banned] = [randomSnowflake(), randomSnowflake()];
+      await t.db.levels.addXp(cooling, guildId, 10);
+      await t.db.levels.blacklist(banned, guildId);
+      for (const userId of [cooling, banned]) {
+        // Inside a unit, so the transaction id is the unit's to ask for: none is assigned by a statement that wrote nothing.
+        const xid = await t.db.transaction(async () => {
+          expect((await t.db.levels.addXp(userId, guildId, 10, { cooldownSeconds: 60 })).awarded).to.equal(false);
+          return (await t.db.service.query<{ xid: string | null }>('SELECT pg_current_xact_id_if_assigned()::text AS xid', [])).rows[0]!.xid;
+        });
+        expect(xid, userId === cooling ? 'on cooldown' : 'blacklisted').to.equal(null);
+      }
+      const awarded = await t.db.transaction(async () => {
+        await t.db.levels.addXp(randomSnowflake(), guildId, 10, { cooldownSeconds: 60 });
+        return (await t.db.service.query<{ xid: string | null }>('SELECT pg_current_xact_id_if_assigned()::text AS xid', [])).rows[0]!.xid;
+      });
+      expect(awarded, 'an award writes').to.be.a('string');
+    });
+
     it('ignores the last message when no cooldown is given', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();

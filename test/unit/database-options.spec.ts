@@ -80,3 +80,55 @@ describe('DatabaseOptions', () => {
     expect(resolveOptions({ acquireTimeoutMs: 2147483647, statementTimeoutMs: 0 }, {})).to.deep.include({ acquireTimeoutMs: 2147483647, statementTimeoutMs: 0 });
   });
 });
+
+describe('DatabaseOptions: the cache', () => {
+  const URL_ = 'postgres://tux@127.0.0.1:5432/tux';
+  const refused = (options: DatabaseOptions, env: Record<string, string> = {}): unknown => {
+    try {
+      resolveOptions({ url: URL_, ...options }, env);
+      return undefined;
+    } catch (e) {
+      return e;
+    }
+  };
+
+  it('defaults to the memory cache with Tux’s TTLs, and to none behind a pooler without a LISTEN URL', () => {
+    const resolved = resolveOptions({ url: URL_ }, {}).cache;
+    expect(resolved.backend).to.equal('memory');
+    expect(resolved.ttlSeconds).to.deep.equal({ guildConfig: 7_200, permissions: 7_200, cases: 1_800, afk: 1_800, levels: 600 });
+    expect(resolved.maxEntries).to.equal(50_000);
+    expect(resolveOptions({ url: URL_, behindPooler: true }, {}).cache.backend).to.equal(false);
+    expect(resolveOptions({ url: URL_, behindPooler: true, cacheListenUrl: URL_ }, {}).cache.backend).to.equal('memory');
+  });
+
+  it('reads TUX_DB_CACHE (off, memory, or a Redis URL) when the option is not given', () => {
+    expect(resolveOptions({ url: URL_ }, { TUX_DB_CACHE: 'off' }).cache.backend).to.equal(false);
+    expect(resolveOptions({ url: URL_ }, { TUX_DB_CACHE: 'redis://127.0.0.1:6379' }).cache.backend).to.deep.equal({ redis: 'redis://127.0.0.1:6379' });
+    expect(resolveOptions({ url: URL_, cache: false }, { TUX_DB_CACHE: 'memory' }).cache.backend, 'the option wins').to.equal(false);
+  });
+
+  it('keeps the other families’ defaults when one TTL is given, and bounds the levels TTL at an hour', () => {
+    expect(resolveOptions({ url: URL_, cacheTtlSeconds: { levels: 3_600 } }, {}).cache.ttlSeconds).to.include({ levels: 3_600, guildConfig: 7_200 });
+    const tooLong = refused({ cacheTtlSeconds: { levels: 3_601 } });
+    expect(tooLong).to.be.instanceOf(ValidationError);
+    expect((tooLong as Error).message).to.include('cacheTtlSeconds.levels').and.include('3600');
+    expect(resolveOptions({ url: URL_, cacheTtlSeconds: { guildConfig: 86_400 } }, {}).cache.ttlSeconds.guildConfig, 'other families may live longer').to.equal(86_400);
+  });
+
+  it('refuses bad cache options with a ValidationError naming the option', () => {
+    const cases: Array<[DatabaseOptions, string]> = [
+      [{ cache: 'redis' as never }, 'cache'],
+      [{ cache: { redis: 'http://x' } }, 'cache.redis'],
+      [{ cacheTtlSeconds: { prefix: 5 } as never }, 'prefix'],
+      [{ cacheTtlSeconds: { afk: 0 } }, 'cacheTtlSeconds.afk'],
+      [{ cacheTtlSeconds: { cases: 1.5 } }, 'cacheTtlSeconds.cases'],
+      [{ cacheMaxEntries: 0 }, 'cacheMaxEntries'],
+      [{ behindPooler: true, cache: 'memory' }, 'cacheListenUrl'],
+    ];
+    for (const [options, named] of cases) {
+      const e = refused(options);
+      expect(e, JSON.stringify(options)).to.be.instanceOf(ValidationError);
+      expect((e as Error).message, JSON.stringify(options)).to.include(named);
+    }
+  });
+});

@@ -13,7 +13,29 @@ function readThrough(store: MemoryStore, key: string, v: CachedValue): CachedVal
   return found.value;
 }
 
+describe('scopesOf', () => {
+  it('scopes a guild table by guild, and a member table by member too (a read of one member)', () => {
+    expect(scopesOf(['guild_config'], '42')).to.deep.equal(['guild_config:42', 'guild_config:*']);
+    expect(scopesOf(['guild_config'], '42:7'), 'a guild table ignores the member').to.deep.equal(['guild_config:42', 'guild_config:*']);
+    expect(scopesOf(['levels'], '42:7')).to.deep.equal(['levels:42:7', 'levels:42', 'levels:*']);
+  });
+});
+
 describe('MemoryStore', () => {
+  it('drops a member’s entry for their own scope or their guild’s, and keeps the other members’', () => {
+    const store = new MemoryStore(10);
+    const member = (user: string): string[] => scopesOf(['levels'], `42:${user}`);
+    for (const user of ['7', '8']) {
+      const found = store.lookup(user);
+      store.fill(user, member(user), found.token ?? 0, value(user), 60_000);
+    }
+    store.invalidate(['levels:42:7']);
+    expect(store.lookup('7').value).to.equal(undefined);
+    expect(store.lookup('8').value, 'another member').to.deep.equal(value('8'));
+    store.invalidate(['levels:42']);
+    expect(store.lookup('8').value, 'the whole guild').to.equal(undefined);
+  });
+
   it('keeps a filled value until a scope it depends on is invalidated', () => {
     const store = new MemoryStore(10);
     expect(readThrough(store, 'k', value('!'))).to.equal(undefined);

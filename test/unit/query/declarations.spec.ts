@@ -21,6 +21,7 @@ import {
   setXpStatement,
   verifyLevelFormulaStatement,
   writeBlacklistStatement,
+  xpStateStatement,
 } from '../../../src/query/levels-statements';
 import { assignmentsStatement, assignRoleStatement, unassignRoleStatement, userPermissionRankStatement } from '../../../src/query/permission-assignment-statements';
 import {
@@ -70,6 +71,8 @@ const NOW = new Date(Date.UTC(2025, 0, 1));
 interface Built {
   readonly statement: Statement;
   readonly guild: string | undefined;
+  /** The member it declares (a statement of one member's rows of a member table), if any. */
+  readonly member?: string;
 }
 
 // ---- What the text says, read back here only to check the builders' declarations (the library never parses SQL).
@@ -121,6 +124,8 @@ describe('what every builder declares its statement touches', () => {
   // A statement of GUILD, and one that concerns no single guild.
   const one = (statement: Statement): Built[] => [{ statement, guild: GUILD }];
   const noGuild = (statement: Statement): Built[] => [{ statement, guild: undefined }];
+  // A statement of USER's rows in GUILD, declared so (the cache scopes it to that member).
+  const oneMember = (statement: Statement): Built[] => [{ statement, guild: GUILD, member: USER }];
 
   before(async () => {
     for (const entity of ALL_ENTITIES) {
@@ -162,10 +167,12 @@ describe('what every builder declares its statement touches', () => {
       [true, false].map((returnsOld) => ({
         statement: addXpStatement(model('levels'), DEFAULT_LEVEL_FORMULA, { ...member, amount: 10, now: NOW, cooldownSeconds: null }, returnsOld),
         guild: GUILD,
+        member: USER,
       })),
-    setXpStatement: () => one(setXpStatement(model('levels'), DEFAULT_LEVEL_FORMULA, member, 10)),
-    resetXpStatement: () => one(resetXpStatement(model('levels'), DEFAULT_LEVEL_FORMULA, member)),
-    writeBlacklistStatement: () => [true, false].map((toggle) => ({ statement: writeBlacklistStatement(model('levels'), member, toggle), guild: GUILD })),
+    setXpStatement: () => oneMember(setXpStatement(model('levels'), DEFAULT_LEVEL_FORMULA, member, 10)),
+    resetXpStatement: () => oneMember(resetXpStatement(model('levels'), DEFAULT_LEVEL_FORMULA, member)),
+    writeBlacklistStatement: () => [true, false].map((toggle) => ({ statement: writeBlacklistStatement(model('levels'), member, toggle), guild: GUILD, member: USER })),
+    xpStateStatement: () => oneMember(xpStateStatement(model('levels'), member)),
     isBlacklistedStatement: () => one(isBlacklistedStatement(model('levels'), member)),
     memberRankStatement: () => one(memberRankStatement(model('levels'), member)),
     isOnCooldownStatement: () => one(isOnCooldownStatement(model('levels'), member, NOW, 60)),
@@ -276,6 +283,18 @@ describe('what every builder declares its statement touches', () => {
           expect(touches?.locks, `locks of ${text}`).to.equal(locksRows(text));
           // A plain SELECT is a read: it may go to a replica, be cached, and run again after a lost connection.
           if (/^\s*SELECT\b/i.test(text) && !locksRows(text)) expect(touches?.writes, text).to.deep.equal([]);
+        }
+      });
+
+      it('declares a member only for a statement of that one member’s rows, bound as the text’s user_id', () => {
+        for (const { statement, member: expected } of statements()) {
+          const at = statement.touches?.memberAt;
+          expect(at === undefined ? undefined : String(statement.values[at]), statement.text).to.equal(expected);
+          if (at === undefined) continue;
+          // Every row it reads or writes is that member's: the user_id it names is the declared value, and only it.
+          const users = [...statement.text.matchAll(/"user_id" = \$(\d+)/g)].map((m) => Number(m[1]) - 1);
+          const written = /\bINSERT INTO\b/.test(statement.text) ? [at] : [];
+          expect(new Set([...users, ...written]), statement.text).to.deep.equal(new Set([at]));
         }
       });
 

@@ -53,27 +53,32 @@ describe('levels statements', () => {
     const update = `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = "l"."xp" + EXCLUDED."xp", "level" = ${level('"l"."xp" + EXCLUDED."xp"')}, "last_message" = EXCLUDED."last_message"`;
     const insertInto = 'INSERT INTO "levels" AS "l" ("user_id", "guild_id", "xp", "level", "last_message")';
     const row = `$1, $2, $3::double precision, ${level('$3')}, $4::timestamptz`;
+    // The member as the snapshot saw them, read without a lock: a blocked row (blacklisted, on cooldown) shuts the gate.
+    const seen =
+      `"seen" AS (SELECT "xp", "level", (NOT "s"."blacklisted" AND ($5::double precision IS NULL OR "s"."last_message" <= $4::timestamptz - make_interval(secs => $5::double precision))) IS NOT TRUE AS "blocked" ` +
+      `FROM "levels" AS "s" WHERE "user_id" = $1 AND "guild_id" = $2)`;
+    const open = 'NOT EXISTS (SELECT 1 FROM "seen" WHERE "blocked")';
     const result = (previous: string): string =>
-      `"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
-      `CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${level('0')} ELSE ${previous} END AS "previousLevel" ` +
-      `FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
-      `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`;
+      `"result" AS (SELECT COALESCE(a."xp", b."xp", s."xp") AS "xp", COALESCE(a."level", b."level", s."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
+      `CASE WHEN a."xp" IS NULL THEN COALESCE(b."level", s."level") WHEN a."inserted" THEN ${level('0')} ELSE ${previous} END AS "previousLevel" ` +
+      `FROM (SELECT 1) AS "one" LEFT JOIN "seen" s ON true LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
+      `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp", pg_current_xact_id_if_assigned()::text AS "xid" FROM "result"`;
 
-    it('reads the level before from RETURNING old on PostgreSQL 18 and later, binding each value once', () => {
+    it('reads the level before from RETURNING old on PostgreSQL 18 and later, binding each value once, and writes only past the gate', () => {
       expect(textAndValues(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, true))).to.deep.equal({
         text:
-          `WITH ${ENSURE_GUILD}, "before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2), ` +
-          `"after" AS (${insertInto} VALUES (${row}) ${update} ${awardable} ` +
+          `WITH ${ENSURE_GUILD}, ${seen}, "before" AS (SELECT "xp", "level" FROM "seen"), ` +
+          `"after" AS (${insertInto} SELECT ${row} WHERE ${open} ${update} ${awardable} ` +
           `RETURNING "l"."xp", "l"."level", old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"), ${result('a."oldLevel"')}`,
         values: [USER, GUILD, 15, NOW, 60],
       });
     });
 
-    it('locks the member’s row and reads it before the upsert on older servers', () => {
+    it('locks the member’s row and reads it before the upsert on older servers, only past the gate', () => {
       expect(textAndValues(addXpStatement(levels, DEFAULT_LEVEL_FORMULA, values, false))).to.deep.equal({
         text:
-          `WITH ${ENSURE_GUILD}, "before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2 FOR UPDATE), ` +
-          `"after" AS (${insertInto} SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked" ${update} ${awardable} ` +
+          `WITH ${ENSURE_GUILD}, ${seen}, "before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2 AND ${open} FOR UPDATE), ` +
+          `"after" AS (${insertInto} SELECT ${row} FROM (SELECT count(*) FROM "before") AS "locked" WHERE ${open} ${update} ${awardable} ` +
           `RETURNING "l"."xp", "l"."level", ("l"."xmax" = 0) AS "inserted"), ${result(`COALESCE(b."level", ${level('a."xp" - $3::double precision')})`)}`,
         values: [USER, GUILD, 15, NOW, 60],
       });
