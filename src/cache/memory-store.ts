@@ -5,13 +5,18 @@ interface Entry {
   readonly filledAt: number;
   readonly scopes: ReadonlyArray<string>;
   readonly expiresAt: number;
+  /** The hit count when it last moved to the back of the LRU order. */
+  movedAt: number;
 }
 
 /** Invalidated scopes remembered one by one; past this many, the oldest fold into `floor` (all entries before it go). */
 const REMEMBERED_SCOPES = 100_000;
 
 /**
- * The memory backend: an LRU map of at most `maxEntries` entries, each with its own expiry, in this process.
+ * The memory backend: an LRU map of at most `maxEntries` entries, each with its own expiry, in this process. A hit
+ * moves its entry to the back of the LRU order only when a quarter of `maxEntries` hits came since it last moved:
+ * moving costs a delete and an insert in a map of up to `maxEntries` keys, which a hot entry would otherwise pay on
+ * every read, and an entry that moved that recently is nowhere near the front that eviction takes from.
  *
  * Coherence by counter: every invalidation takes the next value of one counter and records it for its scope; an
  * entry is usable while it was filled at or after every invalidation of its scopes. A lookup that misses returns the
@@ -28,6 +33,7 @@ export class MemoryStore implements CacheStore {
   private counter = 0;
   private floor = 0;
   private evicted = 0;
+  private hits = 0;
   private readonly invalidated = new Map<string, number>();
   private readonly entries = new Map<string, Entry>();
 
@@ -40,16 +46,18 @@ export class MemoryStore implements CacheStore {
   lookup(key: string): Lookup {
     const entry = this.entries.get(key);
     if (entry !== undefined) {
-      this.entries.delete(key);
-      if (entry.expiresAt > Date.now()) {
-        if (this.fresh(entry.filledAt, entry.scopes)) {
+      const expired = entry.expiresAt <= Date.now();
+      if (!expired && this.fresh(entry.filledAt, entry.scopes)) {
+        if (++this.hits - entry.movedAt > this.maxEntries / 4) {
           // Re-inserted last: Map order is the LRU order.
+          this.entries.delete(key);
           this.entries.set(key, entry);
-          return { value: entry.value };
+          entry.movedAt = this.hits;
         }
-      } else {
-        this.evicted++;
+        return { value: entry.value };
       }
+      this.entries.delete(key);
+      if (expired) this.evicted++;
     }
     return { token: this.counter };
   }
@@ -58,7 +66,7 @@ export class MemoryStore implements CacheStore {
     const filledAt = token as number;
     if (!this.fresh(filledAt, scopes)) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, filledAt, scopes, expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, { value, filledAt, scopes, expiresAt: Date.now() + ttlMs, movedAt: this.hits });
     if (this.entries.size > this.maxEntries) {
       for (const oldest of this.entries.keys()) {
         this.entries.delete(oldest);

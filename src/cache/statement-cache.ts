@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { CacheFamily, ResolvedCacheOptions } from '../config';
 import type { CacheStore, CachedValue } from './cache-store';
@@ -54,13 +55,12 @@ function cacheable(tables: ReadonlyArray<string>, target: string): boolean {
   return tables.every((t) => CACHED.has(t) && (oneMember || !MEMBER_TABLES.has(t)));
 }
 
+// Statement texts whose digests are kept for keys (see StatementCache.keyOf) before the map starts over.
+const MAX_TEXTS = 10_000;
+
 // The own writes prime() remembers; past this many (their notifications never came: LISTEN was down, say) the oldest go.
 const MAX_OWN_WRITES = 10_000;
 
-// An entry's key: the statement's text and its values.
-function keyOf(text: string, values: ReadonlyArray<unknown>): string {
-  return `${text}\u0000${JSON.stringify(values)}`;
-}
 
 // Rows handed out are the caller's to change: top-level fields are copied, and Dates, arrays and JSON are cloned.
 function copyRows(rows: ReadonlyArray<QueryResultRow>): QueryResultRow[] {
@@ -103,11 +103,25 @@ export class StatementCache {
   // `<scope>@<xid>` of this process's own writes whose rows prime() stored: their notifications are not invalidations.
   private readonly own = new Set<string>();
   private listener: InvalidationListener | undefined;
+  // A short digest of each statement text, so keys are not hundreds of characters long to hash and compare on every
+  // read. A digest, not a counter, because Redis keys are shared by every process. The texts are the builders' (one
+  // string per shape), so the map stays small; past MAX_TEXTS it starts over.
+  private readonly textIds = new Map<string, string>();
 
   constructor(
     readonly store: CacheStore,
     private readonly options: ResolvedCacheOptions,
   ) {}
+
+  // An entry's key: its statement's digest (132 bits of SHA-256) and its values.
+  private keyOf(text: string, values: ReadonlyArray<unknown>): string {
+    let id = this.textIds.get(text);
+    if (id === undefined) {
+      if (this.textIds.size >= MAX_TEXTS) this.textIds.clear();
+      this.textIds.set(text, (id = createHash('sha256').update(text).digest('base64url').slice(0, 22)));
+    }
+    return `${id}\u0000${JSON.stringify(values)}`;
+  }
 
   /** The listener whose state decides whether the cache is active (set once, by the service). */
   attach(listener: InvalidationListener): void {
@@ -129,7 +143,7 @@ export class StatementCache {
       this.misses++;
       return load();
     }
-    const key = keyOf(text, values);
+    const key = this.keyOf(text, values);
     const scopes = scopesOf(tables, target);
     const ttlMs = this.options.ttlSeconds[family] * 1_000;
     let found;
@@ -174,7 +188,7 @@ export class StatementCache {
    */
   async prime(family: CacheFamily, text: string, values: ReadonlyArray<unknown>, tables: ReadonlyArray<string>, target: string, value: CachedValue, xid: string): Promise<void> {
     if (!this.isActive() || !cacheable(tables, target) || !tables.every((t) => MEMBER_TABLES.has(t))) return;
-    const key = keyOf(text, values);
+    const key = this.keyOf(text, values);
     const scopes = scopesOf(tables, target);
     const ttlMs = this.options.ttlSeconds[family] * 1_000;
     try {

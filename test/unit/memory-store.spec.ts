@@ -90,4 +90,14 @@ describe('MemoryStore', () => {
     // Evicted: b, then c (to make room for short); expired: short.
     expect(await store.counts()).to.deep.equal({ entries: 1, evictions: 3 });
   });
+
+  it('keeps a hot entry through a stream of fills, though it moves back only every quarter of the bound’s hits', () => {
+    const store = new MemoryStore(8);
+    readThrough(store, 'hot', value('hot'));
+    for (let i = 0; i < 100; i++) {
+      readThrough(store, `cold ${i}`, value('cold'));
+      expect(store.lookup('hot').value, `after ${i + 1} fills`).to.deep.equal(value('hot'));
+    }
+    expect(store.lookup('cold 0').value, 'the cold ones went').to.equal(undefined);
+  });
 });
