@@ -5,6 +5,9 @@ import type { DatabaseCoordinator } from '../src/coordinator';
 import { commandNameChain } from '../src/query/permission-command-statements';
 import { libraryPoolSettings, pgPoolConfig } from './pool-settings';
 
+/** The XP cooldown of every message (60 s, a common choice). */
+export const COOLDOWN_SECONDS = 60;
+
 /** Cache hits and misses as health() counts them. */
 export interface CacheCounts {
   readonly hits: number;
@@ -16,8 +19,8 @@ export interface GatewayClient {
   readonly name: string;
   prefix(guildId: string): Promise<string>;
   isAfk(userId: string, guildId: string): Promise<boolean>;
-  /** addXp with a 60 s cooldown. */
-  addXp(userId: string, guildId: string, xp: number): Promise<void>;
+  /** addXp with a COOLDOWN_SECONDS cooldown, for a message sent at `now`. */
+  addXp(userId: string, guildId: string, xp: number, now: Date): Promise<void>;
   canRun(guildId: string, command: string, roleIds: ReadonlyArray<string>): Promise<boolean>;
   rankName(guildId: string, rank: number): Promise<string | null>;
   /** The cache's counters, or undefined without a cache. */
@@ -40,8 +43,8 @@ export class LibraryClient implements GatewayClient {
     return this.db.afk.isMemberAfk(userId, guildId);
   }
 
-  async addXp(userId: string, guildId: string, xp: number): Promise<void> {
-    await this.db.levels.addXp(userId, guildId, xp, { cooldownSeconds: 60 });
+  async addXp(userId: string, guildId: string, xp: number, now: Date): Promise<void> {
+    await this.db.levels.addXp(userId, guildId, xp, { cooldownSeconds: COOLDOWN_SECONDS, now });
   }
 
   canRun(guildId: string, command: string, roleIds: ReadonlyArray<string>): Promise<boolean> {
@@ -62,9 +65,12 @@ export class LibraryClient implements GatewayClient {
   }
 }
 
-/** The library on `url` with `cache` (migrations already applied). @throws DatabaseConnectionError when Redis or PostgreSQL cannot be reached. */
-export async function openLibraryClient(name: string, url: string, poolSize: number, cache: CacheOption): Promise<LibraryClient> {
-  return new LibraryClient(name, await createDatabase({ url, poolSize, cache, migrate: false }));
+/**
+ * The library on `url` with `cache`, applying the pending migrations when `migrate` (the first client opened does,
+ * so a fresh server works; the others find them applied). @throws DatabaseConnectionError when Redis or PostgreSQL cannot be reached.
+ */
+export async function openLibraryClient(name: string, url: string, poolSize: number, cache: CacheOption, migrate = false): Promise<LibraryClient> {
+  return new LibraryClient(name, await createDatabase({ url, poolSize, cache, migrate }));
 }
 
 const OPERATIONS = ['prefix', 'isAfk', 'addXp', 'canRun', 'rankName'] as const;
@@ -90,7 +96,7 @@ export async function captureStatements(library: LibraryClient, guildId: string,
   const calls: Record<Operation, () => Promise<unknown>> = {
     prefix: () => library.prefix(guildId),
     isAfk: () => library.isAfk(userId, guildId),
-    addXp: () => library.addXp(userId, guildId, 15),
+    addXp: () => library.addXp(userId, guildId, 15, new Date()),
     canRun: () => library.canRun(guildId, 'ban', roleIds),
     rankName: () => library.rankName(guildId, 1),
   };
@@ -133,8 +139,8 @@ export class RawPgClient implements GatewayClient {
     return (await this.first<{ afk: boolean }>('isAfk', [userId, guildId]))?.afk ?? false;
   }
 
-  async addXp(userId: string, guildId: string, xp: number): Promise<void> {
-    await this.first('addXp', [userId, guildId, xp, new Date(), 60]);
+  async addXp(userId: string, guildId: string, xp: number, now: Date): Promise<void> {
+    await this.first('addXp', [userId, guildId, xp, now, COOLDOWN_SECONDS]);
   }
 
   async canRun(guildId: string, command: string, roleIds: ReadonlyArray<string>): Promise<boolean> {

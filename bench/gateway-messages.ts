@@ -21,15 +21,22 @@ export interface GatewayMessage {
   readonly command: GatewayCommand | undefined;
 }
 
+/** How many implementations can have authors of their own (MEMBERS each, within memberId's 1,000 per guild). */
+export const AUTHOR_BLOCKS = 5;
+
 /**
  * An endless, reproducible stream of messages: a uniformly random guild and author, no mention (60 %), one (30 %) or
  * two (10 %), each of them an AFK member with probability 0.3, and every tenth message a command of COMMANDS.
- * The same seed gives the same messages, so every implementation of a round handles the same traffic.
+ * The same seed gives the same messages, so every implementation of a round handles the same traffic. The authors
+ * are the members of block `block` (0 to AUTHOR_BLOCKS − 1), with the roles of the members of block 0: each
+ * implementation gives XP to members of its own, as each shard of a bot owns its guilds, so one implementation's
+ * XP awards never invalidate another's cache. The writer's config and permission changes reach every block alike.
  * @example
- * const next = messageStream(7, 50);
+ * const next = messageStream(7, 50, 0);
  * next().guildId; // the same guild on every run with seed 7
  */
-export function messageStream(seed: number, guilds: number): () => GatewayMessage {
+export function messageStream(seed: number, guilds: number, block: number): () => GatewayMessage {
+  if (!Number.isInteger(block) || block < 0 || block >= AUTHOR_BLOCKS) throw new Error(`author block ${block} is not one of 0–${AUTHOR_BLOCKS - 1}`);
   const random = seededRandom(seed);
   const below = (n: number): number => Math.floor(random() * n);
   let index = 0;
@@ -43,6 +50,6 @@ export function messageStream(seed: number, guilds: number): () => GatewayMessag
     const xp = 15 + below(11);
     const entry = index % 10 === 0 ? COMMANDS[below(COMMANDS.length)] : undefined;
     const command = entry === undefined ? undefined : { name: entry[0], roleIds: memberRoles(g, author) };
-    return { guild: g, guildId: guildId(g), authorId: memberId(g, author), mentionIds, xp, command };
+    return { guild: g, guildId: guildId(g), authorId: memberId(g, block * MEMBERS + author), mentionIds, xp, command };
   };
 }

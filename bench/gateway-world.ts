@@ -99,6 +99,30 @@ async function seedGuild(db: DatabaseCoordinator, g: number): Promise<void> {
 }
 
 /**
+ * Gives every author of `blocks` author blocks (see messageStream) in every guild a levels row whose last XP-earning
+ * message is a uniformly random moment of the `cooldownSeconds` before `origin` (seeded by `seed`), in one statement.
+ * Their cooldowns then end spread over time, as the members of a bot that has run for a while do, instead of all at
+ * once a cooldown after the warm-up gave each their first XP.
+ */
+export async function spreadCooldowns(db: DatabaseCoordinator, guilds: number, blocks: number, cooldownSeconds: number, origin: number, seed: number): Promise<void> {
+  const random = seededRandom(seed);
+  const [users, guildIds, lastMessages]: [string[], string[], string[]] = [[], [], []];
+  for (let g = 0; g < guilds; g++) {
+    for (let m = 0; m < blocks * MEMBERS; m++) {
+      users.push(memberId(g, m));
+      guildIds.push(guildId(g));
+      lastMessages.push(new Date(origin - random() * cooldownSeconds * 1_000).toISOString());
+    }
+  }
+  await db.service.query(
+    `INSERT INTO levels (user_id, guild_id, xp, level, last_message)
+     SELECT u, g, 0, 0, t FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS r(u, g, t)
+     ON CONFLICT (user_id, guild_id) DO UPDATE SET last_message = EXCLUDED.last_message`,
+    [users, guildIds, lastMessages],
+  );
+}
+
+/**
  * Writes the bench's guilds through the library, idempotently: config, Tux's default ranks 0–7, roles 0–5 assigned
  * ranks 0–5, the command requirements, AFK_MEMBERS AFK members, and the probes at version 0 (prefix, PROBE_RANK's
  * name, PROBE_ROLE_B's rank, PROBE_COMMAND_A's requirement). A guild a previous run seeded in full (on a kept data

@@ -13,14 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseConnectionError } from '../src/errors/connection-error';
 import { startEmbeddedDatabase } from '../src/service/open-data-source';
-import { captureStatements, checkSameAnswers, openLibraryClient, RawPgClient, type CacheCounts, type GatewayClient } from './gateway-clients';
+import { captureStatements, checkSameAnswers, COOLDOWN_SECONDS, openLibraryClient, RawPgClient, type CacheCounts, type GatewayClient } from './gateway-clients';
 import { AddXpOnlyClient } from './gateway-diagnosis';
-import { messageStream, type GatewayMessage } from './gateway-messages';
+import { AUTHOR_BLOCKS, messageStream, type GatewayMessage } from './gateway-messages';
 import { sharedNow } from './gateway-protocol';
 import { redisCommandCalls } from './gateway-redis';
 import { gatewayMarkdown, ratiosOf, type ClientRun, type GatewayReport } from './gateway-report';
 import { StalenessProbe } from './gateway-staleness';
-import { guildId, memberId, memberRoles, seedWorld } from './gateway-world';
+import { guildId, memberId, memberRoles, seedWorld, spreadCooldowns } from './gateway-world';
 import { seededRandom, shuffled } from './order';
 
 /** How big a run is. */
@@ -40,15 +40,19 @@ export interface GatewayOptions {
   readonly boundMs: number;
   readonly seed: number;
   readonly redisUrl: string;
-  /** Adds the ceiling of bench/gateway-diagnosis.ts: addXp alone, every read free. */
+  /** Adds the row of bench/gateway-diagnosis.ts: the addXp statement alone, every read free. */
   readonly diagnose: boolean;
 }
 
-/** A full run: 10 rounds of 6 s per implementation (about five minutes with four implementations). */
+/**
+ * A full run: 10 rounds of 6 s per implementation (about six and a half minutes with four implementations), after a
+ * warm-up of 15 s each: long enough for every member of an implementation to have sent a message, so its cache holds
+ * what a bot's that has run for a while holds, and the rounds measure that steady state.
+ */
 export const FULL: GatewayOptions = {
   rounds: 10,
   sliceSeconds: 6,
-  warmupSeconds: 2,
+  warmupSeconds: 15,
   shards: 4,
   guilds: 50,
   poolSize: 10,
@@ -60,7 +64,7 @@ export const FULL: GatewayOptions = {
 };
 
 /** A smoke run of about 30 s. */
-export const QUICK: GatewayOptions = { ...FULL, rounds: 3, sliceSeconds: 1, warmupSeconds: 0.5, writeIntervalMs: 100 };
+export const QUICK: GatewayOptions = { ...FULL, rounds: 3, sliceSeconds: 1, warmupSeconds: 1, writeIntervalMs: 100 };
 
 /**
  * The embedded server's data directory, kept between runs (seedWorld then only resets the probes; delete it after
@@ -72,7 +76,7 @@ const UNCACHED = 'library, cache: false';
 const MEMORY = "library, cache: 'memory'";
 const REDIS = 'library, cache: { redis }';
 const RAW = 'raw pg, same statements';
-const ADDXP_ONLY = 'addXp alone, reads free (ceiling)';
+const ADDXP_ONLY = 'addXp statement alone, reads free';
 
 interface Slice {
   readonly messages: number;
@@ -83,17 +87,23 @@ interface Slice {
   readonly errors: string[];
 }
 
-async function handle(client: GatewayClient, m: GatewayMessage, probe: StalenessProbe | undefined): Promise<void> {
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function handle(client: GatewayClient, m: GatewayMessage, probe: StalenessProbe | undefined, now: Date): Promise<void> {
   const at = sharedNow();
   const prefix = await client.prefix(m.guildId);
   probe?.recordPrefix(client.name, m.guild, prefix, at);
   for (const mention of m.mentionIds) await client.isAfk(mention, m.guildId);
-  await client.addXp(m.authorId, m.guildId, m.xp);
+  await client.addXp(m.authorId, m.guildId, m.xp, now);
   if (m.command !== undefined) await client.canRun(m.guildId, m.command.name, m.command.roleIds);
 }
 
-// `shards` loops of messages from streams seeded by `streamSeed`, for `seconds`; the probe, when given, measures writes meanwhile.
-async function runSlice(client: GatewayClient, options: GatewayOptions, seconds: number, streamSeed: number, probe: StalenessProbe | undefined): Promise<Slice> {
+// `shards` loops of `c`'s messages from streams seeded by `streamSeed`, with the authors of its block (see
+// messageStream), for `seconds`; the probe, when given, measures writes meanwhile. The messages are dated on `c`'s
+// own clock, which runs only while its slices do, as if it had run alone: its members' cooldowns end at the pace they
+// would for a bot running without pause, not in a burst at the start of each slice.
+async function runSlice(c: Contender, options: GatewayOptions, seconds: number, streamSeed: number, probe: StalenessProbe | undefined): Promise<Slice> {
+  const { client } = c;
   const latenciesMs: number[] = [];
   const errors: string[] = [];
   let messages = 0;
@@ -101,13 +111,18 @@ async function runSlice(client: GatewayClient, options: GatewayOptions, seconds:
   const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1_000;
+  const clockAtStart = c.clockMs;
   const loop = async (shard: number): Promise<void> => {
-    const next = messageStream(streamSeed * 64 + shard, options.guilds);
+    const next = messageStream(streamSeed * 64 + shard, options.guilds, c.block);
     while (performance.now() < deadline) {
+      // A bot's messages arrive as socket events, each handled in an event-loop turn of its own; without this wait,
+      // a loop whose calls all hit the cache would run on microtasks alone and starve the LISTEN connection (and the
+      // staleness probe) of the turns they need to read their sockets.
+      await nextTurn();
       const m = next();
       const t = performance.now();
       try {
-        await handle(client, m, probe);
+        await handle(client, m, probe, new Date(clockAtStart + t - started));
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
       }
@@ -116,6 +131,7 @@ async function runSlice(client: GatewayClient, options: GatewayOptions, seconds:
     }
   };
   await Promise.all(Array.from({ length: options.shards }, (_, shard) => loop(shard)));
+  c.clockMs = clockAtStart + performance.now() - started;
   const elapsed = (performance.now() - started) / 1_000;
   const used = process.cpuUsage(cpu);
   probe?.measure(undefined);
@@ -125,6 +141,10 @@ async function runSlice(client: GatewayClient, options: GatewayOptions, seconds:
 
 interface Contender {
   readonly client: GatewayClient;
+  /** Whose members its messages give XP to (see messageStream). */
+  readonly block: number;
+  /** Its own clock (ms since the epoch), which advances only during its slices (see runSlice). */
+  clockMs: number;
   /** False for the ceiling, which reads nothing: the writer pauses while it runs. */
   readonly probed: boolean;
   /** Whether its Redis commands are counted. */
@@ -168,10 +188,13 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
     starting.catch(() => undefined);
     closers.push(async () => (await starting).stop());
     progress('connecting');
-    const uncached = await openLibraryClient(UNCACHED, url, options.poolSize, false);
+    const uncached = await openLibraryClient(UNCACHED, url, options.poolSize, false, true);
     closers.push(() => uncached.close());
     progress('seeding');
     await seedWorld(uncached.db, options.guilds);
+    // Every implementation's clock starts here, with its members' cooldowns ending spread over the next minute.
+    const origin = Date.now();
+    await spreadCooldowns(uncached.db, options.guilds, AUTHOR_BLOCKS, COOLDOWN_SECONDS, origin, options.seed);
     const memory = await openLibraryClient(MEMORY, url, options.poolSize, 'memory');
     closers.push(() => memory.close());
     let redisSkip: string | undefined;
@@ -193,8 +216,10 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
 
     progress('waiting for the writer');
     const probe = await starting;
-    const contenders: Contender[] = [...clients, ...(ceiling ? [ceiling] : [])].map((client) => ({
+    const contenders: Contender[] = [...clients, ...(ceiling ? [ceiling] : [])].map((client, block) => ({
       client,
+      block,
+      clockMs: origin,
       probed: client !== ceiling,
       redis: client === redis,
       rates: [],
@@ -209,7 +234,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
       c.redis ? redisCommandCalls(options.redisUrl).catch((e: unknown) => void probe.problems.push(`Redis commands not counted: ${e instanceof Error ? e.message : String(e)}`)) : Promise.resolve(undefined);
     progress('warming up');
     for (const c of contenders) {
-      await runSlice(c.client, options, options.warmupSeconds, options.seed, undefined);
+      await runSlice(c, options, options.warmupSeconds, options.seed, undefined);
       progress(`warmed up ${c.client.name}`);
     }
     const random = seededRandom(options.seed);
@@ -217,7 +242,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
       for (const c of shuffled(contenders, random)) {
         const before = await c.client.cacheCounts();
         const callsBefore = await countCalls(c);
-        const slice = await runSlice(c.client, options, options.sliceSeconds, options.seed + 1 + round, c.probed ? probe : undefined);
+        const slice = await runSlice(c, options, options.sliceSeconds, options.seed + 1 + round, c.probed ? probe : undefined);
         addCalls(c, callsBefore, await countCalls(c));
         addCounts(c, before, await c.client.cacheCounts());
         c.rates[round] = slice.messages / slice.seconds;
