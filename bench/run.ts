@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBench } from './bench';
 import { writeCharts } from './charts';
+import { FULL as GATEWAY_FULL, QUICK as GATEWAY_QUICK, runGateway } from './gateway';
+import { gatewayMarkdown, type GatewayReport } from './gateway-report';
 import { DEFAULT_IMPLS, OPENERS } from './implementations';
 import { freshSeed } from './order';
 import { toMarkdown, type BenchReport } from './report';
@@ -12,9 +14,10 @@ import { CURVE_CLIENTS, curveWorkloads, mainWorkloads } from './workloads';
 
 const CHART_DIR = path.join(__dirname, 'charts');
 
-const USAGE = `Usage: npm run bench -- [--quick] [--json] [--charts] [--save=FILE] [--from=FILE] [--seed=N] [--impl=a,b,…] [--workload=a,b,…] [--rounds=N] [--seconds=S] [--no-curves]
-Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
-  --quick       smoke run (2 short rounds, 50 single createCase calls, curves at 64 callers only, memory walk over the read guild), about a minute
+const USAGE = `Usage: npm run bench -- [--quick] [--json] [--charts] [--save=FILE] [--from=FILE] [--seed=N] [--impl=a,b,…] [--workload=a,b,…] [--rounds=N] [--seconds=S] [--no-curves] [--no-gateway]
+Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench; then the gateway workload (the cache;
+bench/gateway.ts, also alone as npm run bench:gateway) unless --impl, --workload or --no-gateway is given.
+  --quick       smoke run (2 short rounds, 50 single createCase calls, curves at 64 callers only, memory walk over the read guild, a short gateway run), about a minute and a half
   --json        print the report as JSON instead of Markdown (run it as npm run -s bench -- --json to keep npm's banner out of stdout)
   --charts      draw the SVG charts into bench/charts/ from this run's report (or from --from's)
   --save=FILE   also write the report as JSON to FILE
@@ -23,6 +26,7 @@ Runs on DATABASE_URL when set, else on the embedded server in .tux-db-bench.
   --impl        implementations (library, ${Object.keys(OPENERS).join(', ')}); default ${DEFAULT_IMPLS.join(',')}
   --workload    workload ids (${mainWorkloads().map((w) => w.id).join(', ')}); default all
   --no-curves   skip the concurrency curves
+  --no-gateway  skip the gateway workload
   --rounds, --seconds   measured rounds and seconds per implementation per round
 Exit status 1 when an implementation gave a wrong answer or the bench crashed; verdicts never change it.`;
 
@@ -59,8 +63,13 @@ function list(value: string | undefined, known: ReadonlyArray<string>, fallback:
   return names;
 }
 
-function wrongAnswers(report: BenchReport): number {
-  return report.workloads.reduce((n, w) => n + w.results.filter((r) => r.error !== undefined).length, 0);
+/** What a run reports and --save writes: the workloads, and the gateway workload when it ran. */
+type RunReport = BenchReport & { readonly gateway?: GatewayReport };
+
+// Implementations that gave a wrong answer or failed: in a workload, or in the gateway workload.
+function wrongAnswers(report: RunReport): number {
+  const gateway = report.gateway?.runs.filter((r) => r.errors.length > 0).length ?? 0;
+  return gateway + report.workloads.reduce((n, w) => n + w.results.filter((r) => r.error !== undefined).length, 0);
 }
 
 async function main(): Promise<void> {
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string' },
       seconds: { type: 'string' },
       'no-curves': { type: 'boolean', default: false },
+      'no-gateway': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -84,9 +94,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  let report: BenchReport;
+  let report: RunReport;
   if (values.from !== undefined) {
-    report = JSON.parse(readFileSync(values.from, 'utf8')) as BenchReport;
+    report = JSON.parse(readFileSync(values.from, 'utf8')) as RunReport;
   } else {
     const base = values.quick ? QUICK : FULL;
     const rounds = Number(values.rounds ?? base.rounds);
@@ -110,6 +120,10 @@ async function main(): Promise<void> {
       },
       progressLine(),
     );
+    if (!values['no-gateway'] && values.impl === undefined && values.workload === undefined) {
+      const gateway = await runGateway(values.quick ? GATEWAY_QUICK : GATEWAY_FULL, (line) => process.stderr.write(`gateway: ${line}\n`));
+      report = { ...report, gateway };
+    }
   }
   if (values.save !== undefined) writeFileSync(values.save, `${JSON.stringify(report, null, 2)}\n`);
   if (values.charts) {
@@ -117,7 +131,8 @@ async function main(): Promise<void> {
     const written = writeCharts(report, CHART_DIR);
     process.stderr.write(`charts: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
   }
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : toMarkdown(report));
+  const gateway = report.gateway ? `\n## Gateway workload (the cache; bench/gateway.ts)\n\n${gatewayMarkdown(report.gateway)}\n` : '';
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${toMarkdown(report)}${gateway}`);
   const wrong = wrongAnswers(report);
   if (wrong > 0) {
     process.stderr.write(`${wrong} wrong answer${wrong === 1 ? '' : 's'}: see the report\n`);
