@@ -47,16 +47,18 @@ export const LIBRARY_SQL = {
     `WHERE "guild_id" = $1 ORDER BY "case_number" DESC LIMIT $2 OFFSET $3) AS "page"`,
   addXp:
     `WITH "ensure_guild" AS (INSERT INTO "guild" ("guild_id") VALUES ($2) ON CONFLICT ("guild_id") DO NOTHING), ` +
-    `"before" AS (SELECT "xp", "level" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2), ` +
+    `"seen" AS (SELECT "xp", "level", (NOT "s"."blacklisted" AND ($5::double precision IS NULL OR "s"."last_message" <= $4::timestamptz - make_interval(secs => $5::double precision))) IS NOT TRUE AS "blocked" ` +
+    `FROM "levels" AS "s" WHERE "user_id" = $1 AND "guild_id" = $2), ` +
+    `"before" AS (SELECT "xp", "level" FROM "seen"), ` +
     `"after" AS (INSERT INTO "levels" AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ` +
-    `VALUES ($1, $2, $3::double precision, ${level('($3)::double precision')}, $4::timestamptz) ` +
+    `SELECT $1, $2, $3::double precision, ${level('($3)::double precision')}, $4::timestamptz WHERE NOT EXISTS (SELECT 1 FROM "seen" WHERE "blocked") ` +
     `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = "l"."xp" + EXCLUDED."xp", "level" = ${level('("l"."xp" + EXCLUDED."xp")::double precision')}, ` +
     `"last_message" = EXCLUDED."last_message" WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision)) ` +
     `RETURNING "l"."xp", "l"."level", old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"), ` +
-    `"result" AS (SELECT COALESCE(a."xp", b."xp") AS "xp", COALESCE(a."level", b."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
-    `CASE WHEN a."xp" IS NULL THEN b."level" WHEN a."inserted" THEN ${level('(0)::double precision')} ELSE a."oldLevel" END AS "previousLevel" ` +
-    `FROM (SELECT 1) AS "one" LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
-    `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp" FROM "result"`,
+    `"result" AS (SELECT COALESCE(a."xp", b."xp", s."xp") AS "xp", COALESCE(a."level", b."level", s."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
+    `CASE WHEN a."xp" IS NULL THEN COALESCE(b."level", s."level") WHEN a."inserted" THEN ${level('(0)::double precision')} ELSE a."oldLevel" END AS "previousLevel" ` +
+    `FROM (SELECT 1) AS "one" LEFT JOIN "seen" s ON true LEFT JOIN "before" b ON true LEFT JOIN "after" a ON true) ` +
+    `SELECT "xp", "level", "previousLevel", "awarded", COALESCE("awarded" AND "level" > "previousLevel", false) AS "levelUp", pg_current_xact_id_if_assigned()::text AS "xid" FROM "result"`,
 } as const;
 
 /** The name of one of the library's statements. */
