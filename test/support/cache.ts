@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseCoordinator } from '../../src/coordinator';
+import { deleteGuilds, openTestDatabase, randomSnowflake } from './fixtures';
 import type { QueryEvent } from '../../src/service/query-event';
 import type { CacheOption, DatabaseOptions } from '../../src/config';
 import { prepareTestServer, testDatabaseUrl } from './test-server';
@@ -86,4 +87,54 @@ export async function sent(db: DatabaseCoordinator, work: () => Promise<unknown>
     stop();
   }
   return events;
+}
+
+/** Two bot processes' worth of the library, each with its own cache and LISTEN connection (see useTwoCaches). */
+export interface TwoCaches {
+  /** The first coordinator (opened in the suite's `before`). */
+  readonly a: DatabaseCoordinator;
+  /** The second coordinator. */
+  readonly b: DatabaseCoordinator;
+  /** A fresh guild id, deleted after the suite. */
+  newGuild(): string;
+}
+
+/**
+ * In the body of a `describe`: opens two coordinators with caches of `backend` before the suite (skipping it, with
+ * the reason, when that backend is not available: see cacheOptionsOrSkip) and closes them after, deleting the guilds
+ * newGuild() handed out.
+ * @example
+ * const t = useTwoCaches('memory');
+ * it('…', async () => { await t.a.guildConfig.setPrefix(t.newGuild(), '?'); });
+ */
+export function useTwoCaches(backend: CacheOption): TwoCaches {
+  const guilds: string[] = [];
+  let opened: [DatabaseCoordinator, DatabaseCoordinator] | undefined;
+  const coordinators = (): [DatabaseCoordinator, DatabaseCoordinator] => {
+    if (opened === undefined) throw new Error('useTwoCaches: the coordinators open in the suite’s before hook');
+    return opened;
+  };
+  before(async function () {
+    this.timeout(180_000);
+    const options = await cacheOptionsOrSkip(this, backend);
+    opened = [await openTestDatabase(options), await openTestDatabase(options)];
+  });
+  after(async () => {
+    if (opened === undefined) return;
+    await deleteGuilds(opened[0], guilds);
+    await Promise.all(opened.map((db) => db.close()));
+  });
+  return {
+    get a() {
+      return coordinators()[0];
+    },
+    get b() {
+      return coordinators()[1];
+    },
+    newGuild: () => {
+      const id = randomSnowflake();
+      guilds.push(id);
+      return id;
+    },
+  };
 }
