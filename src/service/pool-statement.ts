@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { isGuildForeignKey } from './guild-race';
@@ -54,19 +54,16 @@ export function mayRerunAfterLostConnection(touches: Touches | undefined): boole
  */
 export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
   for (let attempt = 0; ; attempt++) {
-    let client: PoolClient;
     try {
-      client = await pool.connect();
+      return await checkOutAndQuery<R>(pool, config);
     } catch (e) {
-      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e)) {
-        await reconnectDelay(attempt);
-        continue;
+      if (e instanceof CheckoutFailure) {
+        if (attempt < CONNECTION_RETRIES && isConnectionFailure(e.cause)) {
+          await reconnectDelay(attempt);
+          continue;
+        }
+        throw e.cause;
       }
-      throw e;
-    }
-    try {
-      return await queryOn<R>(client, config);
-    } catch (e) {
       if (attempt < CONNECTION_RETRIES && isConnectionFailure(e) && mayRerunAfterLostConnection(facts.touches)) {
         await reconnectDelay(attempt);
         continue;
@@ -80,33 +77,48 @@ export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: Qu
   }
 }
 
-// As pool.query does, with one difference: only a failed connection is destroyed. A statement error (a unique
-// violation, a timeout) leaves a healthy connection that goes back to the pool.
-function queryOn<R extends QueryResultRow>(client: PoolClient, config: QueryConfig): Promise<QueryResult<R>> {
+// The pool could not hand out a connection: nothing was sent.
+class CheckoutFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+// One attempt, as pool.query does it, with one difference: only a failed connection is destroyed; a statement error
+// (a unique violation, a timeout) leaves a healthy connection that goes back to the pool. Written with pg's callback
+// API, which makes one promise per statement where pool.connect(), client.query() and their handlers made five: for a
+// 100-row insert that was 0.86 × the same statement's speed on a bare pool (bench/RESULTS.md, "runOnPool's first
+// attempt on pg's callback API"). The client is the caller's alone until released, so the library Client's
+// queueing (SerialClient, which a callback bypasses) has nothing to order. Rejects with a CheckoutFailure when no
+// connection could be had, else with the driver's error.
+function checkOutAndQuery<R extends QueryResultRow>(pool: Pool, config: QueryConfig): Promise<QueryResult<R>> {
   return new Promise((resolve, reject) => {
-    let released = false;
-    const release = (error?: unknown): void => {
-      if (released) return;
-      released = true;
-      client.removeListener('error', onError);
-      client.release(error !== undefined && isConnectionFailure(error) ? asError(error) : undefined);
-    };
-    // An error event on a checked-out client (the socket died) would otherwise be unhandled.
-    const onError = (error: Error): void => {
-      release(error);
-      reject(error);
-    };
-    client.once('error', onError);
-    client.query<R>(config).then(
-      (result) => {
-        release();
-        resolve(result);
-      },
-      (error: unknown) => {
+    pool.connect((connectError, client, done) => {
+      if (connectError !== undefined && connectError !== null) {
+        reject(new CheckoutFailure(connectError));
+        return;
+      }
+      if (client === undefined) {
+        reject(new CheckoutFailure(new Error('the pool handed out no client')));
+        return;
+      }
+      let released = false;
+      const release = (error?: unknown): void => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        done(error !== undefined && isConnectionFailure(error) ? asError(error) : undefined);
+      };
+      // An error event on a checked-out client (the socket died) would otherwise be unhandled.
+      const onError = (error: Error): void => {
         release(error);
         reject(error);
-      },
-    );
+      };
+      client.once('error', onError);
+      client.query<R>(config, (error: Error | undefined, result: QueryResult<R>) => {
+        release(error ?? undefined);
+        if (error) reject(error);
+        else resolve(result);
+      });
+    });
   });
 }
 
