@@ -264,7 +264,7 @@ describe('hostile input', function () {
       'requireFilters', 'withSession', 'cooldownValue', 'dateValue', 'fieldColumn', 'guild', 'hydrateJoined', 'joinedSelectList',
       'keyParams', 'levelSql', 'logField', 'memberParams', 'name', 'onlySettings', 'param', 'prepareCase', 'rankValue', 'string',
       'upsertConfig', 'value', 'writeBlacklist', 'xpValue', 'checkOptions', 'refuseCaseNumber', 'prepareGuildCases', 'insertGuildCases',
-      'insertOptions', 'firstOrNull', 'affectedRows', 'expired', 'insertAlias', 'fields',
+      'insertOptions', 'firstOrNull', 'affectedRows', 'expired', 'insertAlias', 'fields', 'skippedFromCache',
     ]);
     const methods: Array<[string, BaseRepository<object, unknown>, string, ColumnInfo[]]> = [];
     for (const [name, repository, , columns] of repositories) {
