@@ -7,8 +7,9 @@ import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { useTestDatabase } from '../support/test-database';
 import { createScratchDatabase, dropScratchDatabase, testDatabaseUrl } from '../support/test-server';
 
-const LATEST = ALL_MIGRATIONS[ALL_MIGRATIONS.length - 1]?.name ?? ALL_MIGRATIONS[0].name;
-const BEFORE_LATEST = ALL_MIGRATIONS[ALL_MIGRATIONS.length - 2]?.name ?? ALL_MIGRATIONS[0].name;
+// The last migrations, newest first: the two cache trigger migrations (which TypeORM's drift check does not see), then
+// the one that re-keys tables.
+const [LATEST, BEFORE_LATEST, REKEYING] = ALL_MIGRATIONS.slice(-3).reverse().map((m) => m.name);
 
 describe('health', function () {
   this.timeout(60_000);
@@ -63,16 +64,17 @@ describe('health', function () {
     it('is degraded and names the pending migrations when the last ones are reverted, drift checked again', async () => {
       const s = await migrated();
       expect((await s.health()).status).to.equal('healthy');
-      // The last migration adds only triggers, which TypeORM's drift check does not see; the one before re-keys tables.
+      // The last two migrations add only triggers, which TypeORM's drift check does not see; the one before re-keys tables.
       expect(await revertLastMigration(s.dataSource)).to.equal(LATEST);
+      expect(await revertLastMigration(s.dataSource)).to.equal(BEFORE_LATEST);
       const triggersOnly = await s.health();
       expect(triggersOnly.status).to.equal('degraded');
-      expect(triggersOnly.schema).to.deep.include({ pendingMigrations: [LATEST], drift: false });
-      expect(await revertLastMigration(s.dataSource)).to.equal(BEFORE_LATEST);
+      expect(triggersOnly.schema).to.deep.include({ pendingMigrations: [BEFORE_LATEST, LATEST], drift: false });
+      expect(await revertLastMigration(s.dataSource)).to.equal(REKEYING);
       const report = await s.health();
       expect(report.status).to.equal('degraded');
-      expect(report.schema?.pendingMigrations).to.deep.equal([BEFORE_LATEST, LATEST]);
-      expect(report.pendingMigrations).to.deep.equal([BEFORE_LATEST, LATEST]);
+      expect(report.schema?.pendingMigrations).to.deep.equal([REKEYING, BEFORE_LATEST, LATEST]);
+      expect(report.pendingMigrations).to.deep.equal([REKEYING, BEFORE_LATEST, LATEST]);
       // The drift result is cached per applied-migrations list, so the revert makes health look again.
       expect(report.schema?.drift).to.equal(true);
     });
