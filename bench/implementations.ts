@@ -17,9 +17,8 @@ type Opener = (url: string, settings: PoolSettings) => Implementation | Promise<
  * Every implementation but the library, by the key `--impl` takes, in report order. The library itself is opened
  * by run.ts (it may start the embedded server). The keys after `kysely-best` are for experiments (bench/diagnose.ts):
  * raw pg without names or without the library's parsers; the ceiling with the library's Client class, its pool
- * path (runOnPool) or both, which together are the library's driver path without its repository layer; that path
- * with pg's callback API, and the ceiling on pipelined connections (the proposals in RESULTS.md); the library
- * unprepared.
+ * path (runOnPool, on pg's callback API since b513fbf) or both, which together are the library's driver path without
+ * its repository layer; the ceiling on pipelined connections (the proposal in RESULTS.md); the library unprepared.
  */
 export const OPENERS: Readonly<Record<string, Opener>> = {
   ceiling: (url, s) => createRawPg(NAMES.ceiling, url, s, { prepared: true, libraryParsers: true }),
@@ -36,7 +35,6 @@ export const OPENERS: Readonly<Record<string, Opener>> = {
   'ceiling-checkout': (url, s) => createRawPg('ceiling + runOnPool', url, s, { prepared: true, libraryParsers: true, libraryCheckout: true }),
   'ceiling-library-pool': (url, s) => createRawPg('ceiling + ExactDateClient + runOnPool', url, s, { prepared: true, libraryParsers: true, libraryClient: true, libraryCheckout: true }),
   'ceiling-pipelined': (url, s) => createPipelinedPg('ceiling, pipelined', url, s),
-  'ceiling-callback-pool': (url, s) => createRawPg('ceiling + ExactDateClient + callback checkout', url, s, { prepared: true, libraryParsers: true, libraryClient: true, callbackCheckout: true }),
   'library-unprepared': (url, s) => openLibrary('library unprepared', { url, poolSize: s.max, migrate: false, preparedStatements: false }),
 };
 

@@ -1,4 +1,4 @@
-import { Client, Pool, type CustomTypesConfig, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, Pool, type CustomTypesConfig, type QueryConfig } from 'pg';
 import { ExactDateClient } from '../../src/service/exact-date-client';
 import { runOnPool } from '../../src/service/pool-statement';
 import { TYPE_PARSERS } from '../../src/service/type-parsers';
@@ -16,43 +16,6 @@ export interface RawPgOptions {
   readonly libraryClient?: boolean;
   /** Through the library's runOnPool (check out, query, release, retry when safe) instead of `pool.query`. */
   readonly libraryCheckout?: boolean;
-  /** Through checkoutWithCallbacks: runOnPool's steps with pg's callback API (the proposal in RESULTS.md). */
-  readonly callbackCheckout?: boolean;
-}
-
-/**
- * What runOnPool does on its first attempt (check out a client, watch it for a socket error, run the statement,
- * release the client, destroying it only when its connection failed), written with pg's callback API: one promise
- * per statement instead of five (pool.connect's, Client.query's and its .catch, the wrapper's, the async function's).
- * A prototype to measure the proposal in bench/RESULTS.md; retries are left out, as they cost nothing until an error.
- */
-export function checkoutWithCallbacks<R extends QueryResultRow>(pool: Pool, config: QueryConfig): Promise<QueryResult<R>> {
-  return new Promise((resolve, reject) => {
-    pool.connect((connectError, client, done) => {
-      if (connectError || client === undefined) {
-        reject(connectError ?? new Error('no client'));
-        return;
-      }
-      let released = false;
-      const release = (error?: Error): void => {
-        if (released) return;
-        released = true;
-        client.removeListener('error', onError);
-        done(error);
-      };
-      const onError = (error: Error): void => {
-        release(error);
-        reject(error);
-      };
-      client.once('error', onError);
-      client.query<R>(config, (error: Error | undefined, result: QueryResult<R>) => {
-        // A statement error leaves a healthy connection (the library destroys only failed connections).
-        release(undefined);
-        if (error) reject(error);
-        else resolve(result);
-      });
-    });
-  });
 }
 
 /**
@@ -76,7 +39,7 @@ export function createRawPg(name: string, url: string, settings: PoolSettings, o
     name,
     async (statement, text, values) => {
       const config: QueryConfig = options.prepared ? { name: statement, text, values } : { text, values };
-      const result = options.libraryCheckout ? await runOnPool(pool, config) : options.callbackCheckout ? await checkoutWithCallbacks(pool, config) : await pool.query(config);
+      const result = options.libraryCheckout ? await runOnPool(pool, config) : await pool.query(config);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     () => pool.end(),
