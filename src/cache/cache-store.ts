@@ -27,6 +27,12 @@ export interface CacheStore {
   usable(): boolean;
   /** The entry of `key` if it is still usable, else the token its fill must present; `ttlMs` for a copy kept nearer. */
   lookup(key: string, scopes: ReadonlyArray<string>, ttlMs: number): Lookup | Promise<Lookup>;
+  /**
+   * The token a lookup that missed would return now, for a fill of this process's memory; undefined when the store
+   * cannot tell without a round trip (Redis alone). A tiered store's leaves its shared level out: a fill with it
+   * stores the near copy only.
+   */
+  currentToken(): FillToken | undefined;
   /** Stores `value` unless one of `scopes` was invalidated after `token` was taken. Never throws. */
   fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void;
   /** Makes every entry depending on one of `scopes` unusable, before it resolves. */

@@ -62,6 +62,10 @@ export class MemoryStore implements CacheStore {
     return { token: this.counter };
   }
 
+  currentToken(): FillToken {
+    return this.counter;
+  }
+
   fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
     const filledAt = token as number;
     if (!this.fresh(filledAt, scopes)) return;

@@ -130,6 +130,11 @@ export class RedisStore implements CacheStore {
     return { token: gens };
   }
 
+  // The generations are in Redis: no token without a round trip.
+  currentToken(): undefined {
+    return undefined;
+  }
+
   fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
     const entry: StoredEntry = { gens: token as ReadonlyArray<string>, value };
     const ttl = scopes.some(isMemberScope) ? Math.min(ttlMs, MAX_MEMBER_TTL_SECONDS * 1_000) : ttlMs;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { CacheFamily, ResolvedCacheOptions } from '../config';
-import type { CacheStore, CachedValue } from './cache-store';
+import type { CacheStore, CachedValue, FillToken } from './cache-store';
 import { CACHED_TABLES, MEMBER_TABLES } from './cached-tables';
 import type { InvalidationListener } from './invalidation-listener';
 
@@ -55,11 +55,31 @@ function cacheable(tables: ReadonlyArray<string>, target: string): boolean {
   return tables.every((t) => CACHED.has(t) && (oneMember || !MEMBER_TABLES.has(t)));
 }
 
+/** What afterOwnWrite stores for its write: the cached read of a member table the write's result answers, and that answer. */
+export interface OwnWriteFill {
+  readonly family: CacheFamily;
+  readonly text: string;
+  readonly values: ReadonlyArray<unknown>;
+  readonly tables: ReadonlyArray<string>;
+  readonly value: CachedValue;
+}
+
 // Statement texts whose digests are kept for keys (see StatementCache.keyOf) before the map starts over.
 const MAX_TEXTS = 10_000;
 
-// The own writes prime() remembers; past this many (their notifications never came: LISTEN was down, say) the oldest go.
-const MAX_OWN_WRITES = 10_000;
+// The own writes afterOwnWrite remembers and the notifications heard lately, each; past this many the oldest go (an own
+// write's notification that never came, LISTEN being down say; a notification heard long before its write returned).
+const MAX_REMEMBERED = 10_000;
+
+// Adds `key` (with `value` to a map), dropping the oldest past MAX_REMEMBERED.
+function remember<V>(keys: Set<string> | Map<string, V>, key: string, value?: V): void {
+  if (keys instanceof Map) keys.set(key, value as V);
+  else keys.add(key);
+  for (const oldest of keys.keys()) {
+    if (keys.size <= MAX_REMEMBERED) break;
+    keys.delete(oldest);
+  }
+}
 
 
 // Rows handed out are the caller's to change: top-level fields are copied, and Dates, arrays and JSON are cloned.
@@ -100,8 +120,11 @@ export class StatementCache {
   private misses = 0;
   private active = false;
   private readonly flights = new Map<string, Promise<CachedValue>>();
-  // `<scope>@<xid>` of this process's own writes whose rows prime() stored: their notifications are not invalidations.
+  // `<scope>@<xid>` of this process's own writes whose rows afterOwnWrite stored: their notifications are not invalidations.
   private readonly own = new Set<string>();
+  // `<scope>@<xid>` of the notifications heard lately that named their transaction, with the store's token just after
+  // each was handled (see afterOwnWrite).
+  private readonly heard = new Map<string, FillToken | undefined>();
   private listener: InvalidationListener | undefined;
   // A short digest of each statement text, so keys are not hundreds of characters long to hash and compare on every
   // read. A digest, not a counter, because Redis keys are shared by every process. The texts are the builders' (one
@@ -178,32 +201,48 @@ export class StatementCache {
   }
 
   /**
-   * After this process's write (transaction `xid`) committed and its afterWrite dropped what it changed: stores
-   * `value`, what the read `text`/`values` of a member table returns now as the write's own result shows it (addXp's
-   * member after an award), so the next read sends nothing. The write's own notification then changes nothing:
-   * every entry of the member was filled after the write committed. Stored only where no read filled the key since
-   * the write (that one is as new), and dropped like any fill by the invalidations that follow; a commit of another
-   * process not heard of yet is one such, so the value is stale no longer than the notification bound.
-   * Never throws, counts neither a hit nor a miss.
+   * For a write whose caller took over its invalidation (StatementOptions.ownInvalidation): drops what it changed, as
+   * afterWrite does, and when `fill` is given, stores `fill.value`, what the read `fill.text`/`fill.values` of a
+   * member table returns now as the write's own result shows it (addXp's member after an award, transaction `xid`),
+   * so the next read sends nothing. A commit's notification comes after every earlier commit's and before every
+   * later one's, and the write's own result is newer than every earlier commit to its rows:
+   * - when the write's own notification has come already, it did the dropping, and the value is stored with the
+   *   token taken just after it: refused if a later commit's notification (or a later write of this process) came
+   *   since, as any fill that raced an invalidation is (with Redis, in this process's memory only);
+   * - when it has not, the scopes are dropped now and the value stored after, and the notification, this process's
+   *   own, will leave it in place; a later commit's drops it.
+   * Never stored over an entry a read filled since (as new). Never throws, counts neither a hit nor a miss.
    */
-  async prime(family: CacheFamily, text: string, values: ReadonlyArray<unknown>, tables: ReadonlyArray<string>, target: string, value: CachedValue, xid: string): Promise<void> {
-    if (!this.isActive() || !cacheable(tables, target) || !tables.every((t) => MEMBER_TABLES.has(t))) return;
-    const key = this.keyOf(text, values);
-    const scopes = scopesOf(tables, target);
-    const ttlMs = this.options.ttlSeconds[family] * 1_000;
+  async afterOwnWrite(writes: ReadonlyArray<string>, target: string | undefined, xid: string | undefined, fill?: OwnWriteFill): Promise<void> {
+    const member = fill !== undefined && target !== undefined && xid !== undefined && this.isActive() && cacheable(fill.tables, target) && fill.tables.every((t) => MEMBER_TABLES.has(t));
+    if (!member) {
+      await this.afterWrite(writes, target);
+      return;
+    }
+    const key = this.keyOf(fill.text, fill.values);
+    const scopes = scopesOf(fill.tables, target);
+    const ttlMs = this.options.ttlSeconds[fill.family] * 1_000;
+    const own = fill.tables.map((t) => `${t}:${target}@${xid}`);
+    // Other cached tables the write touched are dropped as usual; `guild` here is a row it created on the way, not a
+    // guild's delete (which afterWrite takes `guild` alone for).
+    const others = writes.filter((t) => CACHED.has(t) && !fill.tables.includes(t));
+    if (others.length > 0) await this.afterWrite(others, target);
+    const heard = own.map((k) => this.heard.get(k));
     try {
+      if (heard.every((token) => token !== undefined)) {
+        // All the tables' notifications came, each token taken after one; they all are the same token (one
+        // notification per table, handled in one turn), so the first stands for them.
+        if ((await this.store.lookup(key, scopes, ttlMs)).value === undefined) this.store.fill(key, scopes, heard[0] as FillToken, fill.value, ttlMs);
+        return;
+      }
+      await this.afterWrite(fill.tables, target);
       const found = await this.store.lookup(key, scopes, ttlMs);
-      if (found.value === undefined) this.store.fill(key, scopes, found.token, value, ttlMs);
+      if (found.value === undefined) this.store.fill(key, scopes, found.token, fill.value, ttlMs);
     } catch {
       // The store is marked untrusted; nothing is stored.
       return;
     }
-    // A notification that came before this is already handled; one still to come is this process's own.
-    for (const table of tables) this.own.add(`${table}:${target}@${xid}`);
-    for (const oldest of this.own) {
-      if (this.own.size <= MAX_OWN_WRITES) break;
-      this.own.delete(oldest);
-    }
+    for (const k of own) if (!this.heard.has(k)) remember(this.own, k);
   }
 
   /**
@@ -229,14 +268,17 @@ export class StatementCache {
 
   /**
    * From the LISTEN connection: a committed write (of any client; transaction `xid` when named) touched `table` rows
-   * of `target` (a guild, `<guild>:<user>`, or `*`). The notification of a write whose rows prime() stored is skipped.
+   * of `target` (a guild, `<guild>:<user>`, or `*`). The notification of a write whose rows afterOwnWrite stored is skipped.
    */
   invalidate(table: string, target: string, xid?: string): void {
     if (!CACHED.has(table)) return;
-    if (xid !== undefined && this.own.delete(`${table}:${target}@${xid}`)) return;
+    const heardKey = xid === undefined ? undefined : `${table}:${target}@${xid}`;
+    if (heardKey !== undefined && this.own.delete(heardKey)) return;
     this.flights.clear();
     const done = this.store.invalidate([`${table}:${target}`]);
     if (done instanceof Promise) done.catch(() => undefined);
+    // After this process's memory dropped the scope (a tiered store does that before it answers).
+    if (heardKey !== undefined) remember(this.heard, heardKey, this.store.currentToken());
   }
 
   /** The LISTEN connection dropped: stop serving and filling, and drop everything. */
@@ -244,6 +286,7 @@ export class StatementCache {
     this.active = false;
     this.flights.clear();
     this.own.clear();
+    this.heard.clear();
     const done = this.store.flush();
     if (done instanceof Promise) done.catch(() => undefined);
   }

@@ -51,6 +51,10 @@ export class TieredStore implements CacheStore {
     return { token: { near: local.token, shared: remote.token } satisfies TieredToken };
   }
 
+  currentToken(): FillToken {
+    return { near: this.near.currentToken(), shared: undefined } satisfies TieredToken;
+  }
+
   fill(key: string, scopes: ReadonlyArray<string>, token: FillToken, value: CachedValue, ttlMs: number): void {
     if (!isTiered(token)) return;
     this.near.fill(key, scopes, token.near, value, ttlMs);

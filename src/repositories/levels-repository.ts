@@ -4,6 +4,7 @@ import { ValidationError } from '../errors/validation-error';
 import { EARLIEST_TIMESTAMP_MS } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
+import type { StatementOptions } from '../service/statement-runner';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from '../entities/level-formula';
@@ -72,6 +73,9 @@ export interface GuildLevelStats {
 }
 
 const ADD_XP_OPTIONS = ['cooldownSeconds', 'now'] as const;
+
+// addXp with the cache serving: it tells the cache itself what the statement left (see addXp).
+const OWN_INVALIDATION: StatementOptions = { ...CREATES_GUILD, ownInvalidation: true };
 
 // A member's row as xpStateStatement reads it for the cache.
 interface XpState {
@@ -164,12 +168,16 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     }
     // PostgreSQL 18 returns the row as it was before the upsert (RETURNING old); older servers need it locked first.
     const returnsOld = this.runner.serverMajorVersion() >= 18;
-    const row = this.firstRow((await this.runStatement<AddXpRow>(addXpStatement(this.model, this.formula, values, returnsOld), CREATES_GUILD)).rows);
-    if (cached && row.awarded && row.xp !== null && row.level !== null && row.xid !== null) {
-      // The member as this award left them, so their next messages, on cooldown, send nothing.
-      const state: XpState = { xp: row.xp, level: row.level, blacklisted: false, lastMessage: values.now };
-      await this.runner.prime(xpStateStatement(this.model, values), 'levels', [state], row.xid);
+    const statement = addXpStatement(this.model, this.formula, values, returnsOld);
+    const result = await this.runStatement<AddXpRow>(statement, cached ? OWN_INVALIDATION : CREATES_GUILD);
+    if (cached) {
+      // At once, before anything else can fail: the cache drops the member, and keeps the row an award left, so the
+      // member's next messages, on cooldown, send nothing.
+      const awarded = result.rows[0];
+      const state: XpState[] | undefined = awarded?.awarded && awarded.xp !== null && awarded.level !== null ? [{ xp: awarded.xp, level: awarded.level, blacklisted: false, lastMessage: values.now }] : undefined;
+      await this.runner.afterOwnWrite(statement, awarded?.xid ?? undefined, state && { statement: xpStateStatement(this.model, values), family: 'levels', rows: state });
     }
+    const row = this.firstRow(result.rows);
     if (row.xp === null || row.level === null || row.previousLevel === null) {
       // The member was inserted concurrently after this statement's snapshot and is blacklisted or on cooldown.
       const current = await this.getById(member as MemberKey);

@@ -162,13 +162,15 @@ export class DatabaseService implements StatementRunner {
     return this.opened?.cache?.isActive() === true && this.transactions.getStore() === undefined;
   }
 
-  /** See StatementRunner.prime. */
-  async prime(statement: Statement, family: CacheFamily, rows: QueryResultRow[], xid: string): Promise<void> {
+  /** See StatementRunner.afterOwnWrite. */
+  async afterOwnWrite(write: Statement, xid: string | undefined, fill?: { readonly statement: Statement; readonly family: CacheFamily; readonly rows: QueryResultRow[] }): Promise<void> {
     const cache = this.opened?.cache;
-    const { touches } = statement;
-    const target = cacheableTarget(touches, statement.values);
-    if (cache === undefined || touches === undefined || target === undefined || this.transactions.getStore() !== undefined) return;
-    await cache.prime(family, statement.text, statement.values, touches.reads, target, { command: 'SELECT', rowCount: rows.length, rows }, xid);
+    // Inside a unit the write was never taken over (ownInvalidation is ignored there): COMMIT drops it.
+    if (cache === undefined || this.transactions.getStore() !== undefined) return;
+    const read = fill?.statement;
+    const value = fill && { command: 'SELECT', rowCount: fill.rows.length, rows: fill.rows };
+    const own = read?.touches && value && fill ? { family: fill.family, text: read.text, values: read.values, tables: read.touches.reads, value } : undefined;
+    await cache.afterOwnWrite(write.touches?.writes ?? [], targetOf(write.touches, write.values), xid, own);
   }
 
   /**
@@ -326,8 +328,9 @@ export class DatabaseService implements StatementRunner {
           opened.replicas && !primaryOnly
             ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool }))
             : await runOnPool<R>(opened.pool, config, options);
-        // A write, or a raw statement (an unknown write), drops what it may have changed before it returns.
-        if (cache !== undefined && (touches === undefined || touches.writes.length > 0)) await cache.afterWrite(touches?.writes, targetOf(touches, values));
+        // A write, or a raw statement (an unknown write), drops what it may have changed before it returns, unless its
+        // caller does that itself at once (afterOwnWrite).
+        if (cache !== undefined && (touches === undefined || touches.writes.length > 0) && options?.ownInvalidation !== true) await cache.afterWrite(touches?.writes, targetOf(touches, values));
       }
       if (this.unreachable) this.reachable();
       rowCount = result.rowCount ?? null;

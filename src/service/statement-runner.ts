@@ -25,6 +25,11 @@ export interface StatementOptions {
    * the cache's coverage; false keeps one out). Only declared reads of one guild outside units of work are cached.
    */
   readonly cache?: CacheFamily | false | undefined;
+  /**
+   * Outside units of work, the cache does not drop what this write changed when it returns: the caller does, at once,
+   * with afterOwnWrite (which may also store what the write's result shows). Inside a unit, ignored.
+   */
+  readonly ownInvalidation?: boolean;
 }
 
 /**
@@ -55,11 +60,11 @@ export interface StatementRunner {
    */
   cacheServes(): boolean;
   /**
-   * After a write of this process (outside units; transaction `xid`), stores `rows` as what the cached read
-   * `statement` of a member table returns now, taken from the write's own result (see StatementCache.prime); does
-   * nothing when the cache does not serve.
+   * Right after a write run with `ownInvalidation` returned (transaction `xid`, when it wrote): drops what it changed
+   * from the cache, and with `fill`, stores `fill.rows` as what the cached read `fill.statement` of a member table
+   * returns now, taken from the write's own result (see StatementCache.afterOwnWrite). Never throws.
    */
-  prime(statement: Statement, family: CacheFamily, rows: QueryResultRow[], xid: string): Promise<void>;
+  afterOwnWrite(write: Statement, xid: string | undefined, fill?: { readonly statement: Statement; readonly family: CacheFamily; readonly rows: QueryResultRow[] }): Promise<void>;
 }
 
 /**
@@ -68,6 +73,6 @@ export interface StatementRunner {
  * spread costs about 1 µs per call on Node 20, more than the rest of a cached getById's client work.
  */
 export function withTouches(options: StatementOptions | undefined, touches: Touches): StatementOptions {
-  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false };
+  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false, ownInvalidation: options?.ownInvalidation === true };
   return copy;
 }

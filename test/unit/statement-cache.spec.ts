@@ -2,14 +2,18 @@ import { expect } from 'chai';
 import type { QueryResult } from 'pg';
 import type { CachedValue } from '../../src/cache/cache-store';
 import { MemoryStore } from '../../src/cache/memory-store';
-import { StatementCache } from '../../src/cache/statement-cache';
+import { StatementCache, type OwnWriteFill } from '../../src/cache/statement-cache';
 import { resolveOptions } from '../../src/config';
 
 const TEXT = 'SELECT "xp" FROM "levels" WHERE "user_id" = $1 AND "guild_id" = $2';
 const VALUES = ['7', '42'];
 const row = (xp: number): CachedValue => ({ command: 'SELECT', rowCount: 1, rows: [{ xp }] });
+const fill = (xp: number): OwnWriteFill => ({ family: 'levels', text: TEXT, values: VALUES, tables: ['levels'], value: row(xp) });
+// addXp's writes: the member's row, and the guild row it creates when missing.
+const WRITES = ['levels', 'guild'];
 
-// A cache whose LISTEN is in force, and a read of member 7 of guild 42 that counts the statements it sends.
+// A cache whose LISTEN is in force, and a read of member 7 of guild 42 that counts the statements it sends (each
+// returns xp -1: what the database holds, as far as these tests go).
 async function setUp(): Promise<{ cache: StatementCache; read: () => Promise<unknown>; sent: () => number }> {
   const cache = new StatementCache(new MemoryStore(100), resolveOptions({ url: 'postgres://tux@127.0.0.1:1/tux' }, {}).cache);
   await cache.up();
@@ -22,45 +26,56 @@ async function setUp(): Promise<{ cache: StatementCache; read: () => Promise<unk
   return { cache, read, sent: () => statements };
 }
 
-describe('StatementCache.prime (the row an award left)', () => {
-  it('answers the next read from the primed row, through the write’s own notification, but not another’s', async () => {
+describe('StatementCache.afterOwnWrite (the row an award left)', () => {
+  it('drops the member and keeps the award’s row when its notification is still to come, which then changes nothing', async () => {
     const { cache, read, sent } = await setUp();
-    await cache.prime('levels', TEXT, VALUES, ['levels'], '42:7', row(20), '100');
+    await read(); // cached before the award
+    await cache.afterOwnWrite(WRITES, '42:7', '100', fill(20));
     expect(await read()).to.deep.equal({ xp: 20 });
     cache.invalidate('levels', '42:7', '100');
     expect(await read(), 'its own notification keeps it').to.deep.equal({ xp: 20 });
-    expect(sent()).to.equal(0);
-    cache.invalidate('levels', '42:7', '100');
-    expect(await read(), 'an own notification counts once').to.deep.equal({ xp: -1 });
-    await cache.prime('levels', TEXT, VALUES, ['levels'], '42:7', row(30), '102');
     cache.invalidate('levels', '42:7', '101');
-    expect(await read(), 'another transaction’s notification drops it').to.deep.equal({ xp: -1 });
+    expect(await read(), 'a later commit’s notification drops it').to.deep.equal({ xp: -1 });
     expect(sent()).to.equal(2);
   });
 
-  it('keeps an entry a read filled after the write, and a guild-wide notification drops a primed row', async () => {
-    const { cache, read } = await setUp();
-    await read(); // filled after the write: as new as what prime would store
-    await cache.prime('levels', TEXT, VALUES, ['levels'], '42:7', row(20), '100');
-    expect(await read()).to.deep.equal({ xp: -1 });
-    cache.invalidate('levels', '42', '103');
-    await cache.prime('levels', TEXT, VALUES, ['levels'], '42:7', row(40), '104');
-    cache.invalidate('levels', '42', '105');
-    expect(await read(), 'the guild’s members were written').to.deep.equal({ xp: -1 });
+  it('keeps the award’s row when its notification came first, unless a later commit’s came after it', async () => {
+    const { cache, read, sent } = await setUp();
+    // The server signals listeners before it answers the writer, so the award's notification often comes first.
+    cache.invalidate('levels', '42:7', '110');
+    await cache.afterOwnWrite(WRITES, '42:7', '110', fill(20));
+    expect(await read(), 'nothing newer was heard').to.deep.equal({ xp: 20 });
+    expect(sent()).to.equal(0);
+    cache.invalidate('levels', '42:7', '112');
+    cache.invalidate('levels', '42:7', '113'); // another process wrote the member after award 112
+    await cache.afterOwnWrite(WRITES, '42:7', '112', fill(40));
+    expect(await read(), 'the award’s row is no longer the newest').to.deep.equal({ xp: -1 });
+    expect(sent()).to.equal(1);
   });
 
-  it('stores nothing while LISTEN is down, nor for a guild table or a guild-wide target', async () => {
+  it('only drops, as afterWrite does, for a write that stored nothing, with LISTEN down, or a guild-wide target', async () => {
     const { cache, read, sent } = await setUp();
+    await read();
+    await cache.afterOwnWrite(WRITES, '42:7', undefined);
+    expect(await read(), 'dropped').to.deep.equal({ xp: -1 });
     cache.down();
-    await cache.prime('levels', TEXT, VALUES, ['levels'], '42:7', row(20), '100');
+    await cache.afterOwnWrite(WRITES, '42:7', '120', fill(20));
     await cache.up();
+    expect(await read(), 'nothing stored while LISTEN was down').to.deep.equal({ xp: -1 });
+    await cache.afterOwnWrite(WRITES, '42', '121', fill(20));
+    expect(await read(), 'a guild-wide write stores no member’s row').to.deep.equal({ xp: -1 });
+    expect(sent()).to.equal(4);
+  });
+
+  it('keeps an entry a read filled after the write, and a guild-wide notification drops a kept row', async () => {
+    const { cache, read } = await setUp();
+    cache.invalidate('levels', '42:7', '130');
+    await read(); // filled after the award's notification: as new as what the award left
+    await cache.afterOwnWrite(WRITES, '42:7', '130', fill(20));
     expect(await read()).to.deep.equal({ xp: -1 });
-    await cache.prime('guildConfig', 'SELECT 1', ['42'], ['guild_config'], '42', row(1), '106');
-    await cache.prime('levels', 'SELECT 2', ['42'], ['levels'], '42', row(1), '107');
-    const other = async (text: string, values: string[], tables: string[], target: string): Promise<unknown> =>
-      (await cache.read('guildConfig', text, values, tables, target, () => Promise.resolve({ command: 'SELECT', rowCount: 1, rows: [{ xp: -2 }], oid: 0, fields: [] }))).rows[0];
-    expect(await other('SELECT 1', ['42'], ['guild_config'], '42')).to.deep.equal({ xp: -2 });
-    expect(await other('SELECT 2', ['42'], ['levels'], '42')).to.deep.equal({ xp: -2 });
-    expect(sent()).to.equal(1);
+    await cache.afterOwnWrite(WRITES, '42:7', '131', fill(40));
+    expect(await read()).to.deep.equal({ xp: 40 });
+    cache.invalidate('levels', '42', '132');
+    expect(await read(), 'the guild’s members were written').to.deep.equal({ xp: -1 });
   });
 });
