@@ -271,7 +271,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const updated = this.prepare(values, 'update');
     const inserted = this.prepare({ ...options.defaults, ...values, ...options.filters }, 'insert');
     const statement = upsertStatement(this.model, { key, inserted, updated: updated.columns });
-    const result = await this.runStatement<Record<string, unknown>>(statement, this.insertOptions(inserted.columns));
+    const result = await this.runStatement<Record<string, unknown>>(statement, { ...this.insertOptions(inserted.columns), upsert: true });
     return this.withCreatedFlag(this.firstRow(result.rows));
   }
 

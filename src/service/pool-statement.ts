@@ -20,6 +20,8 @@ const CONNECTION_MAX_DELAY_MS = 1_000;
 export interface RetryFacts {
   /** It creates its guild row on the way, so a concurrent deleteGuild (23503 on fk_<table>_guild) is a lost race. */
   readonly createsGuild?: boolean;
+  /** It is an upsert, so a unique violation (23505) may be a concurrent insert of the same row (StatementOptions.upsert). */
+  readonly upsert?: boolean;
   /** What it touches, as its builder declared it; undefined for a raw caller's statement (an unknown write). */
   readonly touches?: Touches | undefined;
 }
@@ -46,8 +48,9 @@ export function mayRerunAfterLostConnection(touches: Touches | undefined): boole
  * - the connection could not be opened (refused, reset, server starting or shutting down): nothing was sent;
  * - the connection was lost while a statement declared as writing nothing and locking nothing ran
  *   (mayRerunAfterLostConnection): running it again changes nothing;
- * - it lost a race and so changed nothing: deadlock victim or serialization failure (40P01, 40001), or, for
- *   a statement that creates its guild, a concurrent deleteGuild (23503).
+ * - it lost a race and so changed nothing: deadlock victim or serialization failure (40P01, 40001); for
+ *   a statement that creates its guild, a concurrent deleteGuild (23503); for an upsert, a concurrent insert of
+ *   the same row, which fails on a unique key other than its conflict key (23505).
  * A write (or an undeclared statement) whose connection was lost is not run again: it may have committed. A broken
  * connection is destroyed, never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
@@ -130,7 +133,7 @@ export function isConnectionFailure(e: unknown): boolean {
 function lostRace(e: unknown, facts: RetryFacts): boolean {
   const code = sqlStateOf(e);
   if (code === undefined) return false;
-  return RETRYABLE_SQLSTATES.has(code) || (facts.createsGuild === true && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint));
+  return RETRYABLE_SQLSTATES.has(code) || (facts.createsGuild === true && code === '23503' && isGuildForeignKey((e as { constraint?: string }).constraint)) || (facts.upsert === true && code === '23505');
 }
 
 // Full jitter, so the statements that collided (or the shards that all saw the server go) do not retry in lock step.

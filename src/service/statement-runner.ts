@@ -16,6 +16,13 @@ export interface StatementOptions {
    */
   readonly createsGuild?: boolean;
   /**
+   * The statement is an upsert (INSERT … ON CONFLICT (key) DO UPDATE) of a table with another unique key. PostgreSQL
+   * resolves a concurrent insert of the same new row only on the conflict key: on the other one the later insert
+   * fails (23505). Outside a unit the statement runs again, and then finds the row by its key; a real conflict on
+   * the other key fails the same way each time and is thrown. Inside a unit the error fails the unit, as any does.
+   */
+  readonly upsert?: boolean;
+  /**
    * What the statement touches (see Touches). run() takes it from the statement's declaration; a raw caller's
    * statement has none and counts as an unknown write (never run again after a lost connection).
    */
@@ -73,6 +80,6 @@ export interface StatementRunner {
  * spread costs about 1 µs per call on Node 20, more than the rest of a cached getById's client work.
  */
 export function withTouches(options: StatementOptions | undefined, touches: Touches): StatementOptions {
-  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false, ownInvalidation: options?.ownInvalidation === true };
+  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false, ownInvalidation: options?.ownInvalidation === true, upsert: options?.upsert === true };
   return copy;
 }

@@ -226,6 +226,24 @@ describe('BaseRepository', () => {
       expect((await countStatements(() => t.db.guild.upsert({ filters: { guildId }, values: { guildName: 'x' } }))).statements).to.have.length(1);
     });
 
+    it('upserts one new row from many processes at once, on a table with a second unique key, without a UniqueViolationError', async () => {
+      // permission_ranks is unique on (guild, rank), the upsert's key, and on (guild, name): PostgreSQL's ON CONFLICT
+      // handles only its key, so a racing insert of the same new row fails on the other one unless it runs again.
+      for (let round = 0; round < 50; round++) {
+        const guildId = newGuild();
+        // The guild exists first: creating it in the statement would queue the racers behind the first one's guild row.
+        await t.db.guild.create({ guildId });
+        const results = await Promise.allSettled(Array.from({ length: 12 }, () => t.db.permissionRanks.upsert({ filters: { guildId, rank: 5 }, values: { name: 'Moderator' } })));
+        expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), `round ${round}`).to.deep.equal([]);
+        expect(await t.db.permissionRanks.count({ filters: { guildId } })).to.equal(1);
+      }
+      // A real conflict on the other key still fails, after its runs again.
+      const guildId = newGuild();
+      await t.db.permissionRanks.upsert({ filters: { guildId, rank: 5 }, values: { name: 'Moderator' } });
+      const taken = await t.db.permissionRanks.upsert({ filters: { guildId, rank: 6 }, values: { name: 'Moderator' } }).catch((e: unknown) => e);
+      expect(taken).to.be.instanceOf(UniqueViolationError);
+    });
+
     it('upserts: defaults on insert only, values always', async () => {
       const guildId = newGuild();
       await t.db.guild.create({ guildId });
