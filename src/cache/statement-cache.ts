@@ -227,22 +227,25 @@ export class StatementCache {
     // guild's delete (which afterWrite takes `guild` alone for).
     const others = writes.filter((t) => CACHED.has(t) && !fill.tables.includes(t));
     if (others.length > 0) await this.afterWrite(others, target);
-    const heard = own.map((k) => this.heard.get(k));
+    // The token taken just after the write's own notification(s), once all came; one per table, handled in one
+    // turn, so the first stands for them.
+    const heardToken = (): FillToken | undefined => (own.every((k) => this.heard.has(k)) ? this.heard.get(own[0] ?? '') : undefined);
     try {
-      if (heard.every((token) => token !== undefined)) {
-        // All the tables' notifications came, each token taken after one; they all are the same token (one
-        // notification per table, handled in one turn), so the first stands for them.
-        if ((await this.store.lookup(key, scopes, ttlMs)).value === undefined) this.store.fill(key, scopes, heard[0] as FillToken, fill.value, ttlMs);
-        return;
+      if (heardToken() === undefined) {
+        await this.afterWrite(fill.tables, target);
+        const found = await this.store.lookup(key, scopes, ttlMs);
+        // With Redis the awaits above let notifications in: when the write's own came meanwhile, its token decides.
+        if (heardToken() === undefined) {
+          if (found.value === undefined) this.store.fill(key, scopes, found.token, fill.value, ttlMs);
+          for (const k of own) remember(this.own, k);
+          return;
+        }
       }
-      await this.afterWrite(fill.tables, target);
-      const found = await this.store.lookup(key, scopes, ttlMs);
-      if (found.value === undefined) this.store.fill(key, scopes, found.token, fill.value, ttlMs);
+      const token = heardToken();
+      if (token !== undefined && (await this.store.lookup(key, scopes, ttlMs)).value === undefined) this.store.fill(key, scopes, token, fill.value, ttlMs);
     } catch {
       // The store is marked untrusted; nothing is stored.
-      return;
     }
-    for (const k of own) if (!this.heard.has(k)) remember(this.own, k);
   }
 
   /**
