@@ -22,6 +22,7 @@ describe('RedisStore and TieredStore on a real Redis', function () {
 
   before(async function () {
     if (!(await redisAnswers())) {
+      // Skip reason: the Redis backend is tested against a real server only; CI's machine runs one on 6379.
       console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
       this.skip();
     }

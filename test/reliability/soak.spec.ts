@@ -9,10 +9,12 @@ describe('scale-out soak: processes behind PgBouncer with a streaming replica (s
   before(async function () {
     // It builds its own primary, standby and PgBouncer, whatever DATABASE_URL says: one run per suite is enough.
     if (process.env['DATABASE_URL']) {
+      // Skip reason: the soak starts its own servers, so one run (the embedded one) covers it.
       console.log('    (skipped: the soak builds its own servers; it runs in the embedded-server run of the suite)');
       this.skip();
     }
     if (!(await replicaBinariesAvailable()) || !(await pgbouncerAvailable())) {
+      // Skip reason: no binaries to build a standby or a bouncer with (CI's machine has both).
       console.log('    (skipped: needs the PostgreSQL 15 binaries and PgBouncer; .ci/run installs PgBouncer)');
       this.skip();
     }

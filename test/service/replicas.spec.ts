@@ -47,6 +47,7 @@ describe('read replicas with read-your-writes (a real primary and streaming stan
   before(async function () {
     // This machine kind (and CI) has the PostgreSQL 15 binaries; elsewhere the spec says why it does not run.
     if (!(await replicaBinariesAvailable())) {
+      // Skip reason: a standby needs initdb and pg_basebackup, which CI's machine has.
       console.log('    (skipped: no PostgreSQL binaries for extra clusters at /usr/lib/postgresql/15/bin; set TUX_TEST_PG_BIN)');
       this.skip();
     }

@@ -27,6 +27,7 @@ export function skipBehindPooler(context: Mocha.Context, reason: string): void {
   if (!behindPooler()) return;
   const title = context.currentTest?.fullTitle() ?? context.test?.fullTitle() ?? 'a spec';
   skipped.push(`${title}: ${reason}`);
+  // Skip reason: the caller's `reason`, printed here and listed again at the end of the run.
   console.log(`      skipped behind the pooler: ${reason}`);
   context.skip();
 }

@@ -42,11 +42,13 @@ export function cacheOptions(backend: CacheOption): DatabaseOptions | undefined 
 export async function cacheOptionsOrSkip(suite: Mocha.Context, backend: CacheOption): Promise<DatabaseOptions> {
   await prepareTestServer();
   if (backend !== 'memory' && backend !== false && !(await redisAnswers())) {
+    // Skip reason: the Redis backend is tested against a real server only; CI's machine runs one on 6379.
     console.log(`    (skipped: no Redis answers at ${TEST_REDIS_URL}; set TUX_TEST_REDIS_URL)`);
     suite.skip();
   }
   const options = cacheOptions(backend);
   if (options === undefined) {
+    // Skip reason: LISTEN cannot live behind a transaction pooler; CI's PgBouncer run sets TUX_TEST_DIRECT_URL.
     console.log('    (skipped: behind a pooler the cache needs a direct URL for LISTEN; set TUX_TEST_DIRECT_URL)');
     return suite.skip();
   }
