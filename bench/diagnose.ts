@@ -9,6 +9,7 @@
 //   profile  where the client CPU goes at 8 callers, from V8's sampling profiler, by category and by function.
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
+import { createDatabase } from '../src/container';
 import { startEmbeddedDatabase } from '../src/service/open-data-source';
 import { profileCpu, type CpuBreakdown } from './cpu-profile';
 import type { Implementation } from './implementation';
@@ -220,6 +221,8 @@ async function main(): Promise<void> {
   const seedValue = values.seed === undefined ? freshSeed() : Number(values.seed);
   const embedded = process.env['DATABASE_URL'] ? undefined : await startEmbeddedDatabase(BENCH_DATA_DIR);
   const url = process.env['DATABASE_URL'] ?? embedded?.url ?? '';
+  // A server no bench run has used yet has no tables: apply the migrations before seeding, as the bench does.
+  await (await createDatabase({ url, migrate: true, poolSize: 1 })).close();
   const admin = ignoreIdleErrors(new Pool({ connectionString: url, max: 2 }));
   const guilds = new RunGuilds(admin);
   try {
