@@ -23,6 +23,7 @@ import {
 import type { DatabaseService } from '../service/database-service';
 import type { StatementOptions, StatementRunner } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
+import { entityHydrator, type Hydrator } from './entity-hydrator';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import type {
@@ -61,6 +62,7 @@ const PREPARED: StatementOptions = { prepare: true };
  */
 export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   private cachedModel: TableModel | undefined;
+  private cachedHydrator: Hydrator<T> | undefined;
 
   /** What the repository runs its statements through: the service's narrow side, never its lifecycle. */
   protected readonly runner: StatementRunner;
@@ -126,7 +128,6 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     for (const row of result.rows) {
       const place = places[Number(row['__group'])]?.next().value;
       if (place === undefined) throw new DatabaseError(`${this.model.entityName}: createMany got back a row it did not insert`);
-      delete row['__group'];
       created[place] = this.hydrate(row);
     }
     return created;
@@ -295,13 +296,8 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const rows = (await this.runStatement<Record<string, unknown>>(statement, PREPARED)).rows;
     // An empty first page means no rows at all; past the end, the total needs its own count.
     const total = rows.length > 0 ? Number(rows[0]?.['__total']) : page === 1 ? 0 : await this.count({ filters: options.filters });
-    // Copying the columns (instead of `delete row.__total`) keeps the entities' fast object shape.
-    const properties = [...this.model.columns.keys()];
-    const items = rows.map((row) => {
-      const entity = new this.entity() as Record<string, unknown>;
-      for (const property of properties) entity[property] = row[property];
-      return entity as T;
-    });
+    // The entities take their columns only: `__total` stays behind.
+    const items = rows.map((row) => this.hydrate(row));
     const pages = Math.ceil(total / perPage);
     return { items, total, page, perPage, pages, hasNext: page < pages, hasPrev: page > 1 };
   }
@@ -327,9 +323,9 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.runner.run<R>(statement, family !== undefined && options?.cache === undefined ? { ...options, cache: family } : options);
   }
 
-  /** Turns a row keyed by property name into an entity instance. */
+  /** Turns a row keyed by property name into an entity instance: its columns only (see entityHydrator). */
   protected hydrate(row: QueryResultRow): T {
-    return Object.assign(new this.entity(), row);
+    return (this.cachedHydrator ??= entityHydrator(this.entity, [...this.model.columns.keys()]))(row);
   }
 
   /** Validates a write (see prepareValues). */
@@ -374,9 +370,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
 
   /** `[entity, created]` from a row carrying the `__created` flag of an upsert. */
   protected withCreatedFlag(row: Record<string, unknown>): [T, boolean] {
-    const created = row['__created'] === true;
-    delete row['__created'];
-    return [this.hydrate(row), created];
+    return [this.hydrate(row), row['__created'] === true];
   }
 
   /** Bound values of a row's key (see TableModel.idKeys) given as a scalar or, for composite keys, an object. */
