@@ -1,5 +1,6 @@
 import { compileFilter, filterGuild } from './compile-filter';
 import { compileOrderBy, NO_ORDER } from './compile-order-by';
+import { filterShape, orderShape } from './filter-shape';
 import { bindKey, keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
 import { compile, raw, sql, type CompileOptions, type Param, type SqlFragment, type Statement } from './sql';
@@ -42,29 +43,41 @@ export function getByIdStatement(model: TableModel, key: unknown[]): Statement {
 
 /**
  * findAll: the rows matching `filters`, ordered, then LIMIT and OFFSET when given. They are bound, not inlined, so
- * one statement text (and one prepared plan) serves every page.
+ * one statement text (and one prepared plan) serves every page. A filter of plain equalities with a plain ordering
+ * (the common `{ guildId, caseUserId }` with `{ caseNumber: 'DESC' }`) reuses its shape's text (see filterShape).
  * @throws ValidationError for a bad filter or ordering (see compileFilter, compileOrderBy).
  */
 export function findAllStatement(model: TableModel, input: FindAllInput): Statement {
-  const limit = input.limit === undefined ? NOTHING : sql` LIMIT ${input.limit}`;
-  const offset = input.offset === undefined ? NOTHING : sql` OFFSET ${input.offset}`;
-  const condition = compileFilter(model, input.filters);
-  return compile(
-    sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${condition}${orderClause(model, input.orderBy)}${limit}${offset}`,
-    reading(model, filterGuild(condition, model.guildColumn)),
-  );
+  const build = (): Statement => {
+    const limit = input.limit === undefined ? NOTHING : sql` LIMIT ${input.limit}`;
+    const offset = input.offset === undefined ? NOTHING : sql` OFFSET ${input.offset}`;
+    const condition = compileFilter(model, input.filters);
+    return compile(
+      sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${condition}${orderClause(model, input.orderBy)}${limit}${offset}`,
+      reading(model, filterGuild(condition, model.guildColumn)),
+    );
+  };
+  const order = orderShape(model, input.orderBy);
+  const shape = order === undefined ? undefined : filterShape(model, input.filters);
+  if (shape === undefined) return build();
+  const values = shape.values;
+  if (input.limit !== undefined) values.push(input.limit);
+  if (input.offset !== undefined) values.push(input.offset);
+  return shapedStatement(model, `findAll:${shape.key}|${order}|${input.limit === undefined ? '' : 'l'}${input.offset === undefined ? '' : 'o'}`, values, build);
 }
 
 /** count: one row `{ n }`, how many rows match `filters` (a bigint, as text). @throws ValidationError for a bad filter. */
 export function countStatement(model: TableModel, filters: unknown): Statement {
-  const condition = compileFilter(model, filters);
-  return compile(sql`SELECT count(*) AS n FROM ${raw(model.table)} WHERE ${condition}`, reading(model, filterGuild(condition, model.guildColumn)));
+  return filtered(model, 'count', filters, (condition) =>
+    compile(sql`SELECT count(*) AS n FROM ${raw(model.table)} WHERE ${condition}`, reading(model, filterGuild(condition, model.guildColumn))),
+  );
 }
 
 /** exists: one row `{ e }`, whether any row matches `filters`. @throws ValidationError for a bad filter. */
 export function existsStatement(model: TableModel, filters: unknown): Statement {
-  const condition = compileFilter(model, filters);
-  return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition}) AS e`, reading(model, filterGuild(condition, model.guildColumn)));
+  return filtered(model, 'exists', filters, (condition) =>
+    compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition}) AS e`, reading(model, filterGuild(condition, model.guildColumn))),
+  );
 }
 
 /**
@@ -81,6 +94,16 @@ export function paginateStatement(model: TableModel, input: PageInput): Statemen
     sql`SELECT "page".*, (SELECT count(*) FROM ${raw(model.table)} WHERE ${condition}) AS "__total" FROM (${page}) AS "page"`,
     reading(model, filterGuild(condition, model.guildColumn)),
   );
+}
+
+/**
+ * A statement over the rows `filters` match, built by `build` from the compiled condition; a filter of plain
+ * equalities reuses its shape's text, the first build's (see filterShape, shapedStatement).
+ */
+function filtered(model: TableModel, kind: string, filters: unknown, build: (condition: SqlFragment) => Statement): Statement {
+  const shape = filterShape(model, filters);
+  const fromScratch = (): Statement => build(compileFilter(model, filters));
+  return shape === undefined ? fromScratch() : shapedStatement(model, `${kind}:${shape.key}`, shape.values, fromScratch);
 }
 
 /** The declaration of a statement that only reads the model's table (of one guild, when `guild` binds its id). */

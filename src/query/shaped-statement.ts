@@ -4,6 +4,12 @@ import type { TableModel } from './table-model';
 
 // The text and declaration of each shape: a call adds only its values.
 const shapes = new WeakMap<TableModel, Map<string, Shape>>();
+/**
+ * The most shapes kept per model. Shapes come from the fields a caller names (a filter's, a create's), so code has a
+ * handful; the bound keeps a caller that names ever new combinations from growing the map without end (past it, a
+ * new shape is built each time, as without this cache).
+ */
+export const MAX_SHAPES_PER_MODEL = 256;
 
 interface Shape {
   readonly text: string;
@@ -31,6 +37,6 @@ export function shapedStatement(model: TableModel, shape: string, values: unknow
   if (statement.values.length !== values.length || statement.values.some((value, i) => !Object.is(value, values[i]))) {
     throw new DatabaseError(`${model.entityName}: the ${shape} statement binds other values than its builder lists`);
   }
-  byShape.set(shape, { text: statement.text, touches: statement.touches });
+  if (byShape.size < MAX_SHAPES_PER_MODEL) byShape.set(shape, { text: statement.text, touches: statement.touches });
   return statement;
 }
