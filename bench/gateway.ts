@@ -18,7 +18,7 @@ import { AddXpOnlyClient } from './gateway-diagnosis';
 import { AUTHOR_BLOCKS, messageStream, type GatewayMessage } from './gateway-messages';
 import { sharedNow } from './gateway-protocol';
 import { redisCommandCalls } from './gateway-redis';
-import { gatewayMarkdown, ratiosOf, type ClientRun, type GatewayReport } from './gateway-report';
+import { gatewayMarkdown, quantile, ratiosOf, type ClientRun, type GatewayReport } from './gateway-report';
 import { StalenessProbe } from './gateway-staleness';
 import { guildId, memberId, memberRoles, seedWorld, spreadCooldowns } from './gateway-world';
 import { seededRandom, shuffled } from './order';
@@ -259,7 +259,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
       name: c.client.name,
       skipped: undefined,
       rates: c.rates,
-      latenciesMs: c.latenciesMs,
+      latencyMs: { p50: quantile(c.latenciesMs, 0.5), p99: quantile(c.latenciesMs, 0.99) },
       messages: c.messages,
       cpuMsPerMessage: c.cpuMs / Math.max(1, c.messages),
       cache: c.cache,
@@ -269,7 +269,7 @@ export async function runGateway(options: GatewayOptions, progress: (line: strin
       traffic: probe.traffic(c.client.name, options.boundMs),
     }));
     if (redisSkip !== undefined) {
-      const none = { rates: [], latenciesMs: [], messages: 0, cpuMsPerMessage: Number.NaN, cache: undefined, redisCallsPerMessage: undefined, errors: [], staleness: [] };
+      const none = { rates: [], latencyMs: { p50: Number.NaN, p99: Number.NaN }, messages: 0, cpuMsPerMessage: Number.NaN, cache: undefined, redisCallsPerMessage: undefined, errors: [], staleness: [] };
       runs.splice(2, 0, { name: REDIS, skipped: redisSkip, ...none, traffic: { reads: 0, beyondBound: 0, maxLagMs: 0 } });
     }
     const goals = { [MEMORY]: { direction: 'at least', value: 5 }, [REDIS]: { direction: 'at least', value: 2 } } as const;
