@@ -7,9 +7,9 @@ export type Hydrator<T> = (row: QueryResultRow) => T;
  * A function that copies `properties` of a row (keyed by property name, as `TableModel.selectList` returns them) onto
  * a new `entity`, leaving out the ones the row lacks, and nothing else (helper columns such as `__total` stay behind).
  * It is compiled once per entity as straight-line assignments: every row then builds its instance with one hidden
- * class and no loop, about a tenth of the cost of `Object.assign` or a property loop (bench/RESULTS.md, "Applied in
- * the repository layer"), which counts on every row of findAll and createMany. The property names come from the
- * entity's metadata, never from input, and enter the source only as JSON string literals.
+ * class and no loop, about a tenth of the cost of `Object.assign` or a property loop, which counts on every row of
+ * findAll and createMany (bench/RESULTS.md, "What changed since the 05:31 run: the repository layer"). The property
+ * names come from the entity's metadata, never from input, and enter the source only as JSON string literals.
  *
  * ```ts
  * const hydrate = entityHydrator(Reminder, ['reminderId', 'reminderContent']);
