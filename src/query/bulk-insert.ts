@@ -51,36 +51,43 @@ function sameColumns(a: ReadonlyArray<ColumnModel>, b: ReadonlyArray<ColumnModel
   return a.length === b.length && a.every((column, i) => column === b[i]);
 }
 
+/** Rows writing the same fields, as one array of values per field (what a bulk insert binds). */
+export interface ColumnArrays {
+  readonly columns: ReadonlyArray<ColumnModel>;
+  /** `arrays[k][i]`: row i's value of `columns[k]`. */
+  readonly arrays: ReadonlyArray<unknown[]>;
+}
+
+/** The group's rows as one array per column, filled in one pass over the rows (a closure call per value was measurable). */
+export function groupArrays(group: RowGroup, rows: ReadonlyArray<ColumnValues>): ColumnArrays {
+  const { columns, positions } = group;
+  const arrays = columns.map(() => new Array<unknown>(positions.length));
+  for (let i = 0; i < positions.length; i++) {
+    const params = (rows[positions[i] as number] as ColumnValues).params;
+    for (let k = 0; k < arrays.length; k++) (arrays[k] as unknown[])[i] = params[k];
+  }
+  return { columns, arrays };
+}
+
 /**
- * The group's values bound as one array per column (each a Param, so a WITH item may name one too, such as the
+ * The rows' values bound as one array per column (each a Param, so a WITH item may name one too, such as the
  * guild ids), read back as rows by `unnest`: the SQL text is the same for any number of rows and no row count can
  * reach PostgreSQL's parameter limit. `extra` arrays come first, under their own aliases.
  *
  * ```ts
- * compile(sql`SELECT * FROM ${unnestSource(group, rows).from}`);
+ * compile(sql`SELECT * FROM ${unnestSource({ columns: [guildId, reminderContent], arrays: [['7'], ['hi']] }).from}`);
  * // SELECT * FROM unnest($1::bigint[], $2::text[]) AS "t"("guildId", "reminderContent")
  * ```
  */
-export function unnestSource(group: RowGroup, rows: ReadonlyArray<ColumnValues>, extra: ReadonlyArray<ExtraArray> = []): UnnestSource {
-  const arrays = extra.map((e) => param(e.values));
-  const types = extra.map((e) => e.arrayType);
-  // One pass over the rows fills every column's array (createMany's rows: a closure call per value was measurable).
-  const { columns, positions } = group;
-  const values = columns.map(() => new Array<unknown>(positions.length));
-  for (let i = 0; i < positions.length; i++) {
-    const params = (rows[positions[i] as number] as ColumnValues).params;
-    for (let k = 0; k < values.length; k++) (values[k] as unknown[])[i] = params[k];
-  }
-  columns.forEach((column, k) => {
-    arrays.push(param(values[k]));
-    types.push(column.arrayType);
-  });
-  const aliases = [...extra.map((e) => quoteIdent(e.alias)), ...group.columns.map((c) => quoteIdent(c.property))];
+export function unnestSource(rows: ColumnArrays, extra: ReadonlyArray<ExtraArray> = []): UnnestSource {
+  const arrays = [...extra.map((e) => param(e.values)), ...rows.arrays.map((values) => param(values))];
+  const types = [...extra.map((e) => e.arrayType), ...rows.columns.map((c) => c.arrayType)];
+  const aliases = [...extra.map((e) => quoteIdent(e.alias)), ...rows.columns.map((c) => quoteIdent(c.property))];
   const casts = arrays.map((array, i) => sql`${array}::${raw(types[i] as string)}`);
   return { from: sql`unnest(${join(casts)}) AS "t"(${raw(aliases.join(', '))})`, arrays };
 }
 
-/** `"t"."guildId", "t"."reminderContent"`: the group's columns as unnestSource names them. */
-export function unnestColumns(group: RowGroup): SqlFragment {
-  return raw(group.columns.map((c) => `"t".${quoteIdent(c.property)}`).join(', '));
+/** `"t"."guildId", "t"."reminderContent"`: the columns as unnestSource names them. */
+export function unnestColumns(columns: ReadonlyArray<ColumnModel>): SqlFragment {
+  return raw(columns.map((c) => `"t".${quoteIdent(c.property)}`).join(', '));
 }

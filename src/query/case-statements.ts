@@ -1,5 +1,5 @@
 import { DatabaseError } from '../errors/database-error';
-import { groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import { groupArrays, groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
 import { GUILD_TABLE } from './ensure-guild';
 import { keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
@@ -58,10 +58,10 @@ export function insertGuildCasesStatement(model: TableModel, guildId: unknown, r
   const guild = param(guildId);
   const count = param(rows.length);
   const inserts = groupByColumns(rows).map((group) => {
-    const { from } = unnestSource(group, rows, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
+    const { from } = unnestSource(groupArrays(group, rows), [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
     const number = sql`${NUMBER_FROM_COUNTER} - ${count}::int + 1 + "t"."position"`;
     const into = sql`INSERT INTO ${raw(model.table)} ("guild_id", "case_number", ${columnNames(group.columns)})`;
-    return sql`${into} SELECT ${guild}::bigint, ${number}, ${unnestColumns(group)} FROM ${from} RETURNING ${raw(model.selectList)}`;
+    return sql`${into} SELECT ${guild}::bigint, ${number}, ${unnestColumns(group.columns)} FROM ${from} RETURNING ${raw(model.selectList)}`;
   });
   const bump = counter(guild, count);
   const touches = { reads: [], writes: [model.name, GUILD_TABLE], guild };

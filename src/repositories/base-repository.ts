@@ -6,6 +6,7 @@ import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
+import { groupArrays, groupByColumns } from '../query/bulk-insert';
 import { insertManyStatement } from '../query/bulk-insert-statements';
 import { bulkUpdateStatement, type BulkUpdateRow } from '../query/bulk-update-statements';
 import { writesGuild } from '../query/ensure-guild';
@@ -24,6 +25,7 @@ import type { DatabaseService } from '../service/database-service';
 import type { StatementOptions, StatementRunner } from '../service/statement-runner';
 import { UnitOfWork } from '../service/unit-of-work';
 import { entityHydrator, type Hydrator } from './entity-hydrator';
+import { prepareColumns } from './prepare-columns';
 import { prepareValues, type PreparedValues, type WriteMode } from './prepare-values';
 import { CREATES_GUILD } from './ensure-guild-sql';
 import type {
@@ -103,6 +105,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
     if (values.length === 0) return [];
+    // A repository that adds checks of its own to prepare (permission commands refuse restricted names) keeps every
+    // row on that path: prepareColumns knows the entity's rules only.
+    const batch = this.prepare === BaseRepository.prototype.prepare ? prepareColumns(this.model, this.entity, values) : undefined;
+    if (batch !== undefined) {
+      const { statement, createsGuild } = insertManyStatement(this.model, [batch]);
+      return (await this.runStatement(statement, { prepare: true, createsGuild })).rows.map((r) => this.hydrate(r));
+    }
     // Every index, not map: a hole in a sparse array is a missing row to refuse, not one to skip. Every row's
     // problems are gathered before one ValidationError, so a caller fixes a batch in one round.
     const rows: PreparedValues[] = [];
@@ -116,7 +125,8 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
       }
     }
     if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
-    const { statement, groups, createsGuild } = insertManyStatement(this.model, rows);
+    const groups = groupByColumns(rows);
+    const { statement, createsGuild } = insertManyStatement(this.model, groups.map((group) => groupArrays(group, rows)));
     if (groups.length === 1) {
       return (await this.runStatement(statement, { prepare: true, createsGuild })).rows.map((r) => this.hydrate(r));
     }

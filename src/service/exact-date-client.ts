@@ -7,6 +7,8 @@ function bindDates(values: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
   let bound: unknown[] | undefined;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
+    // Most values are strings and numbers: the typeof test skips them without calling into types.isDate.
+    if (typeof value !== 'object' || value === null) continue;
     // Invalid Dates are left to pg, which warns about them as it always did.
     const mapped = types.isDate(value) && !Number.isNaN(value.getTime()) ? timestamptzText(value) : Array.isArray(value) ? bindDates(value) : value;
     if (mapped !== value) (bound ??= values.slice())[i] = mapped;

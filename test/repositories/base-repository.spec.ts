@@ -69,6 +69,25 @@ describe('BaseRepository', () => {
       expect(await t.db.guild.count({ filters: { guildId: { in: [a, b] } } })).to.equal(0);
     });
 
+    it('createMany of rows that all set the same fields refuses a bad row anywhere in the batch by [index].field, before any SQL', async () => {
+      const guildId = newGuild();
+      const reminder = (i: number) => ({ reminderContent: `r${i}`, reminderExpiresAt: new Date(Date.UTC(2030, 0, 1, 0, 0, i)), reminderChannelId: '5', reminderUserId: '6', guildId });
+      const rows: Record<string, unknown>[] = Array.from({ length: 6 }, (_, i) => reminder(i));
+      rows[2] = { ...reminder(2), reminderContent: '' };
+      rows[5] = { ...reminder(5), reminderExpiresAt: 'tomorrow', reminderUserId: 7n };
+      const { result: error, statements } = await countStatements(() => t.db.reminder.createMany(rows as never).catch((e: unknown) => e));
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((e) => e.field)).to.deep.equal(['[2].reminderContent', '[5].reminderExpiresAt']);
+      expect(statements).to.deep.equal([]);
+      expect(await t.db.reminder.count({ filters: { guildId } })).to.equal(0);
+      rows[2] = reminder(2);
+      rows[5] = { ...reminder(5), reminderUserId: 7n };
+      const created = await t.db.reminder.createMany(rows as never);
+      expect(created.map((r) => [r.reminderContent, r.reminderExpiresAt.toISOString(), r.reminderUserId])).to.deep.equal(
+        rows.map((_, i) => [`r${i}`, new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(), i === 5 ? '7' : '6']),
+      );
+    });
+
     it('createMany returns rows that set different fields in input order, each with its own defaults, in one statement', async () => {
       const guildId = newGuild();
       const rows = [

@@ -5,6 +5,7 @@ import { ALL_ENTITIES } from '../../../src/entities/all-entities';
 import { DEFAULT_LEVEL_FORMULA } from '../../../src/entities/level-formula';
 import { setMemberAfkStatement, isMemberAfkStatement, isMemberPermAfkStatement, AFK_ROW } from '../../../src/query/afk-statements';
 import { buildTableModel } from '../../../src/query/build-table-model';
+import { groupArrays, groupByColumns } from '../../../src/query/bulk-insert';
 import { insertManyStatement } from '../../../src/query/bulk-insert-statements';
 import { bulkUpdateStatement } from '../../../src/query/bulk-update-statements';
 import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../../../src/query/case-statements';
@@ -120,6 +121,8 @@ describe('what every builder declares its statement touches', () => {
     columns: Object.keys(values).map((p) => column(table, p)),
     params: Object.values(values),
   });
+  // createMany's input: the rows grouped by the fields they write, one array per field.
+  const groups = (rows: ReadonlyArray<ColumnValues>) => groupByColumns(rows).map((group) => groupArrays(group, rows));
   const member = { userId: USER, guildId: GUILD };
   // A statement of GUILD, and one that concerns no single guild.
   const one = (statement: Statement): Built[] => [{ statement, guild: GUILD }];
@@ -142,9 +145,9 @@ describe('what every builder declares its statement touches', () => {
     isMemberPermAfkStatement: () => one(isMemberPermAfkStatement(model('afk'), member)),
     insertManyStatement: () => [
       // Rows of several guilds, their ids bound as one array: no one guild.
-      { statement: insertManyStatement(model('reminder'), [set('reminder', { guildId: GUILD, reminderContent: 'a' }), set('reminder', { guildId: OTHER_GUILD, reminderContent: 'b' })]).statement, guild: undefined },
-      { statement: insertManyStatement(model('reminder'), [set('reminder', { guildId: GUILD }), set('reminder', { guildId: GUILD, reminderContent: 'b' })]).statement, guild: undefined },
-      { statement: insertManyStatement(model('guild'), [set('guild', { guildId: GUILD })]).statement, guild: undefined },
+      { statement: insertManyStatement(model('reminder'), groups([set('reminder', { guildId: GUILD, reminderContent: 'a' }), set('reminder', { guildId: OTHER_GUILD, reminderContent: 'b' })])).statement, guild: undefined },
+      { statement: insertManyStatement(model('reminder'), groups([set('reminder', { guildId: GUILD }), set('reminder', { guildId: GUILD, reminderContent: 'b' })])).statement, guild: undefined },
+      { statement: insertManyStatement(model('guild'), groups([set('guild', { guildId: GUILD })])).statement, guild: undefined },
     ],
     bulkUpdateStatement: () => noGuild(bulkUpdateStatement(model('cases'), [{ key: ['7'], set: set('cases', { caseReason: 'x' }) }])),
     createCaseStatement: () => one(createCaseStatement(model('cases'), GUILD, set('cases', { caseType: 'BAN', caseUserId: USER }))),
