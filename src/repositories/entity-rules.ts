@@ -20,7 +20,7 @@ interface PropertyRules {
 }
 
 // null: the entity has rules this check does not model (nested or promise validation); validateSync decides.
-type Compiled = ReadonlyArray<PropertyRules> | null;
+type Compiled = { readonly targetName: string; readonly properties: ReadonlyArray<PropertyRules> } | null;
 // By class: every rule; and the rules left once coerceValue has passed each value (see `coerced`).
 const compiled = new WeakMap<object, Compiled>();
 const compiledAfterCoercion = new WeakMap<object, Compiled>();
@@ -38,17 +38,17 @@ const compiledAfterCoercion = new WeakMap<object, Compiled>();
  * impliedByColumn) are then not run again, which halves the cost of validating a bulk insert's rows.
  */
 export function passesEntityRules(instance: object, coerced?: TableModel): boolean | undefined {
-  const properties = rulesOf(instance.constructor, coerced);
-  if (properties === null) return undefined;
+  const rules = rulesOf(instance.constructor, coerced);
+  if (rules === null) return undefined;
   const object = instance as Record<string, unknown>;
   // One arguments object, made when a rule first runs and refilled per rule: this runs for every row of a bulk insert.
   let args: ValidationArguments | undefined;
-  for (const property of properties) {
+  for (const property of rules.properties) {
     const value = object[property.property];
     const missing = value === null || value === undefined;
     // Only IsDefined looks at a missing value (skipMissingProperties).
     if ((missing && property.defined.length === 0) || !conditionsHold(property.conditions, instance, value)) continue;
-    args ??= { targetName: instance.constructor.name, property: '', object: instance, value: undefined, constraints: [] };
+    args ??= { targetName: rules.targetName, property: '', object: instance, value: undefined, constraints: [] };
     args.value = value;
     if (!holds(property.defined, args) || (!missing && !holds(property.rules, args))) return false;
   }
@@ -131,7 +131,7 @@ function compile(target: object, coerced: TableModel | undefined): Compiled {
   if (metadatas.some((m) => !modelled.includes(m.type))) return null;
   const resolve = (m: ValidationMetadata): Rule => ({
     metadata: m,
-    constraints: storage.getTargetValidatorConstraints(m.constraintCls).filter((c) => !c.async).map((c) => c.instance),
+    constraints: fastConstraint(m) ?? storage.getTargetValidatorConstraints(m.constraintCls).filter((c) => !c.async).map((c) => c.instance),
   });
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const m of metadatas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
@@ -142,5 +142,34 @@ function compile(target: object, coerced: TableModel | undefined): Compiled {
     rules: list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION && !impliedByColumn(m, coerced?.columns.get(property))).map(resolve),
   }));
   // A property left with conditions only has nothing to check.
-  return properties.filter((p) => p.defined.length > 0 || p.rules.length > 0);
+  return { targetName: (target as { name: string }).name, properties: properties.filter((p) => p.defined.length > 0 || p.rules.length > 0) };
+}
+
+/**
+ * MinLength's check without its two regular-expression matches per value (the one rule coercion leaves a reminder or
+ * a snippet, run on every row of a bulk insert): class-validator's `minLength(value, n)` is `typeof value === 'string'`
+ * and validator's isLength, which counts the UTF-16 units less each character followed by a variation selector
+ * (U+FE0E, U+FE0F) and each surrogate pair, both matched left to right without overlap. Other rules keep
+ * class-validator's own constraint.
+ */
+function fastConstraint(rule: ValidationMetadata): ReadonlyArray<ValidatorConstraintInterface> | undefined {
+  if (rule.type !== ValidationTypes.CUSTOM_VALIDATION || rule.name !== 'minLength' || rule.each === true) return undefined;
+  return [{ validate: (value: unknown, args?: ValidationArguments) => typeof value === 'string' && isLengthAtLeast(value, Number(args?.constraints[0]) || 0) }];
+}
+
+/**
+ * validator's `isLength(text, { min })`, counted in one pass. Its two patterns' matches never overlap themselves: a
+ * match's second unit (a selector, a low surrogate) cannot start another.
+ */
+export function isLengthAtLeast(text: string, min: number): boolean {
+  const units = text.length;
+  if (units < min) return false;
+  let length = units;
+  for (let i = 0; i + 1 < units; i++) {
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (unit !== 0xfe0e && unit !== 0xfe0f && (next === 0xfe0e || next === 0xfe0f)) length--;
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) length--;
+  }
+  return length >= min;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, Validate, ValidateIf, ValidateNested,
+  getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, minLength, Validate, ValidateIf, ValidateNested,
   ValidatorConstraint, validateSync, type ValidatorConstraintInterface,
 } from 'class-validator';
 import sinon from 'sinon';
@@ -12,7 +12,7 @@ import * as snowflake from '../../src/entities/snowflake';
 import { buildTableModel } from '../../src/query/build-table-model';
 import { coerceValue } from '../../src/query/coerce-value';
 import type { TableModel } from '../../src/query/table-model';
-import { passesEntityRules } from '../../src/repositories/entity-rules';
+import { isLengthAtLeast, passesEntityRules } from '../../src/repositories/entity-rules';
 import { entityMetadata } from '../support/entity-metadata';
 
 const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false } as const;
@@ -193,5 +193,17 @@ describe('passesEntityRules on values coerceValue accepted', () => {
   it('still runs the rules coercion does not imply: an empty reminder text fails MinLength(1)', () => {
     const reminder = Object.assign(new Reminder(), { reminderContent: '' });
     expect(passesEntityRules(reminder, modelOf(Reminder))).to.equal(false);
+  });
+});
+
+describe('isLengthAtLeast', () => {
+  it('agrees with class-validator’s minLength on strings of selectors, surrogates (paired and lone) and letters', () => {
+    const unit = fc.constantFrom('a', 'é', '\uFE0E', '\uFE0F', '\uD83D', '\uDE00', '\uD800', '\uDFFF', '\u{1F600}', '\u2764');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }).map((units) => units.join('')), fc.integer({ min: 0, max: 14 }), (text, min) => {
+        expect(isLengthAtLeast(text, min), JSON.stringify([text, min])).to.equal(minLength(text, min));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
