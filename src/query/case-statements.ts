@@ -1,5 +1,5 @@
 import { DatabaseError } from '../errors/database-error';
-import { groupArrays, groupByColumns, unnestColumns, unnestSource } from './bulk-insert';
+import { unnestColumns, unnestSource, type ColumnArrays } from './bulk-insert';
 import { GUILD_TABLE } from './ensure-guild';
 import { keyCondition } from './key-condition';
 import { shapedStatement } from './shaped-statement';
@@ -48,27 +48,49 @@ export function createCaseStatement(model: TableModel, guildId: unknown, others:
   });
 }
 
+/** One guild's cases that write the same fields, and each case's place in the call (its number's offset). */
+export interface GuildCaseGroup extends ColumnArrays {
+  readonly positions: number[];
+}
+
 /**
- * createCases: one guild's validated cases in one statement, with one counter bump of their number. The values go
- * as one array per field plus each row's position in `rows`, and a case's number is the counter before this call
- * plus 1 plus its position, so the numbers are contiguous in the order of `rows`. Rows writing different fields are
- * separate INSERTs (WITH items) sharing the one bump. `rows` must not be empty.
+ * createCases: one guild's validated cases in one statement, with one counter bump of their number (`count`, the
+ * cases in all groups). The values go as one array per field plus each case's position in the call, and a case's
+ * number is the counter before this call plus 1 plus its position, so the numbers are contiguous in call order.
+ * Groups writing different fields are separate INSERTs (WITH items) sharing the one bump; one group's text is
+ * compiled once per field list (see shapedStatement). `groups` must not be empty.
+ *
+ * ```ts
+ * insertGuildCasesStatement(caseModel, '7', 2, [{ columns: [caseType], arrays: [['BAN', 'KICK']], positions: [0, 1] }]);
+ * // WITH counter AS (… VALUES ($1, $2) …) INSERT INTO "cases" ("guild_id", "case_number", "case_type")
+ * //   SELECT $1::bigint, … - $2::int + 1 + "t"."position", "t"."caseType" FROM unnest($3::int[], $4::case_type[]) …
+ * ```
  */
-export function insertGuildCasesStatement(model: TableModel, guildId: unknown, rows: ReadonlyArray<ColumnValues>): InsertGuildCases {
+export function insertGuildCasesStatement(model: TableModel, guildId: unknown, count: number, groups: ReadonlyArray<GuildCaseGroup>): InsertGuildCases {
+  const [only] = groups;
+  if (groups.length === 1 && only !== undefined) {
+    const shape = `createCases:${only.columns.map((c) => c.property).join(',')}`;
+    const statement = shapedStatement(model, shape, [guildId, count, only.positions, ...only.arrays], () => buildInsertGuildCases(model, guildId, count, groups));
+    return { statement, groupCount: 1 };
+  }
+  return { statement: buildInsertGuildCases(model, guildId, count, groups), groupCount: groups.length };
+}
+
+function buildInsertGuildCases(model: TableModel, guildId: unknown, rowCount: number, groups: ReadonlyArray<GuildCaseGroup>): Statement {
   const guild = param(guildId);
-  const count = param(rows.length);
-  const inserts = groupByColumns(rows).map((group) => {
-    const { from } = unnestSource(groupArrays(group, rows), [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
+  const count = param(rowCount);
+  const inserts = groups.map((group) => {
+    const { from } = unnestSource(group, [{ alias: 'position', arrayType: 'int[]', values: group.positions }]);
     const number = sql`${NUMBER_FROM_COUNTER} - ${count}::int + 1 + "t"."position"`;
     const into = sql`INSERT INTO ${raw(model.table)} ("guild_id", "case_number", ${columnNames(group.columns)})`;
     return sql`${into} SELECT ${guild}::bigint, ${number}, ${unnestColumns(group.columns)} FROM ${from} RETURNING ${raw(model.selectList)}`;
   });
   const bump = counter(guild, count);
   const touches = { reads: [], writes: [model.name, GUILD_TABLE], guild };
-  if (inserts.length === 1) return { statement: compile(sql`WITH ${bump} ${inserts[0] as SqlFragment}`, touches), groupCount: 1 };
+  if (inserts.length === 1) return compile(sql`WITH ${bump} ${inserts[0] as SqlFragment}`, touches);
   const items = inserts.map((insert, k) => sql`${raw(`"cases${k}"`)} AS (${insert})`);
   const selects = inserts.map((_, k) => raw(`SELECT * FROM "cases${k}"`));
-  return { statement: compile(sql`WITH ${join([bump, ...items])} ${join(selects, ' UNION ALL ')}`, touches), groupCount: inserts.length };
+  return compile(sql`WITH ${join([bump, ...items])} ${join(selects, ' UNION ALL ')}`, touches);
 }
 
 /**

@@ -6,7 +6,10 @@ import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../query/case-statements';
+import { groupArrays, groupByColumns } from '../query/bulk-insert';
+import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement, type GuildCaseGroup } from '../query/case-statements';
+import { isPlainObject } from '../query/is-plain-object';
+import { prepareColumns } from './prepare-columns';
 import { preparedValue, type PreparedValues } from './prepare-values';
 import type { Page, Values } from './repository-types';
 import { expiryArguments } from './tux-call-shapes';
@@ -79,11 +82,14 @@ export class CaseRepository extends BaseRepository<Case> {
   async createCases(guildId: SnowflakeInput, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField(this.model.entityName, 'items', 'must be an array of cases');
     const guild = this.coerce('guildId', guildId) as string;
+    // Items that all set the same fields, none of them the guild, checked column by column (see prepareColumns).
+    const batch = isPlainObject(items[0]) && !('guildId' in items[0]) ? prepareColumns(this.model, this.entity, items, BULK_PROVIDED) : undefined;
+    if (batch !== undefined) return this.insertGuildCases(guild, items.length, [{ ...batch, positions: Array.from(items, (_, i) => i) }]);
     const errors: FieldError[] = [];
     // Every index, not forEach: a hole in a sparse array is a missing item to refuse, not one to skip.
     const rows = this.prepareGuildCases(guild, items, Array.from(items, (_, i) => i), errors);
     if (errors.length > 0) throw new ValidationError(this.model.entityName, errors);
-    return this.insertGuildCases(guild, rows);
+    return this.insertGuildCases(guild, rows.length, groupedCases(rows));
   }
 
   /** The generic create numbers a case exactly like createCase. */
@@ -115,7 +121,7 @@ export class CaseRepository extends BaseRepository<Case> {
     const created = new Array<Case>(values.length);
     const insertAll = async (): Promise<Case[]> => {
       for (const { guild, positions, rows } of batches) {
-        (await this.insertGuildCases(guild, rows)).forEach((c, k) => (created[positions[k] ?? -1] = c));
+        (await this.insertGuildCases(guild, rows.length, groupedCases(rows))).forEach((c, k) => (created[positions[k] ?? -1] = c));
       }
       return created;
     };
@@ -343,15 +349,20 @@ export class CaseRepository extends BaseRepository<Case> {
   }
 
   /**
-   * Inserts one guild's validated cases in one statement: one counter bump of N, the values bound as one array
-   * per field, numbered in the order of `rows`. Returns them in that order.
+   * Inserts one guild's validated cases (`count` in all) in one statement: one counter bump of N, the values bound as
+   * one array per field, numbered by each case's position. Returns them in position order.
    */
-  private async insertGuildCases(guild: string, rows: ReadonlyArray<PreparedValues>): Promise<Case[]> {
-    if (rows.length === 0) return [];
-    const { statement, groupCount } = insertGuildCasesStatement(this.model, guild, rows);
+  private async insertGuildCases(guild: string, count: number, groups: ReadonlyArray<GuildCaseGroup>): Promise<Case[]> {
+    if (count === 0) return [];
+    const { statement, groupCount } = insertGuildCasesStatement(this.model, guild, count, groups);
     // Several groups of fields make a statement whose text varies from call to call: unnamed.
     const result = await this.runStatement(statement, groupCount === 1 ? { prepare: true } : undefined);
     return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 
+}
+
+/** Prepared cases grouped by the fields they write, each case numbered by its place in `rows`. */
+function groupedCases(rows: ReadonlyArray<PreparedValues>): GuildCaseGroup[] {
+  return groupByColumns(rows).map((group) => ({ ...groupArrays(group, rows), positions: group.positions }));
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { groupArrays, groupByColumns } from '../../../src/query/bulk-insert';
 import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement } from '../../../src/query/case-statements';
 import { fixtureColumn, fixtureModel, guildOwnedFixtureModel } from './fixture-model';
 import { textAndValues } from './text-and-values';
@@ -8,6 +9,8 @@ const COUNTER =
   'counter AS (INSERT INTO "guild" ("guild_id", "case_count") VALUES ($1, $2) ' +
   'ON CONFLICT ("guild_id") DO UPDATE SET "case_count" = "guild"."case_count" + $2, "updated_at" = now() RETURNING "case_count")';
 const row = (values: Record<string, unknown>) => ({ columns: Object.keys(values).map(fixtureColumn), params: Object.values(values) });
+// createCases' input: the rows grouped by the fields they write, each numbered by its place among all rows.
+const groups = (rows: ReadonlyArray<ReturnType<typeof row>>) => groupByColumns(rows).map((group) => ({ ...groupArrays(group, rows), positions: group.positions }));
 
 describe('case statements', () => {
   describe('createCaseStatement', () => {
@@ -37,7 +40,7 @@ describe('case statements', () => {
 
   describe('insertGuildCasesStatement', () => {
     it('bumps the counter by the number of cases and numbers each by its position, from one array per field', () => {
-      const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', [row({ caseType: 'BAN' }), row({ caseType: 'KICK' })]);
+      const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', 2, groups([row({ caseType: 'BAN' }), row({ caseType: 'KICK' })]));
       expect(textAndValues(statement)).to.deep.equal({
         text:
           `WITH ${COUNTER} INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type") ` +
@@ -46,11 +49,14 @@ describe('case statements', () => {
         values: ['7', 2, [0, 1], ['BAN', 'KICK']],
       });
       expect(groupCount).to.equal(1);
+      const again = insertGuildCasesStatement(fixtureModel, '8', 3, groups([row({ caseType: 'WARN' }), row({ caseType: 'BAN' }), row({ caseType: 'KICK' })])).statement;
+      expect(again.text, 'the text of a field list is reused').to.equal(statement.text);
+      expect(again.values).to.deep.equal(['8', 3, [0, 1, 2], ['WARN', 'BAN', 'KICK']]);
     });
 
     it('makes cases that set different fields separate WITH items sharing the one bump', () => {
       const rows = [row({ caseType: 'BAN' }), row({ caseType: 'KICK', caseReason: 'x' }), row({ caseType: 'WARN' })];
-      const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', rows);
+      const { statement, groupCount } = insertGuildCasesStatement(fixtureModel, '7', rows.length, groups(rows));
       expect(textAndValues(statement)).to.deep.equal({
         text:
           `WITH ${COUNTER}, "cases0" AS (INSERT INTO "fixture_cases" ("guild_id", "case_number", "case_type") ` +

@@ -123,6 +123,8 @@ describe('what every builder declares its statement touches', () => {
   });
   // createMany's input: the rows grouped by the fields they write, one array per field.
   const groups = (rows: ReadonlyArray<ColumnValues>) => groupByColumns(rows).map((group) => groupArrays(group, rows));
+  // createCases' input: the same, each case numbered by its place among all rows.
+  const caseGroups = (rows: ReadonlyArray<ColumnValues>) => groupByColumns(rows).map((group) => ({ ...groupArrays(group, rows), positions: group.positions }));
   const member = { userId: USER, guildId: GUILD };
   // A statement of GUILD, and one that concerns no single guild.
   const one = (statement: Statement): Built[] => [{ statement, guild: GUILD }];
@@ -152,8 +154,8 @@ describe('what every builder declares its statement touches', () => {
     bulkUpdateStatement: () => noGuild(bulkUpdateStatement(model('cases'), [{ key: ['7'], set: set('cases', { caseReason: 'x' }) }])),
     createCaseStatement: () => one(createCaseStatement(model('cases'), GUILD, set('cases', { caseType: 'BAN', caseUserId: USER }))),
     insertGuildCasesStatement: () => [
-      { statement: insertGuildCasesStatement(model('cases'), GUILD, [set('cases', { caseType: 'BAN' })]).statement, guild: GUILD },
-      { statement: insertGuildCasesStatement(model('cases'), GUILD, [set('cases', { caseType: 'BAN' }), set('cases', { caseReason: 'x' })]).statement, guild: GUILD },
+      { statement: insertGuildCasesStatement(model('cases'), GUILD, 1, caseGroups([set('cases', { caseType: 'BAN' })])).statement, guild: GUILD },
+      { statement: insertGuildCasesStatement(model('cases'), GUILD, 2, caseGroups([set('cases', { caseType: 'BAN' }), set('cases', { caseReason: 'x' })])).statement, guild: GUILD },
     ],
     updateCaseByNumberStatement: () => one(updateCaseByNumberStatement(model('cases'), set('cases', { caseReason: 'x' }), GUILD, 3)),
     configFieldStatement: () => one(configFieldStatement(model('guild_config'), column('guild_config', 'prefix'), GUILD)),
