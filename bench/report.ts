@@ -4,7 +4,7 @@ import { fixed, table } from './markdown';
 import type { MemoryReport } from './memory';
 import type { PoolSettings } from './pool-settings';
 import type { CurvePoint, Measurement, Plan } from './runner';
-import type { Comparison, TargetCheck } from './targets';
+import { batchingRatio, type Comparison, type TargetCheck } from './targets';
 import { goalText, standingOf } from './verdict';
 
 /** Where and when the bench ran. */
@@ -221,6 +221,18 @@ function memorySection(m: MemoryReport): string {
 }
 
 /** The report as Markdown: facts, verdicts, comparisons, the ratio/CPU/statement matrices, curves, memory, workloads. */
+// The ceiling's own batching ratio, printed under the verdicts: what this host allows (see batchingRatio).
+function batchingReference(workloads: ReadonlyArray<WorkloadResult>): string[] {
+  const ceiling = batchingRatio(workloads, NAMES.ceiling);
+  if (!ceiling) return [];
+  return [
+    `For reference, the same ratio for the ceiling: ${ratioText(ceiling.ratio, 1)} ×. The batch is bound by CPU and the single ` +
+      "calls by commit latency, so this ratio follows the host's CPU speed against its fsync time; the library's is judged " +
+      'against the goal all the same.',
+    '',
+  ];
+}
+
 export function toMarkdown(report: BenchReport): string {
   const m = report.machine;
   const s = report.poolSettings;
@@ -264,6 +276,7 @@ export function toMarkdown(report: BenchReport): string {
     '',
     targetTable(report.targets.filter((t) => t.group !== 'as taught')),
     '',
+    ...batchingReference(report.workloads),
     '### Against each ORM as its documentation teaches it',
     '',
     asTaughtMatrix(report.targets),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { NAMES } from '../../bench/names';
 import { seededRandom, shuffled } from '../../bench/order';
-import { checkTargets, type RatedWorkload } from '../../bench/targets';
+import { batchingRatio, checkTargets, type RatedWorkload } from '../../bench/targets';
 import { standingOf, verdictOf, type Goal } from '../../bench/verdict';
 
 const AT_LEAST_095: Goal = { direction: 'at least', value: 0.95 };
@@ -69,6 +69,17 @@ describe('bench targets', () => {
     expect(t?.interval).to.not.equal(undefined);
     expect(t?.goal).to.deep.equal({ direction: 'at least', value: 20 });
     expect(t?.label).to.equal('createCases(500) ÷ 100 × createCase (library, cases/s)');
+  });
+
+  it('computes the same batching ratio for the ceiling, the reference printed beside the verdict', () => {
+    const workloads: RatedWorkload[] = [
+      { ...workload('createCases(500)', { [NAMES.library]: [80, 90], [NAMES.ceiling]: [40, 44] }), rowsPerOp: 500, batching: 'batch' },
+      { ...workload('100 × createCase', { [NAMES.library]: [20, 21], [NAMES.ceiling]: [20, 22] }), rowsPerOp: 100, batching: 'singles' },
+    ];
+    const ceiling = batchingRatio(workloads, NAMES.ceiling);
+    expect(ceiling?.ratio.estimate).to.be.within(9.9, 10.1);
+    expect(ceiling?.label).to.equal(`createCases(500) ÷ 100 × createCase (${NAMES.ceiling}, cases/s)`);
+    expect(batchingRatio(workloads.slice(0, 1), NAMES.ceiling), 'no singles workload, no ratio').to.equal(undefined);
   });
 
   it('requires the library to be faster than each ORM as taught, and leaves out an implementation that gave a wrong answer', () => {
