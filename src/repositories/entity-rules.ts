@@ -160,6 +160,9 @@ function fastConstraint(rule: ValidationMetadata): ReadonlyArray<ValidatorConstr
 /**
  * validator's `isLength(text, { min })`, counted in one pass. Its two patterns' matches never overlap themselves: a
  * match's second unit (a selector, a low surrogate) cannot start another.
+ * @example
+ * isLengthAtLeast('\u2764\uFE0F', 1); // true: a heart with its selector counts as one character
+ * isLengthAtLeast('\u{1F600}', 2);     // false: a surrogate pair counts as one
  */
 export function isLengthAtLeast(text: string, min: number): boolean {
   const units = text.length;
