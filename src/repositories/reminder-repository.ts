@@ -69,7 +69,7 @@ export class ReminderRepository extends BaseRepository<Reminder> {
 
   /**
    * Marks up to `limit` (1–1000, default 100) unsent reminders due at `now` sent and returns them, soonest
-   * first. One `UPDATE … WHERE reminder_id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …` statement: two
+   * first. One `WITH due AS MATERIALIZED (SELECT … FOR UPDATE SKIP LOCKED) UPDATE … RETURNING …` statement: two
    * processes polling at once get disjoint sets, so each reminder is delivered exactly once. Inside a unit of
    * work that rolls back, the claim is undone too.
    * @throws ValidationError for a bad `now` or `limit`.
