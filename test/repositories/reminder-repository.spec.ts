@@ -144,6 +144,22 @@ describe('ReminderRepository', () => {
       expect(ids(await t.db.reminder.claimDueReminders(CLAIM_NOW, 10))).to.deep.equal(ids(created.slice(2)));
     });
 
+    it('takes at most `limit` whatever plan the server picks, even one that rescans the pick for every row it updates', async () => {
+      const guildId = newGuild();
+      const created: Reminder[] = [];
+      // Oldest due first in id order too: the order in which a rescanning plan meets them.
+      for (let i = 0; i < 5; i++) created.push(await t.db.reminder.createReminder(reminder(guildId, { reminderExpiresAt: dueAt(100 - i) })));
+      const claimed = await t.db.transaction(async () => {
+        // Leaves the planner a nested loop whose inner side is the pick, run again for every outer row.
+        for (const setting of ['enable_hashjoin', 'enable_mergejoin', 'enable_material', 'enable_sort', 'enable_hashagg', 'enable_seqscan']) {
+          await t.db.service.query(`SET LOCAL ${setting} = off`, []);
+        }
+        return t.db.reminder.claimDueReminders(CLAIM_NOW, 2);
+      });
+      expect(ids(claimed)).to.deep.equal(ids(created.slice(0, 2)));
+      expect(ids(await t.db.reminder.claimDueReminders(CLAIM_NOW, 10))).to.deep.equal(ids(created.slice(2)));
+    });
+
     it('validates now and limit before sending SQL', async () => {
       await expect(t.db.reminder.claimDueReminders(new Date('bad'))).to.be.rejectedWith(ValidationError, /now/);
       await expect(t.db.reminder.claimDueReminders(CLAIM_NOW, 0)).to.be.rejectedWith(ValidationError, /limit/);
