@@ -1,7 +1,7 @@
 // Focused experiments behind the bench's findings (issue #18): why one implementation is faster than another.
 //   npm run bench:diagnose -- [--impl=ceiling,postgres-js] [--op=count,getById,findAll] [--parts=wire,speed,profile] \
 //     [--rounds=8] [--callers=1,8,64] [--seed=N]
-// (ops: count, getById, findAll, createCase, create, createMany; implementations: library and the bench's --impl keys)
+// (ops: count, getById, findAll, createCase, create, createMany, createCases; implementations: library and the bench's --impl keys)
 // on the server a bench run seeded (.tux-db-bench, or DATABASE_URL). The first implementation is the baseline.
 //   wire     protocol messages, bytes and socket chunks per op each way, and the most statements one connection had
 //            in flight (pipelining), through a counting proxy;
@@ -41,6 +41,8 @@ async function opsOf(s: Seed, guilds: RunGuilds): Promise<Record<string, Op>> {
     getById: (impl, seq) => impl.getCase(pick(s.caseIds, seq)),
     findAll: (impl, seq) => impl.findUserCases(s.readGuild, pick(s.users, seq), 50),
     createCase: (impl, seq) => impl.createCase(spread[seq % spread.length] as string, newCase(seq)),
+    // A raid ban: 500 cases in one call, spread over the guilds so callers do not queue on one counter row.
+    createCases: (impl, seq) => impl.createCases(spread[seq % spread.length] as string, Array.from({ length: 500 }, (_, i) => newCase(seq * 500 + i))),
     create: (impl, seq) =>
       impl.createReminder({ reminderContent: `remind me ${seq}`, reminderExpiresAt: new Date(1_900_000_000_000 + seq), reminderChannelId: userId(2_000_000), reminderUserId: userId(seq % 1000), guildId: reminderGuild }),
     createMany: (impl, seq) =>
