@@ -10,6 +10,9 @@ const MAX_JSON_DEPTH = 64;
 
 // With the `u` flag a well-formed surrogate pair is one code point, so only NUL and lone halves match.
 const BAD_TEXT = /[\u0000\uD800-\uDFFF]/u;
+// Without it, any surrogate matches: a string with neither NUL nor surrogates (most text) passes this cheaper test
+// alone, and only the others pay for the code-point scan of BAD_TEXT.
+const MAYBE_BAD_TEXT = /[\u0000\uD800-\uDFFF]/;
 // Date, time and an explicit zone are required: a zoneless string would be read in the server's zone.
 const ISO_TIMESTAMP =
   /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/;
@@ -19,7 +22,7 @@ const ISO_TIMESTAMP =
  * unpaired surrogates are rejected, and `maxLength` counts Unicode code points, as varchar(n) does.
  */
 export function textProblem(value: string, maxLength?: number): string | undefined {
-  if (BAD_TEXT.test(value)) {
+  if (MAYBE_BAD_TEXT.test(value) && BAD_TEXT.test(value)) {
     return value.includes('\u0000')
       ? 'must not contain the NUL character (U+0000): PostgreSQL text cannot store it'
       : 'contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8';
@@ -105,6 +108,43 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
       return writeJson({ model, path, index, keys: [] }, value, 0);
   }
   throw fail(model, path, index, problem ?? 'has an unsupported column kind');
+}
+
+/** What a column coercer returns for a value coerceValue would refuse. */
+export const REJECTED: unique symbol = Symbol('rejected');
+
+/**
+ * coerceValue for one column as a function of the value alone, for the rows of a bulk write: it returns what
+ * coerceValue returns, or REJECTED where coerceValue would throw, without building an error (the caller asks
+ * coerceValue for the wording). The kinds bulk writes bind most are checked here with coerceValue's own tests; the
+ * others call coerceValue.
+ * @example
+ * const read = columnCoercer(model, model.columns.get('guildId')!);
+ * read(123n); // '123'
+ * read(-1);   // REJECTED
+ */
+export function columnCoercer(model: TableModel, column: ColumnModel): (value: unknown) => unknown {
+  const ifNull = column.nullable ? null : REJECTED;
+  switch (column.kind) {
+    case 'snowflake':
+    case 'bigint':
+      return (value) => (value === null ? ifNull : snowflakeProblem(value) !== undefined ? REJECTED : typeof value === 'string' ? value : String(value));
+    case 'string': {
+      const { maxLength } = column;
+      return (value) => (value === null ? ifNull : typeof value === 'string' && textProblem(value, maxLength) === undefined ? value : REJECTED);
+    }
+    case 'timestamp':
+      return (value) => (value === null ? ifNull : (toDate(value) ?? REJECTED));
+    default:
+      return (value) => {
+        try {
+          return coerceValue(model, column, value, column.property);
+        } catch (e) {
+          if (e instanceof ValidationError) return REJECTED;
+          throw e;
+        }
+      };
+  }
 }
 
 /** 4714-11-24 BC 00:00 UTC (Julian day 0), the earliest instant a PostgreSQL timestamptz holds, in epoch ms (JS dates end before its upper bound). */

@@ -167,6 +167,9 @@ function fastConstraint(rule: ValidationMetadata): ReadonlyArray<ValidatorConstr
 export function isLengthAtLeast(text: string, min: number): boolean {
   const units = text.length;
   if (units < min) return false;
+  // Each unit the count below takes off follows one it keeps (a high surrogate, or a character before its selector)
+  // or two (a selector after a surrogate pair), so at least a third of the units count: long enough text needs no scan.
+  if (units >= 3 * min) return true;
   let length = units;
   for (let i = 0; i + 1 < units; i++) {
     const unit = text.charCodeAt(i);

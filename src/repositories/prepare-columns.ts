@@ -1,9 +1,8 @@
 import { ValidationError } from '../errors/validation-error';
 import type { ColumnArrays } from '../query/bulk-insert';
-import { coerceValue } from '../query/coerce-value';
 import { isPlainObject } from '../query/is-plain-object';
 import type { TableModel } from '../query/table-model';
-import { passesEntityRules } from './entity-rules';
+import { columnReader } from './column-reader';
 import { prepareValues } from './prepare-values';
 
 /**
@@ -42,28 +41,6 @@ export function prepareColumns<T extends object>(model: TableModel, entity: new 
     return values;
   });
   // The rules see each row's values as prepareValues would set them on a fresh instance: every row sets the same keys.
-  const instance = new entity() as Record<string, unknown>;
-  for (let i = 1; i < rows.length; i++) {
-    const row = rows[i];
-    if (!isPlainObject(row)) return undefined;
-    const rowKeys = Object.keys(row);
-    if (rowKeys.length !== keys.length) return undefined;
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k] as string;
-      const value = row[key];
-      if (rowKeys[k] !== key || value === undefined) return undefined;
-      const column = columns[k] as (typeof columns)[number];
-      let param;
-      try {
-        param = coerceValue(model, column, value, key);
-      } catch (e) {
-        if (e instanceof ValidationError) return undefined;
-        throw e;
-      }
-      (arrays[k] as unknown[])[i] = param;
-      instance[key] = column.kind === 'json' ? value : param;
-    }
-    if (passesEntityRules(instance, model) !== true) return undefined;
-  }
+  if (!columnReader(model, columns)(rows, arrays, new entity() as Record<string, unknown>)) return undefined;
   return { columns, arrays };
 }

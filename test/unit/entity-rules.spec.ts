@@ -206,4 +206,14 @@ describe('isLengthAtLeast', () => {
       { numRuns: 5000 },
     );
   });
+
+  it('counts a surrogate pair with its selector as one character, however long the text (the scan it skips is for a third of the units)', () => {
+    // Three units per character: the densest text the early answer must not misjudge.
+    for (const n of [1, 2, 4, 8]) {
+      const text = '\u{1F600}\uFE0F'.repeat(n);
+      expect(isLengthAtLeast(text, n), `${n} characters, at least ${n}`).to.equal(true);
+      expect(isLengthAtLeast(text, n + 1), `${n} characters, at least ${n + 1}`).to.equal(false);
+      expect(minLength(text, n + 1)).to.equal(false);
+    }
+  });
 });
