@@ -1,20 +1,5 @@
-import { types } from 'node:util';
 import { SerialClient } from './serial-client';
-import { timestamptzText } from './timestamptz-text';
-
-// Replaces every valid Date (in arrays too) by its exact text; the same array comes back when there is none.
-function bindDates(values: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
-  let bound: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    // Most values are strings and numbers: the typeof test skips them without calling into types.isDate.
-    if (typeof value !== 'object' || value === null) continue;
-    // Invalid Dates are left to pg, which warns about them as it always did.
-    const mapped = types.isDate(value) && !Number.isNaN(value.getTime()) ? timestamptzText(value) : Array.isArray(value) ? bindDates(value) : value;
-    if (mapped !== value) (bound ??= values.slice())[i] = mapped;
-  }
-  return bound ?? values;
-}
+import { bindParameters } from './bind-parameters';
 
 function hasValues(config: unknown): config is { readonly values: ReadonlyArray<unknown> } {
   if (typeof config !== 'object' || config === null) return false;
@@ -26,8 +11,9 @@ function hasValues(config: unknown): config is { readonly values: ReadonlyArray<
 /**
  * The pg Client of the library's pool: a SerialClient (queries on one connection wait for each other) whose Date
  * parameters, also inside array parameters, go to the server as exact UTC text (timestamptzText) instead of pg's
- * local-time text, which loses the seconds of historical zone offsets. pg's global defaults stay untouched, so a
- * bot using pg itself is not affected.
+ * local-time text, which loses the seconds of historical zone offsets, and whose flat arrays are written as their
+ * literal in one pass (see bindParameters). pg's global defaults stay untouched, so a bot using pg itself is not
+ * affected.
  *
  * ```ts
  * new Pool({ connectionString, Client: ExactDateClient });
@@ -41,8 +27,8 @@ Object.defineProperty(ExactDateClient.prototype, 'query', {
   writable: true,
   value: function query(this: SerialClient, ...args: unknown[]): unknown {
     const [first, second] = args;
-    if (Array.isArray(second)) args[1] = bindDates(second);
-    else if (hasValues(first)) args[0] = { ...first, values: bindDates(first.values) };
+    if (Array.isArray(second)) args[1] = bindParameters(second);
+    else if (hasValues(first)) args[0] = { ...first, values: bindParameters(first.values) };
     // Looked up on each call, as SerialClient does with pg's, so a spy on either prototype sees every statement.
     return Reflect.apply(SerialClient.prototype.query, this, args);
   },
