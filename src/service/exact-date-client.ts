@@ -28,7 +28,12 @@ Object.defineProperty(ExactDateClient.prototype, 'query', {
   value: function query(this: SerialClient, ...args: unknown[]): unknown {
     const [first, second] = args;
     if (Array.isArray(second)) args[1] = bindParameters(second);
-    else if (hasValues(first)) args[0] = { ...first, values: bindParameters(first.values) };
+    else if (hasValues(first)) {
+      // A new config only when a value changed: the caller's own is never modified, and a statement of plain values
+      // (most reads) costs no copy.
+      const values = bindParameters(first.values);
+      if (values !== first.values) args[0] = { ...first, values };
+    }
     // Looked up on each call, as SerialClient does with pg's, so a spy on either prototype sees every statement.
     return Reflect.apply(SerialClient.prototype.query, this, args);
   },
