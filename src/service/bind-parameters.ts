@@ -16,12 +16,18 @@ import { timestamptzText } from './timestamptz-text';
  * ```
  */
 export function bindParameters(values: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
+  return bindValues(values, true);
+}
+
+// With `literals`, an array value becomes its literal when arrayLiteral can write it; an array nested in another is
+// pg's to write (with its valid Dates as exact text).
+function bindValues(values: ReadonlyArray<unknown>, literals: boolean): ReadonlyArray<unknown> {
   let bound: unknown[] | undefined;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     // Most values are strings and numbers: the typeof test skips them without calling into types.isDate.
     if (typeof value !== 'object' || value === null) continue;
-    const mapped = isValidDate(value) ? timestamptzText(value) : Array.isArray(value) ? (arrayLiteral(value) ?? bindArray(value)) : value;
+    const mapped = isValidDate(value) ? timestamptzText(value) : Array.isArray(value) ? ((literals ? arrayLiteral(value) : undefined) ?? bindValues(value, false)) : value;
     if (mapped !== value) (bound ??= values.slice())[i] = mapped;
   }
   return bound ?? values;
@@ -30,18 +36,6 @@ export function bindParameters(values: ReadonlyArray<unknown>): ReadonlyArray<un
 function isValidDate(value: object): value is Date {
   // Invalid Dates are left to pg, which warns about them as it always did.
   return types.isDate(value) && !Number.isNaN(value.getTime());
-}
-
-// An array pg serializes itself (arrayLiteral declined it), with its valid Dates, nested ones too, as exact text.
-function bindArray(values: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
-  let bound: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value !== 'object' || value === null) continue;
-    const mapped = isValidDate(value) ? timestamptzText(value) : Array.isArray(value) ? bindArray(value) : value;
-    if (mapped !== value) (bound ??= values.slice())[i] = mapped;
-  }
-  return bound ?? values;
 }
 
 /**
