@@ -8,10 +8,11 @@ import { measureKeysetIteration } from './memory';
 import { seededRandom } from './order';
 import { libraryPoolSettings } from './pool-settings';
 import { summarize, type BenchReport, type MachineFacts, type WorkloadResult } from './report';
+import { NAMES } from './names';
 import { runWorkload, type Plan, type Progress, type Workload } from './runner';
 import { RunGuilds, seed, type SeedSize } from './seed';
 import { openTarget } from './target';
-import { checkTargets, comparisons } from './targets';
+import { CEILING_TARGETS, checkTargets, comparisons } from './targets';
 import type { BenchEnv } from './workloads';
 
 /** What one run measures. */
@@ -63,8 +64,14 @@ async function connectAll(impls: ReadonlyArray<Implementation>, caseId: string, 
 
 /**
  * Runs the bench: starts or reaches the server, seeds it with SQL of its own, opens every implementation on the
- * same pool settings, warms them alike, runs each workload in randomized rounds, walks the memory guild with the
- * library last, and returns the report (printing nothing; `progress` gets one line of status at a time).
+ * same pool settings, warms them alike, runs each workload in randomized rounds, then the head-to-head phase, walks
+ * the memory guild with the library last, and returns the report (printing nothing; `progress` gets one line of
+ * status at a time).
+ *
+ * The head-to-head phase runs each ceiling-target workload again with the library and the ceiling alone, for
+ * `plan.headToHeadRounds` rounds in random order. In a main round the other implementations' slices fall between
+ * theirs, so each paired ratio also holds what the host did in those seconds; adjacent slices leave mostly the
+ * difference being measured. The ceiling targets are judged on this phase, with the same estimator.
  */
 export async function runBench(options: BenchOptions, progress: Progress): Promise<BenchReport> {
   const loadBefore = os.loadavg();
@@ -85,12 +92,21 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
     progress('connecting every pool');
     await connectAll(impls, seeded.caseIds[0] ?? '0', options.poolSize);
     const env: BenchEnv = { admin, seed: seeded, guilds };
-    const results: WorkloadResult[] = [];
-    for (const [i, w] of options.workloads.entries()) {
+    const measure = async (w: Workload<BenchEnv>, among: ReadonlyArray<Implementation>, plan: Plan, label: string): Promise<WorkloadResult> => {
       const started = performance.now();
-      const measured = await runWorkload(w, impls, env, options.plan, random, (text) => progress(`[${i + 1}/${options.workloads.length}] ${text}`));
+      const measured = await runWorkload(w, among, env, plan, random, (text) => progress(`${label} ${text}`));
       const wallSeconds = (performance.now() - started) / 1000;
-      results.push({ id: w.id, title: w.title, clients: w.clients, rowsPerOp: w.rowsPerOp ?? 1, ...(w.batching ? { batching: w.batching } : {}), ...(w.curve ? { curve: w.curve } : {}), curveOnly: w.curveOnly === true, wallSeconds, results: summarize(measured, w.rowsPerOp ?? 1) });
+      return { id: w.id, title: w.title, clients: w.clients, rowsPerOp: w.rowsPerOp ?? 1, ...(w.batching ? { batching: w.batching } : {}), ...(w.curve ? { curve: w.curve } : {}), curveOnly: w.curveOnly === true, wallSeconds, results: summarize(measured, w.rowsPerOp ?? 1) };
+    };
+    const results: WorkloadResult[] = [];
+    for (const [i, w] of options.workloads.entries()) results.push(await measure(w, impls, options.plan, `[${i + 1}/${options.workloads.length}]`));
+    const pair = headToHeadPair(impls, target.library, options.plan);
+    const headToHead: WorkloadResult[] = [];
+    if (pair) {
+      const plan: Plan = { ...options.plan, rounds: options.plan.headToHeadRounds ?? 0 };
+      const ids: ReadonlyArray<string> = CEILING_TARGETS;
+      const chosen = options.workloads.filter((w) => ids.includes(w.id));
+      for (const [i, w] of chosen.entries()) headToHead.push(await measure(w, pair, plan, `[head to head ${i + 1}/${chosen.length}]`));
     }
     const walkRows = Math.min(options.walkRows, seeded.memoryRows);
     const memory = impls.includes(target.library) && options.checkpointRows > 0 ? await walk(target.library.db, seeded.memoryGuild, walkRows, options.checkpointRows, progress) : undefined;
@@ -104,7 +120,8 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
       poolSettings: settings,
       workloads: results,
       ...(memory ? { memory } : {}),
-      targets: checkTargets(main, memory),
+      ...(headToHead.length > 0 ? { headToHead } : {}),
+      targets: checkTargets(main, memory, headToHead),
       comparisons: comparisons(main),
     };
   } finally {
@@ -116,6 +133,15 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
     await target.library.close();
     progress('');
   }
+}
+
+/**
+ * The library and the ceiling, for the head-to-head phase: only when the plan asks for its rounds and the run has
+ * other implementations too (with only these two, the main rounds already are head to head).
+ */
+function headToHeadPair(impls: ReadonlyArray<Implementation>, library: Implementation, plan: Plan): [Implementation, Implementation] | undefined {
+  const ceiling = impls.find((i) => i.name === NAMES.ceiling);
+  return ceiling && impls.includes(library) && impls.length > 2 && (plan.headToHeadRounds ?? 0) > 0 ? [library, ceiling] : undefined;
 }
 
 function walk(db: Parameters<typeof measureKeysetIteration>[0], guild: string, rows: number, checkpointRows: number, progress: Progress): ReturnType<typeof measureKeysetIteration> {

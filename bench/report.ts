@@ -68,6 +68,8 @@ export interface BenchReport {
   readonly machine: MachineFacts;
   readonly poolSettings: PoolSettings;
   readonly workloads: ReadonlyArray<WorkloadResult>;
+  /** The head-to-head phase: the ceiling-target workloads again, the library and the ceiling alone (see runBench). */
+  readonly headToHead?: ReadonlyArray<WorkloadResult>;
   readonly memory?: MemoryReport;
   readonly targets: ReadonlyArray<TargetCheck>;
   readonly comparisons: ReadonlyArray<Comparison>;
@@ -220,7 +222,25 @@ function memorySection(m: MemoryReport): string {
   );
 }
 
-/** The report as Markdown: facts, verdicts, comparisons, the ratio/CPU/statement matrices, curves, memory, workloads. */
+// The head-to-head phase, one row per workload: both speeds, both CPU costs, and the ratio the ceiling target reads.
+function headToHeadSection(workloads: ReadonlyArray<WorkloadResult>): string {
+  const rows = workloads.map((w) => {
+    const library = w.results.find((r) => r.impl === NAMES.library);
+    const ceiling = w.results.find((r) => r.impl === NAMES.ceiling);
+    const cell = (r: ImplResult | undefined, value: (x: ImplResult) => string): string => (r === undefined ? '–' : r.error !== undefined ? 'wrong' : value(r));
+    return [
+      w.id,
+      cell(library, (r) => fixed(r.opsPerSec, 0)),
+      cell(ceiling, (r) => fixed(r.opsPerSec, 0)),
+      cell(library, (r) => fixed(r.cpuMicrosPerOp, 0)),
+      cell(ceiling, (r) => fixed(r.cpuMicrosPerOp, 0)),
+      ratioText(library?.vsCeiling),
+      String(library?.vsCeiling?.rounds ?? 0),
+    ];
+  });
+  return table(['workload', 'library ops/s', 'ceiling ops/s', 'library CPU µs/op', 'ceiling CPU µs/op', 'library ÷ ceiling (95%)', 'rounds'], rows);
+}
+
 // The ceiling's own batching ratio, printed under the verdicts: what this host allows (see batchingRatio).
 function batchingReference(workloads: ReadonlyArray<WorkloadResult>): string[] {
   const ceiling = batchingRatio(workloads, NAMES.ceiling);
@@ -233,6 +253,7 @@ function batchingReference(workloads: ReadonlyArray<WorkloadResult>): string[] {
   ];
 }
 
+/** The report as Markdown: facts, verdicts, comparisons, the ratio/CPU/statement matrices, curves, memory, workloads. */
 export function toMarkdown(report: BenchReport): string {
   const m = report.machine;
   const s = report.poolSettings;
@@ -249,7 +270,7 @@ export function toMarkdown(report: BenchReport): string {
       ['Node.js', m.node],
       ['PostgreSQL', `${m.postgres} (${m.server === 'embedded' ? 'embedded server' : 'DATABASE_URL'})`],
       ['pools', `every implementation: max ${s.max}, idle timeout ${s.idleTimeoutMillis / 1000} s, connect timeout ${s.connectionTimeoutMillis / 1000} s, statement_timeout ${s.statementTimeoutMs} ms, application_name ${s.applicationName}`],
-      ['plan', `a warm-up round of ${report.plan.warmupSeconds} s (statements counted), then ${report.plan.rounds} rounds of ${report.plan.sliceSeconds} s per implementation (curves: ${report.plan.curveRounds}); order within each round drawn at random, seed ${report.seed}`],
+      ['plan', `a warm-up round of ${report.plan.warmupSeconds} s (statements counted), then ${report.plan.rounds} rounds of ${report.plan.sliceSeconds} s per implementation (curves: ${report.plan.curveRounds}${report.headToHead ? `; head to head: ${report.plan.headToHeadRounds ?? 0}` : ''}); order within each round drawn at random, seed ${report.seed}`],
     ],
     ['l', 'l'],
   );
@@ -272,11 +293,23 @@ export function toMarkdown(report: BenchReport): string {
     'Estimate: the geometric mean of the per-round ratios (each round runs every implementation once, so each round ' +
       'gives one ratio). Interval: 95 %, Student t on the logarithms of those ratios (the batching target compares two ' +
       'workloads, so Welch\'s t on the two sets of rounds). **met**: the whole interval clears the goal; **within ' +
-      'noise**: the interval contains it; **missed**: the whole interval is on the wrong side.',
+      'noise**: the interval contains it; **missed**: the whole interval is on the wrong side.' +
+      (report.headToHead ? ' The ceiling targets are read from the head-to-head rounds (below), where the library and the ceiling run alone and their slices are adjacent.' : ''),
     '',
     targetTable(report.targets.filter((t) => t.group !== 'as taught')),
     '',
     ...batchingReference(report.workloads),
+    ...(report.headToHead
+      ? [
+          '### The ceiling targets, head to head',
+          '',
+          'Each ceiling-target workload again, with the library and the ceiling alone, in random order within each round: ' +
+            "in the main rounds the other implementations' slices fall between theirs, and the host's drift in those seconds widens each ratio's interval.",
+          '',
+          headToHeadSection(report.headToHead),
+          '',
+        ]
+      : []),
     '### Against each ORM as its documentation teaches it',
     '',
     asTaughtMatrix(report.targets),

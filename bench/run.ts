@@ -27,17 +27,18 @@ bench/gateway.ts, also alone as npm run bench:gateway) unless --impl, --workload
   --workload    workload ids (${mainWorkloads().map((w) => w.id).join(', ')}); default all
   --no-curves   skip the concurrency curves
   --no-gateway  skip the gateway workload
-  --rounds, --seconds   measured rounds and seconds per implementation per round
+  --rounds, --seconds   measured rounds (of every phase) and seconds per implementation per round
 Exit status 1 when an implementation gave a wrong answer or the bench crashed; verdicts never change it.`;
 
 const POOL_SIZE = 10;
 // A 0.3 s warm-up and 10 rounds of 0.35 s a workload per implementation (5 for the curves); slow workloads scale
-// their slices (Workload.sliceScale). About 14 minutes with the 9 default implementations.
-const FULL: Plan = { rounds: 10, curveRounds: 5, warmupSeconds: 0.3, sliceSeconds: 0.35, collectGarbage: true, resetBeforeSlices: true };
+// their slices (Workload.sliceScale). About 14 minutes with the 9 default implementations, and 4 more for 30
+// head-to-head rounds of the library and the ceiling on the six ceiling targets.
+const FULL: Plan = { rounds: 10, curveRounds: 5, headToHeadRounds: 30, warmupSeconds: 0.3, sliceSeconds: 0.35, collectGarbage: true, resetBeforeSlices: true };
 // A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices) and
 // no VACUUM between updateWhere's slices, which updates a guild of 2,000 cases; 50 single createCase calls against the batch instead of 500, one curve
 // point (64 callers), and a memory walk over 20,000 cases of the read guild.
-const QUICK: Plan = { rounds: 2, curveRounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.05, collectGarbage: false, resetBeforeSlices: false };
+const QUICK: Plan = { rounds: 2, curveRounds: 2, headToHeadRounds: 2, warmupSeconds: 0.01, sliceSeconds: 0.05, collectGarbage: false, resetBeforeSlices: false };
 const QUICK_SINGLES = 50;
 const QUICK_CURVE_CLIENTS = [64];
 const FULL_SEED: SeedSize = { cases: 100_000, users: 1_000, updateRows: 10_000, memoryRows: 1_000_000 };
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   } else {
     const base = values.quick ? QUICK : FULL;
     const rounds = Number(values.rounds ?? base.rounds);
-    const plan: Plan = { ...base, rounds, curveRounds: values.rounds === undefined ? base.curveRounds : rounds, sliceSeconds: Number(values.seconds ?? base.sliceSeconds) };
+    const plan: Plan = { ...base, rounds, curveRounds: values.rounds === undefined ? base.curveRounds : rounds, headToHeadRounds: values.rounds === undefined ? base.headToHeadRounds : rounds, sliceSeconds: Number(values.seconds ?? base.sliceSeconds) };
     const main = mainWorkloads(values.quick ? QUICK_SINGLES : undefined);
     const mainIds = list(values.workload, main.map((w) => w.id), main.map((w) => w.id));
     const curves = values['no-curves'] || values.workload !== undefined ? [] : curveWorkloads(values.quick ? QUICK_CURVE_CLIENTS : CURVE_CLIENTS);

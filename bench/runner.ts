@@ -42,6 +42,11 @@ export interface Plan {
   readonly rounds: number;
   /** Rounds of the concurrency-curve workloads. */
   readonly curveRounds: number;
+  /**
+   * Rounds of the head-to-head phase: the library and the ceiling alone on each ceiling-target workload, so their
+   * slices are adjacent (see runBench). Absent in reports saved before the phase existed.
+   */
+  readonly headToHeadRounds?: number;
   readonly warmupSeconds: number;
   readonly sliceSeconds: number;
   /** Force a GC before each slice (with --expose-gc), so no slice pays for the garbage of the one before. */

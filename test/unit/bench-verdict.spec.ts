@@ -55,6 +55,19 @@ describe('bench targets', () => {
     expect(t?.verdict).to.equal('met');
   });
 
+  it('judges a ceiling target on its head-to-head rounds when it has them, and on the main rounds otherwise', () => {
+    const main = [
+      workload('getById', { [NAMES.library]: rounds(800), [NAMES.ceiling]: rounds(1000) }),
+      workload('count', { [NAMES.library]: rounds(990), [NAMES.ceiling]: rounds(1000) }),
+    ];
+    const headToHead = [workload('getById', { [NAMES.library]: rounds(980, 30), [NAMES.ceiling]: rounds(1000, 30) })];
+    const ceiling = checkTargets(main, undefined, headToHead).filter((c) => c.group === 'ceiling');
+    expect(ceiling.map((c) => [c.workload, Number(c.estimate.toFixed(3)), c.rounds])).to.deep.equal([
+      ['getById', 0.98, 30],
+      ['count', 0.99, 6],
+    ]);
+  });
+
   it('gives the batching target an interval too (unpaired: the two workloads ran apart)', () => {
     const checks = checkTargets(
       [
