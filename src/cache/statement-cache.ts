@@ -82,10 +82,11 @@ function remember<V>(keys: Set<string> | Map<string, V>, key: string, value?: V)
 }
 
 
-// Rows handed out are the caller's to change: top-level fields are copied, and Dates, arrays and JSON are cloned.
+// Rows handed out are the caller's to change: top-level fields are copied, and Dates, arrays and JSON are cloned. A
+// row read as an array (StatementOptions.rowsAsArrays) stays an array.
 function copyRows(rows: ReadonlyArray<QueryResultRow>): QueryResultRow[] {
   return rows.map((row) => {
-    const copy: QueryResultRow = { ...row };
+    const copy: QueryResultRow = Array.isArray(row) ? [...(row as unknown[])] : { ...row };
     for (const key in copy) {
       const value: unknown = copy[key];
       if (typeof value === 'object' && value !== null) copy[key] = structuredClone(value);

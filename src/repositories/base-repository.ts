@@ -51,6 +51,10 @@ const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const BULK_UPDATE_ITEM = ['id', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
+// Statements whose rows are only ever hydrated (the select list, in order): read as arrays, which spares pg a keyed
+// object per row (see StatementOptions.rowsAsArrays).
+const HYDRATED: StatementOptions = { prepare: true, rowsAsArrays: true };
+const CREATES_GUILD_HYDRATED: StatementOptions = { ...CREATES_GUILD, rowsAsArrays: true };
 
 /**
  * The generic operations every repository has (docs/guide.md, "BaseRepository"). Each validates its input, has
@@ -92,7 +96,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async create(values: Values<T>): Promise<T> {
     const prepared = this.prepare(values, 'insert');
-    const result = await this.runStatement(insertStatement(this.model, prepared), this.insertOptions(prepared.columns));
+    const result = await this.runStatement(insertStatement(this.model, prepared), this.insertOptions(prepared.columns, true));
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -110,7 +114,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const batch = this.prepare === BaseRepository.prototype.prepare ? prepareColumns(this.model, this.entity, values) : undefined;
     if (batch !== undefined) {
       const { statement, createsGuild } = insertManyStatement(this.model, [batch]);
-      return (await this.runStatement(statement, { prepare: true, createsGuild })).rows.map((r) => this.hydrate(r));
+      return (await this.runStatement(statement, { prepare: true, createsGuild, rowsAsArrays: true })).rows.map((r) => this.hydrate(r));
     }
     // Every index, not map: a hole in a sparse array is a missing row to refuse, not one to skip. Every row's
     // problems are gathered before one ValidationError, so a caller fixes a batch in one round.
@@ -128,7 +132,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const groups = groupByColumns(rows);
     const { statement, createsGuild } = insertManyStatement(this.model, groups.map((group) => groupArrays(group, rows)));
     if (groups.length === 1) {
-      return (await this.runStatement(statement, { prepare: true, createsGuild })).rows.map((r) => this.hydrate(r));
+      return (await this.runStatement(statement, { prepare: true, createsGuild, rowsAsArrays: true })).rows.map((r) => this.hydrate(r));
     }
     // Each row comes back labelled with its group and goes back to its place. Unnamed: the mix of groups varies
     // from call to call.
@@ -145,7 +149,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
 
   /** The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`). */
   async getById(id: TId): Promise<T | null> {
-    const result = await this.runStatement(getByIdStatement(this.model, this.idParams(id)), PREPARED);
+    const result = await this.runStatement(getByIdStatement(this.model, this.idParams(id)), HYDRATED);
     return this.firstOrNull(result.rows);
   }
 
@@ -162,7 +166,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     const limit = this.optionalCount('limit', options.limit);
     const offset = this.optionalCount('offset', options.offset);
     const statement = findAllStatement(this.model, { filters: options.filters, orderBy: options.orderBy, limit, offset });
-    const result = await this.runStatement(statement, PREPARED);
+    const result = await this.runStatement(statement, HYDRATED);
     return result.rows.map((r) => this.hydrate(r));
   }
 
@@ -187,7 +191,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async updateById(id: TId, values: Values<T>): Promise<T | null> {
     const prepared = this.prepare(values, 'update');
-    const result = await this.runStatement(updateByIdStatement(this.model, prepared, this.idParams(id)), PREPARED);
+    const result = await this.runStatement(updateByIdStatement(this.model, prepared, this.idParams(id)), HYDRATED);
     return this.firstOrNull(result.rows);
   }
 
@@ -333,7 +337,10 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.runner.run<R>(statement, family !== undefined && options?.cache === undefined ? { ...options, cache: family } : options);
   }
 
-  /** Turns a row keyed by property name into an entity instance: its columns only (see entityHydrator). */
+  /**
+   * Turns a row into an entity instance, its columns only: a row keyed by property name, or one read as an array of
+   * the select list (see entityHydrator).
+   */
   protected hydrate(row: QueryResultRow): T {
     return (this.cachedHydrator ??= entityHydrator(this.entity, [...this.model.columns.keys()]))(row);
   }
@@ -406,9 +413,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     }
   }
 
-  /** Options of an insert of `columns`: one that writes the guild column creates its guild row (see writesGuild). */
-  private insertOptions(columns: ReadonlyArray<ColumnModel>): StatementOptions {
-    return writesGuild(this.model, columns) ? CREATES_GUILD : PREPARED;
+  /**
+   * Options of an insert of `columns`: one that writes the guild column creates its guild row (see writesGuild).
+   * `hydrated`: its rows are only hydrated, so they are read as arrays.
+   */
+  private insertOptions(columns: ReadonlyArray<ColumnModel>, hydrated = false): StatementOptions {
+    if (writesGuild(this.model, columns)) return hydrated ? CREATES_GUILD_HYDRATED : CREATES_GUILD;
+    return hydrated ? HYDRATED : PREPARED;
   }
 
   private conflictKey(filters: unknown): ReadonlyArray<ColumnModel> {

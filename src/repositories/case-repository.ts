@@ -16,6 +16,10 @@ import { expiryArguments } from './tux-call-shapes';
 import { findAllStatement } from '../query/select-statements';
 import type { StatementOptions } from '../service/statement-runner';
 
+// Statements whose rows are only hydrated: read as arrays (see StatementOptions.rowsAsArrays).
+const HYDRATED: StatementOptions = { prepare: true, rowsAsArrays: true };
+const UNNAMED_HYDRATED: StatementOptions = { rowsAsArrays: true };
+
 /** What createCase takes: the case number is never given, the database assigns it. */
 export type NewCase = Omit<Values<Case>, 'caseNumber'> & Required<Pick<Values<Case>, 'caseType' | 'caseUserId' | 'caseModeratorId' | 'guildId'>>;
 
@@ -35,7 +39,7 @@ export interface GuildCasesOptions {
 
 const GUILD_CASES_OPTIONS = ['page', 'perPage'] as const;
 /** Case by number is the one case read the cache answers (as Tux caches it), under the cases family's TTL. */
-const CASE_BY_NUMBER: StatementOptions = { prepare: true, cache: 'cases' };
+const CASE_BY_NUMBER: StatementOptions = { prepare: true, cache: 'cases', rowsAsArrays: true };
 
 // What createCases writes itself: the guild, given once for all items. (The number needs no mention: the entity
 // marks it assigned, so no caller gives it and no insert requires it.)
@@ -69,7 +73,7 @@ export class CaseRepository extends BaseRepository<Case> {
       others.params.push(prepared.params[i]);
     });
     const statement = createCaseStatement(this.model, preparedValue(prepared, 'guildId'), others);
-    const result = await this.runStatement(statement, { prepare: true });
+    const result = await this.runStatement(statement, HYDRATED);
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -356,7 +360,7 @@ export class CaseRepository extends BaseRepository<Case> {
     if (count === 0) return [];
     const { statement, groupCount } = insertGuildCasesStatement(this.model, guild, count, groups);
     // Several groups of fields make a statement whose text varies from call to call: unnamed.
-    const result = await this.runStatement(statement, groupCount === 1 ? { prepare: true } : undefined);
+    const result = await this.runStatement(statement, groupCount === 1 ? HYDRATED : UNNAMED_HYDRATED);
     return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 

@@ -298,7 +298,8 @@ export class DatabaseService implements StatementRunner {
         `binds ${values.length} values; PostgreSQL allows at most 65,535 per statement. Match long lists with { in: [...] } (one array parameter) instead of many conditions.`,
       );
     }
-    const config: QueryConfig = { text, values };
+    // One literal either way: pg then sees two config shapes at most.
+    const config: QueryConfig & { rowMode?: 'array' } = options?.rowsAsArrays === true ? { text, values, rowMode: 'array' } : { text, values };
     if (options?.prepare && this.options.preparedStatements) {
       const name = this.statementNames.nameFor(text);
       if (name !== undefined) config.name = name;

@@ -37,6 +37,13 @@ export interface StatementOptions {
    * with afterOwnWrite (which may also store what the write's result shows). Inside a unit, ignored.
    */
   readonly ownInvalidation?: boolean;
+  /**
+   * The rows come back as arrays of the statement's columns in order (pg's `rowMode: 'array'`), for a caller that
+   * builds its own objects from them (a repository's hydrator): pg then skips the keyed object it would build per row.
+   * A read answered from the cache may still give keyed rows (a write's own result stored for it), so such a caller
+   * takes both forms (see entityHydrator).
+   */
+  readonly rowsAsArrays?: boolean;
 }
 
 /**
@@ -80,6 +87,6 @@ export interface StatementRunner {
  * spread costs about 1 µs per call on Node 20, more than the rest of a cached getById's client work.
  */
 export function withTouches(options: StatementOptions | undefined, touches: Touches): StatementOptions {
-  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false, ownInvalidation: options?.ownInvalidation === true, upsert: options?.upsert === true };
+  const copy: Required<StatementOptions> = { prepare: options?.prepare === true, createsGuild: options?.createsGuild === true, touches, cache: options?.cache ?? false, ownInvalidation: options?.ownInvalidation === true, upsert: options?.upsert === true, rowsAsArrays: options?.rowsAsArrays === true };
   return copy;
 }

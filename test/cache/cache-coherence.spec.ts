@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
+import { Case } from '../../src/entities/case';
 import { CaseType } from '../../src/entities/enums';
 import { DEFAULT_PREFIX } from '../../src/repositories/guild-config-repository';
 import { runFixture } from '../support/child-process';
@@ -167,6 +168,10 @@ for (const backend of ['memory', { redis: TEST_REDIS_URL }] as const) {
       const second = await t.a.case.getCaseByNumber(created.caseNumber, guildId);
       expect(second!.caseUserRoles).to.deep.equal(['1']);
       expect(second!.caseCreatedAt.getTime()).to.equal(created.caseCreatedAt.getTime());
+      // The read's rows are stored as pg read them, arrays (StatementOptions.rowsAsArrays): a hit hydrates the same case.
+      let third: Case | null = null;
+      expect((await sent(t.a, async () => (third = await t.a.case.getCaseByNumber(created.caseNumber, guildId)))).map((e) => e.sql), 'a hit').to.deep.equal([]);
+      expect(third).to.be.instanceOf(Case).and.to.deep.equal(created);
     });
 
     it('flushes the cache when its LISTEN connection is killed, and fills again once LISTEN is back', async () => {

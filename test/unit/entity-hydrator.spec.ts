@@ -32,11 +32,27 @@ describe('entityHydrator', () => {
     expect(note).to.deep.equal(Object.assign(new Note(), { noteId: '1' }));
   });
 
+  it('reads an array row by position, as pg gives it with rowMode array, and leaves values past the properties behind', () => {
+    const hydrate = entityHydrator(Note, ['noteId', 'body']);
+    const row = ['1', null, '9'];
+    const note = hydrate(row);
+    expect(note).to.be.instanceOf(Note);
+    expect({ ...note }).to.deep.equal({ noteId: '1', body: null });
+    expect(note, 'the same instance a keyed row gives').to.deep.equal(hydrate({ noteId: '1', body: null }));
+  });
+
+  it('refuses an array row shorter than its properties instead of leaving some unset', () => {
+    expect(() => entityHydrator(Note, ['noteId', 'body'])(['1'])).to.throw(RangeError, 'Note: an array row of 1 values for 2 properties');
+  });
+
   it('takes any property name as data, never as code', () => {
     const hydrate = entityHydrator(Note, [HOSTILE, 'noteId']);
     const note = hydrate({ [HOSTILE]: 'kept', noteId: '3' }) as unknown as Record<string, unknown>;
     expect(note[HOSTILE]).to.equal('kept');
     expect(note['noteId']).to.equal('3');
+    const fromArray = hydrate(['kept', '3']) as unknown as Record<string, unknown>;
+    expect(fromArray[HOSTILE]).to.equal('kept');
+    expect(fromArray['noteId']).to.equal('3');
     expect((globalThis as { hydratorEscaped?: boolean }).hydratorEscaped).to.equal(undefined);
   });
 });
