@@ -1,7 +1,7 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { Pool } from 'pg';
-import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import { caseFields, type CasePage, type CaseRow, type Implementation, type NewCaseInput, type NewReminderInput, type ReminderRow } from '../implementation';
 import { pgPoolConfig, type PoolSettings } from '../pool-settings';
 import { cases, guild, levels, reminder } from './drizzle-schema';
 import { ignoreIdleErrors } from './raw-pg';
@@ -57,14 +57,14 @@ export class DrizzlePlain implements Implementation {
   createCase(guildId: string, input: NewCaseInput): Promise<CaseRow> {
     return this.db.transaction(async (tx) => {
       const caseNumber = await bumpCounter(tx, guildId, 1);
-      return first(await tx.insert(cases).values({ ...input, guildId, caseNumber }).returning());
+      return first(await tx.insert(cases).values(caseFields(input, guildId, caseNumber)).returning());
     });
   }
 
   createCases(guildId: string, inputs: ReadonlyArray<NewCaseInput>): Promise<CaseRow[]> {
     return this.db.transaction(async (tx) => {
       const last = await bumpCounter(tx, guildId, inputs.length);
-      const rows = inputs.map((input, i) => ({ ...input, guildId, caseNumber: last - inputs.length + i + 1 }));
+      const rows = inputs.map((input, i) => caseFields(input, guildId, last - inputs.length + i + 1));
       return tx.insert(cases).values(rows).returning();
     });
   }

@@ -1,6 +1,6 @@
 import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import { Pool } from 'pg';
-import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import { caseFields, type CasePage, type CaseRow, type Implementation, type NewCaseInput, type NewReminderInput, type ReminderRow } from '../implementation';
 import { pgPoolConfig, type PoolSettings } from '../pool-settings';
 import type { KyselyDatabase } from './kysely-schema';
 import { ignoreIdleErrors } from './raw-pg';
@@ -60,14 +60,14 @@ export class KyselyPlain implements Implementation {
   createCase(guildId: string, input: NewCaseInput): Promise<CaseRow> {
     return this.db.transaction().execute(async (trx) => {
       const caseNumber = await bumpCounter(trx, guildId, 1);
-      return trx.insertInto('cases').values({ ...input, guildId, caseNumber }).returningAll().executeTakeFirstOrThrow();
+      return trx.insertInto('cases').values(caseFields(input, guildId, caseNumber)).returningAll().executeTakeFirstOrThrow();
     });
   }
 
   createCases(guildId: string, inputs: ReadonlyArray<NewCaseInput>): Promise<CaseRow[]> {
     return this.db.transaction().execute(async (trx) => {
       const last = await bumpCounter(trx, guildId, inputs.length);
-      const rows = inputs.map((input, i) => ({ ...input, guildId, caseNumber: last - inputs.length + i + 1 }));
+      const rows = inputs.map((input, i) => caseFields(input, guildId, last - inputs.length + i + 1));
       return (await trx.insertInto('cases').values(rows).returningAll().execute()).sort((a, b) => a.caseNumber - b.caseNumber);
     });
   }

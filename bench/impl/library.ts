@@ -1,7 +1,7 @@
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import type { DatabaseOptions } from '../../src/config';
-import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import { caseFields, type CasePage, type CaseRow, type Implementation, type NewCaseInput, type NewReminderInput, type ReminderRow } from '../implementation';
 
 /** This library's public API, exactly as a bot calls it. */
 export class Library implements Implementation {
@@ -35,7 +35,7 @@ export class Library implements Implementation {
   }
 
   createCase(guildId: string, input: NewCaseInput): Promise<CaseRow> {
-    return this.db.case.createCase({ ...input, guildId });
+    return this.db.case.createCase(caseFields(input, guildId));
   }
 
   createCases(guildId: string, inputs: ReadonlyArray<NewCaseInput>): Promise<CaseRow[]> {

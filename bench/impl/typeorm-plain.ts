@@ -5,7 +5,7 @@ import { Guild } from '../../src/entities/guild';
 import { DEFAULT_LEVEL_FORMULA } from '../../src/entities/level-formula';
 import { Levels } from '../../src/entities/levels';
 import { Reminder } from '../../src/entities/reminder';
-import type { CasePage, CaseRow, Implementation, NewCaseInput, NewReminderInput, ReminderRow } from '../implementation';
+import { caseFields, type CasePage, type CaseRow, type Implementation, type NewCaseInput, type NewReminderInput, type ReminderRow } from '../implementation';
 import type { PoolSettings } from '../pool-settings';
 import { StatementImplementation } from './statement-implementation';
 
@@ -68,14 +68,14 @@ export class TypeOrmPlain implements Implementation {
   createCase(guildId: string, input: NewCaseInput): Promise<CaseRow> {
     return this.dataSource.transaction(async (manager) => {
       const caseNumber = await bumpCounter(manager, guildId, 1);
-      return manager.save(manager.create(Case, { ...input, guildId, caseNumber }));
+      return manager.save(manager.create(Case, caseFields(input, guildId, caseNumber)));
     });
   }
 
   createCases(guildId: string, inputs: ReadonlyArray<NewCaseInput>): Promise<CaseRow[]> {
     return this.dataSource.transaction(async (manager) => {
       const last = await bumpCounter(manager, guildId, inputs.length);
-      const created = inputs.map((input, i) => manager.create(Case, { ...input, guildId, caseNumber: last - inputs.length + i + 1 }));
+      const created = inputs.map((input, i) => manager.create(Case, caseFields(input, guildId, last - inputs.length + i + 1)));
       return manager.save(created);
     });
   }
