@@ -16,7 +16,7 @@ export type Hydrator<T> = (row: QueryResultRow | ReadonlyArray<unknown>) => T;
  * It is compiled once per entity as straight-line assignments: every row then builds its instance with one hidden
  * class and no loop, about a tenth of the cost of `Object.assign` or a property loop, which counts on every row of
  * findAll and createMany (bench/RESULTS.md, "What changed since the 05:31 run: the repository layer"). An array row
- * spares pg the keyed object it would build first (bench/RESULTS.md, "Rows read as arrays"). The property names come
+ * spares pg the keyed object it would build first (bench/RESULTS.md, "What changed since the 15:40 run"). The property names come
  * from the entity's metadata, never from input, and enter the source only as JSON string literals.
  *
  * ```ts
