@@ -51,9 +51,11 @@ const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const BULK_UPDATE_ITEM = ['id', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
-// Statements whose rows are only ever hydrated (the select list, in order): read as arrays, which spares pg a keyed
-// object per row (see StatementOptions.rowsAsArrays).
-const HYDRATED: StatementOptions = { prepare: true, rowsAsArrays: true };
+/**
+ * The options of a prepared statement whose rows are only ever hydrated (the select list, in order): they are read
+ * as arrays, which spares pg a keyed object per row (see StatementOptions.rowsAsArrays).
+ */
+export const HYDRATED: StatementOptions = { prepare: true, rowsAsArrays: true };
 const CREATES_GUILD_HYDRATED: StatementOptions = { ...CREATES_GUILD, rowsAsArrays: true };
 
 /**

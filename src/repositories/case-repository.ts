@@ -5,7 +5,7 @@ import type { SnowflakeInput } from '../entities/snowflake';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
-import { BaseRepository } from './base-repository';
+import { BaseRepository, HYDRATED } from './base-repository';
 import { groupArrays, groupByColumns } from '../query/bulk-insert';
 import { createCaseStatement, insertGuildCasesStatement, updateCaseByNumberStatement, type GuildCaseGroup } from '../query/case-statements';
 import { isPlainObject } from '../query/is-plain-object';
@@ -16,8 +16,7 @@ import { expiryArguments } from './tux-call-shapes';
 import { findAllStatement } from '../query/select-statements';
 import type { StatementOptions } from '../service/statement-runner';
 
-// Statements whose rows are only hydrated: read as arrays (see StatementOptions.rowsAsArrays).
-const HYDRATED: StatementOptions = { prepare: true, rowsAsArrays: true };
+// A createCases statement of several field groups: unnamed (its text varies from call to call), its rows hydrated.
 const UNNAMED_HYDRATED: StatementOptions = { rowsAsArrays: true };
 
 /** What createCase takes: the case number is never given, the database assigns it. */
