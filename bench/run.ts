@@ -32,7 +32,7 @@ Exit status 1 when an implementation gave a wrong answer or the bench crashed; v
 
 const POOL_SIZE = 10;
 // A 0.3 s warm-up and 10 rounds of 0.35 s a workload per implementation (5 for the curves); slow workloads scale
-// their slices (Workload.sliceScale). About 14 minutes with the 9 default implementations, and 4 more for 30
+// their slices (Workload.sliceScale). About 13 minutes with the 9 default implementations, and 2.5 more for 30
 // head-to-head rounds of the library and the ceiling on the six ceiling targets.
 const FULL: Plan = { rounds: 10, curveRounds: 5, headToHeadRounds: 30, warmupSeconds: 0.3, sliceSeconds: 0.35, collectGarbage: true, resetBeforeSlices: true };
 // A smoke run: one op per client to warm up, two short rounds, no forced GC (it would cost more than the slices) and
