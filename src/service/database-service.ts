@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource, EntityMetadata } from 'typeorm';
-import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
 import { convertError, sqlStateOf } from '../errors/convert-error';
@@ -11,6 +11,7 @@ import { DatabaseClosedError, SerializationFailureError } from '../errors/transa
 import { ValidationError } from '../errors/validation-error';
 import { isLostPreparedStatement, StatementNames } from './statement-names';
 import type { Statement } from '../query/sql';
+import type { StatementConfig } from './statement-query';
 import { withTouches, type StatementOptions, type StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
@@ -299,7 +300,7 @@ export class DatabaseService implements StatementRunner {
       );
     }
     // One literal either way: pg then sees two config shapes at most.
-    const config: QueryConfig & { rowMode?: 'array' } = options?.rowsAsArrays === true ? { text, values, rowMode: 'array' } : { text, values };
+    const config: { text: string; values: unknown[]; name?: string; rowMode?: 'array' } = options?.rowsAsArrays === true ? { text, values, rowMode: 'array' } : { text, values };
     if (options?.prepare && this.options.preparedStatements) {
       const name = this.statementNames.nameFor(text);
       if (name !== undefined) config.name = name;
@@ -420,7 +421,7 @@ export class DatabaseService implements StatementRunner {
   private async routed<R extends QueryResultRow>(
     primary: Pool,
     replicas: NonNullable<OpenedDataSource['replicas']>,
-    config: QueryConfig,
+    config: StatementConfig,
     options: StatementOptions | undefined,
     where: { pool: Pool | undefined },
   ): Promise<QueryResult<R>> {
@@ -464,7 +465,7 @@ export class DatabaseService implements StatementRunner {
   // One event per settled statement for each listener, and the slow-query warning.
   private report(
     observers: ReadonlyArray<QueryEventListener>,
-    config: QueryConfig,
+    config: StatementConfig,
     options: StatementOptions | undefined,
     inUnit: boolean,
     startedAt: number,

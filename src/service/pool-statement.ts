@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { isGuildForeignKey } from './guild-race';
+import { sendStatement, type StatementConfig } from './statement-query';
 import type { Touches } from '../query/touches';
 
 /** How many times a statement that lost a race (deadlock, serialization, guild deleted under it) runs again. */
@@ -55,7 +56,7 @@ export function mayRerunAfterLostConnection(touches: Touches | undefined): boole
  * connection is destroyed, never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
  */
-export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: QueryConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
+export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await checkOutAndQuery<R>(pool, config);
@@ -85,14 +86,28 @@ class CheckoutFailure {
   constructor(readonly cause: unknown) {}
 }
 
+/**
+ * Runs one statement on the pool once, as checkOutAndQuery does (no Describe once a connection has one; only a failed
+ * connection is destroyed), with no retry: for a caller with rules of its own (a replica's read).
+ * @throws the driver's error, or the pool's when no connection could be had
+ */
+export async function queryOnceOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig): Promise<QueryResult<R>> {
+  try {
+    return await checkOutAndQuery<R>(pool, config);
+  } catch (e) {
+    throw e instanceof CheckoutFailure ? e.cause : e;
+  }
+}
+
 // One attempt, as pool.query does it, with one difference: only a failed connection is destroyed; a statement error
 // (a unique violation, a timeout) leaves a healthy connection that goes back to the pool. Written with pg's callback
 // API, which makes one promise per statement where pool.connect(), client.query() and their handlers made five: for a
 // 100-row insert that was 0.86 × the same statement's speed on a bare pool (bench/RESULTS.md, "runOnPool's first
-// attempt on pg's callback API"). The client is the caller's alone until released, so the library Client's
-// queueing (SerialClient, which a callback bypasses) has nothing to order. Rejects with a CheckoutFailure when no
+// attempt on pg's callback API"). The statement goes as a StatementQuery (no Describe once its connection has one). The
+// client is the caller's alone until released, so the library Client's queueing (SerialClient, which a callback
+// bypasses) has nothing to order. Rejects with a CheckoutFailure when no
 // connection could be had, else with the driver's error.
-function checkOutAndQuery<R extends QueryResultRow>(pool: Pool, config: QueryConfig): Promise<QueryResult<R>> {
+function checkOutAndQuery<R extends QueryResultRow>(pool: Pool, config: StatementConfig): Promise<QueryResult<R>> {
   return new Promise((resolve, reject) => {
     pool.connect((connectError, client, done) => {
       if (connectError !== undefined && connectError !== null) {
@@ -116,7 +131,7 @@ function checkOutAndQuery<R extends QueryResultRow>(pool: Pool, config: QueryCon
         reject(error);
       };
       client.once('error', onError);
-      client.query<R>(config, (error: Error | undefined, result: QueryResult<R>) => {
+      sendStatement<R>(client, config, (error, result) => {
         release(error ?? undefined);
         if (error) reject(error);
         else resolve(result);

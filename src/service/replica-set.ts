@@ -1,11 +1,12 @@
-import { Pool, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Pool, type QueryResult, type QueryResultRow } from 'pg';
 import type { ResolvedOptions } from '../config';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { redactSecrets, secretsOf } from '../redact-secrets';
 import { poolExtras } from './data-source';
 import { parseLsn } from './lsn';
-import { isConnectionFailure } from './pool-statement';
+import { isConnectionFailure, queryOnceOnPool } from './pool-statement';
 import { queryServerOf } from './query-event';
+import type { StatementConfig } from './statement-query';
 import type { WriteTracker } from './write-tracker';
 
 /** How often the primary's WAL position and each replica's replay position are read. */
@@ -134,9 +135,9 @@ export class ReplicaSet {
    * @returns undefined when the read should run on the primary instead: the replica was unreachable, or cancelled
    * it for a recovery conflict. @throws the driver's error of any other failure (the caller converts it).
    */
-  async read<R extends QueryResultRow>(replica: Replica, config: QueryConfig): Promise<QueryResult<R> | undefined> {
+  async read<R extends QueryResultRow>(replica: Replica, config: StatementConfig): Promise<QueryResult<R> | undefined> {
     try {
-      return await replica.pool.query<R>(config);
+      return await queryOnceOnPool<R>(replica.pool, config);
     } catch (e) {
       if (RECOVERY_CONFLICTS.has(sqlStateOf(e) ?? '')) return undefined;
       if (isConnectionFailure(e)) {

@@ -1,6 +1,7 @@
-import type { PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { convertError } from '../errors/convert-error';
 import { TransactionError } from '../errors/transaction-errors';
+import { sendStatement, type StatementConfig } from './statement-query';
 
 type State = 'open' | 'cancelled' | 'finished';
 
@@ -51,7 +52,7 @@ export class TransactionContext {
   }
 
   /** Queues one statement of the unit. @throws TransactionError when the unit finished or its transaction is aborted. */
-  statement<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
+  statement<R extends QueryResultRow>(config: StatementConfig): Promise<QueryResult<R>> {
     return this.enqueue(() => this.send<R>(config));
   }
 
@@ -143,9 +144,10 @@ export class TransactionContext {
   }
 
   /** Sends on the connection; a failure aborts this level (the server refuses all else until rolled back). */
-  private async send<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
+  private async send<R extends QueryResultRow>(config: StatementConfig): Promise<QueryResult<R>> {
     try {
-      return await this.client.query<R>(config);
+      // A callback statement: this level's queue already keeps the unit's statements from overlapping.
+      return await new Promise<QueryResult<R>>((resolve, reject) => sendStatement<R>(this.client, config, (error, result) => (error ? reject(error) : resolve(result))));
     } catch (e) {
       const error = convertError(e);
       this.failure ??= { error };

@@ -4,9 +4,12 @@ import { resolveOptions } from '../../src/config';
 import { Replica, ReplicaSet } from '../../src/service/replica-set';
 import { WriteTracker } from '../../src/service/write-tracker';
 
-// A pool whose every query fails with `error`: what a replica's pool hands back in each case below.
-function failingPool(error: object): Pool {
-  return { options: { connectionString: 'postgres://tux@replica:5432/tux' }, query: () => Promise.reject(error) } as unknown as Pool;
+// A pool on which every read fails with `error`, at checkout (a refused connection) or from the statement: what a
+// replica's pool hands back in each case below.
+function failingPool(error: object, at: 'checkout' | 'statement' = 'statement'): Pool {
+  const client = { once: () => undefined, removeListener: () => undefined, query: (statement: { callback: (e: unknown) => void }) => statement.callback(error) };
+  const connect = (callback: (e: unknown, c?: unknown, done?: () => void) => void): void => (at === 'checkout' ? callback(error) : callback(undefined, client, () => undefined));
+  return { options: { connectionString: 'postgres://tux@replica:5432/tux' }, connect } as unknown as Pool;
 }
 
 function withError(message: string, fields: object): Error {
@@ -31,7 +34,7 @@ describe('ReplicaSet.read (what a failed read on a replica leads to)', () => {
   }
 
   it('sends a read whose connection was refused to the primary, and marks the replica down until its next check', async () => {
-    const replica = new Replica(failingPool(withError('connect ECONNREFUSED 127.0.0.1:5433', { code: 'ECONNREFUSED' })));
+    const replica = new Replica(failingPool(withError('connect ECONNREFUSED 127.0.0.1:5433', { code: 'ECONNREFUSED' }), 'checkout'));
     replica.reachable = true;
     expect(await set.read(replica, { text: 'SELECT 1' })).to.equal(undefined);
     expect(replica.reachable).to.equal(false);

@@ -1,0 +1,134 @@
+import { expect } from 'chai';
+import { Client, Connection, type QueryResult, type QueryResultRow } from 'pg';
+import sinon from 'sinon';
+import { CaseType } from '../../src/entities/enums';
+import { sendStatement, type StatementConfig } from '../../src/service/statement-query';
+import { TYPE_PARSERS } from '../../src/service/type-parsers';
+import { directUrl, skipBehindPooler } from '../support/behind-pooler';
+import { useTestDatabase } from '../support/test-database';
+import { testDatabaseUrl } from '../support/test-server';
+
+// StatementQuery against pg's own Query on one real connection: the same rows and fields, with one Describe per
+// statement and connection. Straight to the server: a named statement lives on one server connection.
+describe('StatementQuery (the library statement, described once per connection)', () => {
+  // One connection and no cache, so both reads of the last test run on the same connection.
+  const t = useTestDatabase({ poolSize: 1, cache: false });
+  const clients: Client[] = [];
+  let sandbox: sinon.SinonSandbox;
+
+  const READ = 'SELECT id, n, t, at, ok, doc, tags FROM kept WHERE id = $1';
+
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+  });
+  afterEach(async () => {
+    sandbox.restore();
+    await Promise.all(clients.splice(0).map((c) => c.end()));
+  });
+
+  async function connect(): Promise<{ client: Client; describes: sinon.SinonSpy; parses: sinon.SinonSpy }> {
+    const client = new Client({ connectionString: directUrl(testDatabaseUrl()), types: TYPE_PARSERS });
+    clients.push(client);
+    await client.connect();
+    await client.query(`CREATE TEMP TABLE kept (id int8 PRIMARY KEY, n int4, t text, at timestamptz, ok bool, doc jsonb, tags text[])`);
+    await client.query(`INSERT INTO kept VALUES (1, 7, 'seven', '2026-11-30 12:00:00.123+00', true, '{"a": [1]}', '{x,"y z"}'), (2, NULL, NULL, NULL, NULL, NULL, NULL)`);
+    const connection = (client as unknown as { connection: Connection }).connection;
+    return { client, describes: sandbox.spy(connection, 'describe'), parses: sandbox.spy(connection, 'parse') };
+  }
+
+  function send<R extends QueryResultRow>(client: Client, config: StatementConfig): Promise<QueryResult<R>> {
+    return new Promise((resolve, reject) => sendStatement<R>(client, config, (error, result) => (error ? reject(error) : resolve(result))));
+  }
+
+  // What a caller reads of a result: the rows, the fields' names and types, the count and the command.
+  function visible(result: QueryResult): object {
+    return { rows: result.rows, fields: result.fields.map((f) => [f.name, f.dataTypeID]), rowCount: result.rowCount, command: result.command };
+  }
+
+  for (const rowMode of [undefined, 'array'] as const) {
+    it(`reads a named statement's rows as pg's own Query does (${rowMode ?? 'keyed'} rows), with one Describe on the connection`, async () => {
+      const { client, describes, parses } = await connect();
+      for (const id of ['1', '2', '1', '3']) {
+        const ours = await send(client, { name: 'kept_read', text: READ, values: [id], ...(rowMode ? { rowMode } : {}) });
+        const pgs = await client.query({ text: READ, values: [id], ...(rowMode ? { rowMode } : {}) });
+        expect(visible(ours), `id ${id}`).to.deep.equal(visible(pgs));
+      }
+      // pg's own unnamed Query parses and describes on each of its 4 runs; the named statement once in all.
+      expect(parses.callCount, 'Parse messages').to.equal(4 + 1);
+      expect(describes.callCount, 'Describe messages').to.equal(4 + 1);
+    });
+  }
+
+  it('describes again on another connection, and for an unnamed statement every time', async () => {
+    const first = await connect();
+    const second = await connect();
+    await send(first.client, { name: 'kept_read', text: READ, values: ['1'] });
+    await send(first.client, { name: 'kept_read', text: READ, values: ['1'] });
+    const [row] = (await send(second.client, { name: 'kept_read', text: READ, values: ['1'] })).rows;
+    expect(row).to.include({ id: '1', n: 7, t: 'seven' });
+    expect([first.describes.callCount, second.describes.callCount]).to.deep.equal([1, 1]);
+    await send(second.client, { text: READ, values: ['1'] });
+    await send(second.client, { text: READ, values: ['1'] });
+    expect(second.describes.callCount).to.equal(3);
+  });
+
+  it('binds Dates as exact text and leaves the caller’s config as it was, frozen or not', async () => {
+    const { client } = await connect();
+    const at = new Date('1850-06-15T12:34:56.789Z');
+    const config = Object.freeze({ name: 'kept_at', text: 'SELECT $1::timestamptz AS at', values: Object.freeze([at]) as unknown[] });
+    for (let i = 0; i < 2; i++) expect((await send<{ at: Date }>(client, config)).rows[0]?.at.getTime()).to.equal(at.getTime());
+    expect(config).to.deep.equal({ name: 'kept_at', text: 'SELECT $1::timestamptz AS at', values: [at] });
+  });
+
+  it('fails an execution the server refuses once, and runs the statement again on the same description after it', async () => {
+    const { client, describes } = await connect();
+    const divide = { name: 'kept_divide', text: 'SELECT 10 / $1::int AS q' };
+    expect((await send(client, { ...divide, values: [2] })).rows).to.deep.equal([{ q: 5 }]);
+    const error = await send(client, { ...divide, values: [0] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.have.property('code', '22012');
+    expect((await send(client, { ...divide, values: [5] })).rows).to.deep.equal([{ q: 2 }]);
+    expect(describes.callCount).to.equal(1);
+  });
+
+  it('fails once on a value pg cannot write, sends nothing of it, and keeps the statement prepared', async () => {
+    const { client, describes, parses } = await connect();
+    await send(client, { name: 'kept_read', text: READ, values: ['1'] });
+    const unwritable = {
+      toPostgres: () => {
+        throw new Error('cannot be written');
+      },
+    };
+    const outcomes: unknown[] = [];
+    await new Promise<void>((resolve) => sendStatement(client, { name: 'kept_read', text: READ, values: [unwritable] }, (error) => (outcomes.push(error?.message), resolve())));
+    // The next statement runs after the failed one's ReadyForQuery: by then a second callback would have come.
+    const [row] = (await send(client, { name: 'kept_read', text: READ, values: ['2'] })).rows;
+    expect(outcomes).to.deep.equal(['cannot be written']);
+    expect(row).to.deep.equal({ id: '2', n: null, t: null, at: null, ok: null, doc: null, tags: null });
+    expect([parses.callCount, describes.callCount]).to.deep.equal([1, 1]);
+  });
+
+  it('relies on PostgreSQL refusing a prepared statement whose result type changed, so a kept description is never read against other columns', async () => {
+    const { client } = await connect();
+    await send(client, { name: 'kept_read', text: READ, values: ['1'] });
+    await client.query('ALTER TABLE kept ALTER COLUMN n TYPE text');
+    const error = await send(client, { name: 'kept_read', text: READ, values: ['1'] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.have.property('code', '0A000');
+    expect(String((error as Error).message)).to.match(/cached plan must not change result type/);
+  });
+
+  it('lets the library send a repeated read as Bind, Execute, Sync: one Describe for two getById', async function () {
+    skipBehindPooler(this, 'the pooler loses named statements between transactions, so the library runs them unnamed, each with its Describe');
+    const guildId = t.newGuild();
+    const created = await t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1001', caseModeratorId: '2002', guildId });
+    const describes = sandbox.spy(Connection.prototype, 'describe');
+    const reads = [await t.db.case.getById(created.caseId), await t.db.case.getById(created.caseId)];
+    expect(reads).to.deep.equal([created, created]);
+    expect(describes.callCount).to.equal(1);
+  });
+});
