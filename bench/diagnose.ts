@@ -25,7 +25,6 @@ import { BENCH_DATA_DIR } from './target';
 import { WireCensus } from './wire-census';
 
 const POOL_SIZE = 10;
-const gc = (globalThis as { gc?: () => void }).gc;
 
 type Op = (impl: Implementation, seq: number) => Promise<unknown>;
 
@@ -140,7 +139,6 @@ async function speed(keys: ReadonlyArray<string>, url: string, ops: Record<strin
         const counter = { seq: 0 };
         for (let round = 0; round <= rounds; round++) {
           for (const impl of shuffled(impls, random)) {
-            gc?.();
             const first = counter.seq;
             const start = performance.now();
             const cpuStart = process.cpuUsage();

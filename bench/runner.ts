@@ -49,8 +49,6 @@ export interface Plan {
   readonly headToHeadRounds?: number;
   readonly warmupSeconds: number;
   readonly sliceSeconds: number;
-  /** Force a GC before each slice (with --expose-gc), so no slice pays for the garbage of the one before. */
-  readonly collectGarbage: boolean;
   /** Run each workload's beforeSlice (updateWhere's VACUUM); a smoke run skips it to save time. */
   readonly resetBeforeSlices: boolean;
 }
@@ -94,8 +92,6 @@ interface SessionState {
   error: string | undefined;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 /** `clients` callers run `session.op` until `seconds` have passed (one op at least); the first wrong answer stops them all. */
 async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number): Promise<Slice> {
   let seq = firstSeq;
@@ -135,6 +131,12 @@ function message(e: unknown): string {
  * inherits its WAL, dirty buffers or autovacuum, and drift of the machine spreads over all of them. Then it
  * verifies what each left in the database. An implementation that gives a wrong answer is dropped from the
  * later rounds and reported with the error.
+ *
+ * No GC is forced between slices. A forced full GC kills the objects V8's optimized code holds weakly, so the hot
+ * code of pg's client and protocol is deoptimized before every slice and optimized again inside it (814 "weak
+ * objects" deopts in 6 rounds of 5 slices, against 4 without): that raised every implementation's client CPU per op
+ * by 15–25 µs, and the more code an implementation runs the more (bench/RESULTS.md). The garbage a slice leaves is
+ * collected in later slices, whose order is random, so it spreads over every implementation.
  */
 export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, random: Random, progress: Progress): Promise<Measurement[]> {
   const state: SessionState[] = [];
@@ -147,7 +149,6 @@ export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyA
       progress(`${workload.id}: ${round === 0 ? 'warm-up' : `round ${round}/${rounds}`} · ${s.impl.name}`);
       try {
         if (plan.resetBeforeSlices) await s.session.beforeSlice?.();
-        if (plan.collectGarbage) gc?.();
         if (round === 0) {
           const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq));
           s.seq += result.ops;
