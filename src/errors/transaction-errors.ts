@@ -3,7 +3,11 @@ import { DatabaseError } from './database-error';
 /** A transaction kept failing with a serialization failure or deadlock (40001 / 40P01) after every retry. */
 export class SerializationFailureError extends DatabaseError {
   override name = 'SerializationFailureError';
-  /** The SQLSTATE: 40001 (serialization failure), 40P01 (deadlock), or 23503 when a concurrent deleteGuild removed the guild a write was recreating. */
+  /**
+   * The SQLSTATE: 40001 (serialization failure), 40P01 (deadlock), 23503 when a concurrent deleteGuild removed the guild a
+   * write was recreating, 26000, 42P05 or 08P01 when a pooler lost a prepared statement, 0A000 when a prepared
+   * statement's result type changed under a unit (a migration altered a column it returns).
+   */
   readonly code: string;
 
   constructor(message: string, code: string, options?: { cause?: unknown }) {

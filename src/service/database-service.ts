@@ -11,7 +11,7 @@ import { DatabaseClosedError, SerializationFailureError } from '../errors/transa
 import { ValidationError } from '../errors/validation-error';
 import { isLostPreparedStatement, StatementNames } from './statement-names';
 import type { Statement } from '../query/sql';
-import type { StatementConfig } from './statement-query';
+import { isChangedResultType, type StatementConfig } from './statement-query';
 import { withTouches, type StatementOptions, type StatementRunner } from './statement-runner';
 import { TransactionContext } from './transaction-context';
 import { UnitConnection } from './unit-connection';
@@ -338,6 +338,11 @@ export class DatabaseService implements StatementRunner {
       rowCount = result.rowCount ?? null;
       return result;
     } catch (e) {
+      if (context !== undefined && config.name !== undefined && isChangedResultType(e)) {
+        // The unit's transaction is aborted; its connection prepares the statement afresh when the unit runs again.
+        failure = new SerializationFailureError('A prepared statement’s result type changed (a migration altered a column it returns); the unit of work runs again with it prepared afresh.', '0A000', { cause: e });
+        throw failure;
+      }
       if (config.name !== undefined && isLostPreparedStatement(e)) {
         // The statement runs again (or its unit does), and that run is the one reported.
         settled = false;

@@ -3,7 +3,7 @@ import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { isGuildForeignKey } from './guild-race';
-import { sendStatement, type StatementConfig } from './statement-query';
+import { isChangedResultType, sendStatement, type StatementConfig } from './statement-query';
 import type { Touches } from '../query/touches';
 
 /** How many times a statement that lost a race (deadlock, serialization, guild deleted under it) runs again. */
@@ -16,6 +16,8 @@ const RACE_BACKOFF_MS = 5;
 const CONNECTION_RETRIES = 10;
 const CONNECTION_BACKOFF_MS = 50;
 const CONNECTION_MAX_DELAY_MS = 1_000;
+// pg-pool's own default, for a pool whose options do not say.
+const DEFAULT_POOL_MAX = 10;
 
 /** What makes a statement safe to run again (StatementOptions carries both). */
 export interface RetryFacts {
@@ -51,7 +53,9 @@ export function mayRerunAfterLostConnection(touches: Touches | undefined): boole
  *   (mayRerunAfterLostConnection): running it again changes nothing;
  * - it lost a race and so changed nothing: deadlock victim or serialization failure (40P01, 40001); for
  *   a statement that creates its guild, a concurrent deleteGuild (23503); for an upsert, a concurrent insert of
- *   the same row, which fails on a unique key other than its conflict key (23505).
+ *   the same row, which fails on a unique key other than its conflict key (23505);
+ * - its prepared statement's result type changed (a migration altered a column it returns; isChangedResultType):
+ *   nothing ran, and the connection prepares it afresh.
  * A write (or an undeclared statement) whose connection was lost is not run again: it may have committed. A broken
  * connection is destroyed, never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
@@ -72,6 +76,9 @@ export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: St
         await reconnectDelay(attempt);
         continue;
       }
+      // A statement whose result type changed fails once on each connection that had it prepared, which then
+      // prepares it afresh: one attempt per pooled connection at most.
+      if (attempt < (pool.options.max ?? DEFAULT_POOL_MAX) && isChangedResultType(e)) continue;
       if (attempt < RACE_RETRIES && lostRace(e, facts)) {
         await backoff(RACE_BACKOFF_MS, attempt);
         continue;

@@ -1,4 +1,5 @@
 import pg, { type FieldDef, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { sqlStateOf } from '../errors/convert-error';
 import { bindParameters } from './bind-parameters';
 
 /** A statement as the service sends it: pg's QueryConfig, optionally named, optionally read as arrays. */
@@ -12,6 +13,7 @@ export type StatementCallback<R extends QueryResultRow> = (error: Error | undefi
 interface PgConnection {
   readonly parsedStatements: Record<string, string | undefined>;
   bind(config: { portal: string; statement: string | undefined; values: unknown; binary: boolean | undefined; valueMapper: unknown }): void;
+  close(config: { type: 'S'; name: string }): void;
   sync(): void;
 }
 interface PgResult {
@@ -53,12 +55,37 @@ interface RowDescription {
 const descriptions = new WeakMap<PgConnection, Map<string, RowDescription>>();
 
 /**
- * pg's Query, for the library's own statements, with two differences:
+ * Per connection, the named statements whose result type changed under them (isChangedResultType): the server
+ * refuses them until they are prepared again, so the next execution closes and re-prepares the name first.
+ */
+const changed = new WeakMap<PgConnection, Set<string>>();
+
+/**
+ * True when `e` (or its cause, as the library wraps it) says a prepared statement's result type changed since it was
+ * prepared: a migration altered a column it returns. PostgreSQL refuses it when it revalidates the plan, before
+ * anything runs (0A000 from RevalidateCachedQuery, "cached plan must not change result type"), so running the
+ * statement again, prepared afresh, is safe for a write too.
+ * @example
+ * isChangedResultType({ code: '0A000', routine: 'RevalidateCachedQuery' }); // true
+ */
+export function isChangedResultType(e: unknown): boolean {
+  for (let error = e, depth = 0; error !== undefined && error !== null && depth < 3; depth++) {
+    if (sqlStateOf(error) === '0A000' && (error as { routine?: unknown }).routine === 'RevalidateCachedQuery') return true;
+    error = error instanceof Error ? error.cause : undefined;
+  }
+  return false;
+}
+
+/**
+ * pg's Query, for the library's own statements, with three differences:
  * - a named statement that this connection has already prepared and described is sent as Bind, Execute, Sync: pg
  *   sends a Describe with every execution, and parses the RowDescription the server sends back each time (about 6 µs
  *   and 450 bytes for a case row). Its rows are read with the description kept from the first execution.
  * - it is built from the config's text and values, so pg does not copy the config object with all its property
  *   descriptors (2–3 µs per statement; pg copies it so as not to modify a caller's object, which this never keeps).
+ * - a named statement the server refused because its result type changed (isChangedResultType) is closed and
+ *   prepared afresh at its next execution on that connection, where pg would bind the refused statement again,
+ *   and fail, for as long as the connection lives.
  * Values go through bindParameters (exact Dates, one-pass array literals), as the library's Client does for a config.
  *
  * ```ts
@@ -81,6 +108,11 @@ export class StatementQuery<R extends QueryResultRow = QueryResultRow> extends P
   /** pg's prepare (Parse when needed, Bind, Describe, Execute, Sync), without the Describe when this connection has one. */
   override prepare(connection: PgConnection): void {
     const name = this.name;
+    if (name !== undefined && changed.get(connection)?.delete(name) === true) {
+      // Closed and parsed again in this same message run; the server's CloseComplete needs no handling.
+      connection.close({ type: 'S', name });
+      delete connection.parsedStatements[name];
+    }
     const known = name === undefined || connection.parsedStatements[name] !== this.text ? undefined : descriptions.get(connection)?.get(name);
     if (known === undefined) {
       this.describedOn = name === undefined ? undefined : connection;
@@ -107,6 +139,17 @@ export class StatementQuery<R extends QueryResultRow = QueryResultRow> extends P
     this._getRows(connection, undefined);
   }
 
+  override handleError(error: unknown, connection: PgConnection): void {
+    const name = this.name;
+    if (name !== undefined && isChangedResultType(error)) {
+      descriptions.get(connection)?.delete(name);
+      let names = changed.get(connection);
+      if (names === undefined) changed.set(connection, (names = new Set()));
+      names.add(name);
+    }
+    super.handleError(error, connection);
+  }
+
   override handleRowDescription(message: { fields: FieldDef[] }): void {
     super.handleRowDescription(message);
     const connection = this.describedOn;
@@ -128,5 +171,8 @@ export class StatementQuery<R extends QueryResultRow = QueryResultRow> extends P
  * ```
  */
 export function sendStatement<R extends QueryResultRow>(client: pg.ClientBase, config: StatementConfig, callback: StatementCallback<R>): void {
-  client.query(new StatementQuery<R>(config, callback));
+  // pg's own query(), past the library Client's: ExactDateClient binds values (this query did) and SerialClient
+  // queues promise-style calls (this is a query object with its callback), so both would only pass it through. Looked
+  // up on each call, so a spy on pg's Client.prototype.query sees every statement.
+  (pg.Client.prototype.query as (this: pg.ClientBase, query: StatementQuery<R>) => unknown).call(client, new StatementQuery<R>(config, callback));
 }

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { Client, Connection, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, Connection, Pool, type QueryResult, type QueryResultRow } from 'pg';
 import sinon from 'sinon';
 import { CaseType } from '../../src/entities/enums';
-import { sendStatement, type StatementConfig } from '../../src/service/statement-query';
+import { runOnPool } from '../../src/service/pool-statement';
+import { isChangedResultType, sendStatement, type StatementConfig } from '../../src/service/statement-query';
 import { TYPE_PARSERS } from '../../src/service/type-parsers';
 import { directUrl, skipBehindPooler } from '../support/behind-pooler';
+import { openTestDatabase } from '../support/fixtures';
 import { useTestDatabase } from '../support/test-database';
 import { testDatabaseUrl } from '../support/test-server';
 
@@ -110,16 +112,77 @@ describe('StatementQuery (the library statement, described once per connection)'
     expect([parses.callCount, describes.callCount]).to.deep.equal([1, 1]);
   });
 
-  it('relies on PostgreSQL refusing a prepared statement whose result type changed, so a kept description is never read against other columns', async () => {
-    const { client } = await connect();
+  it('is refused by PostgreSQL once its result type changed, so a kept description is never read against other columns; the next run prepares it afresh', async () => {
+    const { client, describes, parses } = await connect();
     await send(client, { name: 'kept_read', text: READ, values: ['1'] });
     await client.query('ALTER TABLE kept ALTER COLUMN n TYPE text');
     const error = await send(client, { name: 'kept_read', text: READ, values: ['1'] }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).to.have.property('code', '0A000');
+    expect(error).to.include({ code: '0A000', routine: 'RevalidateCachedQuery' });
     expect(String((error as Error).message)).to.match(/cached plan must not change result type/);
+    expect(isChangedResultType(error)).to.equal(true);
+    const [row] = (await send(client, { name: 'kept_read', text: READ, values: ['1'] })).rows;
+    expect(row).to.include({ id: '1', n: '7' });
+    expect([parses.callCount, describes.callCount]).to.deep.equal([2, 2]);
+  });
+
+  describe('a migration that changes the type of a column a prepared statement returns, while the bot runs', () => {
+    // A table of the suite's own in the shared test database (straight to the server: the statements are prepared).
+    const table = `changed_type_${process.pid}`;
+    const readText = `SELECT n FROM ${table} WHERE id = $1`;
+    const admin = async (text: string): Promise<void> => {
+      const client = new Client({ connectionString: directUrl(testDatabaseUrl()) });
+      await client.connect();
+      try {
+        await client.query(text);
+      } finally {
+        await client.end();
+      }
+    };
+    beforeEach(() => admin(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (id int PRIMARY KEY, n int NOT NULL); INSERT INTO ${table} VALUES (1, 7)`));
+    after(() => admin(`DROP TABLE IF EXISTS ${table}`));
+
+    it('runs a statement again on the pool, a write too, once per connection that had it prepared, and applies it once', async () => {
+      const pool = new Pool({ connectionString: directUrl(testDatabaseUrl()), max: 3 });
+      try {
+        const bump = { name: `${table}_bump`, text: `UPDATE ${table} SET n = n + 1 WHERE id = $1 RETURNING n` };
+        // Every connection prepares both statements before the migration.
+        const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+        for (const client of held) {
+          await send(client as unknown as Client, { name: `${table}_read`, text: readText, values: [1] });
+          await send(client as unknown as Client, { ...bump, values: [0] });
+        }
+        held.forEach((client) => client.release());
+        await admin(`ALTER TABLE ${table} ALTER COLUMN n TYPE bigint`);
+        const reads = [];
+        for (let i = 0; i < 3; i++) reads.push((await runOnPool<{ n: unknown }>(pool, { name: `${table}_read`, text: readText, values: [1] })).rows[0]?.n);
+        expect(reads).to.deep.equal(['7', '7', '7']);
+        const bumped = (await runOnPool<{ n: unknown }>(pool, { ...bump, values: [1] })).rows[0]?.n;
+        expect(bumped).to.equal('8');
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('runs a unit of work again when a statement inside it meets the change', async function () {
+      skipBehindPooler(this, 'the pooler loses named statements between transactions, so nothing stays prepared across the migration');
+      const db = await openTestDatabase({ poolSize: 1, cache: false });
+      try {
+        const read = () => db.service.query<{ n: unknown }>(readText, [1], { prepare: true });
+        expect((await db.transaction(read)).rows[0]?.n).to.equal(7);
+        await admin(`ALTER TABLE ${table} ALTER COLUMN n TYPE bigint`);
+        let attempts = 0;
+        const result = await db.transaction(() => {
+          attempts++;
+          return read();
+        });
+        expect({ n: result.rows[0]?.n, attempts }).to.deep.equal({ n: '7', attempts: 2 });
+      } finally {
+        await db.close();
+      }
+    });
   });
 
   it('lets the library send a repeated read as Bind, Execute, Sync: one Describe for two getById', async function () {
