@@ -6,7 +6,7 @@ import { poolExtras } from './data-source';
 import { parseLsn } from './lsn';
 import { isConnectionFailure, queryOnceOnPool } from './pool-statement';
 import { queryServerOf } from './query-event';
-import type { StatementConfig } from './statement-query';
+import { isChangedResultType, type StatementConfig } from './statement-query';
 import type { WriteTracker } from './write-tracker';
 
 /** How often the primary's WAL position and each replica's replay position are read. */
@@ -132,14 +132,15 @@ export class ReplicaSet {
 
   /**
    * Runs a read on `replica`, once. A lost or refused connection marks the replica down until its next good check.
-   * @returns undefined when the read should run on the primary instead: the replica was unreachable, or cancelled
-   * it for a recovery conflict. @throws the driver's error of any other failure (the caller converts it).
+   * @returns undefined when the read should run on the primary instead: the replica was unreachable, cancelled it
+   * for a recovery conflict, or refused its prepared statement because a migration changed its result type (that
+   * connection prepares it afresh next time). @throws the driver's error of any other failure (the caller converts it).
    */
   async read<R extends QueryResultRow>(replica: Replica, config: StatementConfig): Promise<QueryResult<R> | undefined> {
     try {
       return await queryOnceOnPool<R>(replica.pool, config);
     } catch (e) {
-      if (RECOVERY_CONFLICTS.has(sqlStateOf(e) ?? '')) return undefined;
+      if (RECOVERY_CONFLICTS.has(sqlStateOf(e) ?? '') || isChangedResultType(e)) return undefined;
       if (isConnectionFailure(e)) {
         replica.reachable = false;
         replica.error = this.describe(e);
