@@ -58,25 +58,33 @@ export function columnReader(model: TableModel, columns: ReadonlyArray<ColumnMod
 
 function compileReader(model: TableModel, columns: ReadonlyArray<ColumnModel>): ColumnReader {
   const names = columns.map((c) => JSON.stringify(c.property));
+  // A primitive value identical to the one the row above had in the same column was coerced and accepted then, and
+  // coerces to the same value (a bulk insert often repeats its guild, channel or moderator): only objects (Dates, JSON)
+  // are coerced on every row. `last` starts as a value no row can hold.
   const fields = columns.map((column, k) => {
     const name = names[k] as string;
     // The rules see a JSON column's value as given, like prepareValues sets it; every other column's as coerced.
     const ruleValue = column.kind === 'json' ? `v${k}` : `p${k}`;
     return (
-      `const v${k} = row[${name}]; if (v${k} === undefined) return false; ` +
-      `const p${k} = coerce${k}(v${k}); if (p${k} === REJECTED) return false; a${k}[i] = p${k}; instance[${name}] = ${ruleValue};`
+      `const v${k} = row[${name}]; ` +
+      `if (v${k} !== last${k} || typeof v${k} === 'object') { if (v${k} === undefined) return false; p${k} = coerce${k}(v${k}); if (p${k} === REJECTED) return false; last${k} = v${k}; } ` +
+      `a${k}[i] = p${k}; instance[${name}] = ${ruleValue};`
     );
   });
-  const keyChecks = names.map((name, k) => ` || keys[${k}] !== ${name}`).join('');
   const source = [
     `const [${columns.map((_, k) => `coerce${k}`).join(', ')}] = coercers;`,
+    `const names = [${names.join(', ')}];`,
     'return function readColumns(rows, arrays, instance) {',
     `  const [${columns.map((_, k) => `a${k}`).join(', ')}] = arrays;`,
+    ...(columns.length === 0 ? [] : [`  let ${columns.map((_, k) => `last${k} = REJECTED, p${k}`).join(', ')};`]),
     '  for (let i = 1; i < rows.length; i++) {',
     '    const row = rows[i];',
     '    if (!isPlainObject(row)) return false;',
-    '    const keys = Object.keys(row);',
-    `    if (keys.length !== ${columns.length}${keyChecks}) return false;`,
+    // Own enumerable keys in order, as Object.keys gives them, without building the array per row (a plain object's
+    // prototype adds none unless Object.prototype was given an enumerable key, which fails the row here).
+    '    let n = 0;',
+    '    for (const key in row) if (key !== names[n++]) return false;',
+    `    if (n !== ${columns.length}) return false;`,
     ...fields.map((f) => `    ${f}`),
     '    if (passesEntityRules(instance, model) !== true) return false;',
     '  }',

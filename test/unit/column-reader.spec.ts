@@ -41,6 +41,36 @@ describe('columnReader', () => {
     }
   });
 
+  it('writes a value repeated from the row above at every row, coerced once, and still refuses a bad value after a run of good ones', () => {
+    const when = new Date(0);
+    const stamp = column('at', 'timestamp');
+    const rows = [{}, { noteId: 5n, at: when }, { noteId: 5n, at: when }, { noteId: 5n, at: '1970-01-01T00:00:00Z' }];
+    const { ok, arrays } = read(tableOf([id, stamp]), [id, stamp], rows);
+    expect(ok).to.equal(true);
+    expect(arrays[0]).to.deep.equal([undefined, '5', '5', '5']);
+    expect(arrays[1]?.slice(1).map((d) => (d as Date).getTime())).to.deep.equal([0, 0, 0]);
+    const good = { noteId: '1', body: 'a' };
+    expect(read(model, [id, body], [good, good, good, { noteId: '1', body: '\u0000' }]).ok).to.equal(false);
+    // An object is read on every row: one changed in place between rows is judged as it is now.
+    const stampModel = tableOf([stamp]);
+    const moving = new Date(0);
+    const reader = columnReader(stampModel, [stamp]);
+    const seen = [new Array<unknown>(3)];
+    const changing = [{}, { at: moving }, { get at() { moving.setTime(Number.NaN); return moving; } }];
+    expect(reader(changing, seen, new Note() as Record<string, unknown>)).to.equal(false);
+  });
+
+  it('declines every row once Object.prototype has an enumerable key, so such rows go row by row', () => {
+    const good = { noteId: '1', body: 'a' };
+    (Object.prototype as Record<string, unknown>)['polluted'] = 1;
+    try {
+      expect(read(model, [id, body], [good, good]).ok).to.equal(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['polluted'];
+    }
+    expect(read(model, [id, body], [good, good]).ok).to.equal(true);
+  });
+
   it('takes any property name as data, never as code', () => {
     const hostile = column(HOSTILE, 'string');
     const { ok, arrays } = read(tableOf([hostile, id]), [hostile, id], [{}, { [HOSTILE]: 'kept', noteId: '3' }]);
