@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { convertError, RETRYABLE_SQLSTATES, sqlStateOf } from '../errors/convert-error';
 import { DatabaseConnectionError } from '../errors/connection-error';
@@ -60,90 +59,77 @@ export function mayRerunAfterLostConnection(touches: Touches | undefined): boole
  * connection is destroyed, never returned to the pool.
  * @throws the driver's error of the last attempt (the caller converts it)
  */
-export async function runOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await checkOutAndQuery<R>(pool, config);
-    } catch (e) {
-      if (e instanceof CheckoutFailure) {
-        if (attempt < CONNECTION_RETRIES && isConnectionFailure(e.cause)) {
-          await reconnectDelay(attempt);
-          continue;
+export function runOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig, facts: RetryFacts = NO_FACTS): Promise<QueryResult<R>> {
+  // One promise for the whole call, settled from pg's callbacks: a statement that succeeds at once (nearly all of
+  // them) pays for no promise and no await per attempt.
+  return new Promise((resolve, reject) => {
+    const attempt = (n: number): void => {
+      checkOutAndSend<R>(pool, config, (error, result, checkedOut) => {
+        if (error === undefined) {
+          resolve(result as QueryResult<R>);
+          return;
         }
-        throw e.cause;
-      }
-      if (attempt < CONNECTION_RETRIES && isConnectionFailure(e) && mayRerunAfterLostConnection(facts.touches)) {
-        await reconnectDelay(attempt);
-        continue;
-      }
-      // A statement whose result type changed fails once on each connection that had it prepared, which then
-      // prepares it afresh: one attempt per pooled connection at most.
-      if (attempt < (pool.options.max ?? DEFAULT_POOL_MAX) && isChangedResultType(e)) continue;
-      if (attempt < RACE_RETRIES && lostRace(e, facts)) {
-        await backoff(RACE_BACKOFF_MS, attempt);
-        continue;
-      }
-      throw e;
-    }
-  }
+        const delay = retryDelay(pool, facts, error, checkedOut, n);
+        if (delay === undefined) reject(error);
+        else if (delay === 0) attempt(n + 1);
+        else setTimeout(attempt, delay, n + 1);
+      });
+    };
+    attempt(0);
+  });
 }
 
-// The pool could not hand out a connection: nothing was sent.
-class CheckoutFailure {
-  constructor(readonly cause: unknown) {}
+// How long to wait before attempt `attempt + 1` after `error` (0: at once), or undefined when the statement must not
+// run again (runOnPool's rules).
+function retryDelay(pool: Pool, facts: RetryFacts, error: unknown, checkedOut: boolean, attempt: number): number | undefined {
+  if (!checkedOut) return attempt < CONNECTION_RETRIES && isConnectionFailure(error) ? reconnectDelay(attempt) : undefined;
+  if (attempt < CONNECTION_RETRIES && isConnectionFailure(error) && mayRerunAfterLostConnection(facts.touches)) return reconnectDelay(attempt);
+  // A statement whose result type changed fails once on each connection that had it prepared, which then prepares it
+  // afresh: one attempt per pooled connection at most.
+  if (attempt < (pool.options.max ?? DEFAULT_POOL_MAX) && isChangedResultType(error)) return 0;
+  if (attempt < RACE_RETRIES && lostRace(error, facts)) return backoff(RACE_BACKOFF_MS, attempt);
+  return undefined;
 }
 
 /**
- * Runs one statement on the pool once, as checkOutAndQuery does (no Describe once a connection has one; only a failed
- * connection is destroyed), with no retry: for a caller with rules of its own (a replica's read).
+ * Runs one statement on the pool once, as runOnPool's attempts do (no Describe once a connection has one; only a
+ * failed connection is destroyed), with no retry: for a caller with rules of its own (a replica's read).
  * @throws the driver's error, or the pool's when no connection could be had
  */
-export async function queryOnceOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig): Promise<QueryResult<R>> {
-  try {
-    return await checkOutAndQuery<R>(pool, config);
-  } catch (e) {
-    throw e instanceof CheckoutFailure ? e.cause : e;
-  }
+export function queryOnceOnPool<R extends QueryResultRow>(pool: Pool, config: StatementConfig): Promise<QueryResult<R>> {
+  return new Promise((resolve, reject) => checkOutAndSend<R>(pool, config, (error, result) => (error === undefined ? resolve(result as QueryResult<R>) : reject(error))));
 }
 
 // One attempt, as pool.query does it, with one difference: only a failed connection is destroyed; a statement error
 // (a unique violation, a timeout) leaves a healthy connection that goes back to the pool. Written with pg's callback
-// API, which makes one promise per statement where pool.connect(), client.query() and their handlers made five: for a
-// 100-row insert that was 0.86 × the same statement's speed on a bare pool (bench/RESULTS.md, "runOnPool's first
-// attempt on pg's callback API"). The statement goes as a StatementQuery (no Describe once its connection has one). The
-// client is the caller's alone until released, so the library Client's queueing (SerialClient, which a callback
-// bypasses) has nothing to order. Rejects with a CheckoutFailure when no
-// connection could be had, else with the driver's error.
-function checkOutAndQuery<R extends QueryResultRow>(pool: Pool, config: StatementConfig): Promise<QueryResult<R>> {
-  return new Promise((resolve, reject) => {
-    pool.connect((connectError, client, done) => {
-      if (connectError !== undefined && connectError !== null) {
-        reject(new CheckoutFailure(connectError));
-        return;
-      }
-      if (client === undefined) {
-        reject(new CheckoutFailure(new Error('the pool handed out no client')));
-        return;
-      }
-      let released = false;
-      const release = (error?: unknown): void => {
-        if (released) return;
-        released = true;
-        client.removeListener('error', onError);
-        done(error !== undefined && isConnectionFailure(error) ? asError(error) : undefined);
-      };
-      // An error event on a checked-out client (the socket died) would otherwise be unhandled.
-      const onError = (error: Error): void => {
-        release(error);
-        reject(error);
-      };
-      client.once('error', onError);
-      sendStatement<R>(client, config, (error, result) => {
-        release(error ?? undefined);
-        if (error) reject(error);
-        else resolve(result);
-      });
-    });
+// API, which makes no promise where pool.connect(), client.query() and their handlers made five: for a 100-row insert
+// that was 0.86 × the same statement's speed on a bare pool (bench/RESULTS.md, "runOnPool's first attempt on pg's
+// callback API"). The statement goes as a StatementQuery (no Describe once its connection has one). The client is the
+// caller's alone until released, so the library Client's queueing (SerialClient, which a callback bypasses) has
+// nothing to order. Calls `done` once: with the driver's error and whether a connection was had (when none was,
+// nothing was sent), or with the result.
+function checkOutAndSend<R extends QueryResultRow>(pool: Pool, config: StatementConfig, done: (error: unknown, result: QueryResult<R> | undefined, checkedOut: boolean) => void): void {
+  pool.connect((connectError, client, releaseClient) => {
+    if (connectError !== undefined && connectError !== null) {
+      done(connectError, undefined, false);
+      return;
+    }
+    if (client === undefined) {
+      done(new Error('the pool handed out no client'), undefined, false);
+      return;
+    }
+    let settled = false;
+    const settle = (error: unknown, result: QueryResult<R> | undefined): void => {
+      if (settled) return;
+      settled = true;
+      client.removeListener('error', onError);
+      releaseClient(error !== undefined && isConnectionFailure(error) ? asError(error) : undefined);
+      done(error, result, true);
+    };
+    // An error event on a checked-out client (the socket died) would otherwise be unhandled.
+    const onError = (error: Error): void => settle(error, undefined);
+    client.once('error', onError);
+    sendStatement<R>(client, config, (error, result) => settle(error ?? undefined, result));
   });
 }
 
@@ -159,14 +145,14 @@ function lostRace(e: unknown, facts: RetryFacts): boolean {
 }
 
 // Full jitter, so the statements that collided (or the shards that all saw the server go) do not retry in lock step.
-function backoff(baseMs: number, attempt: number): Promise<void> {
-  return sleep(Math.random() * baseMs * 2 ** attempt);
+function backoff(baseMs: number, attempt: number): number {
+  return Math.random() * baseMs * 2 ** attempt;
 }
 
 // Half fixed, half random: the fixed half makes the total long enough to outlast a server restart.
-function reconnectDelay(attempt: number): Promise<void> {
+function reconnectDelay(attempt: number): number {
   const delay = Math.min(CONNECTION_MAX_DELAY_MS, CONNECTION_BACKOFF_MS * 2 ** attempt);
-  return sleep(delay / 2 + Math.random() * (delay / 2));
+  return delay / 2 + Math.random() * (delay / 2);
 }
 
 function asError(e: unknown): Error {
