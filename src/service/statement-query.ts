@@ -5,8 +5,8 @@ import { bindParameters } from './bind-parameters';
 /** A statement as the service sends it: pg's QueryConfig, optionally named, optionally read as arrays. */
 export type StatementConfig = QueryConfig & { readonly rowMode?: 'array' };
 
-/** pg's callback for one query. */
-export type StatementCallback<R extends QueryResultRow> = (error: Error | undefined, result: QueryResult<R>) => void;
+/** pg's callback for one query: the error (pg passes null, not undefined, when there is none), else the result. */
+export type StatementCallback<R extends QueryResultRow> = (error: Error | null | undefined, result: QueryResult<R>) => void;
 
 // pg 8.23's internals this file reads and sets (pg is pinned exactly in package.json; test/service/statement-query.spec.ts
 // holds this class to pg's own Query on a real server, so an upgrade that moves them fails there).
@@ -80,7 +80,8 @@ export function isChangedResultType(e: unknown): boolean {
  * pg's Query, for the library's own statements, with three differences:
  * - a named statement that this connection has already prepared and described is sent as Bind, Execute, Sync: pg
  *   sends a Describe with every execution, and parses the RowDescription the server sends back each time (about 6 µs
- *   and 450 bytes for a case row). Its rows are read with the description kept from the first execution.
+ *   and 450 bytes for a case row). Its rows are read with the description kept from the first execution. (A
+ *   statement that returns no rows gets NoData, not a RowDescription, and so keeps its Describe.)
  * - it is built from the config's text and values, so pg does not copy the config object with all its property
  *   descriptors (2–3 µs per statement; pg copies it so as not to modify a caller's object, which this never keeps).
  * - a named statement the server refused because its result type changed (isChangedResultType) is closed and
