@@ -5,6 +5,7 @@ import { checkOptions } from '../query/check-options';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError, TransactionError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
+import { isChangedResultType } from './statement-query';
 import { TransactionContext } from './transaction-context';
 import type { DatabaseService } from './database-service';
 
@@ -154,6 +155,9 @@ export class UnitOfWork {
 /** The SQLSTATE that makes `e` worth running the whole unit again, looking through a TransactionError's cause. */
 function retryableCode(e: unknown): string | undefined {
   if (e instanceof SerializationFailureError) return e.code;
+  // A prepared statement a migration changed, reported through the level's own failure when the callback caught the
+  // SerializationFailureError: the unit's next run prepares it afresh.
+  if (isChangedResultType(e)) return '0A000';
   const code = sqlStateOf(e);
   if (code !== undefined && RETRYABLE_SQLSTATES.has(code)) return code;
   return e instanceof TransactionError && e.cause !== undefined ? retryableCode(e.cause) : undefined;

@@ -183,6 +183,31 @@ describe('StatementQuery (the library statement, described once per connection)'
         await db.close();
       }
     });
+
+    it('runs a unit of work again even when its callback caught the error the change caused', async function () {
+      skipBehindPooler(this, 'the pooler loses named statements between transactions, so nothing stays prepared across the migration');
+      const db = await openTestDatabase({ poolSize: 1, cache: false });
+      try {
+        const read = () => db.service.query<{ n: unknown }>(readText, [1], { prepare: true });
+        await db.transaction(read);
+        await admin(`ALTER TABLE ${table} ALTER COLUMN n TYPE bigint`);
+        const outcomes: unknown[] = [];
+        const n = await db.transaction(async () => {
+          try {
+            const value = (await read()).rows[0]?.n;
+            outcomes.push(value);
+            return value;
+          } catch (e) {
+            // A careless bot: the error is swallowed and the unit goes on.
+            outcomes.push((e as Error).name);
+            return undefined;
+          }
+        });
+        expect({ n, outcomes }).to.deep.equal({ n: '7', outcomes: ['SerializationFailureError', '7'] });
+      } finally {
+        await db.close();
+      }
+    });
   });
 
   it('lets the library send a repeated read as Bind, Execute, Sync: one Describe for two getById', async function () {
