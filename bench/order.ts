@@ -23,6 +23,21 @@ export function shuffled<T>(items: ReadonlyArray<T>, random: Random): T[] {
   return out;
 }
 
+/**
+ * The order in which `count` implementations run the `chunks` chunks of one interleaved round (see Plan.interleave):
+ * `order` (a shuffled round order) forwards, then backwards, and so on. Each implementation runs `chunks` times, and
+ * with two of them the pattern is ABBAAB…: each follows the other as often as it leads, and a drift of the host that
+ * is linear over the round falls on both alike.
+ * @example
+ * interleavedOrder(['a', 'b'], 3); // ['a', 'b', 'b', 'a', 'a', 'b']
+ */
+export function interleavedOrder<T>(order: ReadonlyArray<T>, chunks: number): T[] {
+  const out: T[] = [];
+  const backwards = [...order].reverse();
+  for (let k = 0; k < chunks; k++) out.push(...(k % 2 === 0 ? order : backwards));
+  return out;
+}
+
 /** A fresh seed for a run that was given none (printed in the report, so the run's order can be replayed). */
 export function freshSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);

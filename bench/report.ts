@@ -270,7 +270,7 @@ export function toMarkdown(report: BenchReport): string {
       ['Node.js', m.node],
       ['PostgreSQL', `${m.postgres} (${m.server === 'embedded' ? 'embedded server' : 'DATABASE_URL'})`],
       ['pools', `every implementation: max ${s.max}, idle timeout ${s.idleTimeoutMillis / 1000} s, connect timeout ${s.connectionTimeoutMillis / 1000} s, statement_timeout ${s.statementTimeoutMs} ms, application_name ${s.applicationName}`],
-      ['plan', `a warm-up round of ${report.plan.warmupSeconds} s (statements counted), then ${report.plan.rounds} rounds of ${report.plan.sliceSeconds} s per implementation (curves: ${report.plan.curveRounds}${report.headToHead ? `; head to head: ${report.plan.headToHeadRounds ?? 0}` : ''}); order within each round drawn at random, seed ${report.seed}`],
+      ['plan', `a warm-up round of ${report.plan.warmupSeconds} s (statements counted), then ${report.plan.rounds} rounds of ${report.plan.sliceSeconds} s per implementation${report.plan.interleaveSeconds === undefined ? '' : ` in interleaved chunks of ${report.plan.interleaveSeconds} s or more`} (curves: ${report.plan.curveRounds}${report.headToHead ? `; head to head: ${report.plan.headToHeadRounds ?? 0}` : ''}); order within each round drawn at random, seed ${report.seed}`],
     ],
     ['l', 'l'],
   );

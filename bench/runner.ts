@@ -1,6 +1,6 @@
 import { census, type CensusCount } from './census';
 import type { Implementation } from './implementation';
-import { shuffled, type Random } from './order';
+import { interleavedOrder, shuffled, type Random } from './order';
 
 /** One implementation's run of one workload: `op` is called by every client; `verify` checks the database after. */
 export interface Session {
@@ -49,6 +49,13 @@ export interface Plan {
   readonly headToHeadRounds?: number;
   readonly warmupSeconds: number;
   readonly sliceSeconds: number;
+  /**
+   * Cut each round's slices into chunks of at least this many seconds, run alternately (see interleavedOrder), so
+   * every implementation measures the same seconds of the host. A chunk also lasts at least CHUNK_LATENCIES times the
+   * slowest implementation's median op in the warm-up, so the wait for the ops still in flight when a chunk ends
+   * stays a small part of it: a slow workload keeps fewer, longer chunks, down to the whole slice. Absent: one chunk.
+   */
+  readonly interleaveSeconds?: number;
   /** Run each workload's beforeSlice (updateWhere's VACUUM); a smoke run skips it to save time. */
   readonly resetBeforeSlices: boolean;
 }
@@ -82,6 +89,10 @@ interface Slice {
   latencies: number[];
 }
 
+// How many median ops a chunk lasts at least: the ops in flight when it ends (one per client at most) then hold its
+// clock for about 1/40 of it or less, alike for each implementation.
+const CHUNK_LATENCIES = 40;
+
 interface SessionState {
   readonly impl: Implementation;
   readonly session: Session;
@@ -89,6 +100,8 @@ interface SessionState {
   readonly slices: Slice[];
   count: CensusCount | undefined;
   warmupOps: number;
+  /** The median op latency in the warm-up, in seconds (0 before it). */
+  warmupMedianSeconds: number;
   error: string | undefined;
 }
 
@@ -120,6 +133,18 @@ async function runSlice(session: Session, clients: number, seconds: number, firs
   return { ops: seq - firstSeq, seconds: (performance.now() - started) / 1000, cpuMicros: cpu.user + cpu.system, latencies };
 }
 
+function median(values: ReadonlyArray<number>): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+// Into how many chunks a round cuts each slice (see Plan.interleaveSeconds): 1 without interleaving.
+function chunksPerSlice(plan: Plan, seconds: number, state: ReadonlyArray<SessionState>): number {
+  if (plan.interleaveSeconds === undefined) return 1;
+  const slowest = Math.max(0, ...state.filter((s) => s.error === undefined).map((s) => s.warmupMedianSeconds));
+  return Math.max(1, Math.floor(seconds / Math.max(plan.interleaveSeconds, CHUNK_LATENCIES * slowest)));
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
@@ -128,7 +153,10 @@ function message(e: unknown): string {
  * Runs a workload through every implementation in rounds: a warm-up round, unmeasured, that also counts each
  * implementation's statements (see census), then the measured rounds. Within every round, the warm-up too, the
  * implementations run one after another in an order drawn from `random`, so none always follows another and
- * inherits its WAL, dirty buffers or autovacuum, and drift of the machine spreads over all of them. Then it
+ * inherits its WAL, dirty buffers or autovacuum, and drift of the machine spreads over all of them. With
+ * `plan.interleaveSeconds` a measured round cuts each slice into chunks run forwards and backwards in that order
+ * (ABBA…), so the implementations share the same seconds of the host, whose bursts of contention last from tens of
+ * milliseconds to seconds on this VM: a burst that fell on one whole slice of a pair made its ratio 0.7 or 1.2. Then it
  * verifies what each left in the database. An implementation that gives a wrong answer is dropped from the
  * later rounds and reported with the error.
  *
@@ -140,29 +168,40 @@ function message(e: unknown): string {
  */
 export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, random: Random, progress: Progress): Promise<Measurement[]> {
   const state: SessionState[] = [];
-  for (const impl of impls) state.push({ impl, session: await workload.start(impl, env), seq: 0, slices: [], count: undefined, warmupOps: 0, error: undefined });
+  for (const impl of impls) state.push({ impl, session: await workload.start(impl, env), seq: 0, slices: [], count: undefined, warmupOps: 0, warmupMedianSeconds: 0, error: undefined });
   const rounds = workload.curveOnly ? plan.curveRounds : plan.rounds;
   const seconds = plan.sliceSeconds * (workload.sliceScale ?? 1);
-  for (let round = 0; round <= rounds; round++) {
-    for (const s of shuffled(state, random)) {
-      if (s.error !== undefined) continue;
-      progress(`${workload.id}: ${round === 0 ? 'warm-up' : `round ${round}/${rounds}`} · ${s.impl.name}`);
-      try {
-        if (plan.resetBeforeSlices) await s.session.beforeSlice?.();
-        if (round === 0) {
-          const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq));
-          s.seq += result.ops;
-          s.warmupOps = result.ops;
-          s.count = count;
-        } else {
-          const slice = await runSlice(s.session, workload.clients, seconds, s.seq);
-          s.seq += slice.ops;
-          s.slices.push(slice);
-        }
-      } catch (e) {
-        s.error = message(e);
-      }
+  const run = async (s: SessionState, label: string, measure: () => Promise<void>): Promise<void> => {
+    if (s.error !== undefined) return;
+    progress(`${workload.id}: ${label} · ${s.impl.name}`);
+    try {
+      if (plan.resetBeforeSlices) await s.session.beforeSlice?.();
+      await measure();
+    } catch (e) {
+      s.error = message(e);
     }
+  };
+  for (const s of shuffled(state, random)) {
+    await run(s, 'warm-up', async () => {
+      const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq));
+      s.seq += result.ops;
+      s.warmupOps = result.ops;
+      s.warmupMedianSeconds = median(result.latencies) / 1000;
+      s.count = count;
+    });
+  }
+  const chunks = chunksPerSlice(plan, seconds, state);
+  for (let round = 1; round <= rounds; round++) {
+    const merged = new Map<SessionState, Slice>();
+    for (const s of interleavedOrder(shuffled(state, random), chunks)) {
+      await run(s, `round ${round}/${rounds}`, async () => {
+        const slice = await runSlice(s.session, workload.clients, seconds / chunks, s.seq);
+        s.seq += slice.ops;
+        const sum = merged.get(s);
+        merged.set(s, sum === undefined ? slice : { ops: sum.ops + slice.ops, seconds: sum.seconds + slice.seconds, cpuMicros: sum.cpuMicros + slice.cpuMicros, latencies: sum.latencies.concat(slice.latencies) });
+      });
+    }
+    for (const [s, slice] of merged) if (s.error === undefined) s.slices.push(slice);
   }
   const results: Measurement[] = [];
   for (const s of state) {
