@@ -8,7 +8,10 @@ export interface Session {
   op(seq: number): Promise<void>;
   /** Checks what the session's `ops` operations left in the database. Throws when it is wrong. */
   verify?(ops: number): Promise<void>;
-  /** Runs before each slice, unmeasured: resets what earlier slices left behind that would slow this one. */
+  /**
+   * Runs before each slice (each chunk of one, when a round interleaves them), unmeasured: resets what earlier slices
+   * left behind that would slow this one.
+   */
   beforeSlice?(): Promise<void>;
 }
 
@@ -142,7 +145,9 @@ function median(values: ReadonlyArray<number>): number {
 function chunksPerSlice(plan: Plan, seconds: number, state: ReadonlyArray<SessionState>): number {
   if (plan.interleaveSeconds === undefined) return 1;
   const slowest = Math.max(0, ...state.filter((s) => s.error === undefined).map((s) => s.warmupMedianSeconds));
-  return Math.max(1, Math.floor(seconds / Math.max(plan.interleaveSeconds, CHUNK_LATENCIES * slowest)));
+  const chunk = Math.max(plan.interleaveSeconds, CHUNK_LATENCIES * slowest);
+  // A chunk of no length (interleaveSeconds 0 and ops too fast to time) would cut a slice without end.
+  return chunk > 0 ? Math.max(1, Math.floor(seconds / chunk)) : 1;
 }
 
 function message(e: unknown): string {
