@@ -24,7 +24,8 @@ export function shuffled<T>(items: ReadonlyArray<T>, random: Random): T[] {
 }
 
 /**
- * The order in which `count` implementations run the `chunks` chunks of one interleaved round (see Plan.interleave):
+ * The order in which the implementations of `order` run the `chunks` chunks of one interleaved round (see
+ * Plan.interleaveSeconds):
  * `order` (a shuffled round order) forwards, then backwards, and so on. Each implementation runs `chunks` times, and
  * with two of them the pattern is ABBAAB…: each follows the other as often as it leads, and a drift of the host that
  * is linear over the round falls on both alike.
