@@ -1,7 +1,7 @@
 import { columnOf } from './column-of';
 import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -31,7 +31,7 @@ export function setMemberAfkStatement(model: TableModel, row: AfkRow): Statement
 
 /** isMemberAfk: one row `{ afk }`, whether the member has an AFK row (expired or not). */
 export function isMemberAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isMemberAfk', [member.userId, member.guildId], () => {
+  return shapedStatement(model, 'isMemberAfk', NO_PARTS, [member.userId, member.guildId], () => {
     const guild = param(member.guildId);
     const condition = memberCondition({ userId: member.userId, guildId: guild });
     return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition}) AS "afk"`, { reads: [model.name], writes: [], guild });
@@ -40,7 +40,7 @@ export function isMemberAfkStatement(model: TableModel, member: MemberIds): Stat
 
 /** isMemberPermAfk: one row `{ perm }`, whether the member's AFK is permanent (false when they have none). */
 export function isMemberPermAfkStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isMemberPermAfk', [member.userId, member.guildId], () => {
+  return shapedStatement(model, 'isMemberPermAfk', NO_PARTS, [member.userId, member.guildId], () => {
     const guild = param(member.guildId);
     const condition = memberCondition({ userId: member.userId, guildId: guild });
     return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition} AND "perm_afk") AS "perm"`, { reads: [model.name], writes: [], guild });

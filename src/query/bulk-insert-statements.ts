@@ -30,8 +30,7 @@ export function insertManyStatement(model: TableModel, groups: ReadonlyArray<Col
   const [only] = groups;
   if (groups.length === 1 && only !== undefined) {
     // One group's text depends only on its fields: built once per field list, then reused with new arrays.
-    const shape = `createMany:${only.columns.map((c) => c.property).join(',')}`;
-    return { statement: shapedStatement(model, shape, [...only.arrays], () => buildInsertMany(model, groups, createsGuild)), createsGuild };
+    return { statement: shapedStatement(model, 'createMany', only.columns, [...only.arrays], () => buildInsertMany(model, groups, createsGuild)), createsGuild };
   }
   return { statement: buildInsertMany(model, groups, createsGuild), createsGuild };
 }

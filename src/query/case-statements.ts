@@ -36,7 +36,7 @@ const NUMBER_FROM_COUNTER = raw('(SELECT "case_count" FROM counter)');
  * ```
  */
 export function createCaseStatement(model: TableModel, guildId: unknown, others: ColumnValues): Statement {
-  return shapedStatement(model, `createCase:${others.columns.map((c) => c.property).join(',')}`, [guildId, 1, ...others.params], () => {
+  return shapedStatement(model, 'createCase', others.columns, [guildId, 1, ...others.params], () => {
     const guild = param(guildId);
     const names = raw(['"guild_id"', '"case_number"', ...others.columns.map((c) => c.quoted)].join(', '));
     const values = join([guild, NUMBER_FROM_COUNTER, ...others.params]);
@@ -69,8 +69,7 @@ export interface GuildCaseGroup extends ColumnArrays {
 export function insertGuildCasesStatement(model: TableModel, guildId: unknown, count: number, groups: ReadonlyArray<GuildCaseGroup>): InsertGuildCases {
   const [only] = groups;
   if (groups.length === 1 && only !== undefined) {
-    const shape = `createCases:${only.columns.map((c) => c.property).join(',')}`;
-    const statement = shapedStatement(model, shape, [guildId, count, only.positions, ...only.arrays], () => buildInsertGuildCases(model, guildId, count, groups));
+    const statement = shapedStatement(model, 'createCases', only.columns, [guildId, count, only.positions, ...only.arrays], () => buildInsertGuildCases(model, guildId, count, groups));
     return { statement, groupCount: 1 };
   }
   return { statement: buildInsertGuildCases(model, guildId, count, groups), groupCount: groups.length };

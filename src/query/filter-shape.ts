@@ -1,10 +1,10 @@
 import { coerceValue } from './coerce-value';
 import { isPlainObject } from './is-plain-object';
-import type { TableModel } from './table-model';
+import type { ColumnModel, TableModel } from './table-model';
 
-/** A filter's shape (the fields it names, in order) and its values, coerced as compileFilter binds them. */
+/** A filter's shape (the columns it names, in order) and its values, coerced as compileFilter binds them. */
 export interface FilterShape {
-  readonly key: string;
+  readonly columns: ColumnModel[];
   readonly values: unknown[];
 }
 
@@ -16,14 +16,14 @@ export interface FilterShape {
  * @throws ValidationError for a value its field refuses, exactly as compileFilter would.
  *
  * ```ts
- * filterShape(caseModel, { guildId: '42', caseUserId: 7n }); // { key: 'guildId,caseUserId', values: ['42', '7'] }
+ * filterShape(caseModel, { guildId: '42', caseUserId: 7n }); // { columns: [guildId, caseUserId], values: ['42', '7'] }
  * filterShape(caseModel, { caseNumber: { in: [1, 2] } }); // undefined
  * ```
  */
 export function filterShape(model: TableModel, filters: unknown): FilterShape | undefined {
-  if (filters === undefined) return { key: '', values: [] };
+  if (filters === undefined) return { columns: [], values: [] };
   if (!isPlainObject(filters)) return undefined;
-  let key = '';
+  const columns: ColumnModel[] = [];
   const values: unknown[] = [];
   // Object.keys, as compileFilter reads it: own fields only, in the same order.
   for (const field of Object.keys(filters)) {
@@ -31,30 +31,32 @@ export function filterShape(model: TableModel, filters: unknown): FilterShape | 
     const value = filters[field];
     // A timestamp's value becomes a new Date on each coercion, which a reused shape cannot tell from another value.
     if (column === undefined || value === null || typeof value === 'object' || column.kind === 'timestamp') return undefined;
-    key = key === '' ? field : `${key},${field}`;
+    columns.push(column);
     values.push(coerceValue(model, column, value, field));
   }
-  return { key, values };
+  return { columns, values };
 }
 
 /**
- * The shape of an ordering by fields and plain directions (`{ caseNumber: 'DESC' }`), or '' for none; undefined for
- * anything else (arrays, NULLS options, unknown fields), which compileOrderBy then builds or refuses.
+ * The shape of an ordering by fields and plain directions (`{ caseNumber: 'DESC' }`): each column and its direction,
+ * in order (none for no ordering), as parts of a shape (see shapedStatement); undefined for anything else (arrays,
+ * NULLS options, unknown fields), which compileOrderBy then builds or refuses.
  *
  * ```ts
- * orderShape(caseModel, { caseNumber: 'desc', caseId: 'ASC' }); // 'caseNumber DESC,caseId ASC'
+ * orderShape(caseModel, { caseNumber: 'desc', caseId: 'ASC' }); // [caseNumber, 'DESC', caseId, 'ASC']
  * ```
  */
-export function orderShape(model: TableModel, orderBy: unknown): string | undefined {
-  if (orderBy === undefined) return '';
+export function orderShape(model: TableModel, orderBy: unknown): unknown[] | undefined {
+  if (orderBy === undefined) return [];
   if (!isPlainObject(orderBy)) return undefined;
-  let key = '';
+  const parts: unknown[] = [];
   for (const field of Object.keys(orderBy)) {
     const direction = DIRECTIONS.get(orderBy[field]);
-    if (direction === undefined || !model.columns.has(field)) return undefined;
-    key = key === '' ? `${field} ${direction}` : `${key},${field} ${direction}`;
+    const column = model.columns.get(field);
+    if (direction === undefined || column === undefined) return undefined;
+    parts.push(column, direction);
   }
-  return key;
+  return parts;
 }
 
 // The directions compileOrderBy takes as plain strings, and the one text each becomes.

@@ -5,7 +5,7 @@ import type { ColumnModel, TableModel } from './table-model';
 
 /** getConfigField: one row `{ value }` holding the column's value, or none when the guild has no config row. */
 export function configFieldStatement(model: TableModel, column: ColumnModel, guildId: unknown): Statement {
-  return shapedStatement(model, `getConfigField:${column.property}`, [guildId], () => {
+  return shapedStatement(model, 'getConfigField', [column], [guildId], () => {
     const guild = param(guildId);
     return compile(sql`SELECT ${raw(column.quoted)} AS "value" FROM ${raw(model.table)} WHERE "guild_id" = ${guild}`, { reads: [model.name], writes: [], guild });
   });
@@ -21,7 +21,7 @@ export function configFieldStatement(model: TableModel, column: ColumnModel, gui
  * ```
  */
 export function configFieldsStatement(model: TableModel, columns: ReadonlyArray<ColumnModel>, guildId: unknown): Statement {
-  return shapedStatement(model, `getConfigFields:${columns.map((c) => c.property).join(',')}`, [guildId], () => {
+  return shapedStatement(model, 'getConfigFields', columns, [guildId], () => {
     const list = columns.map((c) => `${c.quoted} AS "${c.property}"`).join(', ');
     const guild = param(guildId);
     return compile(sql`SELECT ${raw(list)} FROM ${raw(model.table)} WHERE "guild_id" = ${guild}`, { reads: [model.name], writes: [], guild });

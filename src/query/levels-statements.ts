@@ -1,7 +1,7 @@
 import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
 import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -125,7 +125,7 @@ function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean,
  * that member (see MEMBER_TABLES).
  */
 export function xpStateStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'xpState', [member.userId, member.guildId], () => {
+  return shapedStatement(model, 'xpState', NO_PARTS, [member.userId, member.guildId], () => {
     const [user, guild] = [param(member.userId), param(member.guildId)];
     const condition = memberCondition({ userId: user, guildId: guild });
     return compile(sql`SELECT "xp", "level", "blacklisted", "last_message" AS "lastMessage" FROM ${raw(model.table)} WHERE ${condition}`, { reads: [model.name], writes: [], guild, member: user });
@@ -169,7 +169,7 @@ export function writeBlacklistStatement(model: TableModel, member: MemberIds, to
 
 /** isBlacklisted: one row `{ blacklisted }`, false for a member without a row. */
 export function isBlacklistedStatement(model: TableModel, member: MemberIds): Statement {
-  return shapedStatement(model, 'isBlacklisted', [member.userId, member.guildId], () => {
+  return shapedStatement(model, 'isBlacklisted', NO_PARTS, [member.userId, member.guildId], () => {
     const guild = param(member.guildId);
     const condition = memberCondition({ userId: member.userId, guildId: guild });
     return compile(sql`SELECT EXISTS (SELECT 1 FROM ${raw(model.table)} WHERE ${condition} AND "blacklisted") AS "blacklisted"`, { reads: [model.name], writes: [], guild });
@@ -186,7 +186,7 @@ export function memberRankStatement(model: TableModel, member: MemberIds): State
 
 /** isOnCooldown: one row `{ cooling }`, true when the member's last XP-earning message is less than `cooldownSeconds` before `now`. */
 export function isOnCooldownStatement(model: TableModel, member: MemberIds, now: Date, cooldownSeconds: number): Statement {
-  return shapedStatement(model, 'isOnCooldown', [member.userId, member.guildId, now, cooldownSeconds], () => {
+  return shapedStatement(model, 'isOnCooldown', NO_PARTS, [member.userId, member.guildId, now, cooldownSeconds], () => {
     const guild = param(member.guildId);
     const condition = memberCondition({ userId: member.userId, guildId: guild });
     const recent = sql`"last_message" > ${now}::timestamptz - make_interval(secs => ${cooldownSeconds}::double precision)`;

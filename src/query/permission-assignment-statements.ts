@@ -1,5 +1,5 @@
 import { quoteIdent } from './build-table-model';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -62,7 +62,7 @@ export function assignmentsStatement(model: TableModel, rankModel: TableModel, g
 
 /** getUserPermissionRank: one row `{ rank }`, the highest rank the roles hold in the guild (null when none). */
 export function userPermissionRankStatement(model: TableModel, guildId: unknown, roleIds: ReadonlyArray<string>): Statement {
-  return shapedStatement(model, 'getUserPermissionRank', [guildId, roleIds], () => {
+  return shapedStatement(model, 'getUserPermissionRank', NO_PARTS, [guildId, roleIds], () => {
     const guild = param(guildId);
     return compile(sql`SELECT ${highestRank(guild, roleIds)} AS "rank"`, { reads: HIGHEST_RANK_READS, writes: [], guild });
   });

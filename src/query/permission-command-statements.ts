@@ -1,6 +1,6 @@
 import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { HIGHEST_RANK_READS, highestRank } from './permission-assignment-statements';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -37,7 +37,7 @@ function effectiveRequirement(model: TableModel, guild: unknown, names: unknown,
  * else its nearest parent's), or none when neither it nor a parent has one. `names` is commandNameChain's list.
  */
 export function commandRankStatement(model: TableModel, guildId: unknown, names: ReadonlyArray<string>): Statement {
-  return shapedStatement(model, 'getCommandRank', [guildId, names], () => {
+  return shapedStatement(model, 'getCommandRank', NO_PARTS, [guildId, names], () => {
     const [guild, chain] = [param(guildId), param(names)];
     const columns = 'c."command_name" AS "commandName", c."required_rank" AS "requiredRank"';
     return compile(sql`${effectiveRequirement(model, guild, chain, columns)}`, { reads: [model.name], writes: [], guild });
@@ -56,7 +56,7 @@ export function deleteCommandRankStatement(model: TableModel, guildId: unknown, 
  * ranked role counts as rank -1).
  */
 export function canRunCommandStatement(model: TableModel, guildId: unknown, names: ReadonlyArray<string>, roleIds: ReadonlyArray<string>): Statement {
-  return shapedStatement(model, 'canRunCommand', [guildId, names, roleIds], () => {
+  return shapedStatement(model, 'canRunCommand', NO_PARTS, [guildId, names, roleIds], () => {
     const [guild, chain] = [param(guildId), param(names)];
     const requirement = effectiveRequirement(model, guild, chain, 'c."required_rank"');
     return compile(sql`SELECT COALESCE((${requirement}) <= COALESCE(${highestRank(guild, roleIds)}, -1), true) AS "allowed"`, {

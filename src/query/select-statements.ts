@@ -2,7 +2,7 @@ import { compileFilter, filterGuild } from './compile-filter';
 import { compileOrderBy, NO_ORDER } from './compile-order-by';
 import { filterShape, orderShape } from './filter-shape';
 import { bindKey, keyCondition } from './key-condition';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, raw, sql, type CompileOptions, type Param, type SqlFragment, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -35,7 +35,7 @@ export interface PageInput {
  * ```
  */
 export function getByIdStatement(model: TableModel, key: unknown[]): Statement {
-  return shapedStatement(model, 'getById', key, () => {
+  return shapedStatement(model, 'getById', NO_PARTS, key, () => {
     const { values, guild } = bindKey(model.idKeys, key, model.guildColumn);
     return compile(sql`SELECT ${raw(model.selectList)} FROM ${raw(model.table)} WHERE ${keyCondition(model.idKeys, values)}`, reading(model, guild));
   });
@@ -59,11 +59,19 @@ export function findAllStatement(model: TableModel, input: FindAllInput): Statem
   };
   const order = orderShape(model, input.orderBy);
   const shape = order === undefined ? undefined : filterShape(model, input.filters);
-  if (shape === undefined) return build();
+  if (order === undefined || shape === undefined) return build();
   const values = shape.values;
-  if (input.limit !== undefined) values.push(input.limit);
-  if (input.offset !== undefined) values.push(input.offset);
-  return shapedStatement(model, `findAll:${shape.key}|${order}|${input.limit === undefined ? '' : 'l'}${input.offset === undefined ? '' : 'o'}`, values, build);
+  // The filter's columns, then the ordering's columns and directions, then which of LIMIT and OFFSET it binds.
+  const parts: unknown[] = [...shape.columns, 'orderBy', ...order];
+  if (input.limit !== undefined) {
+    values.push(input.limit);
+    parts.push('limit');
+  }
+  if (input.offset !== undefined) {
+    values.push(input.offset);
+    parts.push('offset');
+  }
+  return shapedStatement(model, 'findAll', parts, values, build);
 }
 
 /** count: one row `{ n }`, how many rows match `filters` (a bigint, as text). @throws ValidationError for a bad filter. */
@@ -103,7 +111,7 @@ export function paginateStatement(model: TableModel, input: PageInput): Statemen
 function filtered(model: TableModel, kind: string, filters: unknown, build: (condition: SqlFragment) => Statement): Statement {
   const shape = filterShape(model, filters);
   const fromScratch = (): Statement => build(compileFilter(model, filters));
-  return shape === undefined ? fromScratch() : shapedStatement(model, `${kind}:${shape.key}`, shape.values, fromScratch);
+  return shape === undefined ? fromScratch() : shapedStatement(model, kind, shape.columns, shape.values, fromScratch);
 }
 
 /** The declaration of a statement that only reads the model's table (of one guild, when `guild` binds its id). */

@@ -1,5 +1,5 @@
 import { INT4_MAX } from './coerce-value';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, param, raw, sql, type Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -8,7 +8,7 @@ import type { TableModel } from './table-model';
  * points at (the alias itself when its target is gone); no row when there is none.
  */
 export function snippetByNameStatement(model: TableModel, guildId: unknown, name: unknown): Statement {
-  return shapedStatement(model, 'getSnippetByName', [guildId, name], () => {
+  return shapedStatement(model, 'getSnippetByName', NO_PARTS, [guildId, name], () => {
     const table = raw(model.table);
     const guild = param(guildId);
     // Every read of the table names the guild (the outer join's side too): one guild's rows, one shard on Citus.
@@ -67,7 +67,7 @@ export function deleteSnippetByNameStatement(model: TableModel, guildId: unknown
  * int4 sum would overflow on the server (22003) at the maximum and abort the caller's unit of work.
  */
 export function incrementUsesStatement(model: TableModel, snippetId: unknown): Statement {
-  return shapedStatement(model, 'incrementUses', [snippetId], () =>
+  return shapedStatement(model, 'incrementUses', NO_PARTS, [snippetId], () =>
     compile(sql`UPDATE ${raw(model.table)} SET "uses" = LEAST("uses"::int8 + 1, ${raw(String(INT4_MAX))})::int WHERE "snippet_id" = ${snippetId} RETURNING "uses"`, {
       reads: [],
       writes: [model.name],

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/validation-error';
 import { compileFilter, filterGuild } from './compile-filter';
 import { ensureGuild, GUILD_TABLE, writesGuild } from './ensure-guild';
 import { bindKey, keyCondition } from './key-condition';
-import { shapedStatement } from './shaped-statement';
+import { NO_PARTS, shapedStatement } from './shaped-statement';
 import { compile, join, param, raw, sql, type CompileOptions, type Param, type SqlFragment, type Statement } from './sql';
 import type { ColumnModel, TableModel } from './table-model';
 
@@ -26,7 +26,7 @@ const NOTHING = raw('');
  * ```
  */
 export function insertStatement(model: TableModel, row: ColumnValues): Statement {
-  return shapedStatement(model, `insert:${row.columns.map((c) => c.property).join(',')}`, [...row.params], () => {
+  return shapedStatement(model, 'insert', row.columns, [...row.params], () => {
     if (row.columns.length === 0) {
       return compile(sql`INSERT INTO ${raw(model.table)} DEFAULT VALUES RETURNING ${raw(model.selectList)}`, { reads: [], writes: [model.name] });
     }
@@ -76,7 +76,7 @@ export function updateWhereStatement(model: TableModel, set: ColumnValues, filte
 
 /** deleteById: deletes the row whose key (model.idKeys) equals `key`; the text is compiled once per model (see shapedStatement). */
 export function deleteByIdStatement(model: TableModel, key: unknown[]): Statement {
-  return shapedStatement(model, 'deleteById', key, () => {
+  return shapedStatement(model, 'deleteById', NO_PARTS, key, () => {
     const { values, guild } = bindKey(model.idKeys, key, model.guildColumn);
     return compile(sql`DELETE FROM ${raw(model.table)} WHERE ${keyCondition(model.idKeys, values)}`, { reads: [], writes: [model.name], guild });
   });

@@ -35,11 +35,14 @@ function outcome(build: () => Statement): unknown {
 }
 
 describe('filterShape and orderShape', () => {
-  it('give plain equalities and plain orderings a key of their fields, and the values coerced', () => {
-    expect(filterShape(fixtureModel, { guildId: 42n, caseNumber: 3 })).to.deep.equal({ key: 'guildId,caseNumber', values: ['42', 3] });
-    expect(filterShape(fixtureModel, undefined)).to.deep.equal({ key: '', values: [] });
-    expect(orderShape(fixtureModel, { caseNumber: 'desc', caseId: 'ASC' })).to.equal('caseNumber DESC,caseId ASC');
-    expect(orderShape(fixtureModel, undefined)).to.equal('');
+  it('give plain equalities and plain orderings their columns (the model’s own objects) in order, and the values coerced', () => {
+    const column = (property: string) => fixtureModel.columns.get(property);
+    const shape = filterShape(fixtureModel, { guildId: 42n, caseNumber: 3 });
+    expect(shape?.values).to.deep.equal(['42', 3]);
+    expect(shape?.columns).to.have.ordered.members([column('guildId'), column('caseNumber')]);
+    expect(filterShape(fixtureModel, undefined)).to.deep.equal({ columns: [], values: [] });
+    expect(orderShape(fixtureModel, { caseNumber: 'desc', caseId: 'ASC' })).to.have.ordered.members([column('caseNumber'), 'DESC', column('caseId'), 'ASC']);
+    expect(orderShape(fixtureModel, undefined)).to.deep.equal([]);
   });
 
   it('leave everything else to the compilers: combinators, operators, null, Dates, unknown fields, arrays, NULLS', () => {
