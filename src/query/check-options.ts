@@ -21,16 +21,18 @@ export function checkOptions<K extends string>(
   if (!isPlainObject(options)) {
     throw ValidationError.forField(owner, 'options', `must be an options object (${method} takes { ${allowed.join(', ')} })`);
   }
-  const errors = Object.keys(options)
-    .filter((key) => !(allowed as ReadonlyArray<string>).includes(key))
-    .map((key) => {
-      const hint = closest(key, allowed);
-      return {
-        field: `options.${key}`,
-        message: `is not an option of ${method}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; it takes ${allowed.join(', ')}`,
-      };
-    });
-  if (errors.length > 0) throw new ValidationError(owner, errors);
+  // A loop that allocates nothing for good options: every repository call passes here.
+  let unknown: string[] | undefined;
+  for (const key of Object.keys(options)) if (!(allowed as ReadonlyArray<string>).includes(key)) (unknown ??= []).push(key);
+  if (unknown === undefined) return;
+  const errors = unknown.map((key) => {
+    const hint = closest(key, allowed);
+    return {
+      field: `options.${key}`,
+      message: `is not an option of ${method}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; it takes ${allowed.join(', ')}`,
+    };
+  });
+  throw new ValidationError(owner, errors);
 }
 
 /** The allowed key nearest to `key` by edit distance, when it is near enough to be a likely typo. */
