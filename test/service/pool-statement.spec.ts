@@ -15,23 +15,6 @@ describe('runOnPool and a connection’s error events', () => {
   });
   afterEach(() => pool.end());
 
-  async function errorListenersWhileCheckedOut(): Promise<number> {
-    const client = await pool.connect();
-    try {
-      return client.listenerCount('error');
-    } finally {
-      client.release();
-    }
-  }
-
-  it('listens for a pooled connection’s errors once for its whole life, not once per statement', async () => {
-    await runOnPool(pool, { text: 'SELECT 1', values: [] });
-    // pg-pool drops its own listener while a connection is checked out: what is left is runOnPool's.
-    expect(await errorListenersWhileCheckedOut()).to.equal(1);
-    for (let i = 0; i < 20; i++) await runOnPool(pool, { text: 'SELECT $1::int AS n', values: [i] });
-    expect(await errorListenersWhileCheckedOut()).to.equal(1);
-  });
-
   it('hands an error event to the statement running on the connection, which fails with it once; the next statement gets a new connection', async () => {
     const acquired = new Promise<PoolClient>((resolve) => pool.once('acquire', resolve));
     const running = runOnPool(pool, { text: 'SELECT pg_sleep(0.2)', values: [] });
