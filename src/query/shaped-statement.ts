@@ -1,4 +1,5 @@
 import { DatabaseError } from '../errors/database-error';
+import { PartsCache } from './parts-cache';
 import type { Statement } from './sql';
 import type { TableModel } from './table-model';
 
@@ -17,33 +18,17 @@ interface Shape {
   readonly touches: Statement['touches'];
 }
 
-// One step of a model's shape tree: the shape that ends here, if built, and the steps one part further.
-interface ShapeNode {
-  shape: Shape | undefined;
-  readonly next: Map<unknown, ShapeNode>;
-}
-
-interface ModelShapes {
-  readonly kinds: Map<string, ShapeNode>;
-  size: number;
-}
-
-// Per model, its shapes as a tree: kind, then each part in order. A hot call walks it with Map lookups on parts whose
-// hashes are already known (ColumnModel objects, string literals), where a key string joined per call would be
-// flattened and hashed anew each time (about 0.1 µs for a count's).
-const shapes = new WeakMap<TableModel, ModelShapes>();
-
-function newNode(): ShapeNode {
-  return { shape: undefined, next: new Map() };
-}
+// Per model, the text and declaration of each shape: kind, then parts.
+const shapes = new PartsCache<TableModel, Shape>(MAX_SHAPES_PER_MODEL);
 
 /**
  * A statement whose text depends only on `model`, `kind` and `parts` (getById; a create setting these columns; a
  * count filtering on these fields): `build` compiles it the first time, and later calls reuse that text and its
  * declaration (see Touches) with their own `values`. Parts are Map keys: a model's ColumnModel objects (compared by
- * identity) or string literals (`'DESC'`, `'limit'`). A hot path then costs a few lookups, and the service's prepared-statement name lookup hashes a
- * string it has seen. `values` must be what `build` binds, in order: the first call of each shape checks it, so a
- * builder that disagreed would fail at once rather than send a value to the wrong placeholder.
+ * identity) or string literals (`'DESC'`, `'limit'`; see PartsCache). A hot path then costs a few lookups, and the
+ * service's prepared-statement name lookup hashes a string it has seen. `values` must be what `build` binds, in
+ * order: the first call of each shape checks it, so a builder that disagreed would fail at once rather than send a
+ * value to the wrong placeholder.
  * @throws DatabaseError when `values` differ from the values `build` binds.
  *
  * ```ts
@@ -52,26 +37,12 @@ function newNode(): ShapeNode {
  * ```
  */
 export function shapedStatement(model: TableModel, kind: string, parts: ReadonlyArray<unknown>, values: unknown[], build: () => Statement): Statement {
-  let tree = shapes.get(model);
-  if (tree === undefined) shapes.set(model, (tree = { kinds: new Map(), size: 0 }));
-  let node = tree.kinds.get(kind);
-  for (let i = 0; node !== undefined && i < parts.length; i++) node = node.next.get(parts[i]);
-  const known = node?.shape;
+  const known = shapes.lookup(model, kind, parts);
   if (known !== undefined) return { text: known.text, values, touches: known.touches };
   const statement = build();
   if (statement.values.length !== values.length || statement.values.some((value, i) => !Object.is(value, values[i]))) {
     throw new DatabaseError(`${model.entityName}: the ${kind} statement binds other values than its builder lists`);
   }
-  if (tree.size < MAX_SHAPES_PER_MODEL) {
-    tree.size++;
-    let step: ShapeNode | undefined = tree.kinds.get(kind);
-    if (step === undefined) tree.kinds.set(kind, (step = newNode()));
-    for (const part of parts) {
-      let next: ShapeNode | undefined = step.next.get(part);
-      if (next === undefined) step.next.set(part, (next = newNode()));
-      step = next;
-    }
-    step.shape = { text: statement.text, touches: statement.touches };
-  }
+  shapes.remember(model, kind, parts, { text: statement.text, touches: statement.touches });
   return statement;
 }

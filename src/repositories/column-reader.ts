@@ -1,5 +1,6 @@
 import { columnCoercer, REJECTED } from '../query/coerce-value';
 import { isPlainObject } from '../query/is-plain-object';
+import { PartsCache } from '../query/parts-cache';
 import type { ColumnModel, TableModel } from '../query/table-model';
 import { passesEntityRules } from './entity-rules';
 
@@ -14,13 +15,9 @@ export type ColumnReader = (rows: ReadonlyArray<unknown>, arrays: ReadonlyArray<
 /** Field lists kept per table; past this many, a list's reader is compiled for its call only. */
 const MAX_READERS_PER_TABLE = 64;
 
-// The readers of one table, found by walking its field list column by column: a lookup per field by identity, so
-// finding the reader of a batch builds no key string.
-interface ReaderNode {
-  reader?: ColumnReader;
-  readonly next: Map<ColumnModel, ReaderNode>;
-}
-const readers = new WeakMap<TableModel, { root: ReaderNode; count: number }>();
+// The readers of one table, found by walking its field list column by column (see PartsCache): finding the reader of
+// a batch builds no key string.
+const readers = new PartsCache<TableModel, ColumnReader>(MAX_READERS_PER_TABLE);
 
 /**
  * The reader for batches of `model` rows that set `columns` (one per key, in the rows' key order; the columns are
@@ -37,22 +34,10 @@ const readers = new WeakMap<TableModel, { root: ReaderNode; count: number }>();
  * ```
  */
 export function columnReader(model: TableModel, columns: ReadonlyArray<ColumnModel>): ColumnReader {
-  let table = readers.get(model);
-  if (table === undefined) readers.set(model, (table = { root: { next: new Map() }, count: 0 }));
-  let node: ReaderNode | undefined = table.root;
-  for (let k = 0; k < columns.length && node !== undefined; k++) node = node.next.get(columns[k] as ColumnModel);
-  if (node?.reader !== undefined) return node.reader;
+  const known = readers.lookup(model, 'columns', columns);
+  if (known !== undefined) return known;
   const reader = compileReader(model, columns);
-  if (table.count < MAX_READERS_PER_TABLE) {
-    let at = table.root;
-    for (const column of columns) {
-      let next = at.next.get(column);
-      if (next === undefined) at.next.set(column, (next = { next: new Map() }));
-      at = next;
-    }
-    at.reader = reader;
-    table.count++;
-  }
+  readers.remember(model, 'columns', columns, reader);
   return reader;
 }
 
