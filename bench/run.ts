@@ -33,7 +33,7 @@ Exit status 1 when an implementation gave a wrong answer or the bench crashed; v
 const POOL_SIZE = 10;
 // A 0.3 s warm-up and 10 rounds of 0.35 s a workload per implementation (5 for the curves); slow workloads scale
 // their slices (Workload.sliceScale). Slices run in interleaved chunks of 0.05 s or more (Plan.interleaveSeconds).
-// About 12 minutes with the 9 default implementations, and 4.5 more for 60 head-to-head rounds of the library and
+// About 13.5 minutes with the 9 default implementations, and 4.5 more for 60 head-to-head rounds of the library and
 // the ceiling on the six ceiling targets: twice the 30 of earlier runs, for intervals about 1/√2 as wide.
 const FULL: Plan = { rounds: 10, curveRounds: 5, headToHeadRounds: 60, warmupSeconds: 0.3, sliceSeconds: 0.35, interleaveSeconds: 0.05, resetBeforeSlices: true };
 // A smoke run: one op per client to warm up, two short rounds, no VACUUM between updateWhere's slices, which
