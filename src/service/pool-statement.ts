@@ -128,7 +128,7 @@ function checkOutAndSend<R extends QueryResultRow>(pool: Pool, config: Statement
     };
     // An error event on a checked-out client (the socket died) would otherwise be unhandled.
     const onError = (error: Error): void => settle(error, undefined);
-    client.once('error', onError);
+    client.on('error', onError);
     sendStatement<R>(client, config, (error, result) => settle(error ?? undefined, result));
   });
 }

@@ -35,4 +35,17 @@ describe('runOnPool and a connection’s error events', () => {
     fresh.release();
     expect(fresh).to.not.equal(client);
   });
+
+  it('leaves no listener of its own on a connection once a statement settled, whether it succeeded or failed', async () => {
+    const first = await pool.connect();
+    const idleListeners = first.listenerCount('error');
+    first.release();
+    for (let i = 0; i < 20; i++) await runOnPool(pool, { text: 'SELECT $1::int AS n', values: [i] });
+    await runOnPool(pool, { text: 'SELECT 1/0', values: [] }).catch(() => undefined);
+    const client = await pool.connect();
+    // Still the one pooled connection (a statement error keeps it), with only pg-pool's own listeners.
+    expect(client).to.equal(first);
+    expect(client.listenerCount('error')).to.equal(idleListeners);
+    client.release();
+  });
 });
