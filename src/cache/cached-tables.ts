@@ -1,7 +1,8 @@
 /**
- * The tables the cache holds reads of, by SQL name. Their rows each belong to one guild (`guild_id`), and a trigger on
- * each (migrations CacheInvalidationTriggers and LevelsCacheInvalidation) notifies every listening process of the
- * guilds (or members) written; a table added here needs a migration giving it the trigger.
+ * The tables the cache holds reads of, by SQL name. Their rows each belong to one guild (`guild_id`), and triggers on
+ * each (migrations CacheInvalidationTriggers, LevelsCacheInvalidation and CacheNotifyPerStatement) notify every
+ * listening process of the guilds (or members) each statement wrote; a table added here needs a migration giving it
+ * the triggers.
  */
 export const CACHED_TABLES = ['guild_config', 'guild_permissions', 'permission_ranks', 'permission_assignments', 'permission_commands', 'cases', 'afk', 'levels'] as const;
 

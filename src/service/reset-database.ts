@@ -67,7 +67,7 @@ export async function resetDatabase(dataSource: DataSource, options: MigrationRu
       await runner.query(`DROP TABLE IF EXISTS ${tables.map(quoteIdent).join(', ')} CASCADE`);
       if (types.length > 0) await runner.query(`DROP TYPE IF EXISTS ${types.map(quoteIdent).join(', ')} CASCADE`);
       // The cache's trigger functions outlive their tables' triggers; the migrations create them again.
-      await runner.query('DROP FUNCTION IF EXISTS "tux_cache_notify"(), "tux_cache_notify_members"() CASCADE');
+      await runner.query('DROP FUNCTION IF EXISTS "tux_cache_notify"(), "tux_cache_notify_members"(), "tux_cache_notify_guilds"() CASCADE');
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'none'; // the one transaction above holds the drop and every migration
       const applied = (await executor.executePendingMigrations()).map((m) => m.name);

@@ -9,7 +9,8 @@ import { createScratchDatabase, dropScratchDatabase, testDatabaseUrl } from '../
 
 // The last migrations, newest first: the two cache trigger migrations (which TypeORM's drift check does not see), then
 // the one that re-keys tables.
-const [LATEST, BEFORE_LATEST, REKEYING] = ALL_MIGRATIONS.slice(-3).reverse().map((m) => m.name);
+// The migration that re-keys tables, then the three after it, which add only triggers.
+const [REKEYING = '', ...TRIGGERS_ONLY] = ALL_MIGRATIONS.slice(-4).map((m) => m.name);
 
 describe('health', function () {
   this.timeout(60_000);
@@ -64,17 +65,16 @@ describe('health', function () {
     it('is degraded and names the pending migrations when the last ones are reverted, drift checked again', async () => {
       const s = await migrated();
       expect((await s.health()).status).to.equal('healthy');
-      // The last two migrations add only triggers, which TypeORM's drift check does not see; the one before re-keys tables.
-      expect(await revertLastMigration(s.dataSource)).to.equal(LATEST);
-      expect(await revertLastMigration(s.dataSource)).to.equal(BEFORE_LATEST);
+      // The last three migrations add only triggers, which TypeORM's drift check does not see; the one before re-keys tables.
+      for (const name of [...TRIGGERS_ONLY].reverse()) expect(await revertLastMigration(s.dataSource)).to.equal(name);
       const triggersOnly = await s.health();
       expect(triggersOnly.status).to.equal('degraded');
-      expect(triggersOnly.schema).to.deep.include({ pendingMigrations: [BEFORE_LATEST, LATEST], drift: false });
+      expect(triggersOnly.schema).to.deep.include({ pendingMigrations: TRIGGERS_ONLY, drift: false });
       expect(await revertLastMigration(s.dataSource)).to.equal(REKEYING);
       const report = await s.health();
       expect(report.status).to.equal('degraded');
-      expect(report.schema?.pendingMigrations).to.deep.equal([REKEYING, BEFORE_LATEST, LATEST]);
-      expect(report.pendingMigrations).to.deep.equal([REKEYING, BEFORE_LATEST, LATEST]);
+      expect(report.schema?.pendingMigrations).to.deep.equal([REKEYING, ...TRIGGERS_ONLY]);
+      expect(report.pendingMigrations).to.deep.equal([REKEYING, ...TRIGGERS_ONLY]);
       // The drift result is cached per applied-migrations list, so the revert makes health look again.
       expect(report.schema?.drift).to.equal(true);
     });
