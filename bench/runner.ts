@@ -85,6 +85,9 @@ export interface Measurement {
 /** Reports what is running (one line on stderr). */
 export type Progress = (text: string) => void;
 
+/** Milliseconds from some fixed start: the host's `performance.now`, or a virtual clock in the runner's specs. */
+export type Clock = () => number;
+
 interface Slice {
   ops: number;
   seconds: number;
@@ -109,17 +112,17 @@ interface SessionState {
 }
 
 /** `clients` callers run `session.op` until `seconds` have passed (one op at least); the first wrong answer stops them all. */
-async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number): Promise<Slice> {
+async function runSlice(session: Session, clients: number, seconds: number, firstSeq: number, now: Clock): Promise<Slice> {
   let seq = firstSeq;
   let failure: unknown;
-  let deadline = performance.now() + seconds * 1000;
+  let deadline = now() + seconds * 1000;
   const latencies: number[] = [];
   const cpuStart = process.cpuUsage();
-  const started = performance.now();
+  const started = now();
   // Each client runs at least one op, so a short warm-up always reaches the statements (and the census counts them).
   const client = async (): Promise<void> => {
     do {
-      const t = performance.now();
+      const t = now();
       try {
         await session.op(seq++);
       } catch (e) {
@@ -127,13 +130,13 @@ async function runSlice(session: Session, clients: number, seconds: number, firs
         deadline = 0;
         return;
       }
-      latencies.push(performance.now() - t);
-    } while (performance.now() < deadline);
+      latencies.push(now() - t);
+    } while (now() < deadline);
   };
   await Promise.all(Array.from({ length: clients }, client));
   const cpu = process.cpuUsage(cpuStart);
   if (failure !== undefined) throw failure;
-  return { ops: seq - firstSeq, seconds: (performance.now() - started) / 1000, cpuMicros: cpu.user + cpu.system, latencies };
+  return { ops: seq - firstSeq, seconds: (now() - started) / 1000, cpuMicros: cpu.user + cpu.system, latencies };
 }
 
 function median(values: ReadonlyArray<number>): number {
@@ -170,8 +173,11 @@ function message(e: unknown): string {
  * objects" deopts in 6 rounds of 5 slices, against 4 without): that raised every implementation's client CPU per op
  * by 15–25 µs, and the more code an implementation runs the more (bench/RESULTS.md). The garbage a slice leaves is
  * collected in later slices, whose order is random, so it spreads over every implementation.
+ *
+ * `now` times slices and ops; the runner's specs pass a virtual clock, so the schedule they check does not depend on
+ * how loaded the host is.
  */
-export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, random: Random, progress: Progress): Promise<Measurement[]> {
+export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyArray<Implementation>, env: Env, plan: Plan, random: Random, progress: Progress, now: Clock = () => performance.now()): Promise<Measurement[]> {
   const state: SessionState[] = [];
   for (const impl of impls) state.push({ impl, session: await workload.start(impl, env), seq: 0, slices: [], count: undefined, warmupOps: 0, warmupMedianSeconds: 0, error: undefined });
   const rounds = workload.curveOnly ? plan.curveRounds : plan.rounds;
@@ -188,7 +194,7 @@ export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyA
   };
   for (const s of shuffled(state, random)) {
     await run(s, 'warm-up', async () => {
-      const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq));
+      const { result, count } = await census(s.impl, () => runSlice(s.session, workload.clients, plan.warmupSeconds * (workload.sliceScale ?? 1), s.seq, now));
       s.seq += result.ops;
       s.warmupOps = result.ops;
       s.warmupMedianSeconds = median(result.latencies) / 1000;
@@ -200,7 +206,7 @@ export async function runWorkload<Env>(workload: Workload<Env>, impls: ReadonlyA
     const merged = new Map<SessionState, Slice>();
     for (const s of interleavedOrder(shuffled(state, random), chunks)) {
       await run(s, `round ${round}/${rounds}`, async () => {
-        const slice = await runSlice(s.session, workload.clients, seconds / chunks, s.seq);
+        const slice = await runSlice(s.session, workload.clients, seconds / chunks, s.seq, now);
         s.seq += slice.ops;
         const sum = merged.get(s);
         merged.set(s, sum === undefined ? slice : { ops: sum.ops + slice.ops, seconds: sum.seconds + slice.seconds, cpuMicros: sum.cpuMicros + slice.cpuMicros, latencies: sum.latencies.concat(slice.latencies) });
