@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsObject, IsOptional, MaxLength, Min } from 'class-validator';
-import { IsSnowflake, SnowflakeColumn } from './snowflake-column';
+import { IsBoolean, IsDate, IsEnum, IsInt, IsObject, IsOptional, MaxLength, Min } from 'class-validator';
+import { SnowflakeColumn, SnowflakeListColumn } from './snowflake-column';
 import { GuildReference } from './guild-reference';
 import { RowId } from './row-id';
 import { Assigned, InsertOnly } from './write-rule';
@@ -74,9 +74,7 @@ export class Case {
   caseExpiresAt!: Date | null;
 
   /** Role ids the user had when the case was made (restored by unjail); snowflake strings. */
-  @Column({ type: 'jsonb', name: 'case_user_roles', default: () => "'[]'" })
-  @IsArray()
-  @IsSnowflake({ each: true })
+  @SnowflakeListColumn('case_user_roles')
   caseUserRoles!: Snowflake[];
 
   /** Extra data about the case, a JSON object; null when there is none. */

@@ -1,6 +1,7 @@
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { rowIdOf } from '../entities/row-id';
+import { isSnowflakeList } from '../entities/snowflake-column';
 import { writeRuleOf } from '../entities/write-rule';
 import { GUILD_TABLE } from './ensure-guild';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
@@ -63,6 +64,7 @@ function columnModel(entity: string, column: ColumnMetadata, target: unknown): C
     ...(column.enum ? { enumValues: column.enum.map(String) } : {}),
     arrayType: kind === 'enum' ? `${quoteIdent(enumName(entity, column))}[]` : ARRAY_TYPE_BY_KIND[kind],
     ...(length > 0 ? { maxLength: length } : {}),
+    ...(isSnowflakeList(target, column.propertyName) ? { snowflakeList: true } : {}),
     hasDefault: column.isGenerated || column.isCreateDate || column.isUpdateDate || column.default !== undefined,
     generated: column.isGenerated,
     write: writeRuleOf(target, column.propertyName),

@@ -105,7 +105,7 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
       break;
     }
     case 'json':
-      return writeJson({ model, path, index, keys: [] }, value, 0);
+      return column.snowflakeList === true ? writeSnowflakeList({ model, path, index, keys: [] }, value) : writeJson({ model, path, index, keys: [] }, value, 0);
   }
   throw fail(model, path, index, problem ?? 'has an unsupported column kind');
 }
@@ -183,6 +183,19 @@ function jsonFail(ctx: JsonContext, message: string): ValidationError {
   let field = fieldName(ctx.path, ctx.index);
   for (const key of ctx.keys) field += typeof key === 'number' ? `[${key}]` : `.${key}`;
   return ValidationError.forField(ctx.model.entityName, field, message);
+}
+
+// A list of Discord ids as a JSON array of decimal strings, whichever form each id came in (see SnowflakeListColumn).
+function writeSnowflakeList(ctx: JsonContext, value: unknown): string {
+  if (!Array.isArray(value)) throw jsonFail(ctx, 'must be an array of Discord ids');
+  const ids: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const id: unknown = value[i];
+    const problem = snowflakeProblem(id);
+    if (problem !== undefined) throw jsonFail({ ...ctx, keys: [i] }, problem);
+    ids.push(typeof id === 'string' ? id : String(id));
+  }
+  return JSON.stringify(ids);
 }
 
 // Writes JSON text itself rather than trusting JSON.stringify, which silently turns NaN into null,

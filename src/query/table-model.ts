@@ -17,6 +17,8 @@ export interface ColumnModel {
   readonly enumValues?: ReadonlyArray<string>;
   /** The SQL array type a bulk write casts one parameter per column to, e.g. `bigint[]`. */
   readonly arrayType: string;
+  /** A JSON column holding a list of Discord ids (SnowflakeListColumn): each is written as its decimal string. */
+  readonly snowflakeList?: boolean;
   /** varchar length limit, in characters. */
   readonly maxLength?: number;
   /** Filled by the database when omitted (identity, default, created/updated timestamps). */

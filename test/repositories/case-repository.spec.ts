@@ -33,6 +33,42 @@ describe('CaseRepository', () => {
       expect(c.caseCreatedAt).to.be.instanceOf(Date);
     });
 
+    it('stores role ids given as numbers, bigints or strings as JSON strings, so a containment query finds each', async () => {
+      const guildId = newGuild();
+      // Tux passes role ids as ints (tests/integration/test_jail_system.py): [1001, 1002, …].
+      const c = await t.db.case.createCase({ ...ban(guildId), caseType: CaseType.JAIL, caseUserRoles: [1001, 1002n, '1003', Number.MAX_SAFE_INTEGER] as unknown as string[] });
+      expect(c.caseUserRoles).to.deep.equal(['1001', '1002', '1003', '9007199254740991']);
+      const stored = await t.db.service.query<{ types: string[]; holds: boolean }>(
+        `SELECT array(SELECT jsonb_typeof(e) FROM jsonb_array_elements(case_user_roles) AS e) AS types, case_user_roles @> '["1001"]' AS holds FROM cases WHERE case_id = $1`,
+        [c.caseId],
+      );
+      expect(stored.rows[0]).to.deep.equal({ types: ['string', 'string', 'string', 'string'], holds: true });
+      expect((await t.db.case.findAll({ filters: { guildId, caseUserRoles: [1001, 1002, 1003, Number.MAX_SAFE_INTEGER] as unknown as string[] } })).map((x) => x.caseId)).to.deep.equal([c.caseId]);
+      const [updated] = await t.db.case.createCases(guildId, [{ caseType: CaseType.JAIL, caseUserId: '7', caseModeratorId: '8', caseUserRoles: [42] as unknown as string[] }]);
+      expect(updated?.caseUserRoles).to.deep.equal(['42']);
+      expect((await t.db.case.updateById(c.caseId, { caseUserRoles: [5n] as unknown as string[] }))?.caseUserRoles).to.deep.equal(['5']);
+    });
+
+    it('refuses role ids that are not Discord ids, naming the item, and writes nothing', async () => {
+      const guildId = newGuild();
+      const refused = async (roles: unknown, field: string, message: RegExp): Promise<void> => {
+        const error = await t.db.case.createCase({ ...ban(guildId), caseUserRoles: roles as string[] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, JSON.stringify(roles, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).errors.map((e) => e.field)).to.include(field);
+        expect((error as ValidationError).message).to.match(message);
+      };
+      await refused([1001, 2 ** 60], 'caseUserRoles[1]', /safe integer/);
+      await refused(['1', 1.5], 'caseUserRoles[1]', /not a safe integer/);
+      await refused([0], 'caseUserRoles[0]', /positive integer/);
+      await refused(['012'], 'caseUserRoles[0]', /leading zeros/);
+      await refused('1001', 'caseUserRoles', /array of Discord ids/);
+      await refused([null], 'caseUserRoles[0]', /Discord id/);
+      expect(await t.db.case.count({ filters: { guildId } })).to.equal(0);
+    });
+
     it('sends exactly one statement outside a unit of work', async () => {
       const guildId = newGuild();
       expect((await countStatements(() => t.db.case.createCase(ban(guildId)))).statements).to.have.length(1);

@@ -133,6 +133,21 @@ describe('coerceValue', () => {
       expect(coerce('caseMetadata', { a: [1, true, null, 'x'], b: { c: 1.5 } })).to.equal('{"a":[1,true,null,"x"],"b":{"c":1.5}}');
     });
 
+    it('writes a list of Discord ids as decimal strings, whichever form each came in', () => {
+      expect(coerce('caseUserRoles', [1001, 1002n, '1003', 9007199254740991])).to.equal('["1001","1002","1003","9007199254740991"]');
+      expect(coerce('caseUserRoles', [])).to.equal('[]');
+    });
+
+    it('refuses a list of Discord ids that is not an array or holds something else, naming the item', () => {
+      rejects('caseUserRoles', '1001', 'caseUserRoles', /must be an array of Discord ids/);
+      rejects('caseUserRoles', { 0: '1' }, 'caseUserRoles', /must be an array of Discord ids/);
+      rejects('caseUserRoles', ['1', 2 ** 60], 'caseUserRoles[1]', /safe integer/);
+      rejects('caseUserRoles', ['1', undefined], 'caseUserRoles[1]', /Discord id/);
+      rejects('caseUserRoles', [-5n], 'caseUserRoles[0]', /between 1 and/);
+      // A hole in a sparse array is no id either.
+      rejects('caseUserRoles', ['1', , '2'], 'caseUserRoles[1]', /Discord id/);
+    });
+
     it('writes a bigint as its decimal string, keeping every digit of a snowflake', () => {
       expect(coerce('caseMetadata', { userId: 1234567890123456789n })).to.equal('{"userId":"1234567890123456789"}');
     });
@@ -147,7 +162,7 @@ describe('coerceValue', () => {
 
     it('rejects NaN, undefined array items, functions, symbols and class instances', () => {
       rejects('caseMetadata', { n: Number.NaN }, 'caseMetadata.n', /finite/);
-      rejects('caseUserRoles', ['1', undefined], 'caseUserRoles[1]', /not a JSON value/);
+      rejects('caseMetadata', { roles: ['1', undefined] }, 'caseMetadata.roles[1]', /not a JSON value/);
       rejects('caseMetadata', { f: () => 1 }, 'caseMetadata.f');
       rejects('caseMetadata', { s: Symbol('s') }, 'caseMetadata.s');
       rejects('caseMetadata', { m: new Map() }, 'caseMetadata.m', /class instance/);

@@ -39,6 +39,7 @@ interface ColumnOptions {
   readonly enumValues?: ReadonlyArray<string>;
   readonly maxLength?: number;
   readonly generated?: boolean;
+  readonly snowflakeList?: boolean;
 }
 
 function column(property: string, name: string, kind: ColumnKind, options: ColumnOptions = {}): ColumnModel {
@@ -51,6 +52,7 @@ function column(property: string, name: string, kind: ColumnKind, options: Colum
     nullable: options.nullable ?? false,
     ...(options.enumValues === undefined ? {} : { enumValues: options.enumValues }),
     ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
+    ...(options.snowflakeList === true ? { snowflakeList: true } : {}),
     hasDefault: options.generated ?? false,
     generated: options.generated ?? false,
     write: { rule: 'free', reason: '' },
@@ -67,7 +69,7 @@ const columns: ReadonlyArray<ColumnModel> = [
   column('caseType', 'case_type', 'enum', { enumValues: Object.values(FixtureCaseType) }),
   column('caseCreatedAt', 'case_created_at', 'timestamp'),
   column('caseExpiresAt', 'case_expires_at', 'timestamp', { nullable: true }),
-  column('caseUserRoles', 'case_user_roles', 'json'),
+  column('caseUserRoles', 'case_user_roles', 'json', { snowflakeList: true }),
   column('caseMetadata', 'case_metadata', 'json', { nullable: true }),
   column('modLogMessageId', 'mod_log_message_id', 'snowflake', { nullable: true }),
 ];
