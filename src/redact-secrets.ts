@@ -35,22 +35,36 @@ function parseUrl(url: string): URL | undefined {
 }
 
 /**
+ * What an operator wrote as the userinfo password (`scheme://user:…@`, up to the first `@`) when a `#`, `/` or `?` in
+ * it makes the URL parse otherwise (`postgres://tux:2024#Winter!@db/tux` is host `tux`, port 2024 and a fragment):
+ * it is still a secret, and is masked wherever it shows.
+ */
+function looseUserinfoSecrets(url: string): string[] {
+  const loose = LOOSE_USERINFO.exec(url)?.[1];
+  return loose === undefined || loose === '' ? [] : forms(loose);
+}
+
+/**
  * The URL with every password in it replaced by `***`: the userinfo password and any password query
- * parameter (`?password=…`, which pg reads too). Anything that is not a URL (a keyword string such as
- * `host=db password=…`) comes back as `<invalid url>`, never echoed.
+ * parameter (`?password=…`, which pg reads too), also a password holding `#`, `/` or `?` that made the URL parse
+ * otherwise. Anything that is not a URL (a keyword string such as `host=db password=…`) comes back as
+ * `<invalid url>`, never echoed.
  *
  * ```ts
  * redactUrl('postgres://tux:hunter2@db/tux?password=hunter2'); // 'postgres://tux:***@db/tux?password=***'
+ * redactUrl('postgres://tux:2024#Winter!@db/tux');             // 'postgres://tux:***@db/tux'
  * ```
  */
 export function redactUrl(url: string): string {
   const parsed = parseUrl(url);
   if (parsed === undefined) return '<invalid url>';
+  // No password where the operator wrote one: a `#`, `/` or `?` in it moved the rest elsewhere (see looseUserinfoSecrets).
+  const misread = parsed.password === '' ? looseUserinfoSecrets(url) : [];
   if (parsed.password) parsed.password = REDACTED;
   for (const key of new Set(parsed.searchParams.keys())) {
     if (SECRET_PARAMETER.test(key)) parsed.searchParams.set(key, REDACTED);
   }
-  return parsed.toString();
+  return redactSecrets(parsed.toString(), misread);
 }
 
 /**
@@ -66,6 +80,7 @@ export function secretsOf(url: string | undefined, env: Env = process.env): stri
   const found: string[] = [];
   if (url !== undefined) {
     const parsed = parseUrl(url);
+    found.push(...looseUserinfoSecrets(url));
     if (parsed !== undefined) {
       found.push(...forms(parsed.password));
       // As written in the query string and as pg decodes it.
@@ -74,8 +89,6 @@ export function secretsOf(url: string | undefined, env: Env = process.env): stri
         if (at > 0 && SECRET_PARAMETER.test(decodeOr(pair.slice(0, at)))) found.push(...forms(pair.slice(at + 1)));
       }
     } else {
-      const loose = LOOSE_USERINFO.exec(url);
-      if (loose?.[1] !== undefined) found.push(...forms(loose[1]));
       for (const match of url.matchAll(KEYWORD_PASSWORD)) {
         const value = match[1] ?? '';
         found.push(value, value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);

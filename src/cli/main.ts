@@ -9,7 +9,7 @@ import { TuxImportError } from '../import/tux-import-error';
 import { healthLines } from './health-lines';
 import { importLines, refusalLines } from './import-lines';
 import { checkLines, historyLines, queryLines, tableLines, versionLines } from './ops-lines';
-import { ALLOW_RESET_ENV, resetRefusal } from './reset-guard';
+import { ALLOW_RESET_ENV, resetRefusal, SERVER_FACTS_SQL, serverRefusal, type ServerFacts } from './reset-guard';
 import { PACKAGE_ROOT, packageVersion } from './package-version';
 
 // The database-facing modules (TypeORM, pg) load on first use, so `tux-db help` starts about as fast as
@@ -64,8 +64,8 @@ production. ${ALLOW_RESET_ENV}=1 allows any target (--force is still needed).
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
 The bot's own migrations: TUX_DB_MIGRATIONS, a directory of compiled .js migrations or a module exporting \`migrations\`.
-SIGTERM: the statement or unit of work in flight finishes, nothing new starts, the database is closed, and
-tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
+SIGTERM: the work in flight finishes (a migration run, a reset; import-tux's batch), nothing new starts, the
+database is closed, and tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
 tux-db exits with 130 (a unit of work that has not committed rolls back whole). A second signal exits at once.`;
 
 /** Signals that stop a running command gracefully, with their numbers (exit code 128 + n). */
@@ -88,7 +88,7 @@ function generateArgs(args: string[]): { name: string; dir: string | undefined }
       const value = args[++i];
       if (dir !== undefined || value === undefined || value === '' || value.startsWith('-')) throw new UsageError(`${usage}: --dir once, followed by a directory`);
       dir = value;
-    } else if (arg.startsWith('--')) throw new UsageError(`${usage}, not ${JSON.stringify(arg.slice(0, 50))}`);
+    } else if (arg.startsWith('--')) throw new UsageError(`${usage}, not ${echoed(arg)}`);
     else words.push(arg);
   }
   if (words.length === 0) throw new UsageError(`${usage}: NAME says what the migration does, such as "add new field"`);
@@ -128,7 +128,7 @@ function numberOption(command: string, args: string[], flag: string, fallback: n
   if (args.length === 0) return fallback;
   const [name, value] = args;
   if (name !== flag || args.length !== 2 || value === undefined || !/^[0-9]{1,9}$/.test(value)) {
-    throw new UsageError(`${command} takes only ${flag} SECONDS (a whole number ≥ 0), not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+    throw new UsageError(`${command} takes only ${flag} SECONDS (a whole number ≥ 0), not ${echoed(args.join(' '))}`);
   }
   return Number(value);
 }
@@ -170,9 +170,20 @@ function importArgs(args: string[]): ImportArgs {
 function guardDestructive(command: string, args: string[]): void {
   if (args.length !== 1 || args[0] !== '--force') {
     const what = command === 'reset' ? 'drops every table of tux-database with all its rows' : 'drops the whole schema with everything in it';
-    throw new UsageError(args.length === 0 ? `${command} ${what}: add --force to confirm` : `${command} takes only --force, not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+    throw new UsageError(args.length === 0 ? `${command} ${what}: add --force to confirm` : `${command} takes only --force, not ${echoed(args.join(' '))}`);
   }
   const refusal = resetRefusal(process.env['DATABASE_URL'] || undefined, process.env);
+  if (refusal !== null) throw new RefusedError(`refusing to ${command}: ${refusal}`);
+}
+
+/**
+ * Checks `reset` / `nuke`'s target once connected, from what the server says (see serverRefusal), so no reading of
+ * the URL or the environment that differs from pg's lets them through. The embedded server is always allowed.
+ */
+async function guardConnected(command: string, s: DatabaseService): Promise<void> {
+  if (s.options.url === undefined) return;
+  const [facts] = (await s.query<ServerFacts>(SERVER_FACTS_SQL, [])).rows;
+  const refusal = facts === undefined ? 'the server did not say which database this is' : serverRefusal(facts, process.env);
   if (refusal !== null) throw new RefusedError(`refusing to ${command}: ${refusal}`);
 }
 
@@ -190,11 +201,22 @@ function closeOnStop(stop: AbortSignal, close: () => Promise<void>): () => void 
   return () => stop.removeEventListener('abort', onStop);
 }
 
-async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>): Promise<T> {
+/** Thrown when a stop signal came before a command's work started: main reports the signal. */
+class StoppedError extends Error {}
+
+/**
+ * Connects, runs `fn`, disconnects. After a stop signal nothing new starts: a signal that comes while connecting
+ * skips `fn`. What `fn` does when it comes finishes: by default the database stays open until `fn` returns (a
+ * migration run, a reset, a report: one piece of work, often one transaction, which closing the pool would cut
+ * off and roll back); with `closeOnStop` (import-tux, which runs one unit of work after another) the database
+ * closes at once, which lets the unit in flight finish and refuses the next.
+ */
+async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>, options: { closeOnStop?: boolean } = {}): Promise<T> {
   const service = new (serviceModule().DatabaseService)({ migrate });
-  const stopListening = closeOnStop(stop, () => service.disconnect());
+  const stopListening = options.closeOnStop === true ? closeOnStop(stop, () => service.disconnect()) : () => undefined;
   try {
     await service.connect();
+    if (stop.aborted) throw new StoppedError('stopped before the work started');
     return await fn(service);
   } finally {
     stopListening();
@@ -248,7 +270,7 @@ async function execute(command: string | undefined, args: string[], print: Print
       return problem === null ? 0 : 1;
     }
     case 'tables': {
-      if (args.length > 1 || (args.length === 1 && args[0] !== '--exact')) throw new UsageError(`tables takes only --exact, not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+      if (args.length > 1 || (args.length === 1 && args[0] !== '--exact')) throw new UsageError(`tables takes only --exact, not ${echoed(args.join(' '))}`);
       const stats = await withService(false, stop, (s) => tables().tableStats(s.dataSource, { exact: args[0] === '--exact' }));
       for (const line of tableLines(stats)) print(line);
       return 0;
@@ -283,7 +305,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'downgrade': {
       const count = args[0];
       if (args.length !== 1 || count === undefined || !/^[0-9]{1,9}$/.test(count) || Number(count) < 1) {
-        throw new UsageError(`downgrade takes the number of migrations to revert (a whole number ≥ 1), not ${JSON.stringify(args.join(' ').slice(0, 50))}`);
+        throw new UsageError(`downgrade takes the number of migrations to revert (a whole number ≥ 1), not ${echoed(args.join(' '))}`);
       }
       const reverted = await withService(false, stop, (s) => reverting().revertMigrations(s.dataSource, Number(count), runOptions(s)));
       for (const name of reverted) print(`Reverted ${name}`);
@@ -292,6 +314,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'reset': {
       guardDestructive('reset', args);
       await withService(false, stop, async (s) => {
+        await guardConnected('reset', s);
         print(`Resetting ${targetOf(s)}`);
         const { dropped, applied } = await resetting().resetDatabase(s.dataSource, runOptions(s));
         print(dropped.length === 0 ? 'Dropped no table (there was none).' : `Dropped ${dropped.length} table(s): ${dropped.join(', ')}`);
@@ -302,6 +325,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'nuke': {
       guardDestructive('nuke', args);
       await withService(false, stop, async (s) => {
+        await guardConnected('nuke', s);
         print(`Nuking ${targetOf(s)}`);
         const { schema, dropped } = await resetting().nukeDatabase(s.dataSource, runOptions(s));
         print(`Dropped schema ${schema} with ${dropped.length} table(s)${dropped.length > 0 ? ` (${dropped.join(', ')})` : ''} and created it again, empty.`);
@@ -314,7 +338,7 @@ async function execute(command: string | undefined, args: string[], print: Print
       const report = await withService(false, stop, (s) => {
         print(`${dryRun ? 'Dry run: reading' : 'Importing'} the Tux database ${redactUrl(from)} into ${targetOf(s)}`);
         return importing().importTux(from, s, { dryRun, nullCaseType });
-      });
+      }, { closeOnStop: true });
       const { lines, problem } = importLines(report);
       for (const line of lines) print(line);
       if (problem !== null) printError(`tux-db: ${problem}`);
@@ -331,13 +355,23 @@ async function execute(command: string | undefined, args: string[], print: Print
       print(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command.slice(0, 50))}`);
+      throw new UsageError(`unknown command ${echoed(command)}`);
   }
 }
 
 /** Removes every password of the connection (DATABASE_URL in any form pg reads, PGPASSWORD) from text about to be printed. */
 function redacted(text: string): string {
   return redactSecrets(text, secretsOf(process.env['DATABASE_URL'] || undefined));
+}
+
+/**
+ * Arguments as a usage error quotes them, at most 50 characters: the passwords they or DATABASE_URL hold are masked
+ * before the cut and the quoting, which would otherwise leave a part or an escaped form of one that no later scrub
+ * recognizes.
+ */
+function echoed(text: string): string {
+  const secrets = [...secretsOf(process.env['DATABASE_URL'] || undefined), ...text.split(/\s+/).flatMap((word) => secretsOf(word, {}))];
+  return JSON.stringify(redactSecrets(text, [...new Set(secrets)].sort((a, b) => b.length - a.length)).slice(0, 50));
 }
 
 /**

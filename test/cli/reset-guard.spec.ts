@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resetRefusal } from '../../src/cli/reset-guard';
+import { resetRefusal, serverRefusal } from '../../src/cli/reset-guard';
 import { formatBytes, queryLines, tableLines } from '../../src/cli/ops-lines';
 
 describe('resetRefusal (which targets tux-db reset / nuke may wipe)', () => {
@@ -33,6 +33,28 @@ describe('resetRefusal (which targets tux-db reset / nuke may wipe)', () => {
     for (const key of ['NODE_ENV', 'ENVIRONMENT', 'APP_ENV']) {
       expect(resetRefusal(undefined, { [key]: 'Production' }), key).to.equal(`${key} is production; set TUX_DB_ALLOW_RESET=1 to override`);
     }
+  });
+
+  it('reads host and database as pg does: the last non-empty ?host=, a percent-encoded socket, PGHOST, PGDATABASE, ?user=', () => {
+    expect(resetRefusal('postgres://tux@db.example.com/tux?host=', {}), 'an empty ?host= leaves the URL host').to.match(/^the host db\.example\.com is not this machine/);
+    expect(resetRefusal('postgres://tux@127.0.0.1/tux?host=127.0.0.1&host=db.example.com', {}), 'pg takes the last ?host=').to.match(/^the host db\.example\.com is not/);
+    expect(resetRefusal('postgres:///tux', { PGHOST: 'db.example.com' }), 'no host in the URL: PGHOST').to.match(/^the host db\.example\.com is not/);
+    expect(resetRefusal('postgres:///tux', {}), 'no host and no PGHOST: localhost').to.equal(null);
+    expect(resetRefusal('postgres://tux@%2Fvar%2Frun%2Fpostgresql/tux', {}), 'a percent-encoded Unix socket').to.equal(null);
+    expect(resetRefusal('postgres://tux@127.0.0.1:5432', { PGDATABASE: 'tux_prod' }), 'no database in the URL: PGDATABASE').to.match(/"tux_prod" looks like production/);
+    expect(resetRefusal('postgres://tux@127.0.0.1/?user=tux_live', {}), 'no database: the ?user= name').to.match(/"tux_live" looks like production/);
+    expect(resetRefusal('postgres://127.0.0.1', { PGUSER: 'prod' }), 'no database, no user: PGUSER').to.match(/"prod" looks like production/);
+    expect(resetRefusal('postgres://tux@127.0.0.1/tux%zz', {}), 'a malformed escape is read as written, not thrown').to.equal(null);
+  });
+
+  it('judges the server by its own answer: the address it accepted the connection on, and its database name', () => {
+    expect(serverRefusal({ database: 'tux', address: '127.0.0.1' }, {})).to.equal(null);
+    expect(serverRefusal({ database: 'tux', address: '::1' }, {})).to.equal(null);
+    expect(serverRefusal({ database: 'tux', address: '::ffff:127.0.0.1' }, {})).to.equal(null);
+    expect(serverRefusal({ database: 'tux', address: null }, {}), 'a Unix socket').to.equal(null);
+    expect(serverRefusal({ database: 'tux', address: '10.0.0.5' }, {})).to.match(/^the host 10\.0\.0\.5 is not this machine/);
+    expect(serverRefusal({ database: 'tux-live', address: null }, {})).to.match(/"tux-live" looks like production/);
+    expect(serverRefusal({ database: 'tux_prod', address: '10.0.0.5' }, { TUX_DB_ALLOW_RESET: '1' })).to.equal(null);
   });
 
   it('allows anything with TUX_DB_ALLOW_RESET=1, and only with exactly 1', () => {

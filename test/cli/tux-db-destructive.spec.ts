@@ -145,6 +145,15 @@ describe('the tux-db commands that undo migrations or wipe the database', functi
       expect(named.stderr).to.match(/^tux-db: refusing to nuke: the database name "tux_test_\d+_prod" looks like production/);
       expect(await tablesOf(prodUrl)).to.deep.equal(['keep_me']);
 
+      // The same database named only where pg also looks: PGDATABASE, for a URL with no database in it.
+      const withoutDatabase = new URL(prodUrl);
+      const database = withoutDatabase.pathname.slice(1);
+      withoutDatabase.pathname = '';
+      const fromEnvironment = await tuxDb(['nuke', '--force'], { DATABASE_URL: withoutDatabase.toString(), PGDATABASE: database });
+      expect(fromEnvironment.code, fromEnvironment.stdout).to.equal(1);
+      expect(fromEnvironment.stderr).to.match(/^tux-db: refusing to nuke: the database name "tux_test_\d+_prod" looks like production/);
+      expect(await tablesOf(prodUrl)).to.deep.equal(['keep_me']);
+
       const allowed = await tuxDb(['nuke', '--force'], { DATABASE_URL: prodUrl, TUX_DB_ALLOW_RESET: '1' });
       expect(allowed.code, allowed.stderr).to.equal(0);
       expect(await tablesOf(prodUrl)).to.deep.equal([]);

@@ -81,4 +81,26 @@ describe('the tux-db command', function () {
     expect(badName.stderr).to.include('must hold a letter or a digit');
     expectNoSecretOrStack(badName, secret);
   });
+
+  it('never shows a part of a password when a usage error quotes an argument, even cut or escaped', async () => {
+    const long = 'Xk9vQ2mL8pR4tY7wZ3nBcD5fGh6jK8mN0pQ2rS4t';
+    const withLong = `postgres://tux_owner:${long}@127.0.0.1:1/x`;
+    for (const command of ['downgrade', 'reset', 'tables']) {
+      const result = await runCommand(process.execPath, ['bin/tux-db.js', command, withLong], { DATABASE_URL: withLong, TUX_DB_DATA_DIR: undefined });
+      expect(result.code, command).to.equal(2);
+      expect(result.stderr, command).to.include('postgres://tux_owner:***@');
+      // Not even the first 10 characters of it, which a cut at 50 would have left.
+      expect(result.stdout + result.stderr, command).to.not.include(long.slice(0, 10));
+    }
+    const quoted = 'ab"cd\\ef-4711';
+    const escaped = await runCommand(process.execPath, ['bin/tux-db.js', 'downgrade', `postgres://tux:${quoted}@127.0.0.1:1/x`], { DATABASE_URL: undefined, TUX_DB_DATA_DIR: undefined });
+    expect(escaped.code).to.equal(2);
+    expect(escaped.stdout + escaped.stderr).to.not.include('cd').and.not.include('4711');
+  });
+
+  it('masks a password holding #, / or ? that made the URL read as another host', async () => {
+    const result = await tuxDb(['health'], 'postgres://tux:2024#Winter!@127.0.0.1:1/tux');
+    expect(result.code).to.equal(1);
+    expect(result.stdout + result.stderr).to.not.include('Winter').and.not.include('2024#');
+  });
 });

@@ -9,7 +9,9 @@ import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseClosedError } from '../../src/errors/transaction-errors';
+import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { DatabaseService } from '../../src/service/database-service';
+import { revertLastMigration } from '../../src/service/migrations';
 import { deleteGuilds, openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { ROOT } from '../support/run-command';
 import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
@@ -201,6 +203,70 @@ describe('graceful shutdown', () => {
         const guild = await check.query<{ case_count: number }>('SELECT case_count FROM guild WHERE guild_id = $1', [DEMO_GUILD]);
         expect(cases.rows.map((r) => r.n)).to.deep.equal([1, 2, 3]);
         expect(guild.rows[0]?.case_count).to.equal(3);
+      } finally {
+        await check.end();
+      }
+    });
+  });
+
+  describe('SIGTERM to `tux-db migrate-push`', () => {
+    const latest = ALL_MIGRATIONS[ALL_MIGRATIONS.length - 1];
+    let url: string;
+    before(async () => {
+      url = await createScratchDatabase('sigterm_push');
+      const service = new DatabaseService({ url, migrate: true });
+      await service.connect();
+      expect(await revertLastMigration(service.dataSource)).to.equal(latest?.name);
+      await service.disconnect();
+    });
+    after(() => dropScratchDatabase('sigterm_push'));
+
+    it('lets the migration run in flight commit instead of cutting its connection, then exits with 143', async function () {
+      this.timeout(60_000);
+      // Hold every table, so the pending migration's first statement waits for the lock.
+      const blocker = new Client({ connectionString: url });
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE "cases", "guild", "guild_config", "levels" IN SHARE MODE');
+      const child = spawn(process.execPath, ['bin/tux-db.js', 'migrate-push'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      let exited = false;
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => {
+          exited = true;
+          resolve({ code, signal });
+        }),
+      );
+      try {
+        const waiting = async (): Promise<number> => {
+          await blocker.query('SELECT pg_stat_clear_snapshot()');
+          const result = await blocker.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          return Number(result.rows[0]?.n);
+        };
+        for (let i = 0; i < 600 && (await waiting()) < 1 && !exited; i++) await sleep(25);
+        expect(await waiting(), `the migration waits for the lock; stdout: ${stdout}; stderr: ${stderr}`).to.equal(1);
+        child.kill('SIGTERM');
+        counts.faults++;
+        for (let i = 0; i < 400 && !stderr.includes('SIGTERM received'); i++) await sleep(25);
+        expect(stderr).to.include('SIGTERM received');
+        await sleep(300);
+        expect(exited, 'tux-db waits for the migration in flight').to.equal(false);
+      } finally {
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+      const { code, signal } = await exit;
+      expect({ code, signal }, stderr).to.deep.equal({ code: 143, signal: null });
+      expect(stdout).to.include(`Applied ${latest?.name}`);
+      expect(stderr).to.not.match(/^\s+at /m).and.not.include('Connection terminated');
+      const check = new Client({ connectionString: url });
+      await check.connect();
+      try {
+        const applied = await check.query<{ name: string }>('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+        expect(applied.rows[0]?.name).to.equal(latest?.name);
       } finally {
         await check.end();
       }

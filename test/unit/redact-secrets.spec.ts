@@ -8,6 +8,14 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://tux:a@h/tux?sslmode=require&password=b&sslpassword=c')).to.equal('postgres://tux:***@h/tux?sslmode=require&password=***&sslpassword=***');
   });
 
+  it('masks a password that a #, / or ? made the URL parser read as a port, a path or a fragment', () => {
+    expect(redactUrl('postgres://tux:2024#Winter!@127.0.0.1:5432/tux')).to.equal('postgres://tux:***@127.0.0.1:5432/tux');
+    expect(redactUrl('postgres://tux:5432/Secret@127.0.0.1/tux')).to.equal('postgres://tux:***@127.0.0.1/tux');
+    expect(redactUrl('postgres://tux:1?Secret@127.0.0.1/tux')).to.equal('postgres://tux:***@127.0.0.1/tux');
+    expect(secretsOf('postgres://tux:2024#Winter!@127.0.0.1:5432/tux', {})).to.include('2024#Winter!');
+    expect(redactUrl('postgres://127.0.0.1:5432/tux'), 'a port is no password').to.equal('postgres://127.0.0.1:5432/tux');
+  });
+
   it('never echoes what is not a URL, such as a keyword connection string', () => {
     expect(redactUrl('host=db password=S3cret')).to.equal('<invalid url>');
     expect(redactUrl('::')).to.equal('<invalid url>');
