@@ -64,7 +64,7 @@ export interface DatabaseOptions {
   readonly slowQueryMs?: number | undefined;
   /** `application_name` shown in pg_stat_activity (`TUX_DB_APPLICATION_NAME`, default `tux-database`). */
   readonly applicationName?: string | undefined;
-  /** How many times a unit of work is retried after a serialization failure or deadlock (`TUX_DB_MAX_RETRIES`, default 5). */
+  /** How many times a unit of work is retried after a serialization failure or deadlock (`TUX_DB_MAX_RETRIES`, default 5, at most 100). */
   readonly maxRetries?: number | undefined;
   /**
    * Run hot queries as named prepared statements (`TUX_DB_PREPARED_STATEMENTS`, default true). Safe behind PgBouncer
@@ -184,6 +184,9 @@ function envValue(env: Env, name: string): string | undefined {
   if (typeof value !== 'string') throw ValidationError.forField('DatabaseOptions', `env.${name}`, `must be a string (got ${typeof value})`);
   return value;
 }
+
+/** The most times one unit of work may be retried (maxRetries): a bound, so a bad value can never retry forever. */
+export const MAX_UNIT_RETRIES = 100;
 
 function intOption(name: string, value: unknown, envName: string, env: Env, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = value === undefined ? envValue(env, envName) : undefined;
@@ -364,7 +367,7 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     migrationTimeoutMs: intOption('migrationTimeoutMs', options.migrationTimeoutMs, 'TUX_DB_MIGRATION_TIMEOUT_MS', env, 0, 0, MAX_TIMEOUT_MS),
     slowQueryMs: intOption('slowQueryMs', options.slowQueryMs, 'TUX_DB_SLOW_QUERY_MS', env, 1_000, 0),
     applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
-    maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0),
+    maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0, MAX_UNIT_RETRIES),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
     behindPooler,
     levelFormula: levelFormulaOption(options.levelFormula),

@@ -268,6 +268,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * @throws ValidationError when `filters` is not exactly a unique key of the entity, or a field's write rule refuses it.
    */
   async getOrCreate(filters: Values<T>, defaults: Values<T> = {}): Promise<[T, boolean]> {
+    if (defaults === null) throw ValidationError.forField(this.model.entityName, 'defaults', 'must be an object of fields (leave it out for none), not null');
     return this.upsert({ filters, defaults });
   }
 
@@ -280,6 +281,9 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
     this.checkOptions(options, UPSERT_OPTIONS, 'upsert');
+    for (const field of ['values', 'defaults'] as const) {
+      if (options[field] === null) throw ValidationError.forField(this.model.entityName, `options.${field}`, 'must be an object of fields (leave it out for none), not null');
+    }
     const key = this.conflictKey(options.filters);
     const values = options.values ?? {};
     // `values` may update an existing row, so they obey the update rules (no insert-only column such as a guild's

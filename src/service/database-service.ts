@@ -9,6 +9,7 @@ import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
+import { checkOptions } from '../query/check-options';
 import { isLostPreparedStatement, StatementNames } from './statement-names';
 import type { Statement } from '../query/sql';
 import { isChangedResultType, type StatementConfig } from './statement-query';
@@ -206,7 +207,7 @@ export class DatabaseService implements StatementRunner {
 
   /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
-    return this.query<R>(statement.text, statement.values, statement.touches === undefined ? options : withTouches(options, statement.touches));
+    return this.send<R>(statement.text, statement.values, statement.touches === undefined ? options : withTouches(options, statement.touches));
   }
 
   /**
@@ -275,9 +276,20 @@ export class DatabaseService implements StatementRunner {
    * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool (or a
    * replica, or the cache, for a declared read; see DatabaseOptions.replicas and cache). Driver errors come out
    * converted (see convertError). A read answered from the cache sends nothing: no listener call, no QueryEvent.
-   * @throws ValidationError when `values` holds more than MAX_STATEMENT_PARAMETERS values.
+   * @throws ValidationError (the promise rejects, nothing is sent) when `text` is not a non-empty string, `values`
+   * not an array (or holds more than MAX_STATEMENT_PARAMETERS values), or `options` not an options object.
    */
   query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
+    try {
+      checkQueryArguments(text, values, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.send<R>(text, values, options);
+  }
+
+  // query() past its argument checks: run()'s statements come from the library's builders.
+  private send<R extends QueryResultRow>(text: string, values: unknown[], options: StatementOptions | undefined): Promise<QueryResult<R>> {
     const cache = options?.cache ? this.opened?.cache : undefined;
     const touches = options?.touches;
     if (cache !== undefined && options?.cache && touches !== undefined && this.transactions.getStore() === undefined) {
@@ -521,4 +533,18 @@ export class DatabaseService implements StatementRunner {
   private openPool(): Pool {
     return this.connected().pool;
   }
+}
+
+// Every key of StatementOptions: what query() takes from a caller.
+const STATEMENT_OPTION_KEYS: ReadonlyArray<keyof StatementOptions> = ['prepare', 'createsGuild', 'upsert', 'touches', 'cache', 'ownInvalidation', 'rowsAsArrays'];
+
+/**
+ * Checks query()'s arguments, which JavaScript callers can pass as the types refuse.
+ * @throws ValidationError for a `text` that is not a non-empty string, `values` that are not an array, or `options`
+ * that are not an options object of StatementOptions' keys.
+ */
+function checkQueryArguments(text: unknown, values: unknown, options: unknown): void {
+  if (typeof text !== 'string' || !/\S/.test(text)) throw ValidationError.forField('query', 'text', `must be a non-empty SQL string (got ${typeof text === 'string' ? 'a blank string' : typeof text})`);
+  if (!Array.isArray(values)) throw ValidationError.forField('query', 'values', `must be an array of parameters, [] for none (got ${values === null ? 'null' : typeof values})`);
+  if (options !== undefined) checkOptions('query', options, STATEMENT_OPTION_KEYS, 'query');
 }

@@ -8,6 +8,7 @@ import { ValidationError } from '../errors/validation-error';
 import { isChangedResultType } from './statement-query';
 import { TransactionContext } from './transaction-context';
 import type { DatabaseService } from './database-service';
+import { MAX_UNIT_RETRIES } from '../config';
 
 /** Isolation levels a unit of work may ask for. */
 export const ISOLATION_LEVELS = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'] as const;
@@ -23,8 +24,6 @@ export interface UnitOfWorkOptions {
   readonly maxRetries?: number | undefined;
 }
 
-/** The most times one unit may be retried: a bound, so a bad value can never retry forever. */
-export const MAX_UNIT_RETRIES = 100;
 
 const OPTION_KEYS = ['isolationLevel', 'maxRetries'] as const;
 const CONFLICTS: Readonly<Record<string, string>> = { '40P01': 'a deadlock', '23503': 'a concurrent delete of its guild' };

@@ -304,6 +304,15 @@ describe('hostile input', function () {
     });
   });
 
+  it('refuses null where upsert and getOrCreate take an object of fields, writing nothing', async () => {
+    const guildId = randomSnowflake();
+    await expect(db.guild.upsert({ filters: { guildId }, values: null as never })).to.be.rejectedWith(ValidationError, /options\.values must be an object of fields/);
+    await expect(db.guild.upsert({ filters: { guildId }, defaults: null as never })).to.be.rejectedWith(ValidationError, /options\.defaults must be an object of fields/);
+    await expect(db.guild.getOrCreate({ guildId }, null as never)).to.be.rejectedWith(ValidationError, /defaults must be an object of fields/);
+    expect(await db.guild.getById(guildId)).to.equal(null);
+    counts.hostileInputs += 3;
+  });
+
   it('refuses updatedAt in generic updates with ValidationError, as updateConfig does', async () => {
     const guildId = randomSnowflake();
     const at = new Date('2020-01-01T00:00:00Z');
@@ -515,6 +524,31 @@ describe('hostile input', function () {
     cyclic['self'] = cyclic;
     await expect(db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId: randomSnowflake(), caseMetadata: cyclic })).to.be.rejectedWith(ValidationError, /cyclic/);
     counts.hostileInputs += 3;
+  });
+
+  it('answers db.service.query with no SQL text, values that are no array or options of the wrong shape with ValidationError, inside a unit too', async () => {
+    const service = db.service as unknown as { query(text: unknown, values?: unknown, options?: unknown): Promise<unknown> };
+    const cases: Array<[unknown, unknown, unknown, RegExp]> = [
+      [undefined, [], undefined, /text must be a non-empty SQL string \(got undefined\)/],
+      ['  ', [], undefined, /text must be a non-empty SQL string \(got a blank string\)/],
+      [{ text: 'SELECT 1' }, [], undefined, /text must be a non-empty SQL string \(got object\)/],
+      ['SELECT 1', null, undefined, /values must be an array of parameters, \[\] for none \(got null\)/],
+      ['SELECT $1', '1', undefined, /values must be an array .*\(got string\)/],
+      ['SELECT 1', [], null, /options must be an options object/],
+      ['SELECT 1', [], { prepared: true }, /options\.prepared is not an option of query \(did you mean "prepare"\?\)/],
+    ];
+    for (const [text, values, options, message] of cases) {
+      await expect(service.query(text, values, options), String(message)).to.be.rejectedWith(ValidationError, message);
+      // Inside a unit of work too; the unit stays usable, as after any ValidationError.
+      const inUnit = await db.transaction(async () => {
+        const error: unknown = await service.query(text, values, options).catch((e: unknown) => e);
+        return { error, after: await db.service.query<{ n: number }>('SELECT 1 AS n', []) };
+      });
+      expect(inUnit.error, String(message)).to.be.instanceOf(ValidationError);
+      expect(inUnit.after.rows).to.deep.equal([{ n: 1 }]);
+      counts.hostileInputs++;
+    }
+    expect((await db.health()).status).to.equal('healthy');
   });
 
   it('answers filters wider than PostgreSQL’s 65,535 parameters with ValidationError; 10,000-wide `or` works', async () => {

@@ -62,6 +62,12 @@ describe('DatabaseOptions', () => {
     expect(resolveOptions({}, { TUX_DB_MAX_RETRIES: '0', TUX_DB_POOL_SIZE: '12' })).to.deep.include({ maxRetries: 0, poolSize: 12 });
   });
 
+  it('takes maxRetries from 0 to 100, the bound every unit of work checks, and refuses more at once', () => {
+    expect(resolveOptions({ maxRetries: 100 }, {}).maxRetries).to.equal(100);
+    expect(() => resolveOptions({ maxRetries: 101 }, {})).to.throw(ValidationError, /maxRetries must be an integer from 0 to 100 \(got maxRetries=101\)/);
+    expect(() => resolveOptions({}, { TUX_DB_MAX_RETRIES: '500' })).to.throw(ValidationError, /from 0 to 100 \(got TUX_DB_MAX_RETRIES=500\)/);
+  });
+
   it('refuses options of the wrong type, and environment values that are not text', () => {
     const bad: ReadonlyArray<[string, unknown]> = [
       ['dataDir', 5], ['dataDir', ''], ['migrate', 'yes'], ['preparedStatements', 'no'], ['applicationName', 5],
