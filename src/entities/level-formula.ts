@@ -66,9 +66,11 @@ export function squareRootLevelFormula(base = 100): LevelFormula {
  *
  * With exponent 2 both sides take a square root (`sqrt`, correctly rounded in IEEE-754, as are the division and the
  * product by 5), so SQL and JavaScript agree on every XP value, and with Python's `x ** 0.5` (checked on Tux's
- * expression for every whole XP to 3,000,000 and 2,000,000 random XP to 1e12). Any other exponent uses `power()` /
- * `Math.pow`, whose last bit may differ between the server's C library and V8: check it with
- * LevelsRepository.verifyLevelFormula before relying on it.
+ * expression for every whole XP to 3,000,000 and 2,000,000 random XP to 1e12). A whole exponent (1, 3, …) corrects
+ * the root's last bit against the level's threshold, so both sides agree on it too (see wholeExponentFormula); any
+ * other uses `power()` / `Math.pow`, whose last bit may differ between the server's C library and V8: check it with
+ * LevelsRepository.verifyLevelFormula before relying on it. Below exponent 1 the XP is capped where the level
+ * passes MAX_LEVEL, so no XP up to MAX_XP overflows.
  * @throws ValidationError when `exponent` is not a finite number from 0.01 to 100 (Tux falls back to 2 for 0).
  *
  * ```ts
@@ -89,18 +91,45 @@ export function tuxLevelFormula(exponent = 2): LevelFormula {
   }
   // 1 / exponent is computed once here and written as its shortest round-trip text, so both sides raise to the same double.
   const root = String(1 / exponent);
+  if (Number.isInteger(exponent)) return wholeExponentFormula(exponent, root, xpForLevel);
+  // Below exponent 1 the root is above 1, and XP / 500 raised to it leaves the doubles (power() then fails with
+  // "value out of range") well before MAX_XP: the base is capped where the level already passes MAX_LEVEL.
+  const cap = exponent < 1 ? String(((MAX_LEVEL + 1) / 5) ** exponent) : undefined;
+  const base = (xp: string): string => (cap === undefined ? `GREATEST(${xp}, 0) / 500::double precision` : `LEAST(GREATEST(${xp}, 0) / 500::double precision, ${cap}::double precision)`);
   return {
-    levelSql: (xp) => `floor(power(GREATEST(${xp}, 0) / 500::double precision, ${root}::double precision) * 5::double precision)`,
-    levelFor: (xp) => Math.floor(Math.pow(Math.max(xp, 0) / 500, Number(root)) * 5),
+    levelSql: (xp) => `floor(power(${base(xp)}, ${root}::double precision) * 5::double precision)`,
+    levelFor: (xp) => Math.floor(Math.pow(cap === undefined ? Math.max(xp, 0) / 500 : Math.min(Math.max(xp, 0) / 500, Number(cap)), Number(root)) * 5),
     xpForLevel,
   };
 }
 
 /**
- * The formula LevelsRepository starts with: Tux's default, `level = floor(5 · sqrt(xp / 500))` (tuxLevelFormula(2)).
- * Others stay one option away: `createDatabase({ levelFormula: squareRootLevelFormula(100) })` is this library's
- * earlier default, `floor(sqrt(xp / 100))`.
+ * Tux's formula for a whole exponent other than 2 (1, 3, 4, …): `power()` and `Math.pow` may round the root a bit
+ * apart, and at XP on a level's threshold (2048 for level 8 with exponent 3) that bit decides the level. So the level
+ * from the root, L, is corrected by one step: up when the XP reaches level L + 1, down when it does not reach L,
+ * each threshold `500 · (L / 5)^exponent` computed by multiplying in the same order on both sides, where every
+ * operation is correctly rounded. SQL and JavaScript then agree on every XP value.
  */
+function wholeExponentFormula(exponent: number, root: string, xpForLevel: (level: number) => number): LevelFormula {
+  const thresholdSql = (level: string): string => `500::double precision${` * ((${level})::double precision / 5::double precision)`.repeat(exponent)}`;
+  const threshold = (level: number): number => {
+    let xp = 500;
+    for (let i = 0; i < exponent; i++) xp *= level / 5;
+    return xp;
+  };
+  return {
+    levelSql: (xp) =>
+      `(SELECT "tux_level"."l0" + CASE WHEN ${thresholdSql('"tux_level"."l0" + 1')} <= "tux_level"."x" THEN 1 WHEN ${thresholdSql('"tux_level"."l0"')} > "tux_level"."x" THEN -1 ELSE 0 END ` +
+      `FROM (SELECT "tux_xp"."x", floor(power("tux_xp"."x" / 500::double precision, ${root}::double precision) * 5::double precision) AS "l0" FROM (SELECT GREATEST(${xp}, 0) AS "x") AS "tux_xp") AS "tux_level")`,
+    levelFor: (xp) => {
+      const x = Math.max(xp, 0);
+      const l0 = Math.floor(Math.pow(x / 500, Number(root)) * 5);
+      return l0 + (threshold(l0 + 1) <= x ? 1 : threshold(l0) > x ? -1 : 0);
+    },
+    xpForLevel,
+  };
+}
+
 export const DEFAULT_LEVEL_FORMULA: LevelFormula = tuxLevelFormula(2);
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../src/errors/validation-error';
-import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, squareRootLevelFormula, type LevelFormula } from '../../src/entities/level-formula';
+import { DEFAULT_LEVEL_FORMULA, levelFormulaSamples, MAX_LEVEL, MAX_XP, squareRootLevelFormula, tuxLevelFormula, type LevelFormula } from '../../src/entities/level-formula';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { openTestDatabase, randomSnowflake } from '../support/fixtures';
 import { useTestDatabase } from '../support/test-database';
@@ -327,6 +327,31 @@ describe('LevelsRepository', () => {
       for (const base of [1, 7, 100, 500]) {
         expect(await withFormula(squareRootLevelFormula(base), (db) => db.levels.verifyLevelFormula()), `base ${base}`).to.deep.equal([]);
       }
+    });
+
+    it('computes the same level in SQL as in JavaScript for Tux\'s formula with other exponents, whole ones on their exact thresholds too', async function () {
+      this.timeout(120_000);
+      for (const exponent of [1, 3, 4, 1.5, 2.7, 0.5, 0.01, 100]) {
+        expect(await withFormula(tuxLevelFormula(exponent), (db) => db.levels.verifyLevelFormula()), `exponent ${exponent}`).to.deep.equal([]);
+      }
+      // 2048 XP is level 8's threshold with exponent 3 (500 · 1.6³): setLevel stores it with the level levelFor gives.
+      await withFormula(tuxLevelFormula(3), async (db) => {
+        const guildId = newGuild();
+        const set = await db.levels.setLevel(randomSnowflake(), guildId, 8);
+        expect(set.level).to.equal(8);
+        expect(db.levels.levelFor(set.xp)).to.equal(8);
+        expect(db.levels.levelFor(set.xp - 1)).to.equal(7);
+      });
+    });
+
+    it('reaches MAX_XP without overflow with a small exponent: the level stops at MAX_LEVEL', async () => {
+      await withFormula(tuxLevelFormula(0.01), async (db) => {
+        const guildId = newGuild();
+        const userId = randomSnowflake();
+        expect(await db.levels.setXp(userId, guildId, 1e6)).to.include({ level: MAX_LEVEL });
+        expect(await db.levels.addXp(userId, guildId, 1e6)).to.include({ xp: 2e6, level: MAX_LEVEL });
+        expect(db.levels.levelFor(MAX_XP)).to.equal(MAX_LEVEL);
+      });
     });
 
     it('stores the level Tux computes (its calculate_level, exponent 2), on Tux\'s own boundaries', async () => {
