@@ -130,6 +130,11 @@ function wholeExponentFormula(exponent: number, root: string, xpForLevel: (level
   };
 }
 
+/**
+ * The formula LevelsRepository starts with: Tux's default, `level = floor(5 · sqrt(xp / 500))` (tuxLevelFormula(2)).
+ * Others stay one option away: `createDatabase({ levelFormula: squareRootLevelFormula(100) })` is this library's
+ * earlier default, `floor(sqrt(xp / 100))`.
+ */
 export const DEFAULT_LEVEL_FORMULA: LevelFormula = tuxLevelFormula(2);
 
 /**

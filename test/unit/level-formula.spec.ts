@@ -4,6 +4,7 @@ import {
   checkLevelFormula,
   DEFAULT_LEVEL_FORMULA,
   levelFormulaSamples,
+  MAX_LEVEL,
   MAX_XP,
   minXpForLevel,
   squareRootLevelFormula,
@@ -54,7 +55,22 @@ describe('level formulas', () => {
       // Python 3: int((2000 / 500) ** (1 / 1.5) * 5) == 12, int((2000 / 500) ** (1 / 3) * 5) == 7
       expect(tuxLevelFormula(1.5).levelFor(2000)).to.equal(12);
       expect(tuxLevelFormula(3).levelFor(2000)).to.equal(7);
-      expect(tuxLevelFormula(3).levelSql('"xp"')).to.equal(`floor(power(GREATEST("xp", 0) / 500::double precision, ${String(1 / 3)}::double precision) * 5::double precision)`);
+      expect(tuxLevelFormula(1.5).levelSql('"xp"')).to.equal(`floor(power(GREATEST("xp", 0) / 500::double precision, ${String(1 / 1.5)}::double precision) * 5::double precision)`);
+    });
+
+    it('settles a whole exponent\'s threshold by multiplying it out, not by the root\'s last bit', () => {
+      // With exponent 3, level 8 needs 500 · 1.6 · 1.6 · 1.6 = 2048 XP, exactly in doubles too. The root alone decided by
+      // its last bit: Math.pow(2048 / 500, 1 / 3) is 1.6 here (level 8), glibc's pow, PostgreSQL's power(), 1.5999999999999999
+      // (level 7). Both sides now take level 8 from the threshold.
+      const cube = tuxLevelFormula(3);
+      expect([cube.levelFor(2047.9), cube.levelFor(2048), cube.levelFor(2049)]).to.deep.equal([7, 8, 8]);
+      expect(cube.levelSql('"xp"')).to.match(/^\(SELECT "tux_level"\."l0" \+ CASE WHEN 500::double precision \* /);
+    });
+
+    it('caps the XP of an exponent below 1 where the level passes MAX_LEVEL, so MAX_XP does not overflow', () => {
+      const steep = tuxLevelFormula(0.01);
+      expect(steep.levelFor(MAX_XP)).to.be.at.least(MAX_LEVEL).and.below(Infinity);
+      expect(steep.levelSql('"xp"')).to.match(/LEAST\(GREATEST\("xp", 0\) \/ 500::double precision, [0-9.e+]+::double precision\)/);
     });
 
     it('rejects an exponent that is not a number from 0.01 to 100', () => {
