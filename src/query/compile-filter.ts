@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/validation-error';
+import { ValidationError, type FieldError } from '../errors/validation-error';
 import { coerceValue, coerceValueAt, textProblem } from './coerce-value';
 import type { ColumnModel, TableModel } from './table-model';
 import { isPlainObject } from './is-plain-object';
@@ -72,12 +72,30 @@ function compileNode(model: TableModel, node: unknown, depth: number, path: stri
   }
   const keys = Object.keys(node);
   if (keys.length === 0) return TRUE;
-  const parts = new Array<SqlFragment>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
+  const parts = compileEach(model, keys.length, (i) => {
     const key = keys[i] as string;
-    parts[i] = compileEntry(model, key, node[key], depth, path === '' ? key : `${path}.${key}`);
-  }
+    return compileEntry(model, key, node[key], depth, path === '' ? key : `${path}.${key}`);
+  });
   return all(parts, ' AND ');
+}
+
+/**
+ * `compileOne(0 … count - 1)`, going on past a refused part, so one ValidationError lists every failing field of
+ * the filter, as a write's does.
+ */
+function compileEach(model: TableModel, count: number, compileOne: (i: number) => SqlFragment): SqlFragment[] {
+  const parts = new Array<SqlFragment>(count);
+  let errors: FieldError[] | undefined;
+  for (let i = 0; i < count; i++) {
+    try {
+      parts[i] = compileOne(i);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      (errors ??= []).push(...e.errors);
+    }
+  }
+  if (errors !== undefined) throw new ValidationError(model.entityName, errors);
+  return parts;
 }
 
 function compileEntry(model: TableModel, key: string, value: unknown, depth: number, path: string): SqlFragment {
@@ -102,9 +120,7 @@ function compileList(
 ): SqlFragment {
   if (!Array.isArray(value)) throw fail(model, path, 'must be an array of filters');
   if (value.length === 0) return empty;
-  const parts = new Array<SqlFragment>(value.length);
-  for (let i = 0; i < value.length; i++) parts[i] = compileNode(model, value[i], depth + 1, `${path}[${i}]`);
-  return all(parts, separator);
+  return all(compileEach(model, value.length, (i) => compileNode(model, value[i], depth + 1, `${path}[${i}]`)), separator);
 }
 
 /** One part as it is; several joined by `separator` in parentheses (one fragment, no nesting to walk). */

@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from './coerce-value';
 import { isPlainObject } from './is-plain-object';
 import type { ColumnModel, TableModel } from './table-model';
@@ -12,8 +13,8 @@ export interface FilterShape {
  * The shape of a filter of plain equalities: every key a field and every value a scalar (`{ guildId, caseUserId }`),
  * or no filter at all. Two such filters with the same fields in the same order compile to the same text, so a builder
  * can reuse it (see shapedStatement) and bind only these values. Anything else (`and`, `or`, `not`, operator objects,
- * null, a Date or any timestamp field, an unknown key) is undefined: compileFilter builds it, and words any error.
- * @throws ValidationError for a value its field refuses, exactly as compileFilter would.
+ * null, a Date or any timestamp field, an unknown key) is undefined: compileFilter builds it, and words any error;
+ * so is a filter with a value its field refuses, which compileFilter names with every other failing field.
  *
  * ```ts
  * filterShape(caseModel, { guildId: '42', caseUserId: 7n }); // { columns: [guildId, caseUserId], values: ['42', '7'] }
@@ -32,7 +33,13 @@ export function filterShape(model: TableModel, filters: unknown): FilterShape | 
     // A timestamp's value becomes a new Date on each coercion, which a reused shape cannot tell from another value.
     if (column === undefined || value === null || typeof value === 'object' || column.kind === 'timestamp') return undefined;
     columns.push(column);
-    values.push(coerceValue(model, column, value, field));
+    try {
+      values.push(coerceValue(model, column, value, field));
+    } catch (e) {
+      // A refused value is left to compileFilter, which names it with every other failing field.
+      if (e instanceof ValidationError) return undefined;
+      throw e;
+    }
   }
   return { columns, values };
 }

@@ -253,6 +253,20 @@ describe('compileFilter', () => {
       expect(compile({ or: [{ caseNumber: 1 }] }).sql).to.equal('"case_number" = $1');
     });
 
+    it('lists every failing field at once, at every level, in the filter\'s order', () => {
+      const fields = (filter: unknown): string[] => {
+        try {
+          compile(filter);
+        } catch (e) {
+          if (e instanceof ValidationError) return e.errors.map((f) => f.field);
+          throw e;
+        }
+        return [];
+      };
+      expect(fields({ caseNumber: 'a', caseStatus: 'b', caseType: 'nope', guildId: '1' })).to.deep.equal(['caseNumber', 'caseStatus', 'caseType']);
+      expect(fields({ or: [{ caseNumber: 'x' }, { nope: 1 }, { caseId: { in: ['1', 'y', 'z'] } }], caseStatus: 2 })).to.deep.equal(['or[0].caseNumber', 'or[1].nope', 'or[2].caseId.in[1]', 'caseStatus']);
+    });
+
     it('names the nested path of a bad value', () => {
       rejects({ or: [{ caseNumber: 1 }, { and: [{ caseId: { in: ['1', 'x'] } }] }] }, 'or[1].and[0].caseId.in[1]');
       rejects({ not: { caseNumber: 'x' } }, 'not.caseNumber');
