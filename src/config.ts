@@ -324,6 +324,10 @@ export function checkDatabaseUrl(url: string, field = 'url'): void {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw ValidationError.forField('DatabaseOptions', field, `must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`);
   }
+  // TypeORM and pg decode each part, and a % not followed by two hex digits makes them throw URIError.
+  if (/%(?![0-9a-f]{2})/i.test(url)) {
+    throw ValidationError.forField('DatabaseOptions', field, 'has a % that starts no escape: write a literal % in a password or name as %25');
+  }
 }
 
 // JSON.stringify and console.log of resolved options show the URL redacted; the `url` property itself stays

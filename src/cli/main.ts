@@ -352,6 +352,7 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'help':
     case '--help':
     case '-h':
+      if (args.length > 0) throw new UsageError(`${command} takes no arguments`);
       print(USAGE);
       return command === undefined ? 2 : 0;
     default:

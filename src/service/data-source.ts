@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { ALL_ENTITIES } from '../entities/all-entities';
 import { ALL_MIGRATIONS } from '../migrations/all-migrations';
 import type { ResolvedOptions } from '../config';
@@ -10,11 +10,28 @@ export type DataSourceSettings = Pick<ResolvedOptions, 'poolSize' | 'acquireTime
   Partial<Pick<ResolvedOptions, 'behindPooler' | 'migrations'>>;
 
 /**
- * The TypeORM DataSource for a PostgreSQL URL: every entity, the migrations (as classes, never a glob, so
- * the same list works from TS sources and compiled JS: the library's, then the bot's), and the pool settings.
+ * A TypeORM logger that prints nothing. TypeORM writes migration progress and failures (and slow queries, with their
+ * parameters) to the console whatever `logging` says, past the CLI's password scrubber; the library reports each its
+ * own way: the names applied, a DatabaseError, the TuxDatabaseSlowQuery warning. The typeorm CLI's DataSource
+ * (ormconfig.ts) keeps TypeORM's logger, whose lines are that CLI's output.
  */
-export function buildDataSource(url: string, settings: DataSourceSettings): DataSource {
+export const SILENT_TYPEORM_LOGGER: Logger = {
+  logQuery: () => undefined,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
+/**
+ * The TypeORM DataSource for a PostgreSQL URL: every entity, the migrations (as classes, never a glob, so
+ * the same list works from TS sources and compiled JS: the library's, then the bot's), and the pool settings;
+ * `logger` replaces TypeORM's console logger (see SILENT_TYPEORM_LOGGER).
+ */
+export function buildDataSource(url: string, settings: DataSourceSettings, logger?: Logger): DataSource {
   return new DataSource({
+    ...(logger === undefined ? {} : { logger }),
     type: 'postgres',
     url,
     entities: [...ALL_ENTITIES],

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { checkDatabaseUrl, type ResolvedOptions } from '../config';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
-import { buildDataSource } from './data-source';
+import { buildDataSource, SILENT_TYPEORM_LOGGER } from './data-source';
 import { applyMigrations, migrationRunOptions } from './migrations';
 import { statementTimeoutWarning } from './statement-timeout-check';
 import { convertError } from '../errors/convert-error';
@@ -65,7 +65,7 @@ export async function openDataSource(options: ResolvedOptions): Promise<OpenedDa
   if (options.url !== undefined) checkDatabaseUrl(options.url);
   const embedded = options.url === undefined ? await startEmbeddedDatabase(options.dataDir) : undefined;
   const url = options.url ?? embedded?.url ?? '';
-  const dataSource = buildDataSource(url, options);
+  const dataSource = buildDataSource(url, options, SILENT_TYPEORM_LOGGER);
   try {
     await dataSource.initialize();
   } catch (e) {

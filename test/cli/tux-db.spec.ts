@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { asServerAdmin, createScratchDatabase, dropScratchDatabase } from '../support/test-server';
 import { runCommand, type CommandResult, expectNoSecretOrStack } from '../support/run-command';
@@ -80,6 +81,16 @@ describe('the tux-db command', function () {
     expect(badName.code).to.equal(1);
     expect(badName.stderr).to.include('must hold a letter or a digit');
     expectNoSecretOrStack(badName, secret);
+    const helpWithMore = await tuxDb(['help', 'extra']);
+    expect(helpWithMore.code).to.equal(2);
+    expect(helpWithMore.stderr).to.include('help takes no arguments');
+  });
+
+  it('refuses a DATABASE_URL with a % that starts no escape in one line, exit 1, before connecting', async () => {
+    const result = await tuxDb(['health'], 'postgres://tux:p%zz-4711@127.0.0.1:1/tux');
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim()).to.equal('tux-db: Invalid DatabaseOptions: url has a % that starts no escape: write a literal % in a password or name as %25');
+    expect(result.stdout + result.stderr).to.not.include('4711');
   });
 
   it('never shows a part of a password when a usage error quotes an argument, even cut or escaped', async () => {
@@ -96,6 +107,23 @@ describe('the tux-db command', function () {
     const escaped = await runCommand(process.execPath, ['bin/tux-db.js', 'downgrade', `postgres://tux:${quoted}@127.0.0.1:1/x`], { DATABASE_URL: undefined, TUX_DB_DATA_DIR: undefined });
     expect(escaped.code).to.equal(2);
     expect(escaped.stdout + escaped.stderr).to.not.include('cd').and.not.include('4711');
+  });
+
+  it('reports a failing migration in one line on stderr and prints nothing of TypeORM\'s on stdout', async () => {
+    const clash = await createScratchDatabase('clash');
+    try {
+      const client = new Client({ connectionString: clash });
+      await client.connect();
+      await client.query('CREATE TABLE guild (x int)');
+      await client.end();
+      const result = await tuxDb(['migrate-push'], clash);
+      expect(result.code).to.equal(1);
+      expect(result.stdout).to.equal('');
+      expect(result.stderr.trim().split('\n')).to.have.length(1);
+      expect(result.stderr).to.match(/^tux-db: .*relation "guild" already exists/);
+    } finally {
+      await dropScratchDatabase('clash');
+    }
   });
 
   it('masks a password holding #, / or ? that made the URL read as another host', async () => {
