@@ -1,4 +1,4 @@
-import { MAX_LEVEL, type LevelFormula } from '../entities/level-formula';
+import { MAX_LEVEL, MAX_XP, type LevelFormula } from '../entities/level-formula';
 import { ensureGuild, GUILD_TABLE } from './ensure-guild';
 import { memberCondition, type MemberIds } from './member-condition';
 import { NO_PARTS, shapedStatement } from './shaped-statement';
@@ -86,7 +86,8 @@ function addXpSql(tableName: string, formula: LevelFormula, returnsOld: boolean,
   const table = raw(tableName);
   const member = memberCondition({ userId: user, guildId: guild });
   const row = sql`${user}, ${guild}, ${amount}::double precision, ${levelOf(formula, sql`${amount}`)}, ${p.now}::timestamptz`;
-  const newXp = raw('"l"."xp" + EXCLUDED."xp"');
+  // A member holds at most MAX_XP, as setXp allows: awards past it saturate there, so levelFor takes every stored XP.
+  const newXp = raw(`LEAST("l"."xp" + EXCLUDED."xp", ${MAX_XP}::double precision)`);
   const update = sql`ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${levelOf(formula, newXp)}, "last_message" = EXCLUDED."last_message"`;
   // Whether the row `r` earns XP from a message at `at`: not blacklisted and off cooldown (NULL, as for a NULL
   // last_message, earns nothing, in the gate as in the upsert).

@@ -141,6 +141,16 @@ describe('LevelsRepository', () => {
       });
       expect(sent).to.have.length(0);
     });
+
+    it('saturates XP at MAX_XP, so every stored XP has a level levelFor takes', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      await t.db.levels.setXp(userId, guildId, MAX_XP);
+      const award = await t.db.levels.addXp(userId, guildId, MAX_XP);
+      expect(award).to.include({ xp: MAX_XP, awarded: true, levelUp: false });
+      expect(await t.db.levels.getXp(userId, guildId)).to.equal(MAX_XP);
+      expect(t.db.levels.levelFor(MAX_XP)).to.equal(award.level);
+    });
   });
 
   describe('setXp, setLevel and resetXp', () => {

@@ -50,7 +50,8 @@ describe('levels statements', () => {
     const values = { userId: USER, guildId: GUILD, amount: 15, now: NOW, cooldownSeconds: 60 };
     const awardable =
       'WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision))';
-    const update = `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = "l"."xp" + EXCLUDED."xp", "level" = ${level('"l"."xp" + EXCLUDED."xp"')}, "last_message" = EXCLUDED."last_message"`;
+    const newXp = 'LEAST("l"."xp" + EXCLUDED."xp", 1000000000000000::double precision)';
+    const update = `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${newXp}, "level" = ${level(newXp)}, "last_message" = EXCLUDED."last_message"`;
     const insertInto = 'INSERT INTO "levels" AS "l" ("user_id", "guild_id", "xp", "level", "last_message")';
     const row = `$1, $2, $3::double precision, ${level('$3')}, $4::timestamptz`;
     // The member as the snapshot saw them, read without a lock: a blocked row (blacklisted, on cooldown) shuts the gate.
