@@ -109,6 +109,9 @@ class SharedServer {
       await mkdir(path.dirname(dataDir), { recursive: true });
       const { port, pid } = await withStartLock(dataDir, async () => {
         const server = await attachOrLaunch(dataDir, undefined, log);
+        // From here an exit lets go of the server (stopping it when no other process uses it), as after open();
+        // the SharedServer takes the hook over with its own pid, which a restart may change.
+        releaseOnExit(dataDir, () => server.pid);
         registerUser(dataDir);
         return server;
       });
@@ -200,6 +203,8 @@ async function attachOrLaunch(dataDir: string, port: number | undefined, log: Lo
   if (attached) return attached;
   const chosen = port === undefined ? await preferredPort(dataDir) : { port, remember: async () => undefined };
   const launched = await launchPostgres({ dataDir, port: chosen.port, user: USER, password: PASSWORD, log });
+  // Held from the moment launchPostgres lets go of it (see SharedServer.open).
+  releaseOnExit(dataDir, () => launched.pid);
   await chosen.remember();
   return { port: chosen.port, pid: launched.pid };
 }

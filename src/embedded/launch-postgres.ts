@@ -65,6 +65,12 @@ export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPo
   }
   child.unref();
   const pid = child.pid ?? 0;
+  // Until the caller registers the server (releaseOnExit), it is this process's alone: a process that exits while
+  // it starts (Ctrl-C during tux-db's start-up) stops it, rather than leave it running with no user.
+  const stopOnExit = (): void => {
+    if (pid > 0 && !hasExited(child)) process.kill(pid, 'SIGINT');
+  };
+  process.on('exit', stopOnExit);
   try {
     await waitUntilReady(options.dataDir, child, STARTUP_TIMEOUT_MS);
     return { pid };
@@ -72,6 +78,7 @@ export async function launchPostgres(options: LaunchOptions): Promise<LaunchedPo
     if (pid > 0 && !hasExited(child)) await stopPostmaster(pid).catch(() => undefined);
     throw e;
   } finally {
+    process.off('exit', stopOnExit);
     options.log.push(await readFrom(logPath, logStart));
   }
 }
