@@ -2,7 +2,9 @@ import { injectable } from 'tsyringe';
 import { Case } from '../entities/case';
 import { CaseType } from '../entities/enums';
 import type { SnowflakeInput } from '../entities/snowflake';
+import { DataError } from '../errors/data-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
+import { INT4_MAX } from '../query/coerce-value';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository, HYDRATED } from './base-repository';
@@ -71,8 +73,9 @@ export class CaseRepository extends BaseRepository<Case> {
       others.columns.push(column);
       others.params.push(prepared.params[i]);
     });
-    const statement = createCaseStatement(this.model, preparedValue(prepared, 'guildId'), others);
-    const result = await this.runStatement(statement, HYDRATED);
+    const guild = preparedValue(prepared, 'guildId');
+    const statement = createCaseStatement(this.model, guild, others);
+    const result = await this.runStatement(statement, HYDRATED).catch((e: unknown) => counterFull(e, guild));
     return this.hydrate(this.firstRow(result.rows));
   }
 
@@ -359,10 +362,22 @@ export class CaseRepository extends BaseRepository<Case> {
     if (count === 0) return [];
     const { statement, groupCount } = insertGuildCasesStatement(this.model, guild, count, groups);
     // Several groups of fields make a statement whose text varies from call to call: unnamed.
-    const result = await this.runStatement(statement, groupCount === 1 ? HYDRATED : UNNAMED_HYDRATED);
+    const result = await this.runStatement(statement, groupCount === 1 ? HYDRATED : UNNAMED_HYDRATED).catch((e: unknown) => counterFull(e, guild));
     return result.rows.map((r) => this.hydrate(r)).sort((a, b) => a.caseNumber - b.caseNumber);
   }
 
+}
+
+/**
+ * Rethrows `e`, worded for what it means when the guild's case counter would pass int4 (SQLSTATE 22003 from the
+ * counter bump, the only int the numbering computes): the guild has no case number left.
+ * @throws always
+ */
+function counterFull(e: unknown, guild: unknown): never {
+  if (e instanceof DataError && e.code === '22003') {
+    throw new DataError(`Guild ${String(guild)} has no case number left: its case counter would pass ${INT4_MAX.toLocaleString('en-US')}, the most a case number holds`, e.code, { cause: e });
+  }
+  throw e;
 }
 
 /** Prepared cases grouped by the fields they write, each case numbered by its place in `rows`. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Case } from '../../src/entities/case';
 import { CaseType } from '../../src/entities/enums';
+import { DataError } from '../../src/errors/data-error';
 import { ValidationError } from '../../src/errors/validation-error';
 import { useTestDatabase } from '../support/test-database';
 import { runFixture } from '../support/child-process';
@@ -67,6 +68,17 @@ describe('CaseRepository', () => {
       await refused('1001', 'caseUserRoles', /array of Discord ids/);
       await refused([null], 'caseUserRoles[0]', /Discord id/);
       expect(await t.db.case.count({ filters: { guildId } })).to.equal(0);
+    });
+
+    it('numbers up to 2,147,483,647, then says the guild has no case number left, writing nothing', async () => {
+      const guildId = newGuild();
+      await t.db.guild.create({ guildId, caseCount: 2_147_483_646 });
+      expect((await t.db.case.createCase(ban(guildId))).caseNumber).to.equal(2_147_483_647);
+      const full = await t.db.case.createCase(ban(guildId)).catch((e: unknown) => e);
+      expect(full).to.be.instanceOf(DataError).and.have.property('message', `Guild ${guildId} has no case number left: its case counter would pass 2,147,483,647, the most a case number holds`);
+      await expect(t.db.case.createCases(guildId, [ban(guildId), ban(guildId)].map(({ guildId: _, ...c }) => c))).to.be.rejectedWith(DataError, /no case number left/);
+      expect(await t.db.case.count({ filters: { guildId } })).to.equal(1);
+      expect((await t.db.guild.getById(guildId))?.caseCount).to.equal(2_147_483_647);
     });
 
     it('sends exactly one statement outside a unit of work', async () => {
