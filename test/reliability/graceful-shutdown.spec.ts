@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
+import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { DatabaseClosedError } from '../../src/errors/transaction-errors';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { DatabaseService } from '../../src/service/database-service';
@@ -83,6 +84,15 @@ describe('graceful shutdown', () => {
     await expect(db.transaction(() => warn(db, guildId))).to.be.rejectedWith(DatabaseClosedError);
     await expect(db.case.findAll({ filters: { guildId } })).to.be.rejectedWith(DatabaseClosedError);
     expect((await db.health()).status).to.equal('disconnected');
+  });
+
+  it('answers serverMajorVersion() with DatabaseConnectionError before connect() and DatabaseClosedError after close()', async () => {
+    const service = new DatabaseService({ url: 'postgres://postgres@127.0.0.1:1/never', migrate: false });
+    expect(() => service.serverMajorVersion()).to.throw(DatabaseConnectionError);
+    const db = await openTestDatabase();
+    expect(db.service.serverMajorVersion()).to.be.at.least(15);
+    await db.close();
+    expect(() => db.service.serverMajorVersion()).to.throw(DatabaseClosedError);
   });
 
   it('gives up waiting after its timeout: the unit still running fails with DatabaseClosedError and leaves nothing', async () => {
