@@ -13,6 +13,14 @@ export const CACHED_TABLES = ['guild_config', 'guild_permissions', 'permission_r
  */
 export const MEMBER_TABLES: ReadonlySet<string> = new Set(['levels']);
 
+/**
+ * For a cached table, the cached tables whose rows a write to it may delete through a foreign key's ON DELETE CASCADE
+ * (the guild row's own cascade aside, which StatementCache.afterWrite knows): deleting a rank deletes its role
+ * assignments (fk_permission_assignments_rank). A write drops these in its own process with the table it names; their
+ * triggers tell the other processes. test/cache/cache-triggers.spec.ts checks this against the schema's foreign keys.
+ */
+export const CASCADES: ReadonlyMap<string, ReadonlyArray<string>> = new Map([['permission_ranks', ['permission_assignments']]]);
+
 /** Whether `scope` is one member's (`<table>:<guild>:<user>`), rather than a guild's or a whole table's. */
 export function isMemberScope(scope: string): boolean {
   const first = scope.indexOf(':');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { CacheFamily, ResolvedCacheOptions } from '../config';
 import type { CacheStore, CachedValue, FillToken } from './cache-store';
-import { CACHED_TABLES, MEMBER_TABLES } from './cached-tables';
+import { CACHED_TABLES, CASCADES, MEMBER_TABLES } from './cached-tables';
 import type { InvalidationListener } from './invalidation-listener';
 
 /** The cache's counters and state, as `health()` reports them. */
@@ -259,7 +259,7 @@ export class StatementCache {
    */
   async afterWrite(tables: ReadonlyArray<string> | undefined, target: string | undefined): Promise<void> {
     const cascade = tables?.length === 1 && tables[0] === 'guild';
-    const written = tables === undefined ? undefined : cascade ? CACHED_TABLES : tables.filter((t) => CACHED.has(t));
+    const written = tables === undefined ? undefined : cascade ? CACHED_TABLES : withCascades(tables.filter((t) => CACHED.has(t)));
     if (written?.length === 0) return;
     this.flights.clear();
     try {
@@ -312,4 +312,10 @@ export class StatementCache {
     const problem = !this.active ? (this.listener?.problem() ?? 'LISTEN is not in force') : this.store.usable() ? undefined : 'the cache store failed a command; bypassed until it answers again';
     return { backend: this.store.backend, active: this.isActive(), hits: this.hits, misses: this.misses, evictions, entries, ...(problem === undefined ? {} : { error: `cache bypassed: ${problem}` }) };
   }
+}
+
+/** `tables` and the cached tables a write to them may change through ON DELETE CASCADE (see CASCADES), once each. */
+function withCascades(tables: ReadonlyArray<string>): ReadonlyArray<string> {
+  if (!tables.some((t) => CASCADES.has(t))) return tables;
+  return [...new Set(tables.flatMap((t) => [t, ...(CASCADES.get(t) ?? [])]))];
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { CACHED_TABLES, INVALIDATION_CHANNEL, MEMBER_TABLES } from '../../src/cache/cached-tables';
+import { CACHED_TABLES, CASCADES, INVALIDATION_CHANNEL, MEMBER_TABLES } from '../../src/cache/cached-tables';
 import { deleteGuilds, randomSnowflake } from '../support/fixtures';
 import { directUrl } from '../support/behind-pooler';
 import { useTestDatabase } from '../support/test-database';
@@ -9,6 +9,18 @@ import { testDatabaseUrl } from '../support/test-server';
 
 describe('cache invalidation triggers (live schema)', () => {
   const t = useTestDatabase();
+
+  it('lists in CASCADES every cached table a write to another cached table deletes from through ON DELETE CASCADE', async () => {
+    const rows = (
+      await t.db.service.query<{ parent: string; child: string }>(
+        `SELECT p.relname AS parent, c.relname AS child FROM pg_constraint f JOIN pg_class p ON p.oid = f.confrelid JOIN pg_class c ON c.oid = f.conrelid
+         WHERE f.contype = 'f' AND f.confdeltype = 'c' AND p.relname = ANY($1::text[]) AND c.relname = ANY($1::text[]) ORDER BY 1, 2`,
+        [[...CACHED_TABLES]],
+      )
+    ).rows;
+    const expected = [...CASCADES].flatMap(([parent, children]) => children.map((child) => ({ parent, child })));
+    expect(rows).to.deep.equal(expected).and.to.have.length.above(0);
+  });
 
   it('every table the cache reads has the triggers that notify tux_cache, per statement: per guild, or per member for member tables', async () => {
     const rows = (

@@ -4,13 +4,17 @@ import sinon from 'sinon';
 import { DatabaseService } from '../../src/service/database-service';
 import { applyMigrations, revertLastMigration } from '../../src/service/migrations';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
+import { GuildIdInEveryKey1796001797542 } from '../../src/migrations/1796001797542-guild-id-in-every-key';
 import { useTestDatabase } from '../support/test-database';
 import { createScratchDatabase, dropScratchDatabase, testDatabaseUrl } from '../support/test-server';
 
 // The last migrations, newest first: the two cache trigger migrations (which TypeORM's drift check does not see), then
 // the one that re-keys tables.
 // The migration that re-keys tables, then the three after it, which add only triggers.
-const [REKEYING = '', ...TRIGGERS_ONLY] = ALL_MIGRATIONS.slice(-4).map((m) => m.name);
+const REKEYED_AT = ALL_MIGRATIONS.indexOf(GuildIdInEveryKey1796001797542);
+const REKEYING = GuildIdInEveryKey1796001797542.name;
+// The migrations after the re-keying add triggers or rewrite rows: nothing TypeORM's drift check sees.
+const AFTER_REKEYING = ALL_MIGRATIONS.slice(REKEYED_AT + 1).map((m) => m.name);
 
 describe('health', function () {
   this.timeout(60_000);
@@ -65,16 +69,16 @@ describe('health', function () {
     it('is degraded and names the pending migrations when the last ones are reverted, drift checked again', async () => {
       const s = await migrated();
       expect((await s.health()).status).to.equal('healthy');
-      // The last three migrations add only triggers, which TypeORM's drift check does not see; the one before re-keys tables.
-      for (const name of [...TRIGGERS_ONLY].reverse()) expect(await revertLastMigration(s.dataSource)).to.equal(name);
-      const triggersOnly = await s.health();
-      expect(triggersOnly.status).to.equal('degraded');
-      expect(triggersOnly.schema).to.deep.include({ pendingMigrations: TRIGGERS_ONLY, drift: false });
+      // The migrations after the re-keying change nothing TypeORM's drift check sees; the re-keying changes tables.
+      for (const name of [...AFTER_REKEYING].reverse()) expect(await revertLastMigration(s.dataSource)).to.equal(name);
+      const afterRekeying = await s.health();
+      expect(afterRekeying.status).to.equal('degraded');
+      expect(afterRekeying.schema).to.deep.include({ pendingMigrations: AFTER_REKEYING, drift: false });
       expect(await revertLastMigration(s.dataSource)).to.equal(REKEYING);
       const report = await s.health();
       expect(report.status).to.equal('degraded');
-      expect(report.schema?.pendingMigrations).to.deep.equal([REKEYING, ...TRIGGERS_ONLY]);
-      expect(report.pendingMigrations).to.deep.equal([REKEYING, ...TRIGGERS_ONLY]);
+      expect(report.schema?.pendingMigrations).to.deep.equal([REKEYING, ...AFTER_REKEYING]);
+      expect(report.pendingMigrations).to.deep.equal([REKEYING, ...AFTER_REKEYING]);
       // The drift result is cached per applied-migrations list, so the revert makes health look again.
       expect(report.schema?.drift).to.equal(true);
     });

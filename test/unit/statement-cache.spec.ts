@@ -79,3 +79,21 @@ describe('StatementCache.afterOwnWrite (the row an award left)', () => {
     expect(await read(), 'the guild’s members were written').to.deep.equal({ xp: -1 });
   });
 });
+
+describe('StatementCache.afterWrite (what a write drops in its own process)', () => {
+  it('drops, with a write to permission_ranks, the guild\'s cached role assignments, which deleting a rank cascades to', async () => {
+    const cache = new StatementCache(new MemoryStore(100), resolveOptions({ url: 'postgres://tux@127.0.0.1:1/tux' }, {}).cache);
+    await cache.up();
+    let statements = 0;
+    const load = (): Promise<QueryResult> => {
+      statements++;
+      return Promise.resolve({ command: 'SELECT', rowCount: 1, rows: [{ n: statements }], oid: 0, fields: [] });
+    };
+    const assignments = async (guild: string): Promise<unknown> =>
+      (await cache.read('permissions', 'SELECT count(*) AS n FROM "permission_assignments" WHERE "guild_id" = $1', [guild], ['permission_assignments'], guild, load)).rows[0];
+    expect([await assignments('42'), await assignments('43'), await assignments('42')]).to.deep.equal([{ n: 1 }, { n: 2 }, { n: 1 }]);
+    await cache.afterWrite(['permission_ranks'], '42');
+    expect(await assignments('42'), 'dropped with the rank').to.deep.equal({ n: 3 });
+    expect(await assignments('43'), 'another guild kept').to.deep.equal({ n: 2 });
+  });
+});
