@@ -205,10 +205,17 @@ function boolOption(name: string, value: unknown, envName: string | undefined, e
     if (typeof value !== 'boolean') throw ValidationError.forField('DatabaseOptions', name, `must be true or false (got ${typeof value})`);
     return value;
   }
-  const raw = envName === undefined ? undefined : envValue(env, envName)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  return !['0', 'false', 'no', 'off'].includes(raw);
+  const text = envName === undefined ? undefined : envValue(env, envName);
+  if (text === undefined) return fallback;
+  const raw = text.toLowerCase();
+  if (TRUE_WORDS.includes(raw)) return true;
+  if (FALSE_WORDS.includes(raw)) return false;
+  throw ValidationError.forField('DatabaseOptions', name, `must be one of ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')} (got ${envName}=${text})`);
 }
+
+// What a yes/no environment variable takes, in any case: anything else is a ValidationError, not a silent "on".
+const TRUE_WORDS: ReadonlyArray<string> = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS: ReadonlyArray<string> = ['0', 'false', 'no', 'off'];
 
 function levelFormulaOption(value: unknown): LevelFormula {
   if (value === undefined) return DEFAULT_LEVEL_FORMULA;

@@ -62,6 +62,18 @@ describe('DatabaseOptions', () => {
     expect(resolveOptions({}, { TUX_DB_MAX_RETRIES: '0', TUX_DB_POOL_SIZE: '12' })).to.deep.include({ maxRetries: 0, poolSize: 12 });
   });
 
+  it('reads yes/no environment variables as 1/true/yes/on or 0/false/no/off in any case, and refuses any other word', () => {
+    const url = 'postgres://tux@127.0.0.1/tux';
+    for (const [text, on] of [['1', true], ['TRUE', true], ['yes', true], ['On', true], ['0', false], ['False', false], ['no', false], ['OFF', false]] as const) {
+      expect(resolveOptions({ url }, { TUX_DB_BEHIND_POOLER: text }).behindPooler, text).to.equal(on);
+      expect(resolveOptions({ url }, { TUX_DB_PREPARED_STATEMENTS: text }).preparedStatements, text).to.equal(on);
+    }
+    for (const text of ['disabled', 'maybe', 'y', '2']) {
+      expect(() => resolveOptions({ url }, { TUX_DB_BEHIND_POOLER: text }), text).to.throw(ValidationError, new RegExp(`behindPooler must be one of 1, true, yes, on, 0, false, no, off \\(got TUX_DB_BEHIND_POOLER=${text}\\)`));
+      expect(() => resolveOptions({ url }, { TUX_DB_PREPARED_STATEMENTS: text }), text).to.throw(ValidationError, /preparedStatements must be one of/);
+    }
+  });
+
   it('takes maxRetries from 0 to 100, the bound every unit of work checks, and refuses more at once', () => {
     expect(resolveOptions({ maxRetries: 100 }, {}).maxRetries).to.equal(100);
     expect(() => resolveOptions({ maxRetries: 101 }, {})).to.throw(ValidationError, /maxRetries must be an integer from 0 to 100 \(got maxRetries=101\)/);
