@@ -78,8 +78,8 @@ function describe(value: unknown): string {
 /**
  * Loads the bot's compiled migrations from `target` (TUX_DB_MIGRATIONS), relative to `cwd`: a directory, whose
  * .js/.cjs/.mjs files are each loaded in name order, or one module. From each module it takes the exported array
- * `migrations` when there is one, else every exported migration class. The result is checked as the `migrations`
- * option is.
+ * `migrations` when there is one, else every exported migration class; a class found in two modules counts once. The
+ * result is checked as the `migrations` option is.
  * @throws ValidationError when the path does not exist, a module fails to load, or the classes are not valid.
  * @example
  * // a bot's dist/migrations/1795994250627-add-new-field.js, compiled by the bot's tsc:
@@ -101,7 +101,9 @@ export function loadMigrations(target: string, cwd: string = process.cwd()): Mig
     }
     return migrationsOf(exported);
   });
-  return checkMigrationClasses(classes);
+  // One class reached through two modules (its own file, and an index module's `migrations` array that the bot also
+  // passes to createDatabase) is one migration: Node loads a module once, so it is the same class object.
+  return checkMigrationClasses([...new Set(classes)]);
 }
 
 /** A module's migrations: its `migrations` array export, else every exported migration class. */

@@ -39,6 +39,20 @@ describe('TUX_DB_MIGRATIONS', () => {
     expect(loadMigrations(dir).map((m) => m.name)).to.deep.equal(['A1796000000001', 'B1796000000002', 'C1796000000003']);
   });
 
+  it('counts a class once when the directory also holds the index module listing it, the one list the docs suggest', async () => {
+    const withIndex = await mkdtemp(path.join(os.tmpdir(), 'tux-db-load-index-'));
+    try {
+      await writeFile(path.join(withIndex, '1796000000004-notes.js'), `class D1796000000004 { async up() {} async down() {} }\nexports.D1796000000004 = D1796000000004;\n`);
+      await writeFile(path.join(withIndex, 'index.js'), `exports.migrations = [require('./1796000000004-notes').D1796000000004];\n`);
+      expect(loadMigrations(withIndex).map((m) => m.name)).to.deep.equal(['D1796000000004']);
+      // Two different classes of one name stay an error.
+      await writeFile(path.join(withIndex, 'zz-copy.js'), `exports.D1796000000004 = class D1796000000004 { async up() {} async down() {} };\n`);
+      expect(() => loadMigrations(withIndex)).to.throw(ValidationError, /"D1796000000004" is listed twice/);
+    } finally {
+      await rm(withIndex, { recursive: true, force: true });
+    }
+  });
+
   it('loads the `migrations` array of a module, relative to the working directory', () => {
     expect(loadMigrations('list.cjs', dir).map((m) => m.name)).to.deep.equal(['C1796000000003']);
     expect(resolveOptions({}, { TUX_DB_MIGRATIONS: path.join(dir, 'list.cjs') }).migrations.map((m) => m.name)).to.deep.equal(['C1796000000003']);
