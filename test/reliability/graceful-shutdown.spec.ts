@@ -37,6 +37,40 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/** `tux-db args…` on `url`, its output gathered as it comes, and whether and how it exited. */
+function spawnTuxDb(args: string[], url: string) {
+  const child = spawn(process.execPath, ['bin/tux-db.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { child, stdout: '', stderr: '', exited: false, exit: undefined as unknown as Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+  child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  run.exit = new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      run.exited = true;
+      resolve({ code, signal });
+    }),
+  );
+  return run;
+}
+
+/** How many sessions of `blocker`'s database wait for a lock (pg_stat_activity's snapshot cleared: the blocker is in a transaction). */
+async function lockWaiters(blocker: Client): Promise<number> {
+  await blocker.query('SELECT pg_stat_clear_snapshot()');
+  const result = await blocker.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+  return Number(result.rows[0]?.n);
+}
+
+/** Sends SIGTERM once `waiters` sessions wait on `blocker`'s lock, and checks tux-db is still running 300 ms after it said it heard it. */
+async function termWhileWaiting(run: ReturnType<typeof spawnTuxDb>, blocker: Client, waiters: number, what: string): Promise<void> {
+  for (let i = 0; i < 600 && (await lockWaiters(blocker)) < waiters && !run.exited; i++) await sleep(25);
+  expect(await lockWaiters(blocker), `${what} wait for the lock; stdout: ${run.stdout}; stderr: ${run.stderr}`).to.equal(waiters);
+  run.child.kill('SIGTERM');
+  counts.faults++;
+  for (let i = 0; i < 400 && !run.stderr.includes('SIGTERM received'); i++) await sleep(25);
+  expect(run.stderr).to.include('SIGTERM received');
+  await sleep(300);
+  expect(run.exited, `tux-db waits for ${what} in flight`).to.equal(false);
+}
+
 describe('graceful shutdown', () => {
   let observer: DatabaseCoordinator;
   const guilds: string[] = [];
@@ -167,45 +201,21 @@ describe('graceful shutdown', () => {
       await blocker.connect();
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE "cases" IN ACCESS EXCLUSIVE MODE');
-      const child = spawn(process.execPath, ['bin/tux-db.js', 'demo'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      let exited = false;
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('close', (code, signal) => {
-          exited = true;
-          resolve({ code, signal });
-        }),
-      );
+      const run = spawnTuxDb(['demo'], url);
       try {
-        // pg_stat_activity is a snapshot taken once per transaction: clear it, the blocker is inside one.
-        const waiting = async (): Promise<number> => {
-          await blocker.query('SELECT pg_stat_clear_snapshot()');
-          const result = await blocker.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-          return Number(result.rows[0]?.n);
-        };
-        for (let i = 0; i < 600 && (await waiting()) < 3 && !exited; i++) await sleep(25);
-        expect(await waiting(), `the demo's three createCase statements wait for the lock; stdout: ${stdout}; stderr: ${stderr}`).to.equal(3);
-        expect(stdout).to.include('Guild "Tux Demo Server"');
-
-        child.kill('SIGTERM');
-        counts.faults++;
-        for (let i = 0; i < 400 && !stderr.includes('SIGTERM received'); i++) await sleep(25);
-        expect(stderr).to.include('SIGTERM received');
-        await sleep(300);
-        expect(exited, 'the demo waits for its statements in flight').to.equal(false);
+        for (let i = 0; i < 600 && !run.stdout.includes('Guild "Tux Demo Server"') && !run.exited; i++) await sleep(25);
+        expect(run.stdout).to.include('Guild "Tux Demo Server"');
+        await termWhileWaiting(run, blocker, 3, "the demo's three createCase statements");
       } finally {
         await blocker.query('COMMIT');
         await blocker.end();
       }
-      const { code, signal } = await exit;
-      expect({ code, signal }, stderr).to.deep.equal({ code: 143, signal: null });
-      expect(stderr).to.include('stopped by SIGTERM').and.not.match(/^\s+at /m);
+      const { code, signal } = await run.exit;
+      expect({ code, signal }, run.stderr).to.deep.equal({ code: 143, signal: null });
+      expect(run.stderr).to.include('stopped by SIGTERM').and.not.match(/^\s+at /m);
       // The three cases in flight committed and were reported; the raid after them never started.
-      expect(stdout.match(/^Case #\d+ /gm)).to.have.length(3);
-      expect(stdout).to.not.include('Raid');
+      expect(run.stdout.match(/^Case #\d+ /gm)).to.have.length(3);
+      expect(run.stdout).to.not.include('Raid');
       const check = new Client({ connectionString: url });
       await check.connect();
       try {
@@ -233,45 +243,22 @@ describe('graceful shutdown', () => {
 
     it('lets the migration run in flight commit instead of cutting its connection, then exits with 143', async function () {
       this.timeout(60_000);
-      // Hold every table, so the pending migration's first statement waits for the lock.
+      // Hold the tables migrations write, so the pending one's first statement waits for the lock.
       const blocker = new Client({ connectionString: url });
       await blocker.connect();
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE "cases", "guild", "guild_config", "levels" IN SHARE MODE');
-      const child = spawn(process.execPath, ['bin/tux-db.js', 'migrate-push'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      let exited = false;
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('close', (code, signal) => {
-          exited = true;
-          resolve({ code, signal });
-        }),
-      );
+      const run = spawnTuxDb(['migrate-push'], url);
       try {
-        const waiting = async (): Promise<number> => {
-          await blocker.query('SELECT pg_stat_clear_snapshot()');
-          const result = await blocker.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-          return Number(result.rows[0]?.n);
-        };
-        for (let i = 0; i < 600 && (await waiting()) < 1 && !exited; i++) await sleep(25);
-        expect(await waiting(), `the migration waits for the lock; stdout: ${stdout}; stderr: ${stderr}`).to.equal(1);
-        child.kill('SIGTERM');
-        counts.faults++;
-        for (let i = 0; i < 400 && !stderr.includes('SIGTERM received'); i++) await sleep(25);
-        expect(stderr).to.include('SIGTERM received');
-        await sleep(300);
-        expect(exited, 'tux-db waits for the migration in flight').to.equal(false);
+        await termWhileWaiting(run, blocker, 1, 'the migration');
       } finally {
         await blocker.query('COMMIT');
         await blocker.end();
       }
-      const { code, signal } = await exit;
-      expect({ code, signal }, stderr).to.deep.equal({ code: 143, signal: null });
-      expect(stdout).to.include(`Applied ${latest?.name}`);
-      expect(stderr).to.not.match(/^\s+at /m).and.not.include('Connection terminated');
+      const { code, signal } = await run.exit;
+      expect({ code, signal }, run.stderr).to.deep.equal({ code: 143, signal: null });
+      expect(run.stdout).to.include(`Applied ${latest?.name}`);
+      expect(run.stderr).to.not.match(/^\s+at /m).and.not.include('Connection terminated');
       const check = new Client({ connectionString: url });
       await check.connect();
       try {
