@@ -64,8 +64,8 @@ production. ${ALLOW_RESET_ENV}=1 allows any target (--force is still needed).
 
 The database is DATABASE_URL, or the embedded server (data in TUX_DB_DATA_DIR, default .tux-db/).
 The bot's own migrations: TUX_DB_MIGRATIONS, a directory of compiled .js migrations or a module exporting \`migrations\`.
-SIGTERM: the work in flight finishes (a migration run, a reset; import-tux's batch), nothing new starts, the
-database is closed, and tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
+SIGTERM: the work in flight finishes (a migration run, a reset, an import), nothing new starts, the database
+is closed, and tux-db exits with 143. SIGINT (Ctrl-C): nothing new starts, the work in flight gets about a second, then
 tux-db exits with 130 (a unit of work that has not committed rolls back whole). A second signal exits at once.`;
 
 /** Signals that stop a running command gracefully, with their numbers (exit code 128 + n). */
@@ -206,20 +206,17 @@ class StoppedError extends Error {}
 
 /**
  * Connects, runs `fn`, disconnects. After a stop signal nothing new starts: a signal that comes while connecting
- * skips `fn`. What `fn` does when it comes finishes: by default the database stays open until `fn` returns (a
- * migration run, a reset, a report: one piece of work, often one transaction, which closing the pool would cut
- * off and roll back); with `closeOnStop` (import-tux, which runs one unit of work after another) the database
- * closes at once, which lets the unit in flight finish and refuses the next.
+ * skips `fn`. What `fn` does when it comes finishes, and the database stays open until it returns: each command's
+ * work (a migration run, a reset, an import, a report) is one piece, most of it one transaction, which closing the
+ * pool under it would cut off and roll back. (SIGINT does not wait: see main.)
  */
-async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>, options: { closeOnStop?: boolean } = {}): Promise<T> {
+async function withService<T>(migrate: boolean, stop: AbortSignal, fn: (service: DatabaseService) => Promise<T>): Promise<T> {
   const service = new (serviceModule().DatabaseService)({ migrate });
-  const stopListening = options.closeOnStop === true ? closeOnStop(stop, () => service.disconnect()) : () => undefined;
   try {
     await service.connect();
     if (stop.aborted) throw new StoppedError('stopped before the work started');
     return await fn(service);
   } finally {
-    stopListening();
     await service.disconnect();
   }
 }
@@ -338,7 +335,7 @@ async function execute(command: string | undefined, args: string[], print: Print
       const report = await withService(false, stop, (s) => {
         print(`${dryRun ? 'Dry run: reading' : 'Importing'} the Tux database ${redactUrl(from)} into ${targetOf(s)}`);
         return importing().importTux(from, s, { dryRun, nullCaseType });
-      }, { closeOnStop: true });
+      });
       const { lines, problem } = importLines(report);
       for (const line of lines) print(line);
       if (problem !== null) printError(`tux-db: ${problem}`);
