@@ -185,6 +185,12 @@ function envValue(env: Env, name: string): string | undefined {
   return value;
 }
 
+/**
+ * The largest maxReplicaLagMs: ten minutes. The lag is measured against the primary's positions of that long ago (see
+ * ReplicaSet), ten a second, and a replica further behind than minutes is no read target anyway.
+ */
+export const MAX_REPLICA_LAG_MS = 600_000;
+
 /** The most times one unit of work may be retried (maxRetries): a bound, so a bad value can never retry forever. */
 export const MAX_UNIT_RETRIES = 100;
 
@@ -384,7 +390,7 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     levelFormula: levelFormulaOption(options.levelFormula),
     migrations: migrationsOption(options.migrations, env),
     replicas: replicasOption(options.replicas, env, url),
-    maxReplicaLagMs: intOption('maxReplicaLagMs', options.maxReplicaLagMs, 'TUX_DB_MAX_REPLICA_LAG_MS', env, 1_000, 0, MAX_TIMEOUT_MS),
+    maxReplicaLagMs: intOption('maxReplicaLagMs', options.maxReplicaLagMs, 'TUX_DB_MAX_REPLICA_LAG_MS', env, 1_000, 0, MAX_REPLICA_LAG_MS),
     readYourWrites: readYourWritesOption(options.readYourWrites, env),
     cache: cacheOptions(options, env, behindPooler),
   });

@@ -195,7 +195,9 @@ export class DatabaseService implements StatementRunner {
       return readHealth(undefined, opened.pool, 'The embedded PostgreSQL server is not running; the library is restarting it.');
     }
     const report = await readHealth(opened?.dataSource, opened?.pool);
+    // What health() found is what isConnected() says next, either way.
     if (report.status !== 'disconnected') this.reachable();
+    else if (opened !== undefined && !this.closing) this.markUnreachable();
     const withCache = opened?.cache ? { ...report, cache: await opened.cache.health() } : report;
     return withReplicas(withCache, opened?.replicas?.set.health() ?? []);
   }

@@ -109,9 +109,10 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
       replayLagMs: row?.replay_lag_ms == null ? null : Math.max(0, Math.round(row.replay_lag_ms)),
     };
     const schema = await readSchema(dataSource);
-    const degraded = schema.pendingMigrations.length > 0 || schema.drift;
+    const why = schemaProblem(schema);
     return {
-      status: degraded ? 'degraded' : 'healthy',
+      status: why === undefined ? 'healthy' : 'degraded',
+      ...(why === undefined ? {} : { error: why }),
       latencyMs,
       serverVersion: row?.server_version ?? null,
       server,
@@ -127,6 +128,15 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
     const status = error instanceof DatabaseConnectionError ? 'disconnected' : 'unhealthy';
     return { status, ...unknown, pool: poolStats(pool), cache: null, replicas: [], error: error.message };
   }
+}
+
+/** Why the schema makes a connected database `degraded` (pending migrations, drift), or undefined when it does not. */
+function schemaProblem(schema: HealthSchema): string | undefined {
+  const problems: string[] = [];
+  const pending = schema.pendingMigrations;
+  if (pending.length > 0) problems.push(`${pending.length} migration(s) pending (${pending.join(', ')}): run tux-db migrate-push`);
+  if (schema.drift) problems.push(`the schema differs from the entities (${schema.pendingStatements} statement(s) would change it; tux-db check prints them)`);
+  return problems.length === 0 ? undefined : problems.join('; ');
 }
 
 /**

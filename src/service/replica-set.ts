@@ -11,8 +11,11 @@ import type { WriteTracker } from './write-tracker';
 
 /** How often the primary's WAL position and each replica's replay position are read. */
 const POLL_INTERVAL_MS = 100;
-/** Primary positions kept: ten seconds of them at the poll interval. */
-const KEPT_SAMPLES = 100;
+/**
+ * How far back the primary's positions are kept beyond maxReplicaLagMs: a replica's lag is read off them, so it is
+ * measured up to this much past the bound, and a replica further behind still reads as past it.
+ */
+const KEPT_BEYOND_MAX_LAG_MS = 10_000;
 
 /**
  * A recovery conflict: the standby cancelled the read to go on replaying (40001), or dropped its database (57P04).
@@ -86,6 +89,8 @@ export class Replica {
 export class ReplicaSet {
   readonly replicas: ReadonlyArray<Replica>;
   private readonly samples: PrimarySample[] = [];
+  // Enough positions to span maxReplicaLagMs and KEPT_BEYOND_MAX_LAG_MS at the poll interval.
+  private readonly keptSamples: number;
   private readonly timer: NodeJS.Timeout;
   private polling: Promise<void> | undefined;
   private next = 0;
@@ -95,6 +100,7 @@ export class ReplicaSet {
     private readonly primary: Pool,
     private readonly writes: WriteTracker,
   ) {
+    this.keptSamples = Math.ceil((options.maxReplicaLagMs + KEPT_BEYOND_MAX_LAG_MS) / POLL_INTERVAL_MS);
     this.replicas = options.replicas.map((url) => {
       const pool = new Pool({ connectionString: url, max: options.poolSize, application_name: options.applicationName, ...poolExtras(options) });
       // An idle connection's error (the replica restarted) must not crash the process; the next check sees it.
@@ -188,7 +194,7 @@ export class ReplicaSet {
     try {
       const row = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0];
       if (row) this.samples.push({ at: performance.now(), through, lsn: parseLsn(row.lsn) });
-      if (this.samples.length > KEPT_SAMPLES) this.samples.shift();
+      if (this.samples.length > this.keptSamples) this.samples.shift();
     } catch {
       // The primary is down or is itself a standby: no new sample, so reads that need one stay on the primary.
     }

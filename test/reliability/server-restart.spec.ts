@@ -147,12 +147,14 @@ describe('the server restarting under the library', () => {
       const down = await db.health();
       expect(down.status).to.equal('disconnected');
       expect(down.error).to.be.a('string');
+      expect(db.service.isConnected(), 'what health() found, at once').to.equal(false);
       await expect(db.guild.getById(guildId)).to.be.rejectedWith(DatabaseConnectionError);
       await expect(db.transaction(() => db.guild.getById(guildId))).to.be.rejectedWith(DatabaseConnectionError);
       const beforeRestart = committed.length;
 
       await server.restart();
       await eventually('health to return to healthy', async () => (await db.health()).status === 'healthy');
+      expect(db.service.isConnected()).to.equal(true);
       await commitsReach(beforeRestart + 30);
 
       // 2. A crash (immediate shutdown) while work is running: committed data survives WAL replay.

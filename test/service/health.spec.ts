@@ -74,6 +74,7 @@ describe('health', function () {
       const afterRekeying = await s.health();
       expect(afterRekeying.status).to.equal('degraded');
       expect(afterRekeying.schema).to.deep.include({ pendingMigrations: AFTER_REKEYING, drift: false });
+      expect(afterRekeying.error).to.equal(`${AFTER_REKEYING.length} migration(s) pending (${AFTER_REKEYING.join(', ')}): run tux-db migrate-push`);
       expect(await revertLastMigration(s.dataSource)).to.equal(REKEYING);
       const report = await s.health();
       expect(report.status).to.equal('degraded');
@@ -92,6 +93,7 @@ describe('health', function () {
       expect(report.schema?.pendingMigrations).to.deep.equal([]);
       expect(report.schema?.drift).to.equal(true);
       expect(report.schema?.pendingStatements).to.be.at.least(1);
+      expect(report.error).to.match(/^the schema differs from the entities \(\d+ statement\(s\) would change it; tux-db check prints them\)$/);
     });
   });
 });

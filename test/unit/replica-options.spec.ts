@@ -25,6 +25,9 @@ describe('replica options', () => {
       .with.property('message')
       .that.does.not.include('replica-secret');
     expect(() => resolveOptions({ url, maxReplicaLagMs: -1 }, {})).to.throw(ValidationError, /maxReplicaLagMs/);
+    // The lag is measured against ten minutes of the primary's positions at most.
+    expect(resolveOptions({ url, maxReplicaLagMs: 600_000 }, {}).maxReplicaLagMs).to.equal(600_000);
+    expect(() => resolveOptions({ url, maxReplicaLagMs: 600_001 }, {})).to.throw(ValidationError, /maxReplicaLagMs must be an integer from 0 to 600000/);
     expect(() => resolveOptions({ url, readYourWrites: 'session' as 'context' }, {})).to.throw(ValidationError, /readYourWrites must be 'context' or 'process' \(got "session"\)/);
   });
 
