@@ -30,7 +30,8 @@ const USAGE = `Usage: tux-db <command> [args]
 Commands:
   migrate-generate NAME [--dir DIR]
                           write a migration for the entities' changes against the (fully migrated) database; NAME is
-                          any text ("add new field" → <timestamp>-add-new-field.ts, class AddNewField<timestamp>).
+                          any text with a letter or digit ("add new field" → <timestamp>-add-new-field.ts, class
+                          AddNewField<timestamp>).
                           DIR: --dir, else TUX_DB_MIGRATIONS_DIR, else ./migrations (src/migrations in tux-database itself)
   migrate-push            apply every pending migration (the library's, then the bot's: TUX_DB_MIGRATIONS)
   migrate-revert          revert the last applied migration
