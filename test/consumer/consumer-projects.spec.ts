@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -11,6 +11,9 @@ import { expectSuccess, packedConsumer, runIn } from '../support/packed-consumer
 // so every published declaration is checked as a consumer's compiler sees it. Each compiles the same bot code
 // (the package root and tux-database/testing, sinon stubs) and runs it against the stubs; only the ESM project
 // also runs it against a real embedded server, so the whole spec stays around a minute.
+
+/** The guide, CLI and operators' pages the README links to: every docs/*.md of this repository is packed. */
+const PACKED_DOCS = readdirSync(path.join(__dirname, '..', '..', 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
 
 /** One consumer project: how its package.json and tsconfig.json differ. */
 interface ConsumerProject {
@@ -123,6 +126,21 @@ describe('consumer projects built from the packed tarball', function () {
       await writeFile(path.join(home, 'bot.spec.ts'), BOT_SPEC);
       for (const [i, example] of examples.entries()) await writeFile(path.join(home, `readme-${i}.ts`), example);
     }
+  });
+
+  it('ship every file the installed README, docs and bench results link to', () => {
+    const pkg = path.join(dir, 'node_modules', 'tux-database');
+    const pages = ['README.md', 'bench/RESULTS.md', ...PACKED_DOCS];
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(path.join(pkg, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+      for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+        const file = path.join(path.dirname(page), target.split('#')[0] ?? '');
+        if (!existsSync(path.join(pkg, file))) broken.push(`${page}: ${target}`);
+      }
+    }
+    expect(broken).to.deep.equal([]);
   });
 
   for (const project of PROJECTS) {
