@@ -7,6 +7,7 @@ import { UnitOfWork } from '../service/unit-of-work';
 import type { StatementOptions } from '../service/statement-runner';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
+import { preparedValue, type PreparedValues, type WriteMode } from './prepare-values';
 import { levelFormulaSamples, MAX_LEVEL, MAX_XP, MIN_POSITIVE_XP, minXpForLevel, type LevelFormula } from '../entities/level-formula';
 import type { SnowflakeInput } from '../entities/snowflake';
 import {
@@ -112,6 +113,28 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     super(service, Levels, unitOfWork);
     // An option of the database, fixed for its life: SQL that embeds it can be built once per method.
     this.formula = service.options.levelFormula;
+  }
+
+  /**
+   * The generic writes (create, createMany, updateById, updateWhere, bulkUpdate, upsert, getOrCreate) keep `level`
+   * following `xp`, as addXp and setXp do: a write of `xp` stores the formula's level for it (levelFor), and an insert
+   * without `xp` the level for 0 XP. A `level` that is not the one `xp` gives, or an update of `level` without `xp`, is
+   * refused, since the next addXp would recompute it: setLevel puts a member at a level.
+   * @throws ValidationError for such a level, or XP levelFor refuses (past MAX_XP, below MIN_POSITIVE_XP).
+   */
+  protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
+    const prepared = super.prepare(values, mode, path, provided);
+    const xp = preparedValue(prepared, 'xp');
+    const given = preparedValue(prepared, 'level');
+    if (xp === undefined && mode === 'update') {
+      if (given === undefined) return prepared;
+      throw ValidationError.forField(this.model.entityName, 'level', 'follows from xp by the level formula: write xp with it, or use setLevel');
+    }
+    const xpAfter = xp === undefined ? 0 : (xp as number);
+    const level = this.levelFor(xpAfter);
+    if (given === undefined) return { columns: [...prepared.columns, this.column('level')], params: [...prepared.params, level] };
+    if (given !== level) throw ValidationError.forField(this.model.entityName, 'level', `must be ${level}, the level formula's level for ${xpAfter} XP (omit it: it follows from xp), or use setLevel`);
+    return prepared;
   }
 
   /** The level formula in use (the `levelFormula` option). */

@@ -197,6 +197,52 @@ describe('LevelsRepository', () => {
     });
   });
 
+  describe('generic writes', () => {
+    it('store the level that follows from the XP they write, on every write path', async () => {
+      const guildId = newGuild();
+      const [a, b, c, d, e] = [randomSnowflake(), randomSnowflake(), randomSnowflake(), randomSnowflake(), randomSnowflake()];
+      // Tux's default formula: level 2 at 80 XP, 5 at 500, 10 at 2000.
+      expect(await t.db.levels.create({ userId: a, guildId, xp: 500 })).to.include({ xp: 500, level: 5 });
+      const many = await t.db.levels.createMany([{ userId: b, guildId, xp: 80 }, { userId: c, guildId }]);
+      expect(many.map((r) => r.level)).to.deep.equal([2, 0]);
+      expect(await t.db.levels.updateById({ userId: c, guildId }, { xp: 2_000 })).to.include({ xp: 2_000, level: 10 });
+      await t.db.levels.bulkUpdate([{ id: { userId: b, guildId }, values: { xp: 500 } }]);
+      const [upserted] = await t.db.levels.upsert({ filters: { userId: d, guildId }, values: { xp: 80 } });
+      expect(upserted).to.include({ level: 2 });
+      const [created] = await t.db.levels.getOrCreate({ userId: e, guildId }, { xp: 500 });
+      expect(created).to.include({ level: 5 });
+      expect(await t.db.levels.updateWhere({ filters: { guildId, userId: { in: [a, d] } }, values: { xp: 20 } })).to.equal(2);
+      const stored = await t.db.levels.findAll({ filters: { guildId }, orderBy: { xp: 'ASC' } });
+      for (const row of stored) expect(row.level, `${row.xp} XP`).to.equal(t.db.levels.levelFor(row.xp));
+      expect(stored.map((r) => r.level).sort()).to.deep.equal([1, 1, 10, 5, 5]);
+    });
+
+    it('refuse a level the XP does not give, or a level without XP, before any SQL', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      await t.db.levels.setXp(userId, guildId, 80);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.levels.updateById({ userId, guildId }, { level: 7 })).to.be.rejectedWith(ValidationError, /level follows from xp.*setLevel/);
+        await expect(t.db.levels.updateById({ userId, guildId }, { xp: 20, level: 3 })).to.be.rejectedWith(ValidationError, /level must be 1, the level formula's level for 20 XP/);
+        await expect(t.db.levels.createMany([{ userId: randomSnowflake(), guildId, level: 2 }])).to.be.rejectedWith(ValidationError, /\[0\]\.level must be 0/);
+        await expect(t.db.levels.updateById({ userId, guildId }, { xp: MAX_XP * 2 })).to.be.rejectedWith(ValidationError, /xp/);
+      });
+      expect(sent).to.have.length(0);
+      expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 80, level: 2 });
+      expect(await t.db.levels.updateById({ userId, guildId }, { xp: 20, level: 1 })).to.include({ xp: 20, level: 1 });
+    });
+
+    it('follow the formula the database was opened with', async () => {
+      const db = await openTestDatabase({ levelFormula: squareRootLevelFormula(100), poolSize: 2 });
+      try {
+        const guildId = newGuild();
+        expect(await db.levels.create({ userId: randomSnowflake(), guildId, xp: 900 })).to.include({ level: 3 });
+      } finally {
+        await db.close();
+      }
+    });
+  });
+
   describe('blacklist', () => {
     it('blacklists a member without a row and unblacklists them', async () => {
       const guildId = newGuild();
