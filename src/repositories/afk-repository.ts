@@ -8,7 +8,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
-import { preparedValue } from './prepare-values';
+import { preparedValue, type PreparedValues, type WriteMode } from './prepare-values';
 import type { MemberKey } from './repository-types';
 import { expiryArguments } from './tux-call-shapes';
 
@@ -46,6 +46,27 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   }
 
   /**
+   * Every write (setMemberAfk and the generic ones) keeps an AFK's end consistent, before any SQL: `until` must be after
+   * `since` when the write gives both (an insert without `since` starts now), and absent on a permanent AFK. An update
+   * that makes an AFK permanent clears `until`, as setPermanentAfk does. An update of `until` alone is checked against
+   * the stored `since` by the table's CHECK (a CheckViolationError).
+   * @throws ValidationError for such an `until`.
+   */
+  protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
+    const prepared = super.prepare(values, mode, path, provided);
+    const since = preparedValue(prepared, 'since') as Date | undefined;
+    const until = preparedValue(prepared, 'until') as Date | null | undefined;
+    const permanent = preparedValue(prepared, 'permAfk') === true;
+    if (until instanceof Date) {
+      if (permanent) throw ValidationError.forField(this.model.entityName, 'until', 'must be null for a permanent AFK (permAfk: true)');
+      const start = since ?? (mode === 'insert' ? new Date() : undefined);
+      if (start !== undefined && until.getTime() <= start.getTime()) throw ValidationError.forField(this.model.entityName, 'until', `must be after ${since ? 'since' : 'now'}`);
+    }
+    if (permanent && mode === 'update' && until === undefined) return { columns: [...prepared.columns, this.column('until')], params: [...prepared.params, null] };
+    return prepared;
+  }
+
+  /**
    * Marks a member AFK, replacing any earlier AFK of theirs in the guild, and returns the row. One
    * statement, which also creates the guild row when missing.
    * @throws ValidationError, before any SQL, for bad ids or values, a key that is not a NewAfk field, `until` not
@@ -54,12 +75,6 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   async setMemberAfk(values: NewAfk): Promise<Afk> {
     this.checkOptions(values, AFK_ROW, 'setMemberAfk');
     const prepared = this.prepare(values, 'insert');
-    const since = preparedValue(prepared, 'since') as Date | undefined;
-    const until = preparedValue(prepared, 'until') as Date | null | undefined;
-    if (until instanceof Date) {
-      if (preparedValue(prepared, 'permAfk') === true) throw ValidationError.forField(this.model.entityName, 'until', 'must be null for a permanent AFK (permAfk: true)');
-      if (until.getTime() <= (since ?? new Date()).getTime()) throw ValidationError.forField(this.model.entityName, 'until', `must be after ${since ? 'since' : 'now'}`);
-    }
     const row = Object.fromEntries(
       AFK_ROW.map((p) => {
         const value = preparedValue(prepared, p);

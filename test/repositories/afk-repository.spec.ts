@@ -158,6 +158,32 @@ describe('AfkRepository', () => {
     });
   });
 
+  describe('generic writes', () => {
+    it('refuse an end before the start or on a permanent AFK, when the write gives both, before any SQL', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      const since = new Date(Date.now() - HOUR);
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'away', since });
+      const before = new Date(since.getTime() - HOUR);
+      const { statements: sent } = await countStatements(async () => {
+        await expect(t.db.afk.create({ userId: randomSnowflake(), guildId, afkMessage: 'x', since, until: before })).to.be.rejectedWith(ValidationError, /until must be after since/);
+        await expect(t.db.afk.create({ userId: randomSnowflake(), guildId, afkMessage: 'x', until: before })).to.be.rejectedWith(ValidationError, /until must be after now/);
+        await expect(t.db.afk.updateById({ userId, guildId }, { since, until: before })).to.be.rejectedWith(ValidationError, /until must be after since/);
+        await expect(t.db.afk.updateById({ userId, guildId }, { permAfk: true, until: new Date(Date.now() + HOUR) })).to.be.rejectedWith(ValidationError, /until must be null for a permanent AFK/);
+        await expect(t.db.afk.updateWhere({ filters: { guildId }, values: { permAfk: true, until: new Date(Date.now() + HOUR) } })).to.be.rejectedWith(ValidationError, /permanent/);
+      });
+      expect(sent).to.have.length(0);
+      expect(await t.db.afk.getAfkByMember(userId, guildId)).to.include({ until: null, permAfk: false });
+    });
+
+    it('clear the end of an AFK they make permanent, as setPermanentAfk does', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'away', until: new Date(Date.now() + HOUR) });
+      expect(await t.db.afk.updateById({ userId, guildId }, { permAfk: true })).to.include({ permAfk: true, until: null });
+    });
+  });
+
   describe('getExpiredAfkMembers', () => {
     it('returns temporary AFKs whose end has passed, never permanent or open-ended ones', async () => {
       const guildId = newGuild();
