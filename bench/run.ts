@@ -7,7 +7,7 @@ import { FULL as GATEWAY_FULL, QUICK as GATEWAY_QUICK, runGateway } from './gate
 import { gatewayMarkdown, type GatewayReport } from './gateway-report';
 import { DEFAULT_IMPLS, OPENERS } from './implementations';
 import { freshSeed } from './order';
-import { toMarkdown, type BenchReport } from './report';
+import { sqlDrift, toMarkdown, type BenchReport } from './report';
 import type { Plan, Progress } from './runner';
 import type { SeedSize } from './seed';
 import { CURVE_CLIENTS, curveWorkloads, mainWorkloads } from './workloads';
@@ -28,7 +28,8 @@ bench/gateway.ts, also alone as npm run bench:gateway) unless --impl, --workload
   --no-curves   skip the concurrency curves
   --no-gateway  skip the gateway workload
   --rounds, --seconds   measured rounds (of every phase) and seconds per implementation per round
-Exit status 1 when an implementation gave a wrong answer or the bench crashed; verdicts never change it.`;
+Exit status 1 when an implementation gave a wrong answer, one meant to send the library's SQL sent other SQL (a
+stale copy in bench/impl/library-sql.ts), or the bench crashed; verdicts never change it.`;
 
 const POOL_SIZE = 10;
 // A 0.3 s warm-up and 10 rounds of 0.35 s a workload per implementation (5 for the curves); slow workloads scale
@@ -138,6 +139,11 @@ async function main(): Promise<void> {
   const wrong = wrongAnswers(report);
   if (wrong > 0) {
     process.stderr.write(`${wrong} wrong answer${wrong === 1 ? '' : 's'}: see the report\n`);
+    process.exitCode = 1;
+  }
+  const drift = sqlDrift(report).length;
+  if (drift > 0) {
+    process.stderr.write(`${drift} result${drift === 1 ? '' : 's'} not on the library's SQL: update bench/impl/library-sql.ts (see the report)\n`);
     process.exitCode = 1;
   }
 }

@@ -20,6 +20,9 @@ const REMINDER_INSERT = `INSERT INTO "reminder" ("reminder_content", "reminder_e
 const level = (xp: string): string => `LEAST(floor(sqrt(GREATEST(${xp}, 0) / 500::double precision) * 5::double precision), 2147483647)::int`;
 
 /** Every statement the library sends in the bench's workloads, by operation. */
+// addXp's new XP, saturating at MAX_XP (10^15) as the library's does.
+const NEW_XP = `LEAST("l"."xp" + EXCLUDED."xp", 1000000000000000::double precision)`;
+
 export const LIBRARY_SQL = {
   getCase: `SELECT ${CASE_COLUMNS} FROM "cases" WHERE "case_id" = $1`,
   findUserCases: `SELECT ${CASE_COLUMNS} FROM "cases" WHERE ("guild_id" = $1 AND "case_user_id" = $2) ORDER BY "case_number" DESC LIMIT $3`,
@@ -52,7 +55,7 @@ export const LIBRARY_SQL = {
     `"before" AS (SELECT "xp", "level" FROM "seen"), ` +
     `"after" AS (INSERT INTO "levels" AS "l" ("user_id", "guild_id", "xp", "level", "last_message") ` +
     `SELECT $1, $2, $3::double precision, ${level('($3)::double precision')}, $4::timestamptz WHERE NOT EXISTS (SELECT 1 FROM "seen" WHERE "blocked") ` +
-    `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = "l"."xp" + EXCLUDED."xp", "level" = ${level('("l"."xp" + EXCLUDED."xp")::double precision')}, ` +
+    `ON CONFLICT ("user_id", "guild_id") DO UPDATE SET "xp" = ${NEW_XP}, "level" = ${level(`(${NEW_XP})::double precision`)}, ` +
     `"last_message" = EXCLUDED."last_message" WHERE NOT "l"."blacklisted" AND ($5::double precision IS NULL OR "l"."last_message" <= EXCLUDED."last_message" - make_interval(secs => $5::double precision)) ` +
     `RETURNING "l"."xp", "l"."level", old."level" AS "oldLevel", (old."xp" IS NULL) AS "inserted"), ` +
     `"result" AS (SELECT COALESCE(a."xp", b."xp", s."xp") AS "xp", COALESCE(a."level", b."level", s."level") AS "level", (a."xp" IS NOT NULL) AS "awarded", ` +
