@@ -301,7 +301,9 @@ describe('BaseRepository', () => {
       const guildId = newGuild();
       await t.db.guild.create({ guildId });
       const since = new Date();
-      const error = await t.db.afk.create({ userId: '1', guildId, afkMessage: 'brb', since, until: new Date(since.getTime() - 1000) }).catch((e: unknown) => e);
+      await t.db.afk.create({ userId: '1', guildId, afkMessage: 'brb', since });
+      // An end alone, before the stored start: only the table's CHECK can tell (the repository refuses what it sees).
+      const error = await t.db.afk.updateById({ userId: '1', guildId }, { until: new Date(since.getTime() - 1000) }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(CheckViolationError);
       expect(error).to.include({ constraint: 'afk_until_after_since', table: 'afk' });
     });
