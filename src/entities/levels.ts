@@ -32,7 +32,7 @@ export class Levels {
   @Min(0)
   xp!: number;
 
-  /** The member's level, ≥ 0: follows from xp by the level formula on every write of xp (setLevel writes the XP of a level). */
+  /** The member's level, ≥ 0: follows from xp by the level formula on every write of xp that gives no level (setLevel writes the XP of a level). */
   @Column({ type: 'int', name: 'level', default: 0 })
   @IsInt()
   @Min(0)

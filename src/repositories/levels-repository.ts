@@ -117,24 +117,18 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
 
   /**
    * The generic writes (create, createMany, updateById, updateWhere, bulkUpdate, upsert, getOrCreate) keep `level`
-   * following `xp`, as addXp and setXp do: a write of `xp` stores the formula's level for it (levelFor), and an insert
-   * without `xp` the level for 0 XP. A `level` that is not the one `xp` gives, or an update of `level` without `xp`, is
-   * refused, since the next addXp would recompute it: setLevel puts a member at a level.
-   * @throws ValidationError for such a level, or XP levelFor refuses (past MAX_XP, below MIN_POSITIVE_XP).
+   * following `xp`, as addXp and setXp do: a write of `xp` without `level` stores the formula's level for it
+   * (levelFor), and an insert without either the level for 0 XP. A `level` given is stored as given, as Tux's
+   * update_xp_and_level stores the level its caller computed (the next addXp recomputes it from the XP). XP is bounded
+   * as setXp bounds it, so every stored XP has a level.
+   * @throws ValidationError for XP that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
    */
   protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
     const prepared = super.prepare(values, mode, path, provided);
     const xp = preparedValue(prepared, 'xp');
-    const given = preparedValue(prepared, 'level');
-    if (xp === undefined && mode === 'update') {
-      if (given === undefined) return prepared;
-      throw ValidationError.forField(this.model.entityName, 'level', 'follows from xp by the level formula: write xp with it, or use setLevel');
-    }
-    const xpAfter = xp === undefined ? 0 : (xp as number);
-    const level = this.levelFor(xpAfter);
-    if (given === undefined) return { columns: [...prepared.columns, this.column('level')], params: [...prepared.params, level] };
-    if (given !== level) throw ValidationError.forField(this.model.entityName, 'level', `must be ${level}, the level formula's level for ${xpAfter} XP (omit it: it follows from xp), or use setLevel`);
-    return prepared;
+    const xpAfter = xp === undefined ? 0 : this.xpValue(xp, 'xp');
+    if (preparedValue(prepared, 'level') !== undefined || (xp === undefined && mode === 'update')) return prepared;
+    return { columns: [...prepared.columns, this.column('level')], params: [...prepared.params, this.levelFor(xpAfter)] };
   }
 
   /** The level formula in use (the `levelFormula` option). */

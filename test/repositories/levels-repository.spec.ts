@@ -217,19 +217,26 @@ describe('LevelsRepository', () => {
       expect(stored.map((r) => r.level).sort()).to.deep.equal([1, 1, 10, 5, 5]);
     });
 
-    it('refuse a level the XP does not give, or a level without XP, before any SQL', async () => {
+    it('store a level given with the XP as given, as Tux\'s update_xp_and_level does, and addXp recomputes it', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      await t.db.levels.setXp(userId, guildId, 80);
+      expect(await t.db.levels.updateById({ userId, guildId }, { xp: 100, level: 5 })).to.include({ xp: 100, level: 5 });
+      expect(await t.db.levels.updateById({ userId, guildId }, { level: 7 })).to.include({ xp: 100, level: 7 });
+      expect(await t.db.levels.addXp(userId, guildId, 80)).to.include({ xp: 180, level: 3, previousLevel: 7 });
+    });
+
+    it('refuse XP setXp refuses, before any SQL', async () => {
       const guildId = newGuild();
       const userId = randomSnowflake();
       await t.db.levels.setXp(userId, guildId, 80);
       const { statements: sent } = await countStatements(async () => {
-        await expect(t.db.levels.updateById({ userId, guildId }, { level: 7 })).to.be.rejectedWith(ValidationError, /level follows from xp.*setLevel/);
-        await expect(t.db.levels.updateById({ userId, guildId }, { xp: 20, level: 3 })).to.be.rejectedWith(ValidationError, /level must be 1, the level formula's level for 20 XP/);
-        await expect(t.db.levels.createMany([{ userId: randomSnowflake(), guildId, level: 2 }])).to.be.rejectedWith(ValidationError, /\[0\]\.level must be 0/);
         await expect(t.db.levels.updateById({ userId, guildId }, { xp: MAX_XP * 2 })).to.be.rejectedWith(ValidationError, /xp/);
+        await expect(t.db.levels.updateById({ userId, guildId }, { xp: MAX_XP * 2, level: 3 })).to.be.rejectedWith(ValidationError, /xp/);
+        await expect(t.db.levels.createMany([{ userId: randomSnowflake(), guildId, xp: 1e-9 }])).to.be.rejectedWith(ValidationError, /\[0\]\.xp/);
       });
       expect(sent).to.have.length(0);
       expect(await t.db.levels.getById({ userId, guildId })).to.include({ xp: 80, level: 2 });
-      expect(await t.db.levels.updateById({ userId, guildId }, { xp: 20, level: 1 })).to.include({ xp: 20, level: 1 });
     });
 
     it('follow the formula the database was opened with', async () => {
