@@ -49,6 +49,9 @@ const NEW_ALIAS_KEYS = ['aliasName', 'targetName', 'guildId', 'userId'] as const
 
 const NEW_SNIPPET_KEYS = ['snippetName', 'snippetContent', 'snippetUserId', 'guildId', 'alias', 'locked'] as const;
 
+// createAlias without a userId: the alias statement copies the target's author.
+const AUTHOR_FROM_TARGET: ReadonlySet<string> = new Set(['snippetUserId']);
+
 /**
  * Text snippets and their aliases. Names are unique per guild ignoring case (the expression index
  * uq_snippet_guild_name on (guild_id, lower(snippet_name))), and every lookup by name ignores case too.
@@ -181,7 +184,8 @@ export class SnippetRepository extends BaseRepository<Snippet> {
 
   /** Validates and inserts an alias (see createAliasStatement); a missing `userId` takes the target's author. */
   private async insertAlias(targetName: unknown, aliasName: unknown, guildId: unknown, userId: unknown): Promise<Snippet> {
-    const prepared = this.prepare({ snippetName: aliasName, guildId, ...(userId === undefined ? {} : { snippetUserId: userId }) }, 'update');
+    // An insert whose author, when not given, the statement takes from the target.
+    const prepared = this.prepare({ snippetName: aliasName, guildId, ...(userId === undefined ? {} : { snippetUserId: userId }) }, 'insert', undefined, userId === undefined ? AUTHOR_FROM_TARGET : undefined);
     const alias = {
       guildId: this.param(prepared, 'guildId'),
       aliasName: this.param(prepared, 'snippetName'),

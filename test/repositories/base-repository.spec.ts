@@ -159,6 +159,31 @@ describe('BaseRepository', () => {
       expect((await t.db.guildConfig.getById(guildId))?.prefix).to.equal('?');
     });
 
+    it('refuses to move a row to another guild on every update path of every guild-owned table, before any SQL', async () => {
+      const guildId = newGuild();
+      const other = newGuild();
+      const userId = randomSnowflake();
+      await t.db.guildConfig.updateConfig(guildId, { prefix: '?' });
+      await t.db.starboard.createOrUpdateStarboard(guildId, { starboardChannelId: randomSnowflake(), starboardEmoji: '⭐' });
+      await t.db.levels.setXp(userId, guildId, 80);
+      const snippet = await t.db.snippet.createSnippet({ snippetName: 'rules', snippetContent: 'be kind', snippetUserId: userId, guildId });
+      const { statements } = await countStatements(async () => {
+        for (const attempt of [
+          t.db.guildConfig.updateById(guildId, { guildId: other }),
+          t.db.starboard.updateWhere({ filters: { guildId }, values: { guildId: other } }),
+          t.db.levels.upsert({ filters: { userId, guildId }, values: { guildId: other } }),
+          t.db.snippet.bulkUpdate([{ id: snippet.snippetId, values: { guildId: other } }]),
+        ]) {
+          const error = await attempt.catch((e: unknown) => e);
+          expect(error).to.be.instanceOf(ValidationError);
+          expect((error as Error).message).to.match(/guildId cannot change: a row stays in the guild it was created in/);
+        }
+      });
+      expect(statements).to.have.length(0);
+      expect(await t.db.guildConfig.getById(other)).to.equal(null);
+      expect(await t.db.snippet.getById(snippet.snippetId)).to.include({ guildId });
+    });
+
     it('refuses updateWhere/deleteWhere without filters instead of touching every row', async () => {
       await expect(t.db.guild.deleteWhere({} as never)).to.be.rejectedWith(ValidationError, /filters/);
       await expect(t.db.guild.updateWhere({ values: { guildName: 'all' } } as never)).to.be.rejectedWith(ValidationError, /filters/);
