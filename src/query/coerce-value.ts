@@ -105,7 +105,13 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
       break;
     }
     case 'json':
-      return column.snowflakeList === true ? writeSnowflakeList({ model, path, index, keys: [] }, value) : writeJson({ model, path, index, keys: [] }, value, 0);
+      if (column.snowflakeList === true) return writeSnowflakeList({ model, path, index, keys: [] }, value);
+      // The column holds a JSON object; a Date would be stored as a bare string (inside an object it is its ISO text).
+      if (value instanceof Date) {
+        problem = 'must be a JSON object, not a Date';
+        break;
+      }
+      return writeJson({ model, path, index, keys: [] }, value, 0);
   }
   throw fail(model, path, index, problem ?? 'has an unsupported column kind');
 }

@@ -168,6 +168,10 @@ describe('coerceValue', () => {
       rejects('caseMetadata', { m: new Map() }, 'caseMetadata.m', /class instance/);
     });
 
+    it('rejects a Date as the whole value: the column holds an object, and the Date would be stored as a bare string', () => {
+      rejects('caseMetadata', new Date(0), 'caseMetadata', /must be a JSON object, not a Date/);
+    });
+
     it('rejects strings and keys that jsonb cannot store', () => {
       rejects('caseMetadata', { text: 'a\u0000' }, 'caseMetadata.text', /NUL/);
       rejects('caseMetadata', { ['\uD800']: 1 }, 'caseMetadata.\uD800', /surrogate/);
