@@ -6,6 +6,7 @@ import { claimDueRemindersStatement } from '../query/reminder-statements';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
+import { preparedValue, type PreparedValues, type WriteMode } from './prepare-values';
 
 /** What createReminder takes: a new reminder is always unsent. */
 export interface NewReminder {
@@ -23,6 +24,8 @@ export interface NewReminder {
 
 const NEW_REMINDER_KEYS = ['reminderContent', 'reminderExpiresAt', 'reminderChannelId', 'reminderUserId', 'guildId'] as const;
 
+const SENT_ON_INSERT = 'cannot be set: a new reminder is unsent until claimDueReminders delivers it';
+
 /** The most reminders one claimDueReminders call may take. */
 export const MAX_CLAIM_BATCH = 1000;
 
@@ -37,13 +40,24 @@ export class ReminderRepository extends BaseRepository<Reminder> {
   }
 
   /**
+   * Every insert, the generic ones too (create, createMany, upsert, getOrCreate), makes an unsent reminder:
+   * `reminderSent: true` there is refused, since claimDueReminders would never deliver it.
+   * @throws ValidationError for such a reminder.
+   */
+  protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
+    const prepared = super.prepare(values, mode, path, provided);
+    if (mode === 'insert' && preparedValue(prepared, 'reminderSent') === true) throw ValidationError.forField(this.model.entityName, 'reminderSent', SENT_ON_INSERT);
+    return prepared;
+  }
+
+  /**
    * Creates an unsent reminder (and the guild row if the guild has none yet) in one statement and returns it.
    * @throws ValidationError for bad input or a key that is not a NewReminder field (including reminderSent: new
    * reminders are unsent).
    */
   async createReminder(values: NewReminder): Promise<Reminder> {
     if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
-      throw ValidationError.forField(this.model.entityName, 'reminderSent', 'cannot be set: a new reminder is unsent until claimDueReminders delivers it');
+      throw ValidationError.forField(this.model.entityName, 'reminderSent', SENT_ON_INSERT);
     }
     this.checkOptions(values, NEW_REMINDER_KEYS, 'createReminder');
     return this.create(values);

@@ -74,6 +74,17 @@ describe('ReminderRepository', () => {
       expect(await t.db.guild.exists({ filters: { guildId } })).to.equal(false);
     });
 
+    it('makes every insert unsent: the generic writes refuse reminderSent: true before any SQL, so no reminder is lost', async () => {
+      const guildId = newGuild();
+      const sent = { ...reminder(guildId), reminderSent: true };
+      const { statements } = await countStatements(async () => {
+        await expect(t.db.reminder.create(sent)).to.be.rejectedWith(ValidationError, /reminderSent cannot be set: a new reminder is unsent/);
+        await expect(t.db.reminder.createMany([reminder(guildId), sent])).to.be.rejectedWith(ValidationError, /\[1\]\.reminderSent/);
+      });
+      expect(statements).to.have.length(0);
+      expect((await t.db.reminder.create({ ...reminder(guildId), reminderSent: false })).reminderSent).to.equal(false);
+    });
+
     it('is also what the generic create does (guild row included)', async () => {
       const guildId = newGuild();
       expect((await t.db.reminder.create({ ...reminder(guildId), reminderExpiresAt: dueAt(60) })).guildId).to.equal(guildId);
