@@ -2,7 +2,7 @@ import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { rowIdOf } from '../entities/row-id';
 import { isSnowflakeList } from '../entities/snowflake-column';
-import { writeRuleOf } from '../entities/write-rule';
+import { writeRuleOf, type ColumnWriteRule } from '../entities/write-rule';
 import { GUILD_TABLE } from './ensure-guild';
 import type { ColumnKind, ColumnModel, TableModel } from './table-model';
 
@@ -67,8 +67,17 @@ function columnModel(entity: string, column: ColumnMetadata, target: unknown): C
     ...(isSnowflakeList(target, column.propertyName) ? { snowflakeList: true } : {}),
     hasDefault: column.isGenerated || column.isCreateDate || column.isUpdateDate || column.default !== undefined,
     generated: column.isGenerated,
-    write: writeRuleOf(target, column.propertyName),
+    write: writeRule(target, column),
   };
+}
+
+// A creation timestamp may be given when the row is created (a backfill keeps its history), never changed after.
+const CREATED_AT: ColumnWriteRule = { rule: 'insertOnly', reason: 'is set when the row is created and never changes' };
+
+/** The column's declared write rule; a creation timestamp without one is insert-only. */
+function writeRule(target: unknown, column: ColumnMetadata): ColumnWriteRule {
+  const declared = writeRuleOf(target, column.propertyName);
+  return declared.rule === 'free' && column.isCreateDate ? CREATED_AT : declared;
 }
 
 /** Builds the SQL builders' view of an entity from TypeORM's metadata, once per repository. */

@@ -184,6 +184,25 @@ describe('BaseRepository', () => {
       expect(await t.db.snippet.getById(snippet.snippetId)).to.include({ guildId });
     });
 
+    it('takes a creation timestamp on insert (a backfill) and refuses to change it on every update path, before any SQL', async () => {
+      const guildId = newGuild();
+      const created = new Date('2020-01-01T00:00:00Z');
+      expect((await t.db.guild.create({ guildId, createdAt: created })).createdAt.toISOString()).to.equal(created.toISOString());
+      const kase = await t.db.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: randomSnowflake(), caseModeratorId: randomSnowflake() });
+      const { statements } = await countStatements(async () => {
+        for (const attempt of [
+          t.db.guild.updateById(guildId, { createdAt: new Date() }),
+          t.db.guild.upsert({ filters: { guildId }, values: { createdAt: new Date() } }),
+          t.db.case.updateWhere({ filters: { guildId }, values: { caseCreatedAt: new Date() } }),
+          t.db.case.updateCaseByNumber(guildId, kase.caseNumber, { caseCreatedAt: new Date() } as never),
+        ]) {
+          await expect(attempt).to.be.rejectedWith(ValidationError, /(createdAt|caseCreatedAt) is set when the row is created and never changes/);
+        }
+      });
+      expect(statements).to.have.length(0);
+      expect((await t.db.guild.getById(guildId))?.createdAt.toISOString()).to.equal(created.toISOString());
+    });
+
     it('refuses updateWhere/deleteWhere without filters instead of touching every row', async () => {
       await expect(t.db.guild.deleteWhere({} as never)).to.be.rejectedWith(ValidationError, /filters/);
       await expect(t.db.guild.updateWhere({ values: { guildName: 'all' } } as never)).to.be.rejectedWith(ValidationError, /filters/);
