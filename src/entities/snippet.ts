@@ -53,9 +53,10 @@ export class Snippet {
   @IsBoolean()
   locked!: boolean;
 
-  /** When set, this snippet is an alias of the snippet with this name. */
+  /** When set, this snippet is an alias of the snippet with this name (1–100 characters, another snippet's). */
   @Column({ type: 'varchar', name: 'alias', length: 100, nullable: true })
   @IsOptional()
+  @MinLength(1)
   @MaxLength(100)
   alias!: string | null;
 

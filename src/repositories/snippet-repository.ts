@@ -15,7 +15,7 @@ import {
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
-import { preparedValue, type PreparedValues } from './prepare-values';
+import { preparedValue, type PreparedValues, type WriteMode } from './prepare-values';
 
 /** What createSnippet takes: uses start at 0, ids and timestamps come from the database. */
 export interface NewSnippet {
@@ -60,6 +60,21 @@ const AUTHOR_FROM_TARGET: ReadonlySet<string> = new Set(['snippetUserId']);
 export class SnippetRepository extends BaseRepository<Snippet> {
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, Snippet, unitOfWork);
+  }
+
+  /**
+   * Every write, the generic ones too, refuses an alias of itself: a write giving `alias` and `snippetName` that are
+   * the same name in any letter case (getSnippetByName would resolve the alias to itself).
+   * @throws ValidationError for such an alias.
+   */
+  protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
+    const prepared = super.prepare(values, mode, path, provided);
+    const alias = preparedValue(prepared, 'alias');
+    const name = preparedValue(prepared, 'snippetName');
+    if (typeof alias === 'string' && typeof name === 'string' && alias.toLowerCase() === name.toLowerCase()) {
+      throw ValidationError.forField(this.model.entityName, 'alias', 'must name another snippet, not the snippet itself');
+    }
+    return prepared;
   }
 
   /**

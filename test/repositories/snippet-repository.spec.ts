@@ -23,6 +23,18 @@ describe('SnippetRepository', () => {
       expect(await t.db.guild.getById(guildId)).to.not.equal(null);
     });
 
+    it('refuses an empty alias or an alias of itself, on every write path, before any SQL', async () => {
+      const guildId = newGuild();
+      const rules = await snippet(guildId, 'rules', 'Be nice');
+      const { statements } = await countStatements(async () => {
+        await expect(t.db.snippet.createSnippet({ snippetName: 'Loop', snippetUserId: USER, guildId, alias: 'loop' })).to.be.rejectedWith(ValidationError, /alias must name another snippet/);
+        await expect(t.db.snippet.create({ snippetName: 'e', snippetUserId: USER, guildId, alias: '' })).to.be.rejectedWith(ValidationError, /alias/);
+        await expect(t.db.snippet.updateById(rules.snippetId, { snippetName: 'r', alias: 'R' })).to.be.rejectedWith(ValidationError, /alias must name another snippet/);
+      });
+      expect(statements).to.have.length(0);
+      expect(await t.db.snippet.getById(rules.snippetId)).to.include({ snippetName: 'rules', alias: null });
+    });
+
     it('lets 20 concurrent first snippets of a brand-new guild all succeed (one guild row)', async () => {
       const guildId = newGuild();
       const created = await Promise.all(Array.from({ length: 20 }, (_, i) => snippet(guildId, `s${i}`)));
