@@ -51,7 +51,6 @@ const LOG_FIELDS: Readonly<Record<LogKind, 'modLogId' | 'auditLogId' | 'joinLogI
   report: 'reportLogId',
   dev: 'devLogId',
 };
-const MANAGED_FIELDS = new Set(['guildId', 'createdAt', 'updatedAt']);
 
 /**
  * Per-guild settings (the seed's guild config controller). Writes create the guild and config rows when
@@ -247,14 +246,8 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
 
   private async upsertConfig(guildId: SnowflakeInput, values: unknown, touch: boolean): Promise<GuildConfig> {
     const guild = this.value('guildId', guildId);
+    // As an update, so the guild (the first argument) and the timestamps are refused among the values.
     const prepared = this.prepare(values, 'update');
-    const managed = prepared.columns.filter((c) => MANAGED_FIELDS.has(c.property));
-    if (managed.length > 0) {
-      throw new ValidationError(
-        this.model.entityName,
-        managed.map((c) => ({ field: c.property, message: c.property === 'guildId' ? 'is the first argument, not a value' : 'is set by the database' })),
-      );
-    }
     const result = await this.runStatement(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }

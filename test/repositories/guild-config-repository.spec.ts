@@ -74,6 +74,7 @@ describe('GuildConfigRepository', () => {
         await expect(t.db.guildConfig.updateConfig(guildId, { onboardingStage: 'NOPE' as OnboardingStage })).to.be.rejectedWith(ValidationError, /onboardingStage/);
         await expect(t.db.guildConfig.updateConfig(guildId, { guildId: randomSnowflake() } as never)).to.be.rejectedWith(ValidationError, /guildId/);
         await expect(t.db.guildConfig.updateConfig(guildId, { updatedAt: new Date() } as never)).to.be.rejectedWith(ValidationError, /updatedAt/);
+        await expect(t.db.guildConfig.updateConfig(guildId, { createdAt: new Date() } as never)).to.be.rejectedWith(ValidationError, /createdAt/);
         await expect(t.db.guildConfig.updateConfig('0', { prefix: '?' })).to.be.rejectedWith(ValidationError, /guildId/);
         await expect(t.db.guildConfig.updateConfig(guildId, null as never)).to.be.rejectedWith(ValidationError, /values/);
       });
