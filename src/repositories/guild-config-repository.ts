@@ -10,6 +10,7 @@ import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
 import { CREATES_GUILD } from './ensure-guild-sql';
+import { preparedValue, type PreparedValues, type WriteMode } from './prepare-values';
 import type { ColumnKeys, Values } from './repository-types';
 
 /** The prefix a guild without a config row uses. */
@@ -63,6 +64,19 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
 
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {
     super(service, GuildConfig, unitOfWork);
+  }
+
+  /**
+   * Every write, the generic ones too, keeps onboarding consistent as setOnboardingStage does: a write of stage
+   * COMPLETED marks onboarding complete (`onboardingCompleted: true` when not given).
+   * @throws ValidationError for stage COMPLETED with `onboardingCompleted: false`.
+   */
+  protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {
+    const prepared = super.prepare(values, mode, path, provided);
+    if (preparedValue(prepared, 'onboardingStage') !== OnboardingStage.COMPLETED) return prepared;
+    const completed = preparedValue(prepared, 'onboardingCompleted');
+    if (completed === false) throw ValidationError.forField(this.model.entityName, 'onboardingCompleted', 'must be true with onboardingStage COMPLETED');
+    return completed === true ? prepared : { columns: [...prepared.columns, this.column('onboardingCompleted')], params: [...prepared.params, true] };
   }
 
   /** The guild's config, or null when it has none. @throws ValidationError for a bad id. */
@@ -231,7 +245,7 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * @throws ValidationError for an unknown stage or a bad id.
    */
   async setOnboardingStage(guildId: SnowflakeInput, stage: OnboardingStage): Promise<GuildConfig> {
-    return this.updateConfig(guildId, stage === OnboardingStage.COMPLETED ? { onboardingStage: stage, onboardingCompleted: true } : { onboardingStage: stage });
+    return this.updateConfig(guildId, { onboardingStage: stage });
   }
 
   /** Marks onboarding complete (stage COMPLETED); returns the config. @throws ValidationError for a bad id. */

@@ -229,6 +229,21 @@ describe('GuildConfigRepository', () => {
       expect(await t.db.guildConfig.isOnboardingComplete(guildId)).to.equal(true);
     });
 
+    it('marks onboarding complete with stage COMPLETED on every write path, and refuses COMPLETED not complete before any SQL', async () => {
+      const [a, b, c] = [newGuild(), newGuild(), newGuild()];
+      expect(await t.db.guildConfig.updateConfig(a, { onboardingStage: OnboardingStage.COMPLETED })).to.include({ onboardingCompleted: true });
+      expect(await t.db.guildConfig.create({ guildId: b, onboardingStage: OnboardingStage.COMPLETED })).to.include({ onboardingCompleted: true });
+      await t.db.guildConfig.create({ guildId: c });
+      expect(await t.db.guildConfig.updateById(c, { onboardingStage: OnboardingStage.COMPLETED })).to.include({ onboardingCompleted: true });
+      const { statements } = await countStatements(async () => {
+        await expect(t.db.guildConfig.updateById(c, { onboardingStage: OnboardingStage.COMPLETED, onboardingCompleted: false })).to.be.rejectedWith(
+          ValidationError,
+          /onboardingCompleted must be true with onboardingStage COMPLETED/,
+        );
+      });
+      expect(statements).to.have.length(0);
+    });
+
     it('rejects an unknown stage with a ValidationError', async () => {
       await expect(t.db.guildConfig.setOnboardingStage(newGuild(), 'DONE' as OnboardingStage)).to.be.rejectedWith(ValidationError, /onboardingStage/);
     });
