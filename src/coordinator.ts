@@ -16,7 +16,10 @@ export interface DatabaseCoordinator extends Repositories {}
  *
  * ```ts
  * const db = await createDatabase();
- * await db.transaction(async () => { await db.case.createCase({ ... }); await db.guildConfig.updateConfig(g, { ... }); });
+ * await db.transaction(async () => {
+ *   await db.case.createCase({ guildId, caseType: CaseType.JAIL, caseUserId: userId, caseModeratorId: modId });
+ *   await db.guildConfig.updateConfig(guildId, { jailRoleId });
+ * });
  * await db.close();
  * ```
  */

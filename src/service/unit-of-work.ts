@@ -36,8 +36,8 @@ const MAX_BACKOFF_MS = 250;
  *
  * ```ts
  * await unitOfWork.run(async () => {
- *   const c = await db.case.createCase({ ... });
- *   await db.guildConfig.updateConfig(c.guildId, { modLogId: '123' });
+ *   const c = await db.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: userId, caseModeratorId: modId });
+ *   await db.guildConfig.updateConfig(c.guildId, { modLogId: '1200000000000000001' });
  * }); // both committed, or neither
  * ```
  */
