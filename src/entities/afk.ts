@@ -10,6 +10,7 @@ import type { Snowflake } from './snowflake';
 // Deleting a guild cascades here by guild_id: without this index each cascade scans the table.
 @Index('ix_afk_guild', ['guildId'])
 @Check('afk_until_after_since', '"until" IS NULL OR "until" > "since"')
+@Check('afk_permanent_without_until', 'NOT "perm_afk" OR "until" IS NULL')
 @Index('ix_afk_until_temporary', ['until'], { where: '"perm_afk" = false AND "until" IS NOT NULL' })
 export class Afk {
   /** The AFK member: Discord snowflake, as a string (the primary key with guildId). */

@@ -102,6 +102,14 @@ function snippetAlias(row: TuxRow, ctx: RowContext): string | null {
   return rewritten;
 }
 
+// A permanent AFK has no end here (afk_permanent_without_until); Tux's schema lets one keep an end.
+function afkUntil(row: TuxRow, ctx: RowContext): string | null {
+  const until = text(row, 'until');
+  if (until === null || text(row, 'perm_afk') !== 'true') return until;
+  ctx.issue('until', `a permanent AFK (perm_afk) has an end (${until})`, 'resolve', 'imported as NULL: a permanent AFK never ends');
+  return null;
+}
+
 function commandName(row: TuxRow, ctx: RowContext): string | null {
   const name = text(row, 'command_name') ?? '';
   if ([...name].length > 100) {
@@ -188,7 +196,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     select: { ...raw('member_id', 'guild_id', 'nickname', 'reason', 'enforced', 'perm_afk'), ...times('since', 'until') },
     columns: [col('user_id', 'bigint'), col('guild_id', 'bigint'), col('nickname', 'text'), col('afk_message', 'text'), col('since', 'timestamptz'), col('until', 'timestamptz'), col('enforced', 'boolean'), col('perm_afk', 'boolean')],
     conflict: ['user_id', 'guild_id'],
-    convert: (r) => ['member_id', 'guild_id', 'nickname', 'reason', 'since', 'until', 'enforced', 'perm_afk'].map((c) => text(r, c)),
+    convert: (r, ctx) => [...['member_id', 'guild_id', 'nickname', 'reason', 'since'].map((c) => text(r, c)), afkUntil(r, ctx), text(r, 'enforced'), text(r, 'perm_afk')],
   },
   {
     target: 'levels',

@@ -5,6 +5,7 @@ import { CacheInvalidationTriggers1796002634713 } from './1796002634713-cache-in
 import { LevelsCacheInvalidation1796016787895 } from './1796016787895-levels-cache-invalidation';
 import { CacheNotifyPerStatement1796101963370 } from './1796101963370-cache-notify-per-statement';
 import { CaseUserRolesAsStrings1796179986075 } from './1796179986075-case-user-roles-as-strings';
+import { PermanentAfkWithoutEnd1796204957178 } from './1796204957178-permanent-afk-without-end';
 
 /** Every migration class, oldest first. */
-export const ALL_MIGRATIONS = [InitialSchema1764140000000, GuildCascadeIndexes1795679899967, GuildIdInEveryKey1796001797542, CacheInvalidationTriggers1796002634713, LevelsCacheInvalidation1796016787895, CacheNotifyPerStatement1796101963370, CaseUserRolesAsStrings1796179986075] as const;
+export const ALL_MIGRATIONS = [InitialSchema1764140000000, GuildCascadeIndexes1795679899967, GuildIdInEveryKey1796001797542, CacheInvalidationTriggers1796002634713, LevelsCacheInvalidation1796016787895, CacheNotifyPerStatement1796101963370, CaseUserRolesAsStrings1796179986075, PermanentAfkWithoutEnd1796204957178] as const;

@@ -48,8 +48,9 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   /**
    * Every write (setMemberAfk and the generic ones) keeps an AFK's end consistent, before any SQL: `until` must be after
    * `since` when the write gives both (an insert without `since` starts now), and absent on a permanent AFK. An update
-   * that makes an AFK permanent clears `until`, as setPermanentAfk does. An update of `until` alone is checked against
-   * the stored `since` (or of `since` alone against the stored `until`) by the table's CHECK (a CheckViolationError).
+   * that makes an AFK permanent clears `until`, as setPermanentAfk does. A field written alone is checked against the
+   * stored others by the table's CHECKs (a CheckViolationError): `until` against `since` and a permanent AFK, `since`
+   * against `until`.
    * @throws ValidationError for such an `until`.
    */
   protected override prepare(values: unknown, mode: WriteMode, path?: string, provided?: ReadonlySet<string>): PreparedValues {

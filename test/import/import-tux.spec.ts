@@ -33,7 +33,7 @@ const EXPECTED: Record<string, { key: string; pairs: [string, string][] }> = {
     ['case_metadata::text', `CASE WHEN json_typeof(case_metadata) = 'object' THEN case_metadata::jsonb::text END`], ['mod_log_message_id::text', 'mod_log_message_id::text'],
     [dst('case_created_at'), src('created_at', 'updated_at')], [dst('case_updated_at'), src('updated_at', 'created_at')]] },
   afk: { key: 'user_id, guild_id', pairs: [['user_id::text', 'member_id::text'], ['guild_id::text', 'guild_id::text'], ['nickname', 'nickname'], ['afk_message', 'reason'],
-    [dst('since'), src('since')], [`to_char(until AT TIME ZONE 'UTC', ${F})`, `to_char(until, ${F})`], ['enforced', 'enforced'], ['perm_afk', 'perm_afk']] },
+    [dst('since'), src('since')], [`to_char(until AT TIME ZONE 'UTC', ${F})`, `CASE WHEN NOT perm_afk THEN to_char(until, ${F}) END`], ['enforced', 'enforced'], ['perm_afk', 'perm_afk']] },
   levels: { key: 'user_id, guild_id', pairs: [['user_id::text', 'member_id::text'], ['guild_id::text', 'guild_id::text'], ['xp::text', 'xp::text'], ['level', 'level'],
     ['blacklisted', 'blacklisted'], [dst('last_message'), src('last_message')]] },
   snippet: { key: 'snippet_id', pairs: [['snippet_id::text', 'id::text'], ['snippet_name', `CASE id WHEN 2 THEN 'foo-2' ELSE snippet_name END`], ['snippet_content', 'snippet_content'],
@@ -118,6 +118,7 @@ describe('importTux', function () {
       'cases 17 case_user_roles resolve',
       'snippet 2 snippet_name resolve',
       'snippet 3 alias resolve',
+      `afk 3/${G1} until resolve`,
       'permission_commands 11 description resolve',
       'permission_commands 12 command_name skip',
     ]);

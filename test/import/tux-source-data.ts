@@ -49,7 +49,8 @@ export async function fillTux(c: Client): Promise<void> {
       ${cases.join(',\n      ')};
     INSERT INTO afk (member_id, guild_id, nickname, reason, since, until, enforced, perm_afk, created_at, updated_at) VALUES
       ('${MAX_SNOWFLAKE}', '${G1}', '', 'gone', '2024-01-01 00:00:00.000001', NULL, false, true, NULL, NULL),
-      ('2', '${G1}', 'nick', 'back soon', '2024-01-01 00:00:00', '2024-01-02 00:00:00', true, false, '2024-01-01 00:00:00', '2024-01-01 00:00:00');
+      ('2', '${G1}', 'nick', 'back soon', '2024-01-01 00:00:00', '2024-01-02 00:00:00', true, false, '2024-01-01 00:00:00', '2024-01-01 00:00:00'),
+      ('3', '${G1}', 'perm', 'away for good', '2024-01-01 00:00:00', '2024-02-01 00:00:00', false, true, NULL, NULL);
     INSERT INTO levels (member_id, guild_id, xp, level, blacklisted, last_message)
       SELECT 100 + g, CASE WHEN g % 2 = 0 THEN ${G1} ELSE ${G3} END, g * 1.1, g % 50, g % 7 = 0, TIMESTAMP '2024-01-01' + g * INTERVAL '1 second 1 microsecond'
       FROM generate_series(1, ${LEVEL_ROWS - 1}) AS g;

@@ -4,8 +4,9 @@ import { DatabaseError } from '../../src/errors/database-error';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { GuildIdInEveryKey1796001797542 } from '../../src/migrations/1796001797542-guild-id-in-every-key';
 import { DatabaseService } from '../../src/service/database-service';
-import { applyMigrations, pendingSchemaChanges, revertLastMigration } from '../../src/service/migrations';
+import { applyMigrations, pendingSchemaChanges } from '../../src/service/migrations';
 import { layoutOffenders } from '../schema/layout-offenders';
+import { revertThrough } from '../support/revert-through';
 import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
 
 const [A, B] = ['1100000000000000001', '1100000000000000002'];
@@ -18,14 +19,7 @@ describe('GuildIdInEveryKey1796001797542', function () {
   this.timeout(120_000);
   let service: DatabaseService;
   let client: Client;
-  /** Reverts the applied migrations newest first until this one is reverted; returns the name reverted last. */
-  const revertThroughThisMigration = async (): Promise<string | null> => {
-    for (const _ of ALL_MIGRATIONS) {
-      const reverted = await revertLastMigration(service.dataSource);
-      if (reverted === NAME || reverted === null) return reverted;
-    }
-    return null;
-  };
+  const revertThroughThisMigration = (): Promise<string | null> => revertThrough(service.dataSource, NAME);
   const primaryKey = async (table: string): Promise<string | undefined> =>
     (await client.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1`, [`pk_${table}`])).rows[0]?.def;
 

@@ -247,7 +247,7 @@ describe('graceful shutdown', () => {
       const blocker = new Client({ connectionString: url });
       await blocker.connect();
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE "cases", "guild", "guild_config", "levels" IN SHARE MODE');
+      await blocker.query('LOCK TABLE "afk", "cases", "guild", "guild_config", "levels" IN SHARE MODE');
       const run = spawnTuxDb(['migrate-push'], url);
       try {
         await termWhileWaiting(run, blocker, 1, 'the migration');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { CheckViolationError } from '../../src/errors/constraint-errors';
 import { ValidationError } from '../../src/errors/validation-error';
 import { randomSnowflake } from '../support/fixtures';
 import { useTestDatabase } from '../support/test-database';
@@ -174,6 +175,16 @@ describe('AfkRepository', () => {
       });
       expect(sent).to.have.length(0);
       expect(await t.db.afk.getAfkByMember(userId, guildId)).to.include({ until: null, permAfk: false });
+    });
+
+    it('leave an end written alone on a permanent AFK to the table, which refuses it with a CheckViolationError', async () => {
+      const guildId = newGuild();
+      const userId = randomSnowflake();
+      await t.db.afk.setMemberAfk({ userId, guildId, afkMessage: 'away', permAfk: true });
+      const error = await t.db.afk.updateById({ userId, guildId }, { until: new Date(Date.now() + HOUR) }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CheckViolationError);
+      expect(error).to.include({ constraint: 'afk_permanent_without_until', table: 'afk' });
+      expect(await t.db.afk.getAfkByMember(userId, guildId)).to.include({ permAfk: true, until: null });
     });
 
     it('clear the end of an AFK they make permanent, as setPermanentAfk does', async () => {
