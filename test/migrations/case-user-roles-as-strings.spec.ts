@@ -1,36 +1,25 @@
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { CaseUserRolesAsStrings1796179986075 } from '../../src/migrations/1796179986075-case-user-roles-as-strings';
-import { DatabaseService } from '../../src/service/database-service';
 import { applyMigrations } from '../../src/service/migrations';
-import { revertThrough } from '../support/revert-through';
-import { createScratchDatabase, dropScratchDatabase } from '../support/test-server';
+import { revertThrough, useDatabaseBefore } from '../support/migration-spec';
 
 const GUILD = '1100000000000000001';
 const NAME = new CaseUserRolesAsStrings1796179986075().name;
 
 describe('CaseUserRolesAsStrings1796179986075', function () {
   this.timeout(120_000);
-  let service: DatabaseService;
-  let client: Client;
+  const t = useDatabaseBefore('roles', NAME);
   const roles = async (): Promise<Array<{ n: number; roles: unknown; types: string[] }>> =>
     (
-      await client.query<{ n: number; roles: unknown; types: string[] }>(
+      await t.client.query<{ n: number; roles: unknown; types: string[] }>(
         `SELECT case_number AS n, case_user_roles AS roles, array(SELECT jsonb_typeof(e) FROM jsonb_array_elements(case_user_roles) AS e) AS types FROM cases ORDER BY case_number`,
       )
     ).rows;
 
+  // The database as an earlier version left it: role ids stored as JSON numbers, strings, or both.
   before(async () => {
-    const url = await createScratchDatabase('roles');
-    service = new DatabaseService({ url, migrate: false });
-    await service.connect();
-    client = new Client({ connectionString: url });
-    await client.connect();
-    // The database as an earlier version left it: role ids stored as JSON numbers, strings, or both.
-    await applyMigrations(service.dataSource);
-    expect(await revertThrough(service.dataSource, NAME)).to.equal(NAME);
-    await client.query(`INSERT INTO guild (guild_id) VALUES ($1)`, [GUILD]);
-    await client.query(
+    await t.client.query(`INSERT INTO guild (guild_id) VALUES ($1)`, [GUILD]);
+    await t.client.query(
       `INSERT INTO cases (case_number, case_type, case_user_id, case_moderator_id, guild_id, case_user_roles) VALUES
          (1, 'JAIL', 1, 1, $1, '[1001, 1002, 1003]'),
          (2, 'JAIL', 1, 1, $1, '["11", 9223372036854775807, "13"]'),
@@ -39,15 +28,10 @@ describe('CaseUserRolesAsStrings1796179986075', function () {
       [GUILD],
     );
   });
-  after(async () => {
-    await client?.end();
-    await service?.disconnect();
-    await dropScratchDatabase('roles');
-  });
 
   it('rewrites role ids stored as numbers as strings, every digit and each in its place, and leaves the rest alone', async () => {
-    const untouched = (await client.query<{ xmin: string }>(`SELECT xmin::text FROM cases WHERE case_number IN (3, 4) ORDER BY case_number`)).rows;
-    expect(await applyMigrations(service.dataSource)).to.include(NAME);
+    const untouched = (await t.client.query<{ xmin: string }>(`SELECT xmin::text FROM cases WHERE case_number IN (3, 4) ORDER BY case_number`)).rows;
+    expect(await applyMigrations(t.service.dataSource)).to.include(NAME);
     expect(await roles()).to.deep.equal([
       { n: 1, roles: ['1001', '1002', '1003'], types: ['string', 'string', 'string'] },
       { n: 2, roles: ['11', '9223372036854775807', '13'], types: ['string', 'string', 'string'] },
@@ -55,13 +39,13 @@ describe('CaseUserRolesAsStrings1796179986075', function () {
       { n: 4, roles: [], types: [] },
     ]);
     // Rows that held only strings were not rewritten (same row version).
-    expect((await client.query<{ xmin: string }>(`SELECT xmin::text FROM cases WHERE case_number IN (3, 4) ORDER BY case_number`)).rows).to.deep.equal(untouched);
-    expect((await client.query<{ n: number }>(`SELECT case_number AS n FROM cases WHERE case_user_roles @> '["1002"]'`)).rows).to.deep.equal([{ n: 1 }]);
+    expect((await t.client.query<{ xmin: string }>(`SELECT xmin::text FROM cases WHERE case_number IN (3, 4) ORDER BY case_number`)).rows).to.deep.equal(untouched);
+    expect((await t.client.query<{ n: number }>(`SELECT case_number AS n FROM cases WHERE case_user_roles @> '["1002"]'`)).rows).to.deep.equal([{ n: 1 }]);
   });
 
   it('reverts without changing the rows back: every version reads role ids as strings', async () => {
-    expect(await revertThrough(service.dataSource, NAME)).to.equal(NAME);
+    expect(await revertThrough(t.service.dataSource, NAME)).to.equal(NAME);
     expect((await roles()).map((r) => r.types.every((t) => t === 'string'))).to.deep.equal([true, true, true, true]);
-    expect(await applyMigrations(service.dataSource)).to.include(NAME);
+    expect(await applyMigrations(t.service.dataSource)).to.include(NAME);
   });
 });
