@@ -27,9 +27,9 @@ const NOTHING_PROVIDED: ReadonlySet<string> = new Set();
 
 /**
  * Validates a write before any SQL: unknown, generated or missing fields, each column's write rule for this mode
- * (an `assigned` column is never given, an `insertOnly` one only on insert; see WriteRule; no update moves a row to
- * another guild), each value against its
- * column (coerceValue), then the entity's class-validator rules. Reports every failing field at once.
+ * (an `assigned` column is never given, an `insertOnly` one only on insert; see WriteRule), no update moving a row to
+ * another guild, each value against its column (coerceValue), then the entity's class-validator rules. Reports every
+ * failing field at once.
  * Every generic write path comes through here, so the write rules hold on all of them.
  * `provided` names fields the statement fills in itself (such as the guild of createCases): an insert need not set them.
  * @throws ValidationError listing every problem.
