@@ -209,7 +209,7 @@ export class StatementCache {
    * later one's, and the write's own result is newer than every earlier commit to its rows:
    * - when the write's own notification has come already, it did the dropping, and the value is stored with the
    *   token taken just after it: refused if a later commit's notification (or a later write of this process) came
-   *   since, as any fill that raced an invalidation is (with Redis, in this process's memory only);
+   *   since, like every fill that raced an invalidation (with Redis, in this process's memory only);
    * - when it has not, the scopes are dropped now and the value stored after, and the notification, this process's
    *   own, will leave it in place; a later commit's drops it.
    * Never stored over an entry a read filled since (as new). Never throws, counts neither a hit nor a miss.

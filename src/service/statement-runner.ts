@@ -19,7 +19,7 @@ export interface StatementOptions {
    * The statement is an upsert (INSERT … ON CONFLICT (key) DO UPDATE) of a table with another unique key. PostgreSQL
    * resolves a concurrent insert of the same new row only on the conflict key: on the other one the later insert
    * fails (23505). Outside a unit the statement runs again, and then finds the row by its key; a real conflict on
-   * the other key fails the same way each time and is thrown. Inside a unit the error fails the unit, as any does.
+   * the other key fails the same way each time and is thrown. Inside a unit the error fails the unit, as every error there does.
    */
   readonly upsert?: boolean;
   /**
