@@ -36,8 +36,9 @@ export interface ImportTuxOptions {
  *
  * @param sourceUrl the Tux database (read in one REPEATABLE READ, READ ONLY transaction; never written)
  * @param target a connected DatabaseService, or an initialized TypeORM DataSource on this library's schema
- * @throws TuxImportError when the source is not Tux's schema or has rows with no safe resolution (not in a dry run,
- *   which reports them instead); a DatabaseError (e.g. UniqueViolationError when the target already holds a
+ * @throws ValidationError, before connecting, for a bad argument or option; TuxImportError when the source cannot be
+ *   reached, is not Tux's schema, or has rows with no safe resolution (not in a dry run, which reports them instead);
+ *   a DatabaseError (e.g. UniqueViolationError when the target already holds a
  *   different row under an imported key) for any failure while copying. Either way the target is unchanged.
  * @example
  * ```ts
@@ -52,7 +53,6 @@ export async function importTux(sourceUrl: string, target: DatabaseService | Dat
   checkImportArguments(sourceUrl, target, options);
   const dryRun = options.dryRun === true;
   const batchRows = options.batchRows ?? COPY_BATCH_ROWS;
-  if (!Number.isInteger(batchRows) || batchRows < 1) throw new TuxImportError(`batchRows must be a positive whole number (got ${batchRows})`);
   const dataSource = target instanceof DatabaseService ? target.dataSource : target;
 
   const source = new Client({ connectionString: sourceUrl, application_name: 'tux-db import-tux' });
@@ -226,10 +226,13 @@ function checkImportArguments(sourceUrl: unknown, target: unknown, options: unkn
     throw ValidationError.forField('importTux', 'target', 'must be the DatabaseService (db.service) or a TypeORM DataSource');
   }
   checkOptions('importTux', options, ['dryRun', 'nullCaseType', 'batchRows', 'afterTable'], 'importTux');
-  const { dryRun, nullCaseType, afterTable } = options as ImportTuxOptions;
+  const { dryRun, nullCaseType, batchRows, afterTable } = options as ImportTuxOptions;
   if (dryRun !== undefined && typeof dryRun !== 'boolean') throw ValidationError.forField('importTux', 'dryRun', 'must be true or false');
   if (nullCaseType !== undefined && !(Object.values(CaseType) as unknown[]).includes(nullCaseType)) {
     throw ValidationError.forField('importTux', 'nullCaseType', `must be one of ${Object.values(CaseType).join(', ')}`);
+  }
+  if (batchRows !== undefined && !(typeof batchRows === 'number' && Number.isSafeInteger(batchRows) && batchRows >= 1)) {
+    throw ValidationError.forField('importTux', 'batchRows', `must be a positive whole number (got ${String(batchRows)})`);
   }
   if (afterTable !== undefined && typeof afterTable !== 'function') throw ValidationError.forField('importTux', 'afterTable', 'must be a function (table: string) => void');
 }

@@ -67,7 +67,7 @@ export class UnitOfWork {
     checkOptions('UnitOfWork', options, OPTION_KEYS, 'transaction');
     const { isolationLevel, maxRetries = this.service.options.maxRetries } = options;
     if (isolationLevel !== undefined && !ISOLATION_LEVELS.includes(isolationLevel)) {
-      throw new TransactionError(`Unknown isolation level ${inspect(isolationLevel)}; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+      throw ValidationError.forField('UnitOfWork', 'isolationLevel', `must be one of ${ISOLATION_LEVELS.join(', ')} (got ${inspect(isolationLevel)})`);
     }
     if (typeof maxRetries !== 'number' || !Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_UNIT_RETRIES) {
       throw ValidationError.forField('UnitOfWork', 'maxRetries', `must be an integer from 0 to ${MAX_UNIT_RETRIES}`);

@@ -6,6 +6,7 @@ import { CaseType } from '../../src/entities/enums';
 import { UniqueViolationError } from '../../src/errors/constraint-errors';
 import { importTux } from '../../src/import/import-tux';
 import { TuxImportError } from '../../src/import/tux-import-error';
+import { ValidationError } from '../../src/errors/validation-error';
 import { TUX_IMPORT_TABLES, type TuxImportReport } from '../../src/import/tux-import-report';
 import { createScratchDatabase, dropScratchDatabase, useTestServer } from '../support/test-server';
 import { connectTo, createTuxSource, targetSnapshot as snapshot } from '../support/tux-import';
@@ -84,6 +85,16 @@ describe('importTux', function () {
     await target?.end();
     await dropScratchDatabase('tux_source');
     await dropScratchDatabase('tux_target');
+  });
+
+  it('refuses bad options with a ValidationError naming the option, before it connects to the source', async () => {
+    // An address nothing listens on: connecting would fail with a TuxImportError, so a ValidationError shows none was tried.
+    const nowhere = 'postgres://postgres@127.0.0.1:1/none';
+    const call = importTux as (url: unknown, target: unknown, options: unknown) => Promise<unknown>;
+    for (const [options, field] of [[{ batchRows: 0 }, 'batchRows'], [{ batchRows: 1.5 }, 'batchRows'], [{ batchRows: '50' }, 'batchRows'], [{ dryRun: 'yes' }, 'dryRun'], [{ nullCaseType: 'warn' }, 'nullCaseType']] as const) {
+      await expect(call(nowhere, db.service, options), JSON.stringify(options)).to.be.rejectedWith(ValidationError, new RegExp(`${field} must`));
+    }
+    await expect(importTux(nowhere, db.service)).to.be.rejectedWith(TuxImportError, /could not connect to the Tux database/);
   });
 
   it('refuses a NULL case type without nullCaseType, naming the row and the option, and writes nothing', async () => {

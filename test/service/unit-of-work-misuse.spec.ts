@@ -153,6 +153,9 @@ describe('UnitOfWork under misuse (pool of one connection)', () => {
     await expect(transaction('not a function')).to.be.rejectedWith(ValidationError, /fn/);
     await expect(transaction(noop, null)).to.be.rejectedWith(ValidationError, /options/);
     await expect(transaction(noop, { isolation: 'SERIALIZABLE' })).to.be.rejectedWith(ValidationError, /did you mean "isolationLevel"/);
+    for (const isolationLevel of ['FOO', 'serializable', 42, null]) {
+      await expect(transaction(noop, { isolationLevel }), String(isolationLevel)).to.be.rejectedWith(ValidationError, /isolationLevel must be one of READ UNCOMMITTED/);
+    }
     for (const maxRetries of [Number.NaN, Infinity, -1, 1.5, '3', 1e6]) {
       await expect(transaction(noop, { maxRetries }), String(maxRetries)).to.be.rejectedWith(ValidationError, /maxRetries/);
     }
