@@ -46,7 +46,15 @@ export class DatabaseCoordinator {
     return this.service.health();
   }
 
-  /** Waits for running units of work, then closes the pool and stops the embedded server. */
+  /**
+   * Waits up to `timeoutMs` (default 10 s) for running units of work, then closes the pool and lets go of the embedded
+   * server (its last user stops it); units still running then fail with DatabaseClosedError and roll back. See
+   * DatabaseService.disconnect.
+   *
+   * ```ts
+   * process.once('SIGTERM', () => void db.close(5_000));
+   * ```
+   */
   close(timeoutMs?: number): Promise<void> {
     return this.service.disconnect(timeoutMs);
   }

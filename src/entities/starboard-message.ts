@@ -12,7 +12,11 @@ import type { Snowflake } from './snowflake';
 // (guild_id, star_count DESC): TypeORM cannot express DESC, so the migration owns it.
 @Index('ix_starboard_message_top', { synchronize: false })
 export class StarboardMessage {
-  /** The original message's id: Discord snowflake, as a string; the primary key with guildId, and unique by itself (see RowId). */
+  /**
+   * The original message's id: Discord snowflake, as a string; the primary key with guildId (see RowId). Discord hands
+   * each message id out once, so it names one entry and the lookups by id take it alone; the database does not check
+   * that, so one id written under two guilds makes two rows, which the lookups by id alone then both see.
+   */
   @SnowflakeColumn('message_id', { primaryKey: 'pk_starboard_message' })
   @RowId()
   messageId!: Snowflake;

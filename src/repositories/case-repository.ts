@@ -62,7 +62,8 @@ export class CaseRepository extends BaseRepository<Case> {
   /**
    * Creates a case with the guild's next number; creates the guild row if it has none yet.
    * One statement (one round trip) outside a unit of work.
-   * @throws ValidationError for bad input (including a caseNumber, which the database assigns).
+   * @throws ValidationError for bad input (including a caseNumber, which the database assigns); DataError (22003)
+   * when the guild's case counter is full (2,147,483,647 cases).
    */
   async createCase(values: NewCase): Promise<Case> {
     // A caseNumber is refused here like everywhere: the entity marks it assigned.
@@ -83,7 +84,8 @@ export class CaseRepository extends BaseRepository<Case> {
    * Creates many cases in one guild (a raid ban) in one statement: one counter bump of N and the cases bound
    * as one array per field, so the numbers are contiguous and follow the input order. Returns the cases in that
    * order.
-   * @throws ValidationError naming `[index].field` for any bad item; nothing is written then.
+   * @throws ValidationError naming `[index].field` for any bad item; nothing is written then. DataError (22003) when
+   * the guild's case counter has fewer numbers left than items.
    */
   async createCases(guildId: SnowflakeInput, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField(this.model.entityName, 'items', 'must be an array of cases');

@@ -55,7 +55,9 @@ const LOG_FIELDS: Readonly<Record<LogKind, 'modLogId' | 'auditLogId' | 'joinLogI
 
 /**
  * Per-guild settings (the seed's guild config controller). Writes create the guild and config rows when
- * they are missing, in the same statement; reads of a guild without a row return the defaults.
+ * they are missing, in the same statement. The field readers of a guild without a row return the defaults (getPrefix
+ * the default prefix, getJailConfig and the log channel getters nulls, isOnboardingComplete false); the row readers
+ * (getConfigByGuildId, getById) return null, and getOrCreateConfig creates it.
  */
 @injectable()
 export class GuildConfigRepository extends BaseRepository<GuildConfig> {

@@ -54,7 +54,10 @@ const AUTHOR_FROM_TARGET: ReadonlySet<string> = new Set(['snippetUserId']);
 
 /**
  * Text snippets and their aliases. Names are unique per guild ignoring case (the expression index
- * uq_snippet_guild_name on (guild_id, lower(snippet_name))), and every lookup by name ignores case too.
+ * uq_snippet_guild_name on (guild_id, lower(snippet_name))), and this repository's own lookups by name
+ * (getSnippetByName, createAlias, …) ignore case too. The generic filters compare a name exactly, as every filter
+ * does: `findOne({ filters: { guildId, snippetName: 'Rules' } })` misses `rules`; `{ snippetName: { ilike: 'rules' } }`
+ * (with escapeLike for user input) matches either.
  */
 @injectable()
 export class SnippetRepository extends BaseRepository<Snippet> {

@@ -8,7 +8,7 @@ import { BaseRepository } from './base-repository';
 
 /** What createOrUpdateStarboardMessage takes (starCount defaults to 0 on create). */
 export interface NewStarboardMessage {
-  /** The original message's id (unique by itself; the primary key with guildId). */
+  /** The original message's id (the primary key with guildId; Discord's, so unique, which the database does not check: see StarboardMessage.messageId). */
   readonly messageId: SnowflakeInput;
   /** The guild of the original message: Discord snowflake (a string; a bigint or safe-integer number is accepted). */
   readonly guildId: SnowflakeInput;
@@ -30,7 +30,11 @@ const NEW_STARBOARD_MESSAGE_KEYS = [
   'messageId', 'guildId', 'messageChannelId', 'messageUserId', 'messageContent', 'messageExpiresAt', 'starCount', 'starboardMessageId',
 ] as const;
 
-/** Messages that reached a starboard, keyed by the original message's id. */
+/**
+ * Messages that reached a starboard, looked up by the original message's id. The table's key is (message id, guild)
+ * for distribution by guild; the by-id methods take the id alone, since Discord never hands out one id twice (a
+ * bot that writes one id under two guilds gets two rows, and the by-id methods then act on both).
+ */
 @injectable()
 export class StarboardMessageRepository extends BaseRepository<StarboardMessage> {
   constructor(service: DatabaseService, unitOfWork?: UnitOfWork) {

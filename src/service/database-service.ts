@@ -151,7 +151,7 @@ export class DatabaseService implements StatementRunner {
     return this.cutOffUnits;
   }
 
-  /** The server's major version (15, 18, …), as TypeORM read it on connecting. @throws DatabaseConnectionError when not connected. */
+  /** The server's major version (15, 18, …), as TypeORM read it on connecting. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
   serverMajorVersion(): number {
     return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
   }
@@ -202,7 +202,7 @@ export class DatabaseService implements StatementRunner {
     return withReplicas(withCache, opened?.replicas?.set.health() ?? []);
   }
 
-  /** The TypeORM DataSource. @throws DatabaseConnectionError when not connected. */
+  /** The TypeORM DataSource. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
   get dataSource(): DataSource {
     return this.connected().dataSource;
   }
@@ -231,7 +231,7 @@ export class DatabaseService implements StatementRunner {
     return writes ? writes.scope(fn) : fn();
   }
 
-  /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError when not connected. */
+  /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
   metadata(entity: new () => object): EntityMetadata {
     return this.dataSource.getMetadata(entity);
   }

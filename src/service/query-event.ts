@@ -22,7 +22,7 @@ export interface QueryServer {
  * it took, what came back or what failed, and where. Parameters are never included (they may hold user content).
  *
  * ```ts
- * db.service.onQuery((e) => console.log(`${e.durationMs.toFixed(1)} ms ${e.rowCount ?? '-'} rows ${e.server.label} ${e.sql}`));
+ * db.service.onQuery((e) => console.log(`${e.durationMs.toFixed(1)} ms ${e.rowCount ?? '-'} rows ${e.server?.label ?? '-'} ${e.sql}`));
  * ```
  */
 export interface QueryEvent {

@@ -52,8 +52,12 @@ export interface StatementOptions {
  * work's connection or the pool) and how (prepared, retried) is decided behind it, so later layers such as a
  * cache or a replica router go here without touching a repository.
  *
+ * The repositories build their statements with src/query's `sql` and `compile`; a statement is also a plain object
+ * (DatabaseService is the runner):
+ *
  * ```ts
- * const result = await runner.run(compile(sql`SELECT count(*) AS n FROM "cases" WHERE "guild_id" = ${guildId}`), { prepare: true });
+ * const touches = { reads: ['cases'], writes: [], locks: false, guildAt: 0 };
+ * const result = await db.service.run<{ n: string }>({ text: 'SELECT count(*) AS n FROM "cases" WHERE "guild_id" = $1', values: [guildId], touches }, { prepare: true });
  * ```
  */
 export interface StatementRunner {
