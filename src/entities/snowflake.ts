@@ -20,10 +20,13 @@ function isPositiveDecimal(value: string): boolean {
   return true;
 }
 
-/** Why `value` is not a valid snowflake, or undefined when it is one. */
-export function snowflakeProblem(value: unknown): string | undefined {
+/**
+ * Why `value` is not a valid snowflake, or undefined when it is one. `what` names the id in the message: a database's
+ * own bigint key (a case id) takes the same form as a Discord id but is not one.
+ */
+export function snowflakeProblem(value: unknown, what = 'a Discord id'): string | undefined {
   if (typeof value === 'string') {
-    if (!isPositiveDecimal(value)) return 'must be a positive integer string without leading zeros (a Discord id)';
+    if (!isPositiveDecimal(value)) return `must be a positive integer string without leading zeros (${what})`;
     // Digit strings of one length compare as their numbers do.
     if (value.length === 19 && value > MAX_BIGINT_TEXT) return 'must not exceed 9223372036854775807';
     return undefined;
@@ -35,7 +38,7 @@ export function snowflakeProblem(value: unknown): string | undefined {
     if (!Number.isSafeInteger(value)) return 'must be a string or bigint: this number is not a safe integer, so digits may be lost';
     return value > 0 ? undefined : 'must be a positive integer';
   }
-  return 'must be a Discord id string';
+  return `must be ${what} string`;
 }
 
 /** True when `value` is a canonical snowflake string. */

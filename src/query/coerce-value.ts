@@ -67,7 +67,7 @@ export function coerceValueAt(model: TableModel, column: ColumnModel, value: unk
   switch (column.kind) {
     case 'snowflake':
     case 'bigint':
-      problem = snowflakeProblem(value);
+      problem = snowflakeProblem(value, column.kind === 'bigint' ? 'a row id' : undefined);
       if (problem === undefined) return typeof value === 'string' ? value : String(value);
       break;
     case 'int':

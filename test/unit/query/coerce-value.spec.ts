@@ -40,6 +40,12 @@ describe('coerceValue', () => {
       expect(coerce('caseId', '7')).to.equal('7');
       rejects('caseId', 'x');
     });
+
+    it('calls the value a row id, not a Discord id, when refusing it', () => {
+      rejects('caseId', 'x', 'caseId', /positive integer string without leading zeros \(a row id\)/);
+      rejects('caseId', {}, 'caseId', /must be a row id string/);
+      rejects('guildId', 'x', 'guildId', /\(a Discord id\)/);
+    });
   });
 
   describe('on int columns', () => {
