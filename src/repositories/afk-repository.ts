@@ -72,6 +72,12 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
    * statement, which also creates the guild row when missing.
    * @throws ValidationError, before any SQL, for bad ids or values, a key that is not a NewAfk field, `until` not
    * after `since` (or now), or `until` on a permanent AFK.
+   *
+   * ```ts
+   * await db.afk.setMemberAfk({ userId, guildId, nickname: 'tux', afkMessage: 'lunch' });
+   * const afk = await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'back at 3', until: new Date(Date.now() + 3_600_000) });
+   * afk.nickname; // null: the second call replaced the whole row, fields it left out included
+   * ```
    */
   async setMemberAfk(values: NewAfk): Promise<Afk> {
     this.checkOptions(values, AFK_ROW, 'setMemberAfk');
@@ -86,28 +92,69 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
     return this.hydrate(this.firstRow(result.rows));
   }
 
-  /** Whether the member is AFK in the guild (has a row, expired or not). @throws ValidationError for bad ids. */
+  /**
+   * Whether the member is AFK in the guild (has a row, expired or not).
+   * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.afk.isMemberAfk(userId, guildId); // true (also once `until` has passed, until the row is removed)
+   * ```
+   */
   async isMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const result = await this.runStatement<{ afk: boolean }>(isMemberAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).afk;
   }
 
-  /** Ends the member's AFK; true when they were AFK. @throws ValidationError for bad ids. */
+  /**
+   * Ends the member's AFK; true when they were AFK.
+   * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.afk.removeMemberAfk(userId, guildId); // true
+   * await db.afk.removeMemberAfk(userId, guildId); // false: not AFK any more
+   * ```
+   */
   async removeMemberAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ userId, guildId });
   }
 
-  /** The member's AFK row, or null when they are not AFK. @throws ValidationError for bad ids. */
+  /**
+   * The member's AFK row, or null when they are not AFK.
+   * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'brb' });
+   * const afk = await db.afk.getAfkByMember(userId, guildId);
+   * afk?.afkMessage; // 'brb'; afk is null when the member is not AFK
+   * ```
+   */
   async getAfkByMember(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Afk | null> {
     return this.getById({ userId, guildId });
   }
 
-  /** Every AFK member of the guild, longest AFK first. @throws ValidationError for a bad id. */
+  /**
+   * Every AFK member of the guild, longest AFK first.
+   * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * await db.afk.setMemberAfk({ userId: '1200000000000000001', guildId, afkMessage: 'sleeping' });
+   * const afks = await db.afk.getAllAfkMembers(guildId);
+   * afks.map((a) => a.userId); // [userId, '1200000000000000001']: longest AFK first
+   * ```
+   */
   async getAllAfkMembers(guildId: SnowflakeInput): Promise<Afk[]> {
     return this.findAll({ filters: { guildId }, orderBy: [{ since: 'ASC' }, { userId: 'ASC' }] });
   }
 
-  /** Whether the member is permanently AFK in the guild (false when not AFK). @throws ValidationError for bad ids. */
+  /**
+   * Whether the member is permanently AFK in the guild (false when not AFK).
+   * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.afk.isMemberPermAfk(userId, guildId); // false: a temporary AFK
+   * await db.afk.isMemberPermAfk(moderatorId, guildId); // false too: not AFK at all (no throw)
+   * ```
+   */
   async isMemberPermAfk(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const result = await this.runStatement<{ perm: boolean }>(isMemberPermAfkStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).perm;
@@ -116,6 +163,12 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   /**
    * Makes an AFK permanent (clearing `until`) or temporary again; returns the row, or null when the member is not AFK.
    * @throws ValidationError for bad ids or a non-boolean.
+   *
+   * ```ts
+   * await db.afk.setMemberAfk({ userId, guildId, afkMessage: 'away', until: new Date(Date.now() + 60_000) });
+   * const afk = await db.afk.setPermanentAfk(userId, guildId);
+   * afk?.until; // null: cleared; afk is null when the member is not AFK
+   * ```
    */
   async setPermanentAfk(userId: SnowflakeInput, guildId: SnowflakeInput, permAfk = true): Promise<Afk | null> {
     return this.updateById({ userId, guildId }, permAfk === true ? { permAfk, until: null } : { permAfk });
@@ -124,6 +177,12 @@ export class AfkRepository extends BaseRepository<Afk, MemberKey> {
   /**
    * Marks an AFK as enforced by a moderator (or not); returns the row, or null when the member is not AFK.
    * @throws ValidationError for bad ids or a non-boolean.
+   *
+   * ```ts
+   * const afk = await db.afk.setEnforced(userId, guildId);
+   * afk?.enforced; // true
+   * await db.afk.setEnforced(moderatorId, guildId); // null: moderatorId is not AFK
+   * ```
    */
   async setEnforced(userId: SnowflakeInput, guildId: SnowflakeInput, enforced = true): Promise<Afk | null> {
     return this.updateById({ userId, guildId }, { enforced });

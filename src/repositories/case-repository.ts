@@ -64,6 +64,11 @@ export class CaseRepository extends BaseRepository<Case> {
    * One statement (one round trip) outside a unit of work.
    * @throws ValidationError for bad input (including a caseNumber, which the database assigns); DataError (22003)
    * when the guild's case counter is full (2,147,483,647 cases).
+   *
+   * ```ts
+   * const warn = await db.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: userId, caseModeratorId: moderatorId, caseReason: 'Spam' });
+   * warn.caseNumber; // 1 in a new guild (created with the case), then 2, 3, …
+   * ```
    */
   async createCase(values: NewCase): Promise<Case> {
     // A caseNumber is refused here like everywhere: the entity marks it assigned.
@@ -86,6 +91,12 @@ export class CaseRepository extends BaseRepository<Case> {
    * order.
    * @throws ValidationError naming `[index].field` for any bad item; nothing is written then. DataError (22003) when
    * the guild's case counter has fewer numbers left than items.
+   *
+   * ```ts
+   * const raiders = ['1200000000000000001', '1200000000000000002'];
+   * const bans = await db.case.createCases(guildId, raiders.map((id) => ({ caseType: CaseType.BAN, caseUserId: id, caseModeratorId: moderatorId })));
+   * bans.map((c) => c.caseNumber); // [2, 3]: contiguous, in input order
+   * ```
    */
   async createCases(guildId: SnowflakeInput, items: ReadonlyArray<NewGuildCase>): Promise<Case[]> {
     if (!Array.isArray(items)) throw ValidationError.forField(this.model.entityName, 'items', 'must be an array of cases');
@@ -100,7 +111,14 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.insertGuildCases(guild, rows.length, groupedCases(rows));
   }
 
-  /** The generic create numbers a case exactly like createCase. */
+  /**
+   * The generic create numbers a case exactly like createCase.
+   *
+   * ```ts
+   * const kick = await db.case.create({ guildId, caseType: CaseType.KICK, caseUserId: userId, caseModeratorId: moderatorId });
+   * kick.caseNumber; // 4: numbered as createCase numbers (a caseNumber given here is refused: ValidationError)
+   * ```
+   */
   override async create(values: Values<Case>): Promise<Case> {
     return this.createCase(values as NewCase);
   }
@@ -108,6 +126,13 @@ export class CaseRepository extends BaseRepository<Case> {
   /**
    * The generic createMany numbers cases like createCases, one statement per guild (in one unit of work when
    * there are several), and returns them in input order. Every item is checked before anything is written.
+   *
+   * ```ts
+   * const cases = await db.case.createMany([
+   *   { guildId, caseType: CaseType.JAIL, caseUserId: userId, caseModeratorId: moderatorId, caseUserRoles: [roleId] },
+   *   { guildId: '1300000000000000001', caseType: CaseType.WARN, caseUserId: userId, caseModeratorId: moderatorId },
+   * ]); // cases.map((c) => c.caseNumber) is [5, 1]: each guild numbers its own cases
+   * ```
    */
   override async createMany(values: ReadonlyArray<Values<Case>>): Promise<Case[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of cases');
@@ -136,33 +161,76 @@ export class CaseRepository extends BaseRepository<Case> {
     return batches.length <= 1 ? insertAll() : this.withSession(insertAll);
   }
 
-  /** Every case of a user in a guild, newest first (the seed's get_cases_by_user). */
+  /**
+   * Every case of a user in a guild, newest first (the seed's get_cases_by_user).
+   *
+   * ```ts
+   * const cases = await db.case.getCasesByUser(userId, guildId);
+   * cases.map((c) => c.caseNumber); // [5, 4, 1]: newest first, this guild only
+   * ```
+   */
   getCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** The user's open cases (caseStatus true) in a guild, newest first. */
+  /**
+   * The user's open cases (caseStatus true) in a guild, newest first.
+   *
+   * ```ts
+   * const open = await db.case.getActiveCasesByUser(userId, guildId);
+   * open.map((c) => c.caseNumber); // [5, 4, 1]; a closed case (closeCase) is left out
+   * ```
+   */
   getActiveCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseUserId: userId, caseStatus: true }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** The case with this number in a guild, or null; from the cache when it holds it (see DatabaseOptions.cache). */
+  /**
+   * The case with this number in a guild, or null; from the cache when it holds it (see DatabaseOptions.cache).
+   *
+   * ```ts
+   * const first = await db.case.getCaseByNumber(1, guildId); // the number first, then the guild
+   * first?.caseReason; // 'Spam'
+   * await db.case.getCaseByNumber(99, guildId); // null: no case 99 (no throw)
+   * ```
+   */
   async getCaseByNumber(caseNumber: number, guildId: SnowflakeInput): Promise<Case | null> {
     const result = await this.runStatement(findAllStatement(this.model, { filters: { guildId, caseNumber }, limit: 1 }), CASE_BY_NUMBER);
     return this.firstOrNull(result.rows);
   }
 
-  /** The guild's newest cases, newest first (default 10). */
+  /**
+   * The guild's newest cases, newest first (default 10).
+   *
+   * ```ts
+   * const recent = await db.case.getRecentCases(guildId, 3);
+   * recent.map((c) => c.caseNumber); // [5, 4, 3]; without a limit, the newest 10
+   * ```
+   */
   getRecentCases(guildId: SnowflakeInput, limit = 10): Promise<Case[]> {
     return this.findAll({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, limit });
   }
 
-  /** Cases a moderator made in a guild, newest first. */
+  /**
+   * Cases a moderator made in a guild, newest first.
+   *
+   * ```ts
+   * const made = await db.case.getCasesByModerator(moderatorId, guildId);
+   * made.map((c) => c.caseNumber); // [5, 4, 3, 2, 1]: newest first
+   * ```
+   */
   getCasesByModerator(moderatorId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseModeratorId: moderatorId }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** Cases of one type in a guild, newest first. */
+  /**
+   * Cases of one type in a guild, newest first.
+   *
+   * ```ts
+   * const bans = await db.case.getCasesByType(guildId, CaseType.BAN); // the guild first, then the type
+   * bans.map((c) => c.caseUserId); // ['1200000000000000002', '1200000000000000001']: newest first
+   * ```
+   */
   getCasesByType(guildId: SnowflakeInput, caseType: CaseType): Promise<Case[]> {
     return this.findAll({ filters: { guildId, caseType }, orderBy: { caseNumber: 'DESC' } });
   }
@@ -189,12 +257,26 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page: options.page, perPage: options.perPage });
   }
 
-  /** The user's newest case in a guild, or null. */
+  /**
+   * The user's newest case in a guild, or null.
+   *
+   * ```ts
+   * const latest = await db.case.getLatestCaseByUser(userId, guildId); // null when the user has no case in the guild
+   * latest?.caseNumber; // 5 (the JAIL)
+   * ```
+   */
   getLatestCaseByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
     return this.findOne({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } });
   }
 
-  /** The user's newest JAIL or UNJAIL case (unjail restores the roles the JAIL case saved). */
+  /**
+   * The user's newest JAIL or UNJAIL case (unjail restores the roles the JAIL case saved).
+   *
+   * ```ts
+   * const last = await db.case.getLatestJailOrUnjailCase(userId, guildId); // null when the user has neither
+   * const jailed = last?.caseType === CaseType.JAIL; // true: case 5 is a JAIL and no UNJAIL came after it
+   * ```
+   */
   getLatestJailOrUnjailCase(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Case | null> {
     return this.findOne({
       filters: { guildId, caseUserId: userId, caseType: { in: [CaseType.JAIL, CaseType.UNJAIL] } },
@@ -292,17 +374,43 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.expired('getExpiredTempbans', first, second, { caseType: CaseType.TEMPBAN });
   }
 
-  /** Marks an expiring case as acted on; false when no such case. */
+  /**
+   * Marks an expiring case as acted on; false when no such case.
+   *
+   * ```ts
+   * const tempban = await db.case.createCase({
+   *   guildId, caseType: CaseType.TEMPBAN, caseUserId: userId, caseModeratorId: moderatorId, caseExpiresAt: new Date(),
+   * });
+   * await db.case.markProcessed(tempban.caseId); // true (false when no case has this id)
+   * (await db.case.getExpiredTempbans(guildId)).length; // 0: a processed case is no longer listed
+   * ```
+   */
   async markProcessed(caseId: SnowflakeInput): Promise<boolean> {
     return (await this.updateById(caseId, { caseProcessed: true })) !== null;
   }
 
-  /** Closes a case (soft delete: caseStatus false) and returns it, or null. */
+  /**
+   * Closes a case (soft delete: caseStatus false) and returns it, or null.
+   *
+   * ```ts
+   * const warn = await db.case.getCaseByNumber(1, guildId);
+   * const closed = warn && (await db.case.closeCase(warn.caseId));
+   * closed?.caseStatus; // false: closed, not deleted
+   * (await db.case.getActiveCasesByUser(userId, guildId)).map((c) => c.caseNumber); // [6, 5, 4]: case 1 is no longer open
+   * ```
+   */
   closeCase(caseId: SnowflakeInput): Promise<Case | null> {
     return this.updateById(caseId, { caseStatus: false });
   }
 
-  /** Updates the case with this number in a guild and returns it, or null. */
+  /**
+   * Updates the case with this number in a guild and returns it, or null.
+   *
+   * ```ts
+   * const edited = await db.case.updateCaseByNumber(guildId, 4, { caseReason: 'Raid' }); // the guild first here, unlike getCaseByNumber
+   * edited?.caseReason; // 'Raid'; edited is null when the guild has no case 4
+   * ```
+   */
   async updateCaseByNumber(guildId: SnowflakeInput, caseNumber: number, values: CasePatch): Promise<Case | null> {
     // The entity's write rules refuse caseNumber and guildId in an update.
     const prepared = this.prepare(values, 'update');
@@ -311,17 +419,37 @@ export class CaseRepository extends BaseRepository<Case> {
     return this.firstOrNull(result.rows);
   }
 
-  /** Records the id of the case's message in the mod-log channel; returns the case, or null. */
+  /**
+   * Records the id of the case's message in the mod-log channel; returns the case, or null.
+   *
+   * ```ts
+   * const kick = await db.case.getCaseByNumber(4, guildId);
+   * const logged = kick && (await db.case.updateModLogMessageId(kick.caseId, messageId));
+   * logged?.modLogMessageId; // messageId, as a string (null until one is recorded)
+   * ```
+   */
   updateModLogMessageId(caseId: SnowflakeInput, messageId: SnowflakeInput): Promise<Case | null> {
     return this.updateById(caseId, { modLogMessageId: messageId });
   }
 
-  /** How many cases a guild has. */
+  /**
+   * How many cases a guild has.
+   *
+   * ```ts
+   * await db.case.countCasesByGuild(guildId); // 6: closed cases count too
+   * ```
+   */
   countCasesByGuild(guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId } });
   }
 
-  /** How many cases a user has in a guild. */
+  /**
+   * How many cases a user has in a guild.
+   *
+   * ```ts
+   * await db.case.countCasesByUser(userId, guildId); // 4 (cases 1, 4, 5, 6): the user's case in another guild is not counted
+   * ```
+   */
   countCasesByUser(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId, caseUserId: userId } });
   }

@@ -81,7 +81,13 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     return completed === true ? prepared : { columns: [...prepared.columns, this.column('onboardingCompleted')], params: [...prepared.params, true] };
   }
 
-  /** The guild's config, or null when it has none. @throws ValidationError for a bad id. */
+  /**
+   * The guild's config, or null when it has none. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const config = await db.guildConfig.getConfigByGuildId(guildId); // null when the guild has no config row (the field getters then give defaults)
+   * ```
+   */
   async getConfigByGuildId(guildId: SnowflakeInput): Promise<GuildConfig | null> {
     return this.getById(guildId);
   }
@@ -89,6 +95,10 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   /**
    * The guild's config, created with the defaults (and the guild row too) when missing; one statement.
    * @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { prefix, onboardingStage, onboardingCompleted } = await db.guildConfig.getOrCreateConfig(guildId); // '!', null, false on a new row
+   * ```
    */
   async getOrCreateConfig(guildId: SnowflakeInput): Promise<GuildConfig> {
     return this.upsertConfig(guildId, {}, false);
@@ -98,6 +108,12 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
    * Sets config fields and returns the config. Creates the guild row and the config row when missing:
    * one `INSERT … ON CONFLICT DO UPDATE` statement with the guild insert in a CTE.
    * @throws ValidationError, before any SQL, for a bad id, an unknown field or a bad value.
+   *
+   * ```ts
+   * const config = await db.guildConfig.updateConfig(guildId, { auditLogId: channelId, jailRoleId: roleId });
+   * config.auditLogId; // channelId; the fields not given keep their values
+   * await db.guildConfig.updateConfig(guildId, { prefix: '' }); // throws ValidationError, nothing written
+   * ```
    */
   async updateConfig(guildId: SnowflakeInput, values: GuildConfigPatch): Promise<GuildConfig> {
     return this.upsertConfig(guildId, values, true);
@@ -106,6 +122,11 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   /**
    * The value of one config field, or `defaultValue` when the guild has no config row or the field is null.
    * @throws ValidationError, before any SQL, when `field` is not a GuildConfig field or the id is bad.
+   *
+   * ```ts
+   * await db.guildConfig.getConfigField(guildId, 'prefix'); // '!'
+   * await db.guildConfig.getConfigField(guildId, 'devLogId', 'none'); // 'none': the default, as devLogId is null
+   * ```
    */
   async getConfigField<K extends GuildConfigField, D = null>(
     guildId: SnowflakeInput,
@@ -120,6 +141,10 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   /**
    * The channel id of a kind of log (`'mod'`, `'audit'`, `'join'`, `'private'`, `'report'`, `'dev'`), or null when unset.
    * @throws ValidationError for an unknown kind or a bad id.
+   *
+   * ```ts
+   * const reportLogId = await db.guildConfig.getLogChannel(guildId, 'report'); // null when unset
+   * ```
    */
   async getLogChannel(guildId: SnowflakeInput, kind: LogKind): Promise<Snowflake | null> {
     return this.getConfigField(guildId, this.logField(kind));
@@ -128,57 +153,123 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   /**
    * Sets (or, with null, clears) the channel of a kind of log and returns the config.
    * @throws ValidationError for an unknown kind, a bad guild id or a bad channel id.
+   *
+   * ```ts
+   * const { modLogId } = await db.guildConfig.setLogChannel(guildId, 'mod', channelId); // channelId
+   * await db.guildConfig.setLogChannel(guildId, 'join', null); // null clears it
+   * ```
    */
   async setLogChannel(guildId: SnowflakeInput, kind: LogKind, channelId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { [this.logField(kind)]: channelId });
   }
 
-  /** The mod-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The mod-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const modLogId = await db.guildConfig.getModLogId(guildId); // channelId after setLogChannel(guildId, 'mod', channelId); null when unset
+   * ```
+   */
   async getModLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'mod');
   }
 
-  /** The audit-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The audit-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const auditLogId = await db.guildConfig.getAuditLogId(guildId); // channelId after updateConfig(guildId, { auditLogId: channelId }); null when unset
+   * ```
+   */
   async getAuditLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'audit');
   }
 
-  /** The join-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The join-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const joinLogId = await db.guildConfig.getJoinLogId(guildId); // null when unset, or when the guild has no config row
+   * ```
+   */
   async getJoinLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'join');
   }
 
-  /** The private-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The private-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * await db.guildConfig.setLogChannel(guildId, 'private', channelId);
+   * const privateLogId = await db.guildConfig.getPrivateLogId(guildId); // channelId
+   * ```
+   */
   async getPrivateLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'private');
   }
 
-  /** The report-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The report-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const reportLogId = await db.guildConfig.getReportLogId(guildId); // null when unset
+   * ```
+   */
   async getReportLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'report');
   }
 
-  /** The dev-log channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The dev-log channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const devLogId = await db.guildConfig.getDevLogId(guildId); // null when unset
+   * ```
+   */
   async getDevLogId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getLogChannel(guildId, 'dev');
   }
 
-  /** The jail channel id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The jail channel id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const jailChannelId = await db.guildConfig.getJailChannelId(guildId); // null when unset
+   * ```
+   */
   async getJailChannelId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getConfigField(guildId, 'jailChannelId');
   }
 
-  /** Sets (or, with null, clears) the jail channel; returns the config. @throws ValidationError for a bad id. */
+  /**
+   * Sets (or, with null, clears) the jail channel; returns the config. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { jailChannelId } = await db.guildConfig.setJailChannelId(guildId, channelId); // channelId; pass null to clear it
+   * ```
+   */
   async setJailChannelId(guildId: SnowflakeInput, channelId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { jailChannelId: channelId });
   }
 
-  /** The jail role id, or null. @throws ValidationError for a bad id. */
+  /**
+   * The jail role id, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const jailRoleId = await db.guildConfig.getJailRoleId(guildId); // roleId after updateConfig(guildId, { jailRoleId: roleId }); null when unset
+   * ```
+   */
   async getJailRoleId(guildId: SnowflakeInput): Promise<Snowflake | null> {
     return this.getConfigField(guildId, 'jailRoleId');
   }
 
-  /** Sets (or, with null, clears) the jail role; returns the config. @throws ValidationError for a bad id. */
+  /**
+   * Sets (or, with null, clears) the jail role; returns the config. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { jailRoleId } = await db.guildConfig.setJailRoleId(guildId, roleId); // roleId; pass null to clear it
+   * ```
+   */
   async setJailRoleId(guildId: SnowflakeInput, roleId: SnowflakeInput | null): Promise<GuildConfig> {
     return this.updateConfig(guildId, { jailRoleId: roleId });
   }
@@ -227,17 +318,36 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     return this.updateById(guildId, { onboardingStage: OnboardingStage.NOT_STARTED, onboardingCompleted: false });
   }
 
-  /** The guild's command prefix; DEFAULT_PREFIX (`!`) when it has no config row. @throws ValidationError for a bad id. */
+  /**
+   * The guild's command prefix; DEFAULT_PREFIX (`!`) when it has no config row. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const prefix = await db.guildConfig.getPrefix(guildId); // '!' (DEFAULT_PREFIX) until setPrefix, with or without a config row
+   * ```
+   */
   async getPrefix(guildId: SnowflakeInput): Promise<string> {
     return this.getConfigField(guildId, 'prefix', DEFAULT_PREFIX);
   }
 
-  /** Sets the command prefix (1–10 characters); returns the config. @throws ValidationError for a bad prefix or id. */
+  /**
+   * Sets the command prefix (1–10 characters); returns the config. @throws ValidationError for a bad prefix or id.
+   *
+   * ```ts
+   * const { prefix } = await db.guildConfig.setPrefix(guildId, '?'); // '?'
+   * await db.guildConfig.setPrefix(guildId, 'a-long-prefix'); // throws ValidationError: more than 10 characters
+   * ```
+   */
   async setPrefix(guildId: SnowflakeInput, prefix: string): Promise<GuildConfig> {
     return this.updateConfig(guildId, { prefix });
   }
 
-  /** The onboarding stage, or null when onboarding never started. @throws ValidationError for a bad id. */
+  /**
+   * The onboarding stage, or null when onboarding never started. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const stage = await db.guildConfig.getOnboardingStage(guildId); // OnboardingStage.NOT_STARTED after resetOnboarding; null before onboarding starts
+   * ```
+   */
   async getOnboardingStage(guildId: SnowflakeInput): Promise<OnboardingStage | null> {
     return this.getConfigField(guildId, 'onboardingStage');
   }
@@ -245,17 +355,34 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
   /**
    * Records the onboarding stage (COMPLETED also marks onboarding complete); returns the config.
    * @throws ValidationError for an unknown stage or a bad id.
+   *
+   * ```ts
+   * const config = await db.guildConfig.setOnboardingStage(guildId, OnboardingStage.CONFIGURED);
+   * config.onboardingCompleted; // false: only stage COMPLETED sets it (to true)
+   * ```
    */
   async setOnboardingStage(guildId: SnowflakeInput, stage: OnboardingStage): Promise<GuildConfig> {
     return this.updateConfig(guildId, { onboardingStage: stage });
   }
 
-  /** Marks onboarding complete (stage COMPLETED); returns the config. @throws ValidationError for a bad id. */
+  /**
+   * Marks onboarding complete (stage COMPLETED); returns the config. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { onboardingStage, onboardingCompleted } = await db.guildConfig.completeOnboarding(guildId); // OnboardingStage.COMPLETED, true
+   * ```
+   */
   async completeOnboarding(guildId: SnowflakeInput): Promise<GuildConfig> {
     return this.setOnboardingStage(guildId, OnboardingStage.COMPLETED);
   }
 
-  /** Whether the guild finished onboarding; false when it has no config row. @throws ValidationError for a bad id. */
+  /**
+   * Whether the guild finished onboarding; false when it has no config row. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const done = await db.guildConfig.isOnboardingComplete(guildId); // true after completeOnboarding; false when the guild has no config row
+   * ```
+   */
   async isOnboardingComplete(guildId: SnowflakeInput): Promise<boolean> {
     return this.getConfigField(guildId, 'onboardingCompleted', false);
   }

@@ -20,7 +20,13 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
     super(service, GuildPermission, unitOfWork);
   }
 
-  /** The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids. */
+  /**
+   * The user's permission level in the guild: MEMBER when none was set. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const level = await db.guildPermissions.getPermissionLevel(guildId, userId); // PermissionLevel.MEMBER: none set yet
+   * ```
+   */
   async getPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<PermissionLevel> {
     const statement = permissionLevelStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('userId', userId, 'userId'));
     const result = await this.runStatement<{ level: PermissionLevel }>(statement, { prepare: true });
@@ -31,6 +37,11 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
    * Sets the user's permission level in the guild and returns the row: one INSERT … ON CONFLICT DO UPDATE
    * statement that also creates the guild row when missing.
    * @throws ValidationError for bad ids or a level that is not a PermissionLevel.
+   *
+   * ```ts
+   * await db.guildPermissions.setPermissionLevel(guildId, userId, PermissionLevel.MODERATOR);
+   * const level = await db.guildPermissions.getPermissionLevel(guildId, userId); // PermissionLevel.MODERATOR
+   * ```
    */
   async setPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput, level: PermissionLevel): Promise<GuildPermission> {
     const prepared = this.prepare({ guildId, userId, permissionLevel: level }, 'insert');
@@ -44,7 +55,13 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
     return this.hydrate(this.firstRow(result.rows));
   }
 
-  /** Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids. */
+  /**
+   * Removes the user's level (back to MEMBER); true when one was set. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const removed = await db.guildPermissions.removePermissionLevel(guildId, userId); // true; false when none was set
+   * ```
+   */
   removePermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput): Promise<boolean> {
     return this.deleteById({ guildId, userId });
   }

@@ -131,7 +131,14 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     return { columns: [...prepared.columns, this.column('level')], params: [...prepared.params, this.levelFor(xpAfter)] };
   }
 
-  /** The level formula in use (the `levelFormula` option). */
+  /**
+   * The level formula in use (the `levelFormula` option).
+   *
+   * ```ts
+   * db.levels.levelFormula === DEFAULT_LEVEL_FORMULA; // true unless createDatabase was given a levelFormula
+   * const xpForLevel5 = db.levels.levelFormula.xpForLevel?.(5); // 500 (xpForLevel is optional in a formula)
+   * ```
+   */
   get levelFormula(): LevelFormula {
     return this.formula;
   }
@@ -140,6 +147,10 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * XP values where the formula's SQL and JavaScript levels disagree (empty when they agree), computed by
    * the server in one statement over `samples` (default: levelFormulaSamples of the formula).
    * @throws ValidationError for a sample that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
+   *
+   * ```ts
+   * const mismatches = await db.levels.verifyLevelFormula(); // [] for the default formula; else [{ xp, sqlLevel, jsLevel }, ...]
+   * ```
    */
   async verifyLevelFormula(samples: ReadonlyArray<number> = levelFormulaSamples(this.formula)): Promise<LevelFormulaMismatch[]> {
     if (!Array.isArray(samples)) throw ValidationError.forField(this.model.entityName, 'samples', 'must be an array of XP values');
@@ -154,12 +165,24 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
     return mismatches;
   }
 
-  /** The level `xp` reaches under the formula in use (capped at MAX_LEVEL, as the stored level is). @throws ValidationError for an XP value addXp would refuse. */
+  /**
+   * The level `xp` reaches under the formula in use (capped at MAX_LEVEL, as the stored level is). @throws ValidationError for an XP value addXp would refuse.
+   *
+   * ```ts
+   * db.levels.levelFor(499); // 4: level 5 needs 500 XP with the default formula (no query, no await)
+   * ```
+   */
   levelFor(xp: number): number {
     return Math.min(this.formula.levelFor(this.xpValue(xp, 'xp')), MAX_LEVEL);
   }
 
-  /** The least XP that reaches `level` under the formula in use. @throws ValidationError for a bad level. */
+  /**
+   * The least XP that reaches `level` under the formula in use. @throws ValidationError for a bad level.
+   *
+   * ```ts
+   * db.levels.xpForLevel(10); // 2000 with the default formula (20 · level²)
+   * ```
+   */
   xpForLevel(level: number): number {
     return minXpForLevel(this.formula, level);
   }
@@ -171,6 +194,12 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * With the cache on, such a message is answered from the member's cached row and sends no statement.
    * @throws ValidationError, before any SQL, for bad ids, an amount that is not 0 or a finite number from
    * MIN_POSITIVE_XP to MAX_XP, a negative cooldown or one reaching back before 4714 BC, or a bad date.
+   *
+   * ```ts
+   * const before = await db.levels.getXp(userId, guildId);
+   * const r = await db.levels.addXp(userId, guildId, 20); // r.xp === before + 20, r.awarded true: no cooldown given
+   * const again = await db.levels.addXp(userId, guildId, 20, { cooldownSeconds: 60 }); // again.awarded false, again.xp === r.xp: XP came < 60 s ago
+   * ```
    */
   async addXp(userId: SnowflakeInput, guildId: SnowflakeInput, amount: number, options: AddXpOptions = {}): Promise<AddXpResult> {
     this.checkOptions(options, ADD_XP_OPTIONS, 'addXp');
@@ -222,6 +251,10 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * Sets a member's XP (and the level that follows from it) in one statement, creating the rows when
    * missing; returns the row. Works on blacklisted members too.
    * @throws ValidationError for bad ids or XP that is not 0 or a finite number from MIN_POSITIVE_XP to MAX_XP.
+   *
+   * ```ts
+   * const { xp, level } = await db.levels.setXp(userId, guildId, 500); // 500, 5 (the level follows the XP)
+   * ```
    */
   async setXp(userId: SnowflakeInput, guildId: SnowflakeInput, xp: number): Promise<Levels> {
     const statement = setXpStatement(this.model, this.formula, this.member(userId, guildId), this.xpValue(xp, 'xp'));
@@ -231,33 +264,67 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   /**
    * Puts a member at the start of `level`: XP becomes the least XP of that level (xpForLevel); returns the row.
    * @throws ValidationError for bad ids or a level that is not a whole number ≥ 0 reachable within MAX_XP.
+   *
+   * ```ts
+   * const { xp, level } = await db.levels.setLevel(userId, guildId, 10); // 2000, 10: the least XP of level 10
+   * ```
    */
   async setLevel(userId: SnowflakeInput, guildId: SnowflakeInput, level: number): Promise<Levels> {
     return this.setXp(userId, guildId, minXpForLevel(this.formula, level));
   }
 
-  /** Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids. */
+  /**
+   * Sets a member's XP to 0 (and the level to the formula's level for 0); returns the row, or null when they have none. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const row = await db.levels.resetXp(userId, guildId); // row.xp 0, row.level 0; null (nothing created) when the member has no row
+   * ```
+   */
   async resetXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
     const result = await this.runStatement(resetXpStatement(this.model, this.formula, this.member(userId, guildId)), { prepare: true });
     return this.firstOrNull(result.rows);
   }
 
-  /** The member's XP; 0 when they have no row. @throws ValidationError for bad ids. */
+  /**
+   * The member's XP; 0 when they have no row. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const xp = await db.levels.getXp(userId, guildId); // 0 after resetXp; also 0, not null, for a member without a row
+   * ```
+   */
   async getXp(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return (await this.getById({ userId, guildId }))?.xp ?? 0;
   }
 
-  /** The member's level; the formula's level for 0 XP when they have no row. @throws ValidationError for bad ids. */
+  /**
+   * The member's level; the formula's level for 0 XP when they have no row. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const level = await db.levels.getLevel(userId, guildId); // 0 after resetXp; for a member without a row the level of 0 XP (0 here)
+   * ```
+   */
   async getLevel(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number> {
     return (await this.getById({ userId, guildId }))?.level ?? this.levelFor(0);
   }
 
-  /** Blacklists a member from earning XP (creating the rows when missing); returns the row. @throws ValidationError for bad ids. */
+  /**
+   * Blacklists a member from earning XP (creating the rows when missing); returns the row. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const { blacklisted } = await db.levels.blacklist(userId, guildId); // true; addXp then gives nothing (awarded false)
+   * ```
+   */
   async blacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels> {
     return this.writeBlacklist(userId, guildId, false);
   }
 
-  /** Lets a blacklisted member earn XP again; returns the row, or null when they have none. @throws ValidationError for bad ids. */
+  /**
+   * Lets a blacklisted member earn XP again; returns the row, or null when they have none. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const row = await db.levels.unblacklist(userId, guildId); // row.blacklisted false; null (nothing created) when the member has no row
+   * ```
+   */
   async unblacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Levels | null> {
     return this.updateById({ userId, guildId }, { blacklisted: false });
   }
@@ -265,12 +332,23 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   /**
    * Flips the member's blacklist flag atomically (`NOT blacklisted`; a member without a row becomes
    * blacklisted) and returns the new state. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.levels.toggleBlacklist(userId, guildId); // true: the new state
+   * await db.levels.toggleBlacklist(userId, guildId); // false
+   * ```
    */
   async toggleBlacklist(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     return (await this.writeBlacklist(userId, guildId, true)).blacklisted;
   }
 
-  /** Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids. */
+  /**
+   * Whether the member is blacklisted (false when they have no row). @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const blacklisted = await db.levels.isBlacklisted(userId, guildId); // false; false too for a member without a row
+   * ```
+   */
   async isBlacklisted(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<boolean> {
     const result = await this.runStatement<{ blacklisted: boolean }>(isBlacklistedStatement(this.model, this.member(userId, guildId)), { prepare: true });
     return this.firstRow(result.rows).blacklisted;
@@ -280,6 +358,11 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * The member's rank in the guild by XP (1 = most; equal XP share a rank, as SQL RANK() does) among
    * members who are not blacklisted; null when the member has no row or is blacklisted.
    * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * await db.levels.setXp(moderatorId, guildId, 100);
+   * const rank = await db.levels.getMemberRank(userId, guildId); // 2: behind moderatorId's 100 XP; null when blacklisted or without a row
+   * ```
    */
   async getMemberRank(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<number | null> {
     const result = await this.runStatement<{ rank: string }>(memberRankStatement(this.model, this.member(userId, guildId)), { prepare: true });
@@ -290,6 +373,11 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
   /**
    * One page of the guild's members by XP, most first (ties by user id), blacklisted members left out.
    * @throws ValidationError for a bad id, a page below 1 or perPage outside 1–1000.
+   *
+   * ```ts
+   * const { items, total, hasNext } = await db.levels.leaderboard(guildId, 1, 10); // page 1, 10 per page; most XP first, blacklisted left out
+   * const lines = items.map((m, i) => `${i + 1}. <@${m.userId}>: level ${m.level} (${m.xp} XP)`);
+   * ```
    */
   async leaderboard(guildId: SnowflakeInput, page = 1, perPage = 10): Promise<Page<Levels>> {
     return this.paginate({ filters: { guildId, blacklisted: false }, orderBy: [{ xp: 'DESC' }, { userId: 'ASC' }], page, perPage });
@@ -318,6 +406,11 @@ export class LevelsRepository extends BaseRepository<Levels, MemberKey> {
    * member without a row): the same test addXp applies with `cooldownSeconds`.
    * @throws ValidationError, before any SQL, for bad ids, a negative or non-finite cooldown or one reaching back
    * before 4714 BC (see AddXpOptions.cooldownSeconds), or a bad date.
+   *
+   * ```ts
+   * await db.levels.isOnCooldown(userId, guildId, 60); // true: the member's last XP-earning message is under 60 s old
+   * await db.levels.isOnCooldown(userId, guildId, 60, new Date(Date.now() + 60_000)); // false a minute later
+   * ```
    */
   async isOnCooldown(userId: SnowflakeInput, guildId: SnowflakeInput, cooldownSeconds: number, now: Date = new Date()): Promise<boolean> {
     const at = this.dateValue(now, 'now');

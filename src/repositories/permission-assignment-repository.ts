@@ -47,6 +47,11 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    * Grants `roleId` the guild's rank `rank`, moving the role if it already had another rank. One statement
    * that looks the rank up and upserts on (guild_id, role_id). Returns the assignment, its rank loaded.
    * @throws NotFoundError when the guild has no rank `rank`; ValidationError for bad ids or rank.
+   *
+   * ```ts
+   * await db.permissionRanks.initializeDefaultRanks(guildId); // ranks 0–7
+   * const assignment = await db.permissionAssignments.assignRole(guildId, roleId, 3); // assignment.permissionRank?.name: 'Moderator'
+   * ```
    */
   async assignRole(guildId: SnowflakeInput, roleId: SnowflakeInput, rank: number): Promise<PermissionAssignment> {
     const values = { guildId: this.coerce('guildId', guildId, 'guildId'), roleId: this.coerce('roleId', roleId, 'roleId'), rank: this.rankValue(rank) };
@@ -55,13 +60,27 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
     return this.hydrateJoined(this.firstRow(result.rows));
   }
 
-  /** Removes the role's rank; true when it had one. @throws ValidationError for bad ids. */
+  /**
+   * Removes the role's rank; true when it had one. @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const removed = await db.permissionAssignments.unassignRole(guildId, roleId); // true; false when the role had no rank
+   * ```
+   */
   async unassignRole(guildId: SnowflakeInput, roleId: SnowflakeInput): Promise<boolean> {
     const statement = unassignRoleStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('roleId', roleId, 'roleId'));
     return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 
-  /** The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError. */
+  /**
+   * The guild's role assignments with their ranks loaded (`permissionRank`), highest rank first. @throws ValidationError.
+   *
+   * ```ts
+   * await db.permissionAssignments.assignRole(guildId, guildId, 0); // the @everyone role: its id is the guild id
+   * await db.permissionAssignments.assignRole(guildId, roleId, 3);
+   * const ranks = (await db.permissionAssignments.getAssignments(guildId)).map((a) => a.permissionRank?.rank); // [3, 0]
+   * ```
+   */
   async getAssignments(guildId: SnowflakeInput): Promise<PermissionAssignment[]> {
     const result = await this.runStatement(assignmentsStatement(this.model, this.rankModel, this.coerce('guildId', guildId, 'guildId')), { prepare: true });
     return result.rows.map((r) => this.hydrateJoined(r));
@@ -73,6 +92,12 @@ export class PermissionAssignmentRepository extends BaseRepository<PermissionAss
    * Returns **null** when none of the roles has a rank — never 0, since 0 is a real rank. `userId` is
    * validated and kept for the seed's signature: ranks come from roles only. No statement for an empty list.
    * @throws ValidationError for bad ids.
+   *
+   * ```ts
+   * const rank = await db.permissionAssignments.getUserPermissionRank(guildId, userId, [roleId, guildId]); // 3: the highest of the two
+   * const everyone = await db.permissionAssignments.getUserPermissionRank(guildId, userId, [guildId]); // 0: the rank of @everyone
+   * const none = await db.permissionAssignments.getUserPermissionRank(guildId, userId, []); // null, not 0: no ranked role
+   * ```
    */
   async getUserPermissionRank(guildId: SnowflakeInput, userId: SnowflakeInput, roleIds: ReadonlyArray<SnowflakeInput>): Promise<number | null> {
     const guild = this.coerce('guildId', guildId, 'guildId');

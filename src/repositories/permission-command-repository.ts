@@ -72,13 +72,27 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
     return result.rows[0]?.requiredRank ?? null;
   }
 
-  /** Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError. */
+  /**
+   * Removes the command's requirement (anyone may run it again); true when it had one. @throws ValidationError.
+   *
+   * ```ts
+   * const deleted = await db.permissionCommands.deleteCommandRank(guildId, 'config'); // true; 'config ranks init' needs no rank now
+   * ```
+   */
   async deleteCommandRank(guildId: SnowflakeInput, commandName: string): Promise<boolean> {
     const statement = deleteCommandRankStatement(this.model, ...this.keyParams(guildId, commandName));
     return (await this.affectedRows(statement, { prepare: true })) > 0;
   }
 
-  /** Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id. */
+  /**
+   * Every command requirement of the guild, by command name. @throws ValidationError for a bad guild id.
+   *
+   * ```ts
+   * await db.permissionCommands.setCommandRank(guildId, 'warn', 2);
+   * await db.permissionCommands.setCommandRank(guildId, 'ban', 3);
+   * const names = (await db.permissionCommands.getCommands(guildId)).map((c) => c.commandName); // ['ban', 'warn']
+   * ```
+   */
   getCommands(guildId: SnowflakeInput): Promise<PermissionCommand[]> {
     return this.findAll({ filters: { guildId }, orderBy: { commandName: 'ASC' } });
   }
@@ -88,6 +102,13 @@ export class PermissionCommandRepository extends BaseRepository<PermissionComman
    * own, or else its nearest parent's, as getCommandRank finds it), or the highest rank held through those roles (see PermissionAssignmentRepository.getUserPermissionRank) is
    * at least the required one; a member with no ranked role may run only unrestricted commands. One statement.
    * @throws ValidationError for bad ids or command name.
+   *
+   * ```ts
+   * await db.permissionRanks.initializeDefaultRanks(guildId);
+   * await db.permissionAssignments.assignRole(guildId, roleId, 2);
+   * const canWarn = await db.permissionCommands.canRunCommand(guildId, 'warn', [roleId]); // true: rank 2 is enough
+   * const canBan = await db.permissionCommands.canRunCommand(guildId, 'ban', [roleId]); // false: 'ban' needs rank 3
+   * ```
    */
   async canRunCommand(guildId: SnowflakeInput, commandName: string, roleIds: ReadonlyArray<SnowflakeInput>): Promise<boolean> {
     const [guild, name] = this.keyParams(guildId, commandName);

@@ -50,6 +50,10 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
    * Creates rank `rank` (0–10) named `name` (and the guild row if missing) in one statement and returns it.
    * @throws ValidationError for a rank outside 0–10 or a bad name; UniqueViolationError when the guild already
    * has that rank number (uq_permission_ranks_guild_rank) or name (uq_permission_ranks_guild_name).
+   *
+   * ```ts
+   * const rank = await db.permissionRanks.createRank(guildId, 8, 'Bot Admin'); // { rank: 8, name: 'Bot Admin', description: null, … }
+   * ```
    */
   async createRank(guildId: SnowflakeInput, rank: number, name: string, description: string | null = null): Promise<PermissionRank> {
     const prepared = this.prepare({ guildId, rank, name, description }, 'insert');
@@ -78,12 +82,25 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
     return (await this.runStatement(statement, CREATES_GUILD)).rows.map((r) => this.hydrate(r)).sort((a, b) => a.rank - b.rank);
   }
 
-  /** The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id. */
+  /**
+   * The guild's ranks, lowest rank first; empty when none. @throws ValidationError for a bad guild id.
+   *
+   * ```ts
+   * const numbers = (await db.permissionRanks.getRanks(guildId)).map((r) => r.rank); // [0, 1, 2, 3, 4, 5, 6, 7, 8]
+   * ```
+   */
   getRanks(guildId: SnowflakeInput): Promise<PermissionRank[]> {
     return this.findAll({ filters: { guildId }, orderBy: { rank: 'ASC' } });
   }
 
-  /** The guild's rank with this number, or null. @throws ValidationError for a bad guild id or rank. */
+  /**
+   * The guild's rank with this number, or null. @throws ValidationError for a bad guild id or rank.
+   *
+   * ```ts
+   * const name = (await db.permissionRanks.getRank(guildId, 3))?.name; // 'Moderator'
+   * const none = await db.permissionRanks.getRank(guildId, 10); // null
+   * ```
+   */
   getRank(guildId: SnowflakeInput, rank: number): Promise<PermissionRank | null> {
     return this.findOne({ filters: { guildId, rank } });
   }
@@ -91,6 +108,11 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
   /**
    * Changes a rank's number, name or description and returns it, or null when the guild has no such rank.
    * @throws ValidationError for bad or unknown fields; UniqueViolationError when the new number or name is taken.
+   *
+   * ```ts
+   * const moved = await db.permissionRanks.updateRank(guildId, 8, { rank: 9, name: 'Bot Manager' }); // { rank: 9, name: 'Bot Manager', … }
+   * const gone = await db.permissionRanks.updateRank(guildId, 8, { name: 'Bot Admin' }); // null: the guild has no rank 8 now
+   * ```
    */
   async updateRank(guildId: SnowflakeInput, rank: number, values: PermissionRankPatch): Promise<PermissionRank | null> {
     this.checkOptions(values, PATCH_FIELDS, 'updateRank');
@@ -101,7 +123,13 @@ export class PermissionRankRepository extends BaseRepository<PermissionRank> {
     return this.firstOrNull(result.rows);
   }
 
-  /** Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError. */
+  /**
+   * Deletes the guild's rank with this number (its role assignments go with it); true when it existed. @throws ValidationError.
+   *
+   * ```ts
+   * const deleted = await db.permissionRanks.deleteRank(guildId, 9); // true; false when the guild has no rank 9
+   * ```
+   */
   async deleteRank(guildId: SnowflakeInput, rank: number): Promise<boolean> {
     const statement = deleteRankStatement(this.model, this.coerce('guildId', guildId, 'guildId'), this.coerce('rank', rank, 'rank'));
     return (await this.affectedRows(statement, { prepare: true })) > 0;

@@ -54,6 +54,13 @@ export class ReminderRepository extends BaseRepository<Reminder> {
    * Creates an unsent reminder (and the guild row if the guild has none yet) in one statement and returns it.
    * @throws ValidationError for bad input or a key that is not a NewReminder field (including reminderSent: new
    * reminders are unsent).
+   *
+   * ```ts
+   * const reminder = await db.reminder.createReminder({
+   *   reminderContent: 'Check the logs', reminderExpiresAt: new Date(Date.now() + 3_600_000), // due in an hour
+   *   reminderChannelId: channelId, reminderUserId: userId, guildId,
+   * }); // reminder.reminderSent: false
+   * ```
    */
   async createReminder(values: NewReminder): Promise<Reminder> {
     if (typeof values === 'object' && values !== null && 'reminderSent' in values) {
@@ -63,7 +70,13 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     return this.create(values);
   }
 
-  /** A user's pending (unsent) reminders, in one guild or all, soonest first; empty when none. @throws ValidationError. */
+  /**
+   * A user's pending (unsent) reminders, in one guild or all, soonest first; empty when none. @throws ValidationError.
+   *
+   * ```ts
+   * const pending = await db.reminder.getRemindersByUser(userId); // [the 'Check the logs' reminder]: every guild
+   * ```
+   */
   getRemindersByUser(userId: SnowflakeInput, guildId?: SnowflakeInput): Promise<Reminder[]> {
     return this.findAll({
       filters: { reminderUserId: userId, reminderSent: false, ...(guildId === undefined ? {} : { guildId }) },
@@ -71,12 +84,27 @@ export class ReminderRepository extends BaseRepository<Reminder> {
     });
   }
 
-  /** A guild's pending (unsent) reminders, soonest first; empty when none. @throws ValidationError. */
+  /**
+   * A guild's pending (unsent) reminders, soonest first; empty when none. @throws ValidationError.
+   *
+   * ```ts
+   * const pending = await db.reminder.getRemindersByGuild(guildId); // [the 'Check the logs' reminder]
+   * ```
+   */
   getRemindersByGuild(guildId: SnowflakeInput): Promise<Reminder[]> {
     return this.findAll({ filters: { guildId, reminderSent: false }, orderBy: { reminderExpiresAt: 'ASC', reminderId: 'ASC' } });
   }
 
-  /** Deletes a reminder; true when it existed. @throws ValidationError for a bad id. */
+  /**
+   * Deletes a reminder; true when it existed. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { reminderId } = await db.reminder.createReminder({
+   *   reminderContent: 'Tea', reminderExpiresAt: new Date(), reminderChannelId: channelId, reminderUserId: userId, guildId,
+   * });
+   * const deleted = await db.reminder.deleteReminder(reminderId); // true; false when it did not exist
+   * ```
+   */
   deleteReminder(reminderId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(reminderId);
   }
@@ -87,6 +115,12 @@ export class ReminderRepository extends BaseRepository<Reminder> {
    * processes polling at once get disjoint sets, so each reminder is delivered exactly once. Inside a unit of
    * work that rolls back, the claim is undone too.
    * @throws ValidationError for a bad `now` or `limit`.
+   *
+   * ```ts
+   * const inTwoHours = new Date(Date.now() + 7_200_000);
+   * const due = await db.reminder.claimDueReminders(inTwoHours); // [the 'Check the logs' reminder], now marked sent
+   * const again = await db.reminder.claimDueReminders(inTwoHours); // []: a reminder is claimed once
+   * ```
    */
   async claimDueReminders(now: Date = new Date(), limit = 100): Promise<Reminder[]> {
     if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) {
@@ -101,6 +135,11 @@ export class ReminderRepository extends BaseRepository<Reminder> {
   /**
    * Deletes sent reminders, all of them or only those that expired at or before `olderThan`; returns how many.
    * @throws ValidationError for a bad date.
+   *
+   * ```ts
+   * const old = await db.reminder.deleteSentReminders(new Date(Date.now() - 7 * 86_400_000)); // 0: none was due a week ago
+   * const all = await db.reminder.deleteSentReminders(); // 1
+   * ```
    */
   deleteSentReminders(olderThan?: Date): Promise<number> {
     return this.deleteWhere({ filters: { reminderSent: true, ...(olderThan === undefined ? {} : { reminderExpiresAt: { lte: olderThan } }) } });

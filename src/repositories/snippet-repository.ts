@@ -85,6 +85,11 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * @throws ValidationError for bad input or a key that is not a NewSnippet field (uses, ids and timestamps are the
    * database's); UniqueViolationError (constraint uq_snippet_guild_name) when the guild already has a snippet of that
    * name in any letter case.
+   *
+   * ```ts
+   * const rules = await db.snippet.createSnippet({ snippetName: 'rules', snippetContent: 'Be nice.', snippetUserId: userId, guildId }); // uses 0, unlocked
+   * const taken = await db.snippet.createSnippet({ snippetName: 'Rules', snippetUserId: userId, guildId }).catch((e) => e); // UniqueViolationError
+   * ```
    */
   async createSnippet(values: NewSnippet): Promise<Snippet> {
     this.checkOptions(values, NEW_SNIPPET_KEYS, 'createSnippet');
@@ -95,6 +100,10 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * The snippet with this name in the guild (any letter case), or null. An alias resolves to its target in
    * the same statement; an alias whose target no longer exists comes back itself (alias set, no content).
    * @throws ValidationError for a bad name or guild id.
+   *
+   * ```ts
+   * const rules = await db.snippet.getSnippetByName('RULES', guildId); // the 'rules' snippet: any letter case; null when none
+   * ```
    */
   async getSnippetByName(name: string, guildId: SnowflakeInput): Promise<Snippet | null> {
     const result = await this.runStatement(snippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name')), { prepare: true });
@@ -110,7 +119,7 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * taken; ValidationError, before any SQL, for bad input or a positional call.
    *
    * ```ts
-   * const alias = await db.snippet.createAlias({ aliasName: 'r', targetName: 'rules', guildId, userId: modId });
+   * const alias = await db.snippet.createAlias({ aliasName: 'r', targetName: 'rules', guildId, userId: moderatorId });
    * ```
    */
   async createAlias(options: NewAliasOptions): Promise<Snippet> {
@@ -134,14 +143,20 @@ export class SnippetRepository extends BaseRepository<Snippet> {
    * `aliasName` is taken; ValidationError, before any SQL, for bad input.
    *
    * ```ts
-   * const alias = await db.snippet.createSnippetAlias('rules', 'r', guildId);
+   * const alias = await db.snippet.createSnippetAlias('rules', 'rule', guildId);
    * ```
    */
   async createSnippetAlias(originalName: string, aliasName: string, guildId: SnowflakeInput, userId?: SnowflakeInput): Promise<Snippet> {
     return this.insertAlias(originalName, aliasName, guildId, userId);
   }
 
-  /** The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError. */
+  /**
+   * The aliases pointing at the snippet named `targetName` (any case), by name; empty when none. @throws ValidationError.
+   *
+   * ```ts
+   * const names = (await db.snippet.getAliases('RULES', guildId)).map((a) => a.snippetName); // ['r', 'rule']
+   * ```
+   */
   async getAliases(targetName: string, guildId: SnowflakeInput): Promise<Snippet[]> {
     const statement = aliasesStatement(this.model, this.guild(guildId), this.name(targetName, 'targetName'));
     return (await this.runStatement(statement, { prepare: true })).rows.map((r) => this.hydrate(r));
@@ -150,6 +165,10 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   /**
    * Deletes the snippet (or alias) with this name, any case; true when one was deleted. Aliases of a deleted
    * snippet stay and then resolve to themselves (see getSnippetByName). @throws ValidationError.
+   *
+   * ```ts
+   * const deleted = await db.snippet.deleteSnippetByName('R', guildId); // true (the alias 'r'); false when no such name
+   * ```
    */
   async deleteSnippetByName(name: string, guildId: SnowflakeInput): Promise<boolean> {
     const statement = deleteSnippetByNameStatement(this.model, this.guild(guildId), this.name(name, 'name'));
@@ -159,13 +178,25 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   /**
    * Adds one use atomically (`uses = uses + 1`, one statement), saturating at 2147483647 (the int4 maximum) rather
    * than overflowing; returns the new count, or null when no such snippet. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const { snippetId } = (await db.snippet.getSnippetByName('rules', guildId))!;
+   * const uses = await db.snippet.incrementUses(snippetId); // 1: the new count
+   * ```
    */
   async incrementUses(snippetId: SnowflakeInput): Promise<number | null> {
     const result = await this.runStatement<{ uses: number }>(incrementUsesStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return result.rows[0]?.uses ?? null;
   }
 
-  /** Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError. */
+  /**
+   * Flips `locked` atomically (`NOT locked`) and returns the snippet, or null when no such snippet. @throws ValidationError.
+   *
+   * ```ts
+   * const { snippetId } = (await db.snippet.getSnippetByName('rules', guildId))!;
+   * const locked = (await db.snippet.toggleLock(snippetId))?.locked; // true; the next call unlocks it
+   * ```
+   */
   async toggleLock(snippetId: SnowflakeInput): Promise<Snippet | null> {
     const result = await this.runStatement(toggleLockStatement(this.model, this.snippetId(snippetId)), { prepare: true });
     return this.firstOrNull(result.rows);
@@ -174,28 +205,56 @@ export class SnippetRepository extends BaseRepository<Snippet> {
   /**
    * Snippets whose name contains `term` (any case; `%`, `_` and `\` in the term match literally), by name,
    * at most `limit` (default 25). @throws ValidationError for a non-string term or a bad limit.
+   *
+   * ```ts
+   * const names = (await db.snippet.searchSnippets(guildId, 'RUL')).map((s) => s.snippetName); // ['rule', 'rules']: aliases too
+   * ```
    */
   async searchSnippets(guildId: SnowflakeInput, term: string, limit = 25): Promise<Snippet[]> {
     if (typeof term !== 'string') throw ValidationError.forField(this.model.entityName, 'term', 'must be a string');
     return this.findAll({ filters: { guildId, snippetName: { ilike: `%${escapeLike(term)}%` } }, orderBy: { snippetName: 'ASC' }, limit });
   }
 
-  /** The guild's most used snippets, most uses first (ties by name), at most `limit` (default 10). @throws ValidationError. */
+  /**
+   * The guild's most used snippets, most uses first (ties by name), at most `limit` (default 10). @throws ValidationError.
+   *
+   * ```ts
+   * const top = (await db.snippet.getPopularSnippets(guildId, 5)).map((s) => [s.snippetName, s.uses]); // [['rules', 1], ['rule', 0]]
+   * ```
+   */
   getPopularSnippets(guildId: SnowflakeInput, limit = 10): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId }, orderBy: { uses: 'DESC', snippetName: 'ASC' }, limit });
   }
 
-  /** Snippets a user created in a guild, by name; empty when none. @throws ValidationError. */
+  /**
+   * Snippets a user created in a guild, by name; empty when none. @throws ValidationError.
+   *
+   * ```ts
+   * const names = (await db.snippet.getSnippetsByCreator(userId, guildId)).map((s) => s.snippetName); // ['rule', 'rules']: 'rule' has the author of 'rules'
+   * ```
+   */
   getSnippetsByCreator(userId: SnowflakeInput, guildId: SnowflakeInput): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId, snippetUserId: userId }, orderBy: { snippetName: 'ASC' } });
   }
 
-  /** Every snippet and alias of a guild, by name. @throws ValidationError. */
+  /**
+   * Every snippet and alias of a guild, by name. @throws ValidationError.
+   *
+   * ```ts
+   * const all = (await db.snippet.getSnippetsByGuild(guildId)).map((s) => [s.snippetName, s.alias]); // [['rule', 'rules'], ['rules', null]]
+   * ```
+   */
   getSnippetsByGuild(guildId: SnowflakeInput): Promise<Snippet[]> {
     return this.findAll({ filters: { guildId }, orderBy: { snippetName: 'ASC' } });
   }
 
-  /** How many snippets (aliases included) a guild has. @throws ValidationError. */
+  /**
+   * How many snippets (aliases included) a guild has. @throws ValidationError.
+   *
+   * ```ts
+   * const count = await db.snippet.countSnippets(guildId); // 2: aliases count too
+   * ```
+   */
   countSnippets(guildId: SnowflakeInput): Promise<number> {
     return this.count({ filters: { guildId } });
   }

@@ -46,6 +46,13 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * except guildId; starCount only when given). One INSERT … ON CONFLICT statement that also creates the guild row
    * when missing. Returns the stored row.
    * @throws ValidationError for bad input or a key that is not a NewStarboardMessage field.
+   *
+   * ```ts
+   * const entry = await db.starboardMessage.createOrUpdateStarboardMessage({
+   *   messageId, guildId, messageChannelId: channelId, messageUserId: userId, messageContent: 'Nice one',
+   *   messageExpiresAt: new Date(Date.now() + 7 * 86_400_000), starboardMessageId: '1200000000000000001', // the bot's copy
+   * }); // entry.starCount: 0, since none was given
+   * ```
    */
   async createOrUpdateStarboardMessage(values: NewStarboardMessage): Promise<StarboardMessage> {
     this.checkOptions(values, NEW_STARBOARD_MESSAGE_KEYS, 'createOrUpdateStarboardMessage');
@@ -55,17 +62,35 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
     return row;
   }
 
-  /** The starboard entry of an original message, or null. @throws ValidationError for a bad id. */
+  /**
+   * The starboard entry of an original message, or null. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const entry = await db.starboardMessage.getStarboardMessageById(messageId); // { messageContent: 'Nice one', starCount: 0, … }
+   * ```
+   */
   getStarboardMessageById(messageId: SnowflakeInput): Promise<StarboardMessage | null> {
     return this.getById(messageId);
   }
 
-  /** The entry whose copy in the starboard channel has this id (optionally within one guild), or null. @throws ValidationError. */
+  /**
+   * The entry whose copy in the starboard channel has this id (optionally within one guild), or null. @throws ValidationError.
+   *
+   * ```ts
+   * const entry = await db.starboardMessage.getStarboardMessageByStarboardMessageId('1200000000000000001', guildId); // the entry of messageId
+   * ```
+   */
   getStarboardMessageByStarboardMessageId(starboardMessageId: SnowflakeInput, guildId?: SnowflakeInput): Promise<StarboardMessage | null> {
     return this.findOne({ filters: { starboardMessageId, ...(guildId === undefined ? {} : { guildId }) } });
   }
 
-  /** Sets the star count to `starCount` (≥ 0) and returns the entry, or null when there is none. @throws ValidationError. */
+  /**
+   * Sets the star count to `starCount` (≥ 0) and returns the entry, or null when there is none. @throws ValidationError.
+   *
+   * ```ts
+   * const entry = await db.starboardMessage.setStarCount(messageId, 4); // starCount 4
+   * ```
+   */
   setStarCount(messageId: SnowflakeInput, starCount: number): Promise<StarboardMessage | null> {
     return this.updateById(messageId, { starCount });
   }
@@ -75,6 +100,11 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
    * drive the count below 0 (a reaction removed twice is clamped, not an error), and the count saturates at the
    * int4 maximum instead of overflowing. Returns the new count, or null when the message has no entry.
    * @throws ValidationError, before any SQL, for a bad id or a delta that is not an integer within int4.
+   *
+   * ```ts
+   * const stars = await db.starboardMessage.incrementStarCount(messageId); // 5
+   * const clamped = await db.starboardMessage.incrementStarCount(messageId, -10); // 0, not -5
+   * ```
    */
   async incrementStarCount(messageId: SnowflakeInput, delta = 1): Promise<number | null> {
     const [message] = this.idParams(messageId);
@@ -83,12 +113,24 @@ export class StarboardMessageRepository extends BaseRepository<StarboardMessage>
     return result.rows[0]?.starCount ?? null;
   }
 
-  /** The guild's most starred messages, most stars first (ties: older message id first), at most `limit` (default 10). @throws ValidationError. */
+  /**
+   * The guild's most starred messages, most stars first (ties: older message id first), at most `limit` (default 10). @throws ValidationError.
+   *
+   * ```ts
+   * const top = await db.starboardMessage.getTopStarredMessages(guildId, 5); // [the entry of messageId]
+   * ```
+   */
   getTopStarredMessages(guildId: SnowflakeInput, limit = 10): Promise<StarboardMessage[]> {
     return this.findAll({ filters: { guildId }, orderBy: { starCount: 'DESC', messageId: 'ASC' }, limit });
   }
 
-  /** Deletes the entry of an original message; true when there was one. @throws ValidationError for a bad id. */
+  /**
+   * Deletes the entry of an original message; true when there was one. @throws ValidationError for a bad id.
+   *
+   * ```ts
+   * const deleted = await db.starboardMessage.deleteStarboardMessage(messageId); // true; false when there was no entry
+   * ```
+   */
   deleteStarboardMessage(messageId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(messageId);
   }

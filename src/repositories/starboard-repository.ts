@@ -35,6 +35,11 @@ export class StarboardRepository extends BaseRepository<Starboard> {
    * threshold is 1 on create and unchanged on update). One INSERT … ON CONFLICT statement that also creates
    * the guild row when missing. Returns the stored settings.
    * @throws ValidationError for bad or unknown fields.
+   *
+   * ```ts
+   * await db.starboard.createOrUpdateStarboard(guildId, { starboardChannelId: channelId, starboardEmoji: '⭐', starboardThreshold: 3 });
+   * const starboard = await db.starboard.createOrUpdateStarboard(guildId, { starboardChannelId: channelId, starboardEmoji: '🌟' }); // threshold still 3
+   * ```
    */
   async createOrUpdateStarboard(guildId: SnowflakeInput, settings: StarboardSettings): Promise<Starboard> {
     this.checkOptions(settings, SETTINGS, 'createOrUpdateStarboard');
@@ -46,18 +51,36 @@ export class StarboardRepository extends BaseRepository<Starboard> {
     return this.hydrate(this.firstRow(result.rows));
   }
 
-  /** The guild's starboard settings, or null when it has none. @throws ValidationError for a bad guild id. */
+  /**
+   * The guild's starboard settings, or null when it has none. @throws ValidationError for a bad guild id.
+   *
+   * ```ts
+   * const starboard = await db.starboard.getStarboardByGuildId(guildId); // { starboardEmoji: '🌟', starboardThreshold: 3, … }
+   * ```
+   */
   getStarboardByGuildId(guildId: SnowflakeInput): Promise<Starboard | null> {
     return this.getById(guildId);
   }
 
-  /** Changes some settings and returns them, or null when the guild has no starboard. @throws ValidationError (the guild id cannot change). */
+  /**
+   * Changes some settings and returns them, or null when the guild has no starboard. @throws ValidationError (the guild id cannot change).
+   *
+   * ```ts
+   * const starboard = await db.starboard.updateStarboard(guildId, { starboardThreshold: 5 }); // threshold 5, the rest unchanged
+   * ```
+   */
   async updateStarboard(guildId: SnowflakeInput, values: StarboardPatch): Promise<Starboard | null> {
     this.checkOptions(values, SETTINGS, 'updateStarboard');
     return this.updateById(guildId, values);
   }
 
-  /** Deletes the guild's starboard; true when it had one. @throws ValidationError for a bad guild id. */
+  /**
+   * Deletes the guild's starboard; true when it had one. @throws ValidationError for a bad guild id.
+   *
+   * ```ts
+   * const deleted = await db.starboard.deleteStarboard(guildId); // true; false when the guild had none
+   * ```
+   */
   deleteStarboard(guildId: SnowflakeInput): Promise<boolean> {
     return this.deleteById(guildId);
   }
