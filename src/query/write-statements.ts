@@ -38,11 +38,14 @@ export function insertStatement(model: TableModel, row: ColumnValues): Statement
   });
 }
 
+/** Why an update that sets no field is refused; a field given as undefined sets nothing (see prepareValues). */
+export const NO_FIELD = 'must set at least one field (a field given as undefined is left out)';
+
 /**
  * An UPDATE of the rows matching `condition`: `set` first, then the model's `updated_at` column bumped. With
  * `returning` the updated rows come back keyed by property name. `guild` is the Param `condition` binds the one
  * guild's id as, if any; an update that sets the guild column itself moves rows between guilds and declares none.
- * @throws ValidationError when it would set nothing (no values, and no `updated_at` column to bump).
+ * @throws ValidationError when `set` holds no field (bumping `updated_at` alone is no update).
  *
  * ```ts
  * updateStatement(caseModel, { columns: [caseReason], params: ['spam'] }, keyCondition(caseKey, ['7', 3]), true);
@@ -50,9 +53,11 @@ export function insertStatement(model: TableModel, row: ColumnValues): Statement
  * ```
  */
 export function updateStatement(model: TableModel, set: ColumnValues, condition: SqlFragment, returning: boolean, guild?: Param): Statement {
+  // Checked before updated_at joins the list: an update of no field would only move updated_at (on every row, for
+  // updateWhere), which no caller means.
+  if (set.columns.length === 0) throw ValidationError.forField(model.entityName, 'values', NO_FIELD);
   const assignments: SqlFragment[] = set.columns.map((column, i) => sql`${raw(column.quoted)} = ${set.params[i]}`);
   if (model.updatedAtColumn) assignments.push(raw(`${model.updatedAtColumn} = now()`));
-  if (assignments.length === 0) throw ValidationError.forField(model.entityName, 'values', 'must set at least one field');
   const returned = returning ? sql` RETURNING ${raw(model.selectList)}` : NOTHING;
   const movesGuild = model.guildColumn !== undefined && set.columns.includes(model.guildColumn);
   return compile(sql`UPDATE ${raw(model.table)} SET ${join(assignments)} WHERE ${condition}${returned}`, {

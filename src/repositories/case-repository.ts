@@ -472,7 +472,8 @@ export class CaseRepository extends BaseRepository<Case> {
     for (const position of positions) {
       const item = items[position] as NewGuildCase | undefined;
       try {
-        if (item?.guildId !== undefined && String(item.guildId) !== guild) {
+        // Coerced as the field it is (a Discord id), so an array or an object whose text happens to match is refused.
+        if (item?.guildId !== undefined && this.coerce('guildId', item.guildId, `[${position}].guildId`) !== guild) {
           throw ValidationError.forField(this.model.entityName, `[${position}].guildId`, `must be ${guild} (the guild given to createCases) or omitted`);
         }
         rows.push(this.prepareRow(item?.guildId === undefined ? item : { ...item, guildId: undefined }, position, BULK_PROVIDED));

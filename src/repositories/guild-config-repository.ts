@@ -6,6 +6,7 @@ import { ValidationError } from '../errors/validation-error';
 import { coerceValue } from '../query/coerce-value';
 import { configFieldsStatement, configFieldStatement, upsertConfigStatement } from '../query/guild-config-statements';
 import type { ColumnModel } from '../query/table-model';
+import { NO_FIELD } from '../query/write-statements';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
 import { BaseRepository } from './base-repository';
@@ -391,6 +392,8 @@ export class GuildConfigRepository extends BaseRepository<GuildConfig> {
     const guild = this.value('guildId', guildId);
     // As an update, so the guild (the first argument) and the timestamps are refused among the values.
     const prepared = this.prepare(values, 'update');
+    // updateConfig(guildId, {}) would only create the rows and move updated_at; getOrCreateConfig is that call.
+    if (touch && prepared.columns.length === 0) throw ValidationError.forField(this.model.entityName, 'values', NO_FIELD);
     const result = await this.runStatement(upsertConfigStatement(this.model, guild, prepared, touch), CREATES_GUILD);
     return this.hydrate(this.firstRow(result.rows));
   }

@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import { PermissionLevel } from '../entities/enums';
 import { GuildPermission } from '../entities/guild-permission';
 import type { SnowflakeInput } from '../entities/snowflake';
+import { ValidationError } from '../errors/validation-error';
 import { permissionLevelStatement, setPermissionLevelStatement } from '../query/guild-permission-statements';
 import { DatabaseService } from '../service/database-service';
 import { UnitOfWork } from '../service/unit-of-work';
@@ -44,6 +45,8 @@ export class GuildPermissionRepository extends BaseRepository<GuildPermission, M
    * ```
    */
   async setPermissionLevel(guildId: SnowflakeInput, userId: SnowflakeInput, level: PermissionLevel): Promise<GuildPermission> {
+    // An insert may leave permissionLevel out (the column has a default); this call must not.
+    if (level === undefined) throw ValidationError.forField(this.model.entityName, 'level', 'is undefined: give a PermissionLevel');
     const prepared = this.prepare({ guildId, userId, permissionLevel: level }, 'insert');
     const statement = setPermissionLevelStatement(
       this.model,
