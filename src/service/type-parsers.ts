@@ -1,4 +1,5 @@
 import { types, type CustomTypesConfig } from 'pg';
+import { JSON_OID, JSONB_OID, parseJsonText } from './json-text';
 
 /** PostgreSQL's type OID of `timestamptz`. */
 export const TIMESTAMPTZ_OID = 1184;
@@ -21,12 +22,21 @@ function digitsAt(text: string, from: number, count: number): number {
  * A `timestamptz` as PostgreSQL writes it with DateStyle ISO (`2026-11-26 12:00:00.123456+00`, zones such as
  * `+05:30` or `-00:19:32`), as the Date pg's default parser (postgres-date) returns, without its three regular
  * expressions, whose cost adds up on reads (a page of 100 cases carries 200 timestamps). Text the
- * fast path does not cover (years outside 1000–9999, BC, infinity, another DateStyle) goes to the default parser.
+ * fast path does not cover (years outside 1000–9999, BC, another DateStyle) goes to the default parser; `infinity` and
+ * `-infinity` become the latest and earliest Dates.
  */
 export function parseTimestamptz(text: string): unknown {
   const date = parseIsoTimestamptz(text);
-  return date ?? (types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => unknown)(text);
+  if (date !== undefined) return date;
+  // The default parser reads these as the numbers ±Infinity, not Dates: every entity field is a Date, so they become
+  // the latest and earliest Dates there are (a reminder due at -infinity is due; one at infinity never is).
+  if (text === 'infinity') return new Date(MAX_DATE_MS);
+  if (text === '-infinity') return new Date(-MAX_DATE_MS);
+  return (types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => unknown)(text);
 }
+
+/** The largest time a Date holds, in ms from the epoch either way (+275760-09-13). */
+export const MAX_DATE_MS = 8.64e15;
 
 function parseIsoTimestamptz(text: string): Date | undefined {
   // YYYY-MM-DD HH:MM:SS: fixed positions.
@@ -65,10 +75,14 @@ function parseIsoTimestamptz(text: string): Date | undefined {
 }
 
 /**
- * The type parsers of the library's connections: pg's own, but for `timestamptz` (see parseTimestamptz).
- * Given to the pool, so they apply to this library's connections only, not to other pg users in the process.
+ * The type parsers of the library's connections: pg's own, but for `timestamptz` (see parseTimestamptz) and `json` /
+ * `jsonb` (see parseJsonText). Given to the pool, so they apply to this library's connections only, not to other pg
+ * users in the process.
  */
 export const TYPE_PARSERS: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ_OID && format !== 'binary' ? parseTimestamptz : types.getTypeParser(oid, format ?? 'text')) as CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format === 'binary') return types.getTypeParser(oid, 'binary');
+    if (oid === TIMESTAMPTZ_OID) return parseTimestamptz;
+    return oid === JSONB_OID || oid === JSON_OID ? parseJsonText : types.getTypeParser(oid, 'text');
+  }) as CustomTypesConfig['getTypeParser'],
 };

@@ -50,12 +50,17 @@ describe('parseTimestamptz', () => {
 
   it('hands what its fast path does not cover to the default parser, with the same result', () => {
     for (const text of [
-      'infinity', '-infinity', '0044-03-15 12:00:00+00 BC', '0099-12-31 23:59:59.5+00', '12345-01-01 00:00:00+00',
+      '0044-03-15 12:00:00+00 BC', '0099-12-31 23:59:59.5+00', '12345-01-01 00:00:00+00',
       '2026-11-26 12:00:00', '2026-11-26 12:00:00Z', '2026-11-26T12:00:00+00', '2026-11-26 12:00:00.+00', '2026-11-26 12:00:00+0',
       '2026-11-26 12:00:00+00:3', '2026-11-26 12:00:00+00 ', '2026-11-26', '',
     ]) {
       same(text);
     }
+  });
+
+  it('reads infinity and -infinity as the latest and earliest Dates, where the default parser gives the numbers ±Infinity', () => {
+    expect((parseTimestamptz('infinity') as Date).toISOString()).to.equal('+275760-09-13T00:00:00.000Z');
+    expect((parseTimestamptz('-infinity') as Date).toISOString()).to.equal('-271821-04-20T00:00:00.000Z');
   });
 
   it('reads the zone offset, including seconds of old local mean times', () => {
