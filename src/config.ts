@@ -366,6 +366,13 @@ function withRedactedView(options: ResolvedOptions): ResolvedOptions {
  * @throws ValidationError, before anything connects, for an options object that is not one, an unknown key (with
  * the likely intended one), a value of the wrong type or out of range (NaN, Infinity, a timeout past
  * MAX_TIMEOUT_MS), or an environment variable that is not a whole number where one is expected.
+ *
+ * ```ts
+ * const options = resolveOptions({ poolSize: 5 }, { DATABASE_URL: 'postgres://tux:hunter2@db/tux', TUX_DB_STATEMENT_TIMEOUT_MS: '5000' });
+ * options.statementTimeoutMs; // 5000: the environment given (process.env by default) fills what the options leave out
+ * JSON.stringify(options); // '{"url":"postgres://tux:***@db/tux",…}'; options.url itself is as given
+ * resolveOptions({}, { TUX_DB_POOL_SIZE: 'ten' }); // throws ValidationError: poolSize must be an integer ≥ 1 (got TUX_DB_POOL_SIZE=ten)
+ * ```
  */
 export function resolveOptions(options: DatabaseOptions = {}, env: Env = process.env): ResolvedOptions {
   checkOptions('DatabaseOptions', options, DATABASE_OPTION_KEYS, 'createDatabase, registerDatabase or new DatabaseService');

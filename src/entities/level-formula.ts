@@ -46,6 +46,12 @@ export const MAX_LEVEL = 2_147_483_647;
  * for levels 1, 2, 3). `base` is a positive integer, so SQL and JavaScript do the same IEEE-754
  * division and square root and agree exactly.
  * @throws ValidationError when `base` is not an integer from 1 to 1e9.
+ *
+ * ```ts
+ * const formula = squareRootLevelFormula(100); // use with createDatabase({ levelFormula: formula })
+ * formula.levelFor(899); // 2: level 3 needs 900 XP
+ * formula.xpForLevel?.(3); // 900
+ * ```
  */
 export function squareRootLevelFormula(base = 100): LevelFormula {
   if (!Number.isSafeInteger(base) || base < 1 || base > 1e9) {

@@ -41,7 +41,15 @@ export function snowflakeProblem(value: unknown, what = 'a Discord id'): string 
   return `must be ${what} string`;
 }
 
-/** True when `value` is a canonical snowflake string. */
+/**
+ * True when `value` is a canonical snowflake string.
+ *
+ * ```ts
+ * isSnowflake('1100000000000000001'); // true
+ * isSnowflake(1100000000000000001n); // false: only the canonical string (toSnowflake converts)
+ * isSnowflake('0042'); // false: leading zeros
+ * ```
+ */
 export function isSnowflake(value: unknown): value is Snowflake {
   return typeof value === 'string' && snowflakeProblem(value) === undefined;
 }
@@ -49,6 +57,13 @@ export function isSnowflake(value: unknown): value is Snowflake {
 /**
  * The canonical string form of a valid snowflake input (string, bigint, or safe-integer number),
  * or undefined when the input is not a valid snowflake.
+ *
+ * ```ts
+ * toSnowflake(1100000000000000001n); // '1100000000000000001'
+ * toSnowflake(42); // '42'
+ * toSnowflake(1100000000000000001); // undefined: not a safe integer, so digits may be lost
+ * toSnowflake('abc'); // undefined
+ * ```
  */
 export function toSnowflake(value: unknown): Snowflake | undefined {
   if (snowflakeProblem(value) !== undefined) return undefined;

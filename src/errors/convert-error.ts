@@ -51,6 +51,12 @@ export function sqlStateOf(e: unknown): string | undefined {
 /**
  * Maps any error thrown by pg or TypeORM to the library's error tree (MikroORM's exception-converter idea).
  * Errors that already belong to the tree pass through unchanged; the original is kept as `cause`.
+ *
+ * ```ts
+ * const raw = await db.service.dataSource.query('SELECT 1 / 0').catch((e: unknown) => e); // TypeORM's QueryFailedError
+ * convertError(raw).name; // 'DataError' (SQLSTATE 22012), with the original as its cause
+ * convertError(new Error('boom')).message; // 'Database operation failed: boom'
+ * ```
  */
 export function convertError(e: unknown): DatabaseError {
   if (e instanceof DatabaseError) return e;

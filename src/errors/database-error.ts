@@ -7,7 +7,15 @@ export class DatabaseError extends Error {
   }
 }
 
-/** True when `e` is any error raised by this library. */
+/**
+ * True when `e` is any error raised by this library.
+ *
+ * ```ts
+ * const error = await db.case.getById('not an id').catch((e: unknown) => e);
+ * isDatabaseError(error); // true: a ValidationError, one kind of DatabaseError
+ * isDatabaseError(new Error('boom')); // false
+ * ```
+ */
 export function isDatabaseError(e: unknown): e is DatabaseError {
   return e instanceof DatabaseError;
 }

@@ -22,13 +22,29 @@ export class ValidationError extends DatabaseError {
     this.errors = errors;
   }
 
-  /** A ValidationError about one field. */
+  /**
+   * A ValidationError about one field.
+   *
+   * ```ts
+   * const error = ValidationError.forField('Reminder', 'reminderContent', 'must not mention @everyone');
+   * error.message; // 'Invalid Reminder: reminderContent must not mention @everyone'
+   * error.errors; // [{ field: 'reminderContent', message: 'must not mention @everyone' }]
+   * ```
+   */
   static forField(entity: string, field: string, message: string): ValidationError {
     return new ValidationError(entity, [{ field, message }]);
   }
 }
 
-/** True when `e` is a ValidationError. */
+/**
+ * True when `e` is a ValidationError.
+ *
+ * ```ts
+ * const error = await db.guildConfig.setPrefix(guildId, '').catch((e: unknown) => e);
+ * isValidationError(error); // true: rejected before any SQL was sent
+ * if (isValidationError(error)) console.log(error.errors); // [{ field: 'prefix', message: 'must be longer than or equal to 1 characters' }]
+ * ```
+ */
 export function isValidationError(e: unknown): e is ValidationError {
   return e instanceof ValidationError;
 }

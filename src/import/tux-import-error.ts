@@ -8,7 +8,7 @@ import type { TuxImportIssue } from './tux-import-report';
  *
  * @example
  * ```ts
- * try { await importTux(url, db.service); }
+ * try { await importTux('postgres://tux@old-host/tux', db.service); }
  * catch (e) { if (e instanceof TuxImportError) for (const i of e.issues) console.error(i.problem, '→', i.resolution); }
  * ```
  */
@@ -24,7 +24,15 @@ export class TuxImportError extends DatabaseError {
     super(message, options);
   }
 
-  /** The error for rows with no safe resolution, naming each one and what to do. */
+  /**
+   * The error for rows with no safe resolution, naming each one and what to do.
+   *
+   * ```ts
+   * const issue = { table: 'cases', key: { case_id: '7' }, column: 'case_type', action: 'refuse', problem: 'case_type is NULL' } as const;
+   * const error = TuxImportError.refused([{ ...issue, resolution: 'set it in Tux, or pass { nullCaseType }' }]);
+   * error.message.split('\n')[1]; // '  cases {"case_id":"7"} case_type: case_type is NULL (set it in Tux, or pass { nullCaseType })'
+   * ```
+   */
   static refused(issues: ReadonlyArray<TuxImportIssue>): TuxImportError {
     const lines = issues.slice(0, 20).map((i) => `  ${i.table} ${JSON.stringify(i.key)} ${i.column}: ${i.problem} (${i.resolution})`);
     const more = issues.length > 20 ? `\n  … and ${issues.length - 20} more (see error.issues)` : '';

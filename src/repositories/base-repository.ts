@@ -95,6 +95,11 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * Inserts one row and returns it as stored (defaults and generated keys filled in). Insert-only fields (a guild's
    * `caseCount`) may be given here; fields the repository assigns (a case's `caseNumber`) may not.
    * @throws ValidationError before any SQL; UniqueViolationError / ForeignKeyViolationError / CheckViolationError.
+   *
+   * ```ts
+   * const snippet = await db.snippet.create({ guildId, snippetName: 'rules', snippetContent: 'Be kind.', snippetUserId: userId });
+   * snippet.uses; // 0: defaults and the generated snippetId are filled in
+   * ```
    */
   async create(values: Values<T>): Promise<T> {
     const prepared = this.prepare(values, 'insert');
@@ -107,6 +112,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * (`INSERT … SELECT FROM unnest(…)`), so any number of rows is one statement; rows that set different fields
    * become separate INSERTs in that statement. Every row is validated first; nothing is written if any fails.
    * @throws ValidationError naming `[index].field` for every failing field of every row.
+   *
+   * ```ts
+   * const [faq, help] = await db.snippet.createMany([
+   *   { guildId, snippetName: 'faq', snippetContent: 'See #faq.', snippetUserId: userId },
+   *   { guildId, snippetName: 'help', snippetUserId: userId, locked: true },
+   * ]); // in input order, though the two rows set different fields
+   * ```
    */
   async createMany(values: ReadonlyArray<Values<T>>): Promise<T[]> {
     if (!Array.isArray(values)) throw ValidationError.forField(this.model.entityName, 'values', 'must be an array of rows');
@@ -149,20 +161,44 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return created;
   }
 
-  /** The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`). */
+  /**
+   * The row with this primary key, or null. Composite keys take an object (`{ userId, guildId }`).
+   *
+   * ```ts
+   * const { caseId } = await db.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: userId, caseModeratorId: moderatorId });
+   * (await db.case.getById(caseId))?.caseNumber; // 1
+   * await db.afk.getById({ userId, guildId }); // null: no such row (a composite key is an object)
+   * ```
+   */
   async getById(id: TId): Promise<T | null> {
     const result = await this.runStatement(getByIdStatement(this.model, this.idParams(id)), HYDRATED);
     return this.firstOrNull(result.rows);
   }
 
-  /** The first row matching `filters` in `orderBy` order, or null. */
+  /**
+   * The first row matching `filters` in `orderBy` order, or null.
+   *
+   * ```ts
+   * await db.case.createCase({ guildId, caseType: CaseType.BAN, caseUserId: userId, caseModeratorId: moderatorId });
+   * const latest = await db.case.findOne({ filters: { guildId, caseUserId: userId }, orderBy: { caseNumber: 'DESC' } }); // the BAN, case 2
+   * await db.case.findOne({ filters: { guildId, caseType: CaseType.KICK } }); // null: no row matches
+   * ```
+   */
   async findOne(options: FindOneOptions<T> = {}): Promise<T | null> {
     this.checkOptions(options, FIND_ONE_OPTIONS, 'findOne');
     const rows = await this.findAll({ ...options, limit: 1 });
     return rows[0] ?? null;
   }
 
-  /** Rows matching `filters`, ordered, limited and offset. */
+  /**
+   * Rows matching `filters`, ordered, limited and offset.
+   *
+   * ```ts
+   * const [first, second] = await db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' }, limit: 2 });
+   * const rest = await db.case.findAll({ filters: { guildId }, orderBy: { caseNumber: 'ASC' }, offset: 1 });
+   * rest.map((c) => c.caseNumber); // [2]: every case but the first
+   * ```
+   */
   async findAll(options: FindAllOptions<T> = {}): Promise<T[]> {
     this.checkOptions(options, FIND_ALL_OPTIONS, 'findAll');
     const limit = this.optionalCount('limit', options.limit);
@@ -172,14 +208,28 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return result.rows.map((r) => this.hydrate(r));
   }
 
-  /** How many rows match `filters`. */
+  /**
+   * How many rows match `filters`.
+   *
+   * ```ts
+   * await db.snippet.count({ filters: { guildId, locked: false } }); // 2
+   * await db.snippet.count(); // 3: without filters, every row of every guild
+   * ```
+   */
   async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
     this.checkOptions(options, FILTER_OPTIONS, 'count');
     const result = await this.runStatement<{ n: string }>(countStatement(this.model, options.filters), PREPARED);
     return Number(this.firstRow(result.rows).n);
   }
 
-  /** Whether any row matches `filters`. */
+  /**
+   * Whether any row matches `filters`.
+   *
+   * ```ts
+   * await db.case.exists({ filters: { guildId, caseUserId: userId, caseType: CaseType.BAN } }); // true
+   * await db.afk.exists({ filters: { guildId, userId } }); // false
+   * ```
+   */
   async exists(options: { readonly filters?: EntityFilter<T> } = {}): Promise<boolean> {
     this.checkOptions(options, FILTER_OPTIONS, 'exists');
     const result = await this.runStatement<{ e: boolean }>(existsStatement(this.model, options.filters), PREPARED);
@@ -190,6 +240,12 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * Updates the row with this key and returns it, or null when there is none.
    * @throws ValidationError before any SQL, also for a field no update may change (a guild's `caseCount`, a case's
    * `caseNumber` or `guildId`; see WriteRule).
+   *
+   * ```ts
+   * const { snippetId } = await db.snippet.createSnippet({ guildId, snippetName: 'old', snippetContent: 'Old text', snippetUserId: userId });
+   * const updated = await db.snippet.updateById(snippetId, { snippetContent: 'New text' }); // the row as stored now
+   * await db.snippet.updateById('999999999', { locked: true }); // null: no such row, nothing thrown
+   * ```
    */
   async updateById(id: TId, values: Values<T>): Promise<T | null> {
     const prepared = this.prepare(values, 'update');
@@ -200,6 +256,11 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   /**
    * Updates every row matching `filters`; returns how many rows changed. Filters may name any field.
    * @throws ValidationError before any SQL, also for a field no update may change (see updateById).
+   *
+   * ```ts
+   * await db.snippet.updateWhere({ filters: { guildId, snippetUserId: userId }, values: { locked: true } }); // 4: every match, already locked or not
+   * await db.snippet.updateWhere({ filters: { guildId, snippetName: 'none' }, values: { locked: true } }); // 0: no row matched
+   * ```
    */
   async updateWhere(options: UpdateWhereOptions<T>): Promise<number> {
     this.requireFilters(options, UPDATE_WHERE_OPTIONS, 'updateWhere');
@@ -249,12 +310,26 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
     return this.affectedRows(bulkUpdateStatement(this.model, rows));
   }
 
-  /** Deletes the row with this key; true when a row was deleted. */
+  /**
+   * Deletes the row with this key; true when a row was deleted.
+   *
+   * ```ts
+   * const { snippetId } = await db.snippet.createSnippet({ guildId, snippetName: 'temp', snippetUserId: userId });
+   * await db.snippet.deleteById(snippetId); // true
+   * await db.snippet.deleteById(snippetId); // false: already gone, nothing thrown
+   * ```
+   */
   async deleteById(id: TId): Promise<boolean> {
     return (await this.affectedRows(deleteByIdStatement(this.model, this.idParams(id)), PREPARED)) > 0;
   }
 
-  /** Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted. */
+  /**
+   * Deletes every row matching `filters` (required; `{}` deletes all); returns how many were deleted.
+   *
+   * ```ts
+   * await db.snippet.deleteWhere({ filters: { guildId, snippetName: { in: ['faq', 'help'] } } }); // 2
+   * ```
+   */
   async deleteWhere(options: { readonly filters: EntityFilter<T> }): Promise<number> {
     this.requireFilters(options, FILTER_OPTIONS, 'deleteWhere');
     return this.affectedRows(deleteWhereStatement(this.model, options.filters), PREPARED);
@@ -266,6 +341,11 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * inserted, so they may set an insert-only field (import a guild's count: `getOrCreate({ guildId }, { caseCount })`).
    * @returns [row, created]
    * @throws ValidationError when `filters` is not exactly a unique key of the entity, or a field's write rule refuses it.
+   *
+   * ```ts
+   * const [rank, created] = await db.permissionRanks.getOrCreate({ guildId, rank: 3 }, { name: 'Moderator' }); // created: true
+   * const [same, again] = await db.permissionRanks.getOrCreate({ guildId, rank: 3 }, { name: 'Mod' }); // again: false, same.name: 'Moderator'
+   * ```
    */
   async getOrCreate(filters: Values<T>, defaults: Values<T> = {}): Promise<[T, boolean]> {
     if (defaults === null) throw ValidationError.forField(this.model.entityName, 'defaults', 'must be an object of fields (leave it out for none), not null');
@@ -278,6 +358,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * `caseCount`) may be among `defaults`, never among `values`.
    * @returns [row, created]
    * @throws ValidationError before any SQL, for bad fields or a field its write rule refuses (see WriteRule).
+   *
+   * ```ts
+   * const [row, created] = await db.levels.upsert({ filters: { userId, guildId }, defaults: { xp: 500 }, values: { blacklisted: true } });
+   * // created: true, row.level: 5 (stored with the XP)
+   * const [again] = await db.levels.upsert({ filters: { userId, guildId }, defaults: { xp: 0 }, values: { blacklisted: false } });
+   * // again.xp: 500, again.blacklisted: false: an existing row gets `values` only
+   * ```
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
     this.checkOptions(options, UPSERT_OPTIONS, 'upsert');
@@ -299,6 +386,12 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   /**
    * One page of rows plus the total: `page` starts at 1, `perPage` is 1–1000 (default 20). One statement
    * (the total rides along as a scalar count), plus a count only when a page after the first is empty.
+   *
+   * ```ts
+   * await db.case.createCases(guildId, [1, 2, 3].map(() => ({ caseType: CaseType.WARN, caseUserId: userId, caseModeratorId: moderatorId })));
+   * const page = await db.case.paginate({ filters: { guildId }, orderBy: { caseNumber: 'DESC' }, page: 2, perPage: 2 });
+   * // page.items: cases 3 and 2; total: 5, pages: 3, hasNext: true, hasPrev: true
+   * ```
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
     this.checkOptions(options, PAGINATE_OPTIONS, 'paginate');
@@ -325,6 +418,13 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
   /**
    * The seed's `with_session`: runs `fn` in a unit of work (or joins the current one), so every write it
    * makes through any repository commits together or not at all.
+   *
+   * ```ts
+   * await db.case.withSession(async (cases) => {
+   *   await cases.createCase({ guildId, caseType: CaseType.JAIL, caseUserId: userId, caseModeratorId: moderatorId });
+   *   await db.guildConfig.setJailRoleId(guildId, roleId); // same transaction: both commit, or neither
+   * });
+   * ```
    */
   async withSession<R>(fn: (repository: this) => Promise<R>): Promise<R> {
     if (typeof fn !== 'function') throw ValidationError.forField(this.model.entityName, 'fn', 'must be a function (repository) => Promise');

@@ -94,6 +94,13 @@ export class DatabaseService implements StatementRunner {
    * Connects (starting the embedded server when no URL is configured) and, unless `migrate: false`,
    * applies pending migrations. Calling it again while connected does nothing.
    * @throws DatabaseConnectionError when the server cannot be reached; ValidationError for a malformed URL.
+   *
+   * ```ts
+   * const service = new DatabaseService({ url: process.env['DATABASE_URL'] });
+   * await service.connect(); // connects, then applies pending migrations (migrate defaults to true)
+   * await service.connect(); // connected already: does nothing
+   * await new DatabaseService({ url: 'postgres://127.0.0.1:1/none' }).connect().catch((e) => e.name); // 'DatabaseConnectionError'
+   * ```
    */
   async connect(url?: string): Promise<void> {
     if (this.opened) return;
@@ -112,6 +119,13 @@ export class DatabaseService implements StatementRunner {
    * New work is refused with DatabaseClosedError from the moment this is called. Units still running when the
    * timeout passes have their connections closed: they fail with DatabaseClosedError and the server rolls them back.
    * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
+   *
+   * ```ts
+   * const service = new DatabaseService({ url: process.env['DATABASE_URL'] });
+   * await service.connect();
+   * await service.disconnect(5_000); // waits up to 5 s for running units of work, then closes the pool
+   * await service.query('SELECT 1', []).catch((e) => e.name); // 'DatabaseClosedError'
+   * ```
    */
   async disconnect(timeoutMs = 10_000): Promise<void> {
     this.closing = true;
@@ -135,13 +149,27 @@ export class DatabaseService implements StatementRunner {
     if (opened) await opened.close();
   }
 
-  /** What JSON.stringify shows: the options with the URL's password masked, and whether it is connected. */
+  /**
+   * What JSON.stringify shows: the options with the URL's password masked, and whether it is connected.
+   *
+   * ```ts
+   * db.service.toJSON().connected; // true
+   * db.service.toJSON().options.url; // DATABASE_URL, its password (if any) shown as ***
+   * ```
+   */
   toJSON(): { options: ResolvedOptions; connected: boolean } {
     const url = this.options.url === undefined ? undefined : redactUrl(this.options.url);
     return { options: { ...this.options, url }, connected: this.isConnected() };
   }
 
-  /** What console.log / util.inspect show (of the service and of anything holding it): no password. */
+  /**
+   * What console.log / util.inspect show (of the service and of anything holding it): no password.
+   *
+   * ```ts
+   * console.log(db.service); // DatabaseService { options: { url: '…', … }, connected: true }, the URL's password shown as ***
+   * inspect({ service: new DatabaseService({ url: 'postgres://tux:hunter2@db/tux' }) }).includes('hunter2'); // false
+   * ```
+   */
   [inspect.custom](depth: number, options: InspectOptions): string {
     return `DatabaseService ${inspect(this.toJSON(), { ...options, depth: Math.max(0, depth) })}`;
   }
@@ -151,7 +179,14 @@ export class DatabaseService implements StatementRunner {
     return this.cutOffUnits;
   }
 
-  /** The server's major version (15, 18, …), as TypeORM read it on connecting. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
+  /**
+   * The server's major version (15, 18, …), as TypeORM read it on connecting.
+   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began.
+   *
+   * ```ts
+   * db.service.serverMajorVersion(); // 15 on PostgreSQL 15.x
+   * ```
+   */
   serverMajorVersion(): number {
     return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
   }
@@ -159,12 +194,26 @@ export class DatabaseService implements StatementRunner {
   /**
    * Whether a read marked with a cache family, run now, is answered by the cache or fills it: the cache is on and
    * active (LISTEN in force, store trusted), and no unit of work is ambient.
+   *
+   * ```ts
+   * db.service.cacheServes(); // true: the memory cache is on by default
+   * await db.transaction(async () => db.service.cacheServes()); // false: a unit of work reads past the cache
+   * ```
    */
   cacheServes(): boolean {
     return this.opened?.cache?.isActive() === true && this.transactions.getStore() === undefined;
   }
 
-  /** See StatementRunner.afterOwnWrite. */
+  /**
+   * See StatementRunner.afterOwnWrite.
+   *
+   * ```ts
+   * const touches = { reads: [], writes: ['guild_config'], locks: false, guildAt: 0 };
+   * const write = { text: 'UPDATE "guild_config" SET "prefix" = $2 WHERE "guild_id" = $1', values: [guildId, '?'], touches };
+   * await db.service.run(write, { ownInvalidation: true }); // with ownInvalidation, run() leaves the cache to the caller
+   * await db.service.afterOwnWrite(write, undefined); // which drops the guild's cached guild_config reads here
+   * ```
+   */
   async afterOwnWrite(write: Statement, xid: string | undefined, fill?: { readonly statement: Statement; readonly family: CacheFamily; readonly rows: QueryResultRow[] }): Promise<void> {
     const cache = this.opened?.cache;
     // Inside a unit the write was never taken over (ownInvalidation is ignored there): COMMIT drops it.
@@ -179,6 +228,10 @@ export class DatabaseService implements StatementRunner {
    * True while connected, not closing, and the server is reachable as far as the library knows: false from the
    * moment the embedded server's process is found dead, or a statement failed to reach the server, until the
    * server answers again (a probe checks every 250 ms, so this turns true again on its own).
+   *
+   * ```ts
+   * db.service.isConnected(); // true
+   * ```
    */
   isConnected(): boolean {
     const opened = this.opened;
@@ -188,6 +241,11 @@ export class DatabaseService implements StatementRunner {
   /**
    * Status, round-trip latency, server version and role, pool usage, pending migrations and drift, and each replica's
    * role, lag and status (a replica that is down or lagging makes the status `degraded`). Never throws.
+   *
+   * ```ts
+   * const report = await db.service.health(); // never throws: a failure is a status
+   * report.status; // 'healthy' ('degraded' while migrations are pending, 'disconnected' when unreachable)
+   * ```
    */
   async health(): Promise<HealthReport> {
     const opened = this.opened;
@@ -202,12 +260,28 @@ export class DatabaseService implements StatementRunner {
     return withReplicas(withCache, opened?.replicas?.set.health() ?? []);
   }
 
-  /** The TypeORM DataSource. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
+  /**
+   * The TypeORM DataSource.
+   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began.
+   *
+   * ```ts
+   * const cases = db.service.dataSource.getRepository(Case); // TypeORM's own repository: no cache, no error conversion, no listeners
+   * await cases.count({ where: { guildId } }); // 0
+   * ```
+   */
   get dataSource(): DataSource {
     return this.connected().dataSource;
   }
 
-  /** Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner). */
+  /**
+   * Runs a built statement (see query), with what its builder declared it touches; the seam repositories use (StatementRunner).
+   *
+   * ```ts
+   * const touches = { reads: ['cases'], writes: [], locks: false, guildAt: 0 };
+   * const { rows } = await db.service.run<{ n: string }>({ text: 'SELECT count(*) AS n FROM "cases" WHERE "guild_id" = $1', values: [guildId], touches });
+   * rows[0]?.n; // '0': a count is a bigint, read as a string
+   * ```
+   */
   run<R extends QueryResultRow = QueryResultRow>(statement: Statement, options?: StatementOptions): Promise<QueryResult<R>> {
     return this.send<R>(statement.text, statement.values, statement.touches === undefined ? options : withTouches(options, statement.touches));
   }
@@ -231,7 +305,14 @@ export class DatabaseService implements StatementRunner {
     return writes ? writes.scope(fn) : fn();
   }
 
-  /** TypeORM's metadata of an entity class. @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began. */
+  /**
+   * TypeORM's metadata of an entity class.
+   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began.
+   *
+   * ```ts
+   * db.service.metadata(Case).tableName; // 'cases'
+   * ```
+   */
   metadata(entity: new () => object): EntityMetadata {
     return this.dataSource.getMetadata(entity);
   }
@@ -239,6 +320,13 @@ export class DatabaseService implements StatementRunner {
   /**
    * Registers a listener for every statement the repositories send; returns a function that removes it.
    * @throws ValidationError when `listener` is not a function.
+   *
+   * ```ts
+   * const texts: string[] = [];
+   * const remove = db.service.addQueryListener((text) => texts.push(text));
+   * await db.case.count({ filters: { guildId } }); // texts: ['SELECT count(*) AS n FROM "cases" WHERE "guild_id" = $1']
+   * remove();
+   * ```
    */
   addQueryListener(listener: QueryListener): () => void {
     if (typeof listener !== 'function') throw ValidationError.forField('DatabaseService', 'listener', 'must be a function (text: string) => void');
@@ -280,6 +368,11 @@ export class DatabaseService implements StatementRunner {
    * converted (see convertError). A read answered from the cache sends nothing: no listener call, no QueryEvent.
    * @throws ValidationError (the promise rejects, nothing is sent) when `text` is not a non-empty string, `values`
    * not an array (or holds more than MAX_STATEMENT_PARAMETERS values), or `options` not an options object.
+   *
+   * ```ts
+   * const { rows } = await db.service.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]); // rows: [{ n: 42 }]
+   * await db.service.query('SELECT 1 / 0', []).catch((e) => e.name); // 'DataError', not pg's raw error
+   * ```
    */
   query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
     try {
