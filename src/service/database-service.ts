@@ -9,8 +9,8 @@ import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
-import { checkOptions } from '../query/check-options';
 import { isLostPreparedStatement, StatementNames } from './statement-names';
+import { checkQueryArguments } from './query-arguments';
 import type { Statement } from '../query/sql';
 import { isChangedResultType, type StatementConfig } from './statement-query';
 import { withTouches, type StatementOptions, type StatementRunner } from './statement-runner';
@@ -318,7 +318,8 @@ export class DatabaseService implements StatementRunner {
   }
 
   /**
-   * Registers a listener for every statement the repositories send; returns a function that removes it.
+   * Registers a listener for every statement the repositories send; returns a function that removes it. A listener
+   * that throws changes nothing for the statement: its error becomes a `TuxDatabaseQueryListener` process warning.
    * @throws ValidationError when `listener` is not a function.
    *
    * ```ts
@@ -366,12 +367,15 @@ export class DatabaseService implements StatementRunner {
    * Runs one parameterized statement: inside the ambient unit of work when there is one, else on the pool (or a
    * replica, or the cache, for a declared read; see DatabaseOptions.replicas and cache). Driver errors come out
    * converted (see convertError). A read answered from the cache sends nothing: no listener call, no QueryEvent.
-   * @throws ValidationError (the promise rejects, nothing is sent) when `text` is not a non-empty string, `values`
-   * not an array (or holds more than MAX_STATEMENT_PARAMETERS values), or `options` not an options object.
+   * @throws ValidationError (the promise rejects, nothing is sent) when `text` is not a non-empty string; `values`
+   * not an array, not one value per placeholder number ($1 … $n: a count the server would refuse as a protocol
+   * violation), or holding an Invalid Date or text PostgreSQL cannot store; `options` not StatementOptions of the
+   * right types (see checkQueryArguments).
    *
    * ```ts
    * const { rows } = await db.service.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]); // rows: [{ n: 42 }]
    * await db.service.query('SELECT 1 / 0', []).catch((e) => e.name); // 'DataError', not pg's raw error
+   * await db.service.query('SELECT $1::int + $2::int', [1]).catch((e) => e.name); // 'ValidationError': one value for two placeholders
    * ```
    */
   query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[], options?: StatementOptions): Promise<QueryResult<R>> {
@@ -412,7 +416,7 @@ export class DatabaseService implements StatementRunner {
       const name = this.statementNames.nameFor(text);
       if (name !== undefined) config.name = name;
     }
-    if (!rerun) for (const listener of this.listeners) listener(text);
+    if (!rerun) for (const listener of this.listeners) hear(listener, text);
     const context = this.transactions.getStore();
     // With no event listener and no slow-query threshold, no clock is read and nothing is allocated for either.
     const observers = this.queryObservers;
@@ -630,16 +634,12 @@ export class DatabaseService implements StatementRunner {
   }
 }
 
-// Every key of StatementOptions: what query() takes from a caller.
-const STATEMENT_OPTION_KEYS: ReadonlyArray<keyof StatementOptions> = ['prepare', 'createsGuild', 'upsert', 'touches', 'cache', 'ownInvalidation', 'rowsAsArrays'];
-
-/**
- * Checks query()'s arguments, which JavaScript callers can pass as the types refuse.
- * @throws ValidationError for a `text` that is not a non-empty string, `values` that are not an array, or `options`
- * that are not an options object of StatementOptions' keys.
- */
-function checkQueryArguments(text: unknown, values: unknown, options: unknown): void {
-  if (typeof text !== 'string' || !/\S/.test(text)) throw ValidationError.forField('query', 'text', `must be a non-empty SQL string (got ${typeof text === 'string' ? 'a blank string' : typeof text})`);
-  if (!Array.isArray(values)) throw ValidationError.forField('query', 'values', `must be an array of parameters, [] for none (got ${values === null ? 'null' : typeof values})`);
-  if (options !== undefined) checkOptions('query', options, STATEMENT_OPTION_KEYS, 'query');
+// A query listener that throws must not fail the statement it hears about: its error becomes a process warning, as
+// an onQuery listener's does.
+function hear(listener: QueryListener, text: string): void {
+  try {
+    listener(text);
+  } catch (e) {
+    process.emitWarning(`A query listener threw (the statement runs as before): ${e instanceof Error ? e.message : String(e)}`, 'TuxDatabaseQueryListener');
+  }
 }
