@@ -326,6 +326,17 @@ function textOption(name: string, value: unknown, fallback: string | undefined):
   return value as string;
 }
 
+// The server keeps 63 bytes of application_name and shows every character outside printable ASCII as `?`: a name it
+// would change is refused rather than shown otherwise in pg_stat_activity.
+const APPLICATION_NAME = /^[\x20-\x7e]{1,63}$/;
+
+function applicationNameOption(name: string): string {
+  if (!APPLICATION_NAME.test(name)) {
+    throw ValidationError.forField('DatabaseOptions', 'applicationName', 'must be 1–63 printable ASCII characters (PostgreSQL cuts a longer name and shows other characters as ?)');
+  }
+  return name;
+}
+
 /** Checks a PostgreSQL URL's shape without ever echoing it (it may hold a password). */
 export function checkDatabaseUrl(url: string, field = 'url'): void {
   let parsed: URL;
@@ -390,7 +401,7 @@ export function resolveOptions(options: DatabaseOptions = {}, env: Env = process
     statementTimeoutMs: intOption('statementTimeoutMs', options.statementTimeoutMs, 'TUX_DB_STATEMENT_TIMEOUT_MS', env, 30_000, 0, MAX_TIMEOUT_MS),
     migrationTimeoutMs: intOption('migrationTimeoutMs', options.migrationTimeoutMs, 'TUX_DB_MIGRATION_TIMEOUT_MS', env, 0, 0, MAX_TIMEOUT_MS),
     slowQueryMs: intOption('slowQueryMs', options.slowQueryMs, 'TUX_DB_SLOW_QUERY_MS', env, 1_000, 0),
-    applicationName: textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database',
+    applicationName: applicationNameOption(textOption('applicationName', options.applicationName, envValue(env, 'TUX_DB_APPLICATION_NAME') ?? 'tux-database') ?? 'tux-database'),
     maxRetries: intOption('maxRetries', options.maxRetries, 'TUX_DB_MAX_RETRIES', env, 5, 0, MAX_UNIT_RETRIES),
     preparedStatements: boolOption('preparedStatements', options.preparedStatements, 'TUX_DB_PREPARED_STATEMENTS', env, true),
     behindPooler,

@@ -6,6 +6,7 @@ import { DatabaseError } from '../errors/database-error';
 import { ValidationError, type FieldError } from '../errors/validation-error';
 import { buildTableModel } from '../query/build-table-model';
 import { coerceValue } from '../query/coerce-value';
+import { isPlainObject } from '../query/is-plain-object';
 import { groupArrays, groupByColumns } from '../query/bulk-insert';
 import { insertManyStatement } from '../query/bulk-insert-statements';
 import { bulkUpdateStatement, type BulkUpdateRow } from '../query/bulk-update-statements';
@@ -348,7 +349,7 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * ```
    */
   async getOrCreate(filters: Values<T>, defaults: Values<T> = {}): Promise<[T, boolean]> {
-    if (defaults === null) throw ValidationError.forField(this.model.entityName, 'defaults', 'must be an object of fields (leave it out for none), not null');
+    if (!isPlainObject(defaults)) throw ValidationError.forField(this.model.entityName, 'defaults', `must be an object of fields (leave it out for none), not ${describeValue(defaults)}`);
     return this.upsert({ filters, defaults });
   }
 
@@ -368,8 +369,12 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async upsert(options: UpsertOptions<T>): Promise<[T, boolean]> {
     this.checkOptions(options, UPSERT_OPTIONS, 'upsert');
+    // Spread into the insert, a number or an array would add nothing and be ignored without a word.
     for (const field of ['values', 'defaults'] as const) {
-      if (options[field] === null) throw ValidationError.forField(this.model.entityName, `options.${field}`, 'must be an object of fields (leave it out for none), not null');
+      const given: unknown = options[field];
+      if (given !== undefined && !isPlainObject(given)) {
+        throw ValidationError.forField(this.model.entityName, `options.${field}`, `must be an object of fields (leave it out for none), not ${describeValue(given)}`);
+      }
     }
     const key = this.conflictKey(options.filters);
     const values = options.values ?? {};
@@ -395,8 +400,9 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    */
   async paginate(options: PaginateOptions<T> = {}): Promise<Page<T>> {
     this.checkOptions(options, PAGINATE_OPTIONS, 'paginate');
-    const page = options.page ?? 1;
-    const perPage = options.perPage ?? 20;
+    // Only a missing page or perPage takes the default: null is a value, and not a number.
+    const page = options.page === undefined ? 1 : options.page;
+    const perPage = options.perPage === undefined ? 20 : options.perPage;
     if (!Number.isSafeInteger(page) || page < 1) throw ValidationError.forField(this.model.entityName, 'page', 'must be an integer ≥ 1');
     if (!Number.isSafeInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
       throw ValidationError.forField(this.model.entityName, 'perPage', `must be an integer from 1 to ${MAX_PER_PAGE}`);
@@ -563,4 +569,11 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
       throw ValidationError.forField(this.model.entityName, 'filters', `is required by ${method} (pass {} to affect every row on purpose)`);
     }
   }
+}
+
+// What a value that should have been an object of fields is, for the message.
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return value instanceof Date ? 'a Date' : typeof value === 'object' ? 'an object of another class' : `a ${typeof value}`;
 }

@@ -52,6 +52,24 @@ describe('writes that set nothing, or a value of the wrong kind', () => {
     await refuses(() => t.db.guildPermissions.setPermissionLevel(guildId, randomSnowflake(), undefined as never), 'level', /is undefined/);
   });
 
+  it('refuses getOrCreate / upsert defaults and values that are not objects of fields, which a spread ignored', async () => {
+    const guildId = t.newGuild();
+    for (const defaults of [42, [], new Date(), 'x']) {
+      await refuses(() => t.db.guild.getOrCreate({ guildId }, defaults as never), 'defaults', /must be an object of fields/);
+      await refuses(() => t.db.guild.upsert({ filters: { guildId }, defaults } as never), 'options.defaults', /must be an object of fields/);
+      await refuses(() => t.db.guild.upsert({ filters: { guildId }, values: defaults } as never), 'options.values', /must be an object of fields/);
+    }
+    expect(await t.db.guild.getGuildById(guildId)).to.equal(null);
+  });
+
+  it('refuses a null page or perPage instead of reading it as the default', async () => {
+    const guildId = t.newGuild();
+    await refuses(() => t.db.case.paginate({ filters: { guildId }, page: null } as never), 'page', /integer ≥ 1/);
+    await refuses(() => t.db.case.paginate({ filters: { guildId }, perPage: null } as never), 'perPage', /integer from 1/);
+    await refuses(() => t.db.case.getCasesByGuild(guildId, { page: null } as never), 'page', /integer ≥ 1/);
+    await refuses(() => t.db.levels.leaderboard(guildId, null as never), 'page', /integer ≥ 1/);
+  });
+
   it("refuses a createCases item whose guildId is not a Discord id, even when its text is the guild's", async () => {
     const guildId = t.newGuild();
     const item = (extra: object) => ({ caseType: CaseType.BAN, caseUserId: '1', caseModeratorId: '2', ...extra });

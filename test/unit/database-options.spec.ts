@@ -91,6 +91,14 @@ describe('DatabaseOptions', () => {
     expect(() => resolveOptions({}, { TUX_DB_DATA_DIR: 5 } as never)).to.throw(ValidationError, /TUX_DB_DATA_DIR/);
   });
 
+  it('refuses an applicationName the server would cut (past 63 bytes) or show as ? (outside printable ASCII)', () => {
+    expect(resolveOptions({ applicationName: 'x'.repeat(63) }, {}).applicationName).to.have.length(63);
+    for (const name of ['x'.repeat(64), 'ä😀', 'tux\tbot']) {
+      expect(() => resolveOptions({ applicationName: name }, {}), name).to.throw(ValidationError, /applicationName must be 1–63 printable ASCII characters/);
+    }
+    expect(() => resolveOptions({}, { TUX_DB_APPLICATION_NAME: 'bot-ü' })).to.throw(ValidationError, /applicationName/);
+  });
+
   it('refuses timeouts past what Node timers and statement_timeout hold (2147483647 ms)', () => {
     expect(() => resolveOptions({ acquireTimeoutMs: 2 ** 31 }, {})).to.throw(ValidationError, /acquireTimeoutMs/);
     expect(() => resolveOptions({ statementTimeoutMs: 1e12 }, {})).to.throw(ValidationError, /statementTimeoutMs/);
