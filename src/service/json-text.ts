@@ -16,7 +16,8 @@ const LONG_DIGITS = /\d{16}/;
  * ```
  */
 export function parseJsonText(text: string): unknown {
-  return JSON.parse(LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);
+  // Most values (`[]`, a short object) are too short to hold 16 digits: no regex for them.
+  return JSON.parse(text.length >= 16 && LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);
 }
 
 function isDigit(code: number): boolean {
