@@ -64,13 +64,11 @@ describe('write statements', () => {
       });
     });
 
-    it('bumps the updated_at column after the set values, and alone when nothing else is set', () => {
+    it('bumps the updated_at column after the set values, and refuses to bump it alone when nothing is set', () => {
       expect(updateByIdStatement(guildOwnedFixtureModel, row({ caseReason: 'x' }), ['42']).text).to.equal(
         `UPDATE "fixture_cases" SET "case_reason" = $1, "case_updated_at" = now() WHERE "case_id" = $2 RETURNING ${COLUMNS}`,
       );
-      expect(updateByIdStatement(guildOwnedFixtureModel, row({}), ['42']).text).to.equal(
-        `UPDATE "fixture_cases" SET "case_updated_at" = now() WHERE "case_id" = $1 RETURNING ${COLUMNS}`,
-      );
+      expect(() => updateByIdStatement(guildOwnedFixtureModel, row({}), ['42'])).to.throw(ValidationError, /at least one field/);
     });
 
     it('updates the rows matching a filter, returning nothing, the filter values after the set values', () => {
