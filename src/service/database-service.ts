@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
+import { MAX_TIMEOUT_MS, resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { redactUrl } from '../redact-secrets';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
@@ -119,6 +119,7 @@ export class DatabaseService implements StatementRunner {
    * New work is refused with DatabaseClosedError from the moment this is called. Units still running when the
    * timeout passes have their connections closed: they fail with DatabaseClosedError and the server rolls them back.
    * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
+   * @throws ValidationError, closing nothing, when `timeoutMs` is not a whole number of ms from 0 to MAX_TIMEOUT_MS.
    *
    * ```ts
    * const service = new DatabaseService({ url: process.env['DATABASE_URL'] });
@@ -128,6 +129,11 @@ export class DatabaseService implements StatementRunner {
    * ```
    */
   async disconnect(timeoutMs = 10_000): Promise<void> {
+    // Checked before anything closes: a NaN, negative or too large timeout made the timer fire at once, cutting
+    // off running units the caller meant to wait for.
+    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
+      throw ValidationError.forField('DatabaseService', 'timeoutMs', `must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${String(timeoutMs)})`);
+    }
     this.closing = true;
     if (this.inFlightUnits > 0) {
       await new Promise<void>((resolve) => {

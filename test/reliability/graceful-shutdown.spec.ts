@@ -10,6 +10,7 @@ import type { DatabaseCoordinator } from '../../src/coordinator';
 import { CaseType } from '../../src/entities/enums';
 import { DatabaseConnectionError } from '../../src/errors/connection-error';
 import { DatabaseClosedError } from '../../src/errors/transaction-errors';
+import { ValidationError } from '../../src/errors/validation-error';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
 import { DatabaseService } from '../../src/service/database-service';
 import { revertLastMigration } from '../../src/service/migrations';
@@ -127,6 +128,19 @@ describe('graceful shutdown', () => {
     expect(db.service.serverMajorVersion()).to.be.at.least(15);
     await db.close();
     expect(() => db.service.serverMajorVersion()).to.throw(DatabaseClosedError);
+  });
+
+  it('refuses a close() timeout that is not a whole number of ms within what a timer holds, and stays open', async () => {
+    const db = await openTestDatabase({ poolSize: 2 });
+    const guildId = newGuild();
+    const close = db.close.bind(db) as (timeoutMs: unknown) => Promise<void>;
+    // Each of these made the timer fire at once, cutting off the units close() was meant to wait for.
+    for (const timeoutMs of [Number.NaN, -5, 1.5, 2 ** 31, Infinity, '100', null]) {
+      await expect(close(timeoutMs), String(timeoutMs)).to.be.rejectedWith(ValidationError, /timeoutMs must be a whole number of ms from 0 to 2147483647/);
+    }
+    await warn(db, guildId);
+    expect(await db.case.count({ filters: { guildId } })).to.equal(1);
+    await db.close(0);
   });
 
   it('gives up waiting after its timeout: the unit still running fails with DatabaseClosedError and leaves nothing', async () => {
