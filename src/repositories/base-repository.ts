@@ -52,6 +52,8 @@ const UPDATE_WHERE_OPTIONS = ['filters', 'values'] as const;
 const UPSERT_OPTIONS = ['filters', 'defaults', 'values'] as const;
 const BULK_UPDATE_ITEM = ['id', 'values'] as const;
 const PREPARED: StatementOptions = { prepare: true };
+// count's options: prepared, its one row read as an array (see count).
+const COUNT: StatementOptions = { prepare: true, rowsAsArrays: true };
 /**
  * The options of a prepared statement whose rows are only ever hydrated (the select list, in order): they are read
  * as arrays, which spares pg a keyed object per row (see StatementOptions.rowsAsArrays).
@@ -217,10 +219,20 @@ export abstract class BaseRepository<T extends object, TId = SnowflakeInput> {
    * await db.snippet.count(); // 3: without filters, every row of every guild
    * ```
    */
-  async count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
-    this.checkOptions(options, FILTER_OPTIONS, 'count');
-    const result = await this.runStatement<{ n: string }>(countStatement(this.model, options.filters), PREPARED);
-    return Number(this.firstRow(result.rows).n);
+  count(options: { readonly filters?: EntityFilter<T> } = {}): Promise<number> {
+    // The bench's count target (issue #18): no async frame, and the row read as an array, so pg builds no keyed
+    // object for it; 3 µs less client CPU per call, measured (bench/RESULTS.md). A cached count may come back keyed.
+    let statement: Statement;
+    try {
+      this.checkOptions(options, FILTER_OPTIONS, 'count');
+      statement = countStatement(this.model, options.filters);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.runStatement<QueryResultRow>(statement, COUNT).then((result) => {
+      const row = this.firstRow(result.rows);
+      return Number(Array.isArray(row) ? row[0] : row['n']);
+    });
   }
 
   /**
