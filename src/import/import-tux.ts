@@ -232,7 +232,7 @@ function checkImportArguments(sourceUrl: unknown, target: unknown, options: unkn
     throw ValidationError.forField('importTux', 'nullCaseType', `must be one of ${Object.values(CaseType).join(', ')}`);
   }
   if (batchRows !== undefined && !(typeof batchRows === 'number' && Number.isSafeInteger(batchRows) && batchRows >= 1)) {
-    throw ValidationError.forField('importTux', 'batchRows', `must be a positive whole number (got ${String(batchRows)})`);
+    throw ValidationError.forField('importTux', 'batchRows', `must be a positive whole number (got ${typeof batchRows === 'number' ? String(batchRows) : typeof batchRows})`);
   }
   if (afterTable !== undefined && typeof afterTable !== 'function') throw ValidationError.forField('importTux', 'afterTable', 'must be a function (table: string) => void');
 }

@@ -132,7 +132,7 @@ export class DatabaseService implements StatementRunner {
     // Checked before anything closes: a NaN, negative or too large timeout made the timer fire at once, cutting
     // off running units the caller meant to wait for.
     if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
-      throw ValidationError.forField('DatabaseService', 'timeoutMs', `must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${String(timeoutMs)})`);
+      throw ValidationError.forField('DatabaseService', 'timeoutMs', `must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${typeof timeoutMs === 'number' ? String(timeoutMs) : typeof timeoutMs})`);
     }
     this.closing = true;
     if (this.inFlightUnits > 0) {
