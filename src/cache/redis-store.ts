@@ -6,6 +6,7 @@ import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import type { CacheStore, CachedValue, FillToken, Lookup } from './cache-store';
 import { MAX_MEMBER_TTL_SECONDS } from '../config';
 import { isMemberScope } from './cached-tables';
+import { thrownText } from '../errors/thrown-text';
 
 /** How often a broken store tries to come back (one global flush, then it is trusted again). */
 const REPAIR_INTERVAL_MS = 1_000;
@@ -108,7 +109,7 @@ export class RedisStore implements CacheStore {
       connected = true;
     } catch (e) {
       await client.close().catch(() => undefined);
-      throw new DatabaseConnectionError(redactSecrets(`Cannot connect to the cache's Redis at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, secrets), { cause: e });
+      throw new DatabaseConnectionError(redactSecrets(`Cannot connect to the cache's Redis at ${redactUrl(url)}: ${thrownText(e)}`, secrets), { cause: e });
     }
     const commands = client.withTypeMapping({ [redis.RESP_TYPES.BLOB_STRING]: Buffer });
     return new RedisStore(client, commands, `tux-db:${database}:`, secrets);
@@ -181,7 +182,7 @@ export class RedisStore implements CacheStore {
   }
 
   private markBroken(e: unknown): void {
-    this.broken = redactSecrets(e instanceof Error ? e.message : String(e), this.secrets);
+    this.broken = redactSecrets(thrownText(e), this.secrets);
     if (this.repairing) return;
     this.repairing = setInterval(() => {
       this.commands.incr(`${this.prefix}epoch`).then(

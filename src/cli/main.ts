@@ -11,6 +11,7 @@ import { importLines, refusalLines } from './import-lines';
 import { checkLines, historyLines, queryLines, tableLines, versionLines } from './ops-lines';
 import { ALLOW_RESET_ENV, resetRefusal, SERVER_FACTS_SQL, serverRefusal, type ServerFacts } from './reset-guard';
 import { PACKAGE_ROOT, packageVersion } from './package-version';
+import { thrownText } from '../errors/thrown-text';
 
 // The database-facing modules (TypeORM, pg) load on first use, so `tux-db help` starts about as fast as
 // node itself; `require` (not `import()`) keeps the specs that run main() under ts-node working.
@@ -436,7 +437,7 @@ function failure(e: unknown, err: Print): number {
     err(`tux-db: ${e.message}`);
     return 1;
   }
-  err(`tux-db: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  err(`tux-db: unexpected error: ${thrownText(e)}`);
   return 1;
 }
 

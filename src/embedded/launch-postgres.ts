@@ -8,6 +8,7 @@ import { loadEmbeddedPostgres, postgresExecutable } from './load-embedded-postgr
 import type { LogTail } from './log-tail';
 import { readPostmasterPidFile } from './postmaster-pid-file';
 import { stopPostmaster } from './stop-postmaster';
+import { thrownText } from '../errors/thrown-text';
 
 /** Where and how to run a new server. */
 export interface LaunchOptions {
@@ -97,7 +98,7 @@ async function initialise(options: LaunchOptions, asRoot: boolean): Promise<void
     // UTF8 whatever the host locale (a bare container would give SQL_ASCII); the builtin provider needs no OS locales.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     onLog: (message) => options.log.push(message),
-    onError: (error) => options.log.push(error instanceof Error ? error.message : String(error)),
+    onError: (error) => options.log.push(thrownText(error)),
   });
   await instance.initialise();
 }

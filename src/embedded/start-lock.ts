@@ -2,6 +2,7 @@ import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedServerError } from './embedded-server-error';
 import { findProcess } from './process-inspection';
+import { thrownText } from '../errors/thrown-text';
 
 /** How long a process waits for another one's start, stop or restart of the same server before giving up. */
 const LOCK_TIMEOUT_MS = 120_000;
@@ -41,7 +42,7 @@ async function acquire(file: string, dataDir: string): Promise<void> {
       return;
     } catch (e: unknown) {
       if (!hasCode(e, 'EEXIST')) {
-        throw new EmbeddedServerError(`Cannot create the start lock ${file}: ${e instanceof Error ? e.message : String(e)}`, dataDir, { cause: e });
+        throw new EmbeddedServerError(`Cannot create the start lock ${file}: ${thrownText(e)}`, dataDir, { cause: e });
       }
     }
     const holder = await readHolder(file);

@@ -3,6 +3,7 @@ import { DatabaseConnectionError, DatabaseTimeoutError } from './connection-erro
 import { CheckViolationError, ForeignKeyViolationError, UniqueViolationError } from './constraint-errors';
 import { DataError } from './data-error';
 import { DatabaseError } from './database-error';
+import { valueText } from './thrown-text';
 
 /** The fields of a node-postgres error that the converter reads. */
 interface DriverErrorFields {
@@ -32,15 +33,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-// String(e) throws for an object without a prototype (or a throwing toString): converting must never throw.
-function describe(e: unknown): string {
-  try {
-    return String(e);
-  } catch {
-    return Object.prototype.toString.call(e);
-  }
-}
-
 /** The SQLSTATE (or Node errno code) behind `e`, looking through TypeORM's QueryFailedError. */
 export function sqlStateOf(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null) return undefined;
@@ -64,7 +56,7 @@ export function convertError(e: unknown): DatabaseError {
   const inner: DriverErrorFields =
     typeof fields.driverError === 'object' && fields.driverError !== null ? (fields.driverError as DriverErrorFields) : fields;
   const code = str(inner.code) ?? str(fields.code) ?? '';
-  const message = str(inner.message) ?? str(fields.message) ?? describe(e);
+  const message = str(inner.message) ?? str(fields.message) ?? valueText(e); // converting must never throw
   const details = { constraint: str(inner.constraint), table: str(inner.table), cause: e };
   const where = details.constraint ? ` (constraint ${details.constraint}${details.table ? ` on ${details.table}` : ''})` : '';
   const detail = str(inner.detail) ? ` ${str(inner.detail)}` : '';

@@ -13,6 +13,7 @@ import { emptyCounts, type TuxImportIssue, type TuxImportReport } from './tux-im
 import { planTuxImport, type TuxImportPlan } from './tux-plan';
 import type { RowContext } from './tux-row-context';
 import { TABLE_SPECS, type TableSpec } from './tux-tables';
+import { thrownText } from '../errors/thrown-text';
 
 /** Options of importTux. */
 export interface ImportTuxOptions {
@@ -59,7 +60,7 @@ export async function importTux(sourceUrl: string, target: DatabaseService | Dat
   try {
     await source.connect();
   } catch (e) {
-    throw new TuxImportError(`import-tux could not connect to the Tux database: ${e instanceof Error ? e.message : String(e)}`, [], { cause: e });
+    throw new TuxImportError(`import-tux could not connect to the Tux database: ${thrownText(e)}`, [], { cause: e });
   }
   let runner: QueryRunner | undefined;
   try {

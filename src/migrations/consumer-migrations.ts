@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MigrationInterface } from 'typeorm';
 import { ALL_MIGRATIONS } from './all-migrations';
 import { ValidationError } from '../errors/validation-error';
+import { thrownText } from '../errors/thrown-text';
 
 /** A TypeORM migration class, as the `migrations` option takes it: `class AddNewField1795994250627 implements MigrationInterface`. */
 export type MigrationClass = new () => MigrationInterface;
@@ -49,7 +50,7 @@ export function checkMigrationClasses(value: unknown): MigrationClass[] {
     try {
       name = migrationNameOf(candidate);
     } catch (e) {
-      throw fail(`${at} (${candidate.name || 'anonymous class'}) could not be constructed without arguments: ${e instanceof Error ? e.message : String(e)}`);
+      throw fail(`${at} (${candidate.name || 'anonymous class'}) could not be constructed without arguments: ${thrownText(e)}`);
     }
     if (name === '') throw fail(`${at} has no name: give the class a name ending in a 13-digit timestamp, such as AddNewField${Date.now()}`);
     const timestamp = timestampOf(name);
@@ -97,7 +98,7 @@ export function loadMigrations(target: string, cwd: string = process.cwd()): Mig
     try {
       exported = require(file);
     } catch (e) {
-      throw envFail(`${file} could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      throw envFail(`${file} could not be loaded: ${thrownText(e).split('\n')[0]}`);
     }
     return migrationsOf(exported);
   });

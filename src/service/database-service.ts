@@ -23,6 +23,7 @@ import { readHealth, withReplicas, type HealthReport } from './health';
 import { queryServerOf, type QueryEvent, type QueryEventListener } from './query-event';
 import type { DatabaseError } from '../errors/database-error';
 import type { Touches } from '../query/touches';
+import { thrownText } from '../errors/thrown-text';
 
 /** PostgreSQL's wire protocol counts a statement's parameters in 16 bits. */
 export const MAX_STATEMENT_PARAMETERS = 65_535;
@@ -613,7 +614,7 @@ export class DatabaseService implements StatementRunner {
       try {
         observer(event);
       } catch (e) {
-        process.emitWarning(`A query event listener threw (the statement's outcome is unchanged): ${e instanceof Error ? e.message : String(e)}`, 'TuxDatabaseQueryListener');
+        process.emitWarning(`A query event listener threw (the statement's outcome is unchanged): ${thrownText(e)}`, 'TuxDatabaseQueryListener');
       }
     }
   }
@@ -646,6 +647,6 @@ function hear(listener: QueryListener, text: string): void {
   try {
     listener(text);
   } catch (e) {
-    process.emitWarning(`A query listener threw (the statement runs as before): ${e instanceof Error ? e.message : String(e)}`, 'TuxDatabaseQueryListener');
+    process.emitWarning(`A query listener threw (the statement runs as before): ${thrownText(e)}`, 'TuxDatabaseQueryListener');
   }
 }

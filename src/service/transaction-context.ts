@@ -2,6 +2,7 @@ import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { convertError } from '../errors/convert-error';
 import { TransactionError } from '../errors/transaction-errors';
 import { sendStatement, type StatementConfig } from './statement-query';
+import { thrownText } from '../errors/thrown-text';
 
 type State = 'open' | 'cancelled' | 'finished';
 
@@ -104,7 +105,7 @@ export class TransactionContext {
 
   /** The TransactionError a unit ends with when a statement inside it failed and the callback went on. */
   static abortedError(first: unknown, what = 'unit of work'): TransactionError {
-    const reason = first instanceof Error ? first.message : String(first);
+    const reason = thrownText(first);
     return new TransactionError(
       `The ${what} did not commit: a statement inside it failed (${reason}) and PostgreSQL aborted the transaction, ` +
         'although the error was caught or never awaited. Catch expected errors around a nested unit ' +

@@ -106,5 +106,14 @@ describe('the migrations option', function () {
     refused([ALL_MIGRATIONS[0]], /is one of tux-database's own migrations/);
     refused([class AddThing { async up(): Promise<void> {} async down(): Promise<void> {} }], /"AddThing" must end in a 13-digit timestamp/);
     refused([class Early1700000000000 { async up(): Promise<void> {} async down(): Promise<void> {} }], /before tux-database's first migration/);
+    // A constructor that throws, even a value String() cannot convert (an object without a prototype).
+    class NeedsArgs1797000000001 {
+      constructor() {
+        throw Object.create(null);
+      }
+      async up(): Promise<void> {}
+      async down(): Promise<void> {}
+    }
+    refused([NeedsArgs1797000000001], /migrations\[0\] \(NeedsArgs1797000000001\) could not be constructed without arguments: \[object Object\]/);
   });
 });

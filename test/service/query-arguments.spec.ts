@@ -89,4 +89,30 @@ describe('db.service.query arguments', () => {
     }
     expect(warnings.some((w) => w.startsWith('TuxDatabaseQueryListener') && w.includes('listener broke')), warnings.join('\n')).to.equal(true);
   });
+
+  it('keeps a statement whose listeners throw a value String() cannot convert: both become process warnings', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    // An object without a prototype: String() of it throws a TypeError.
+    const removeListener = t.db.service.addQueryListener(() => {
+      throw Object.create(null);
+    });
+    const stopEvents = t.db.service.onQuery(() => {
+      throw Object.create(null);
+    });
+    const guildId = t.newGuild();
+    try {
+      await t.db.guild.getOrCreateGuild(guildId);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      removeListener();
+      stopEvents();
+      process.off('warning', onWarning);
+    }
+    expect((await t.db.guild.getGuildById(guildId))?.guildId).to.equal(guildId);
+    const said = (what: string) => warnings.some((w) => w === `TuxDatabaseQueryListener: ${what} [object Object]`);
+    expect(said('A query listener threw (the statement runs as before):'), warnings.join('\n')).to.equal(true);
+    expect(said("A query event listener threw (the statement's outcome is unchanged):"), warnings.join('\n')).to.equal(true);
+  });
 });
