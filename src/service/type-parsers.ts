@@ -18,6 +18,9 @@ function digitsAt(text: string, from: number, count: number): number {
   return n;
 }
 
+// The largest time a Date holds, in ms from the epoch either way (+275760-09-13).
+const MAX_DATE_MS = 8.64e15;
+
 /**
  * A `timestamptz` as PostgreSQL writes it with DateStyle ISO (`2026-11-26 12:00:00.123456+00`, zones such as
  * `+05:30` or `-00:19:32`), as the Date pg's default parser (postgres-date) returns, without its three regular
@@ -34,9 +37,6 @@ export function parseTimestamptz(text: string): unknown {
   if (text === '-infinity') return new Date(-MAX_DATE_MS);
   return (types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => unknown)(text);
 }
-
-/** The largest time a Date holds, in ms from the epoch either way (+275760-09-13). */
-export const MAX_DATE_MS = 8.64e15;
 
 function parseIsoTimestamptz(text: string): Date | undefined {
   // YYYY-MM-DD HH:MM:SS: fixed positions.
