@@ -354,18 +354,29 @@ export function checkDatabaseUrl(url: string, field = 'url'): void {
   }
 }
 
-// JSON.stringify and console.log of resolved options show the URL redacted; the `url` property itself stays
-// usable. Non-enumerable, so spreading or comparing the options is unaffected.
-function withRedactedView(options: ResolvedOptions): ResolvedOptions {
+/**
+ * @internal The options as they print: a copy with every URL's password masked (the database URL, the replicas', the
+ * cache's Redis and LISTEN URLs). A copy spread from the options loses their own printers (non-enumerable), so
+ * whatever prints options it holds prints this.
+ */
+export function redactedOptions(options: ResolvedOptions): ResolvedOptions {
   const { cache } = options;
-  const backend = typeof cache.backend === 'object' ? { redis: redactUrl(cache.backend.redis) } : cache.backend;
-  const listenUrl = cache.listenUrl === undefined ? undefined : redactUrl(cache.listenUrl);
-  const view = (): ResolvedOptions => ({
+  return {
     ...options,
     url: options.url === undefined ? undefined : redactUrl(options.url),
     replicas: options.replicas.map(redactUrl),
-    cache: { ...cache, backend, listenUrl },
-  });
+    cache: {
+      ...cache,
+      backend: typeof cache.backend === 'object' ? { redis: redactUrl(cache.backend.redis) } : cache.backend,
+      listenUrl: cache.listenUrl === undefined ? undefined : redactUrl(cache.listenUrl),
+    },
+  };
+}
+
+// JSON.stringify and console.log of resolved options show the URLs redacted; the `url` property itself stays
+// usable. Non-enumerable, so spreading or comparing the options is unaffected.
+function withRedactedView(options: ResolvedOptions): ResolvedOptions {
+  const view = (): ResolvedOptions => redactedOptions(options);
   Object.defineProperty(options, 'toJSON', { value: view });
   Object.defineProperty(options, inspect.custom, { value: (depth: number, inspectOptions: InspectOptions) => inspect(view(), { ...inspectOptions, depth }) });
   return options;

@@ -2,8 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { MAX_TIMEOUT_MS, resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
-import { redactUrl } from '../redact-secrets';
+import { MAX_TIMEOUT_MS, redactedOptions, resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
 import { convertError, sqlStateOf } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
@@ -157,7 +156,8 @@ export class DatabaseService implements StatementRunner {
   }
 
   /**
-   * What JSON.stringify shows: the options with the URL's password masked, and whether it is connected.
+   * What JSON.stringify shows: the options with every URL's password masked (the database's, the replicas', the
+   * cache's Redis and LISTEN URLs), and whether it is connected.
    *
    * ```ts
    * db.service.toJSON().connected; // true
@@ -165,8 +165,7 @@ export class DatabaseService implements StatementRunner {
    * ```
    */
   toJSON(): { options: ResolvedOptions; connected: boolean } {
-    const url = this.options.url === undefined ? undefined : redactUrl(this.options.url);
-    return { options: { ...this.options, url }, connected: this.isConnected() };
+    return { options: redactedOptions(this.options), connected: this.isConnected() };
   }
 
   /**

@@ -7,6 +7,7 @@ import { resolveOptions } from '../../src/config';
 import { createDatabase } from '../../src/container';
 import { ValidationError } from '../../src/errors/validation-error';
 import { DatabaseError } from '../../src/errors/database-error';
+import { DatabaseService } from '../../src/service/database-service';
 import { asServerAdmin, testDatabaseUrl, useTestServer } from '../support/test-server';
 
 /** Everything an error can show: message, stack and the whole cause chain, as console.log would print it. */
@@ -136,6 +137,36 @@ describe('secrets in every form pg accepts', function () {
       });
     });
   }
+
+  it('never prints the password of a replica, of the cache’s Redis or of its LISTEN connection', async () => {
+    const good = `postgres://${role}:${encoded}@${server}/${database}`;
+    const options = {
+      url: good,
+      // A replica written either way (this server is no standby: it serves no reads, which printing does not need).
+      replicas: [good, `postgres://${role}@${server}/${database}?password=${encoded}`],
+      cacheListenUrl: good,
+    };
+    const printers = (value: unknown, name: string): void => {
+      expectNoSecret(inspect(value), `util.inspect(${name})`);
+      expectNoSecret(inspect({ value }, { depth: 8 }), `util.inspect({ ${name} }, { depth: 8 })`);
+      expectNoSecret(JSON.stringify(value) ?? '', `JSON.stringify(${name})`);
+    };
+    // Not connected: every URL kind, the Redis one included.
+    const service = new DatabaseService({ ...options, cache: { redis: `redis://default:${encoded}@127.0.0.1:6379` } });
+    printers(service, 'service');
+    const shown = service.toJSON().options;
+    expect([shown.url, ...shown.replicas, shown.cache.listenUrl, JSON.stringify(shown.cache.backend)].every((u) => u?.includes('***'))).to.equal(true);
+    // Connected, with the memory cache: the coordinator and everything on it.
+    const db = await createDatabase({ ...options, migrate: false });
+    try {
+      await db.guild.count();
+      const objects: Record<string, unknown> = { db };
+      for (const [name, value] of Object.entries(db)) objects[`db.${name}`] = value;
+      for (const [name, value] of Object.entries(objects)) printers(value, name);
+    } finally {
+      await db.close();
+    }
+  });
 
   it('refuses a keyword connection string with a ValidationError that does not echo its password', async () => {
     const keyword = `host=127.0.0.1 port=5432 user=${role} password='${secret}' dbname=${database}`;
