@@ -80,7 +80,9 @@ export function secretsOf(url: string | undefined, env: Env = process.env): stri
   const found: string[] = [];
   if (url !== undefined) {
     const parsed = parseUrl(url);
-    found.push(...looseUserinfoSecrets(url));
+    // Only where the parse found no password: an `@` in a parsed password (the parsers split at the last `@`) would
+    // make the loose capture, which stops at the first, a fragment of it that garbles every message.
+    if (parsed === undefined || parsed.password === '') found.push(...looseUserinfoSecrets(url));
     if (parsed !== undefined) {
       found.push(...forms(parsed.password));
       // As written in the query string and as pg decodes it.

@@ -30,6 +30,13 @@ describe('secretsOf', () => {
     expect(secretsOf(undefined, {})).to.deep.equal([]);
   });
 
+  it('takes an unencoded @ in a password as part of it, as pg does (it splits at the last @), not as its end', () => {
+    const url = 'postgres://tux_user:e@SECRETPW@127.0.0.1:1/tux_main';
+    expect(secretsOf(url, {})).to.have.members(['e%40SECRETPW', 'e@SECRETPW']);
+    const message = redactSecrets(`Cannot connect to PostgreSQL at ${redactUrl(url)}: Cannot reach the database server`, secretsOf(url, {}));
+    expect(message).to.equal('Cannot connect to PostgreSQL at postgres://tux_user:***@127.0.0.1:1/tux_main: Cannot reach the database server');
+  });
+
   it('finds the password of a keyword connection string, quoted or not', () => {
     expect(secretsOf("host=db password='it\\'s secret' user=tux", {})).to.include("it's secret");
     expect(secretsOf('host=db password=plain user=tux', {})).to.include('plain');
