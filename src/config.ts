@@ -4,6 +4,7 @@ import { checkOptions } from './query/check-options';
 import { ValidationError } from './errors/validation-error';
 import { textProblem } from './query/coerce-value';
 import { redactUrl } from './redact-secrets';
+import { checkDatabaseUrl, percentEscapeProblem } from './database-url';
 import { checkLevelFormula, DEFAULT_LEVEL_FORMULA, type LevelFormula } from './entities/level-formula';
 import { checkMigrationClasses, loadMigrations, type MigrationClass } from './migrations/consumer-migrations';
 
@@ -284,6 +285,8 @@ function cacheBackendOption(value: unknown, env: Env, behindPooler: boolean, lis
   if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
     throw ValidationError.forField('DatabaseOptions', 'cache.redis', 'must be a redis:// or rediss:// URL');
   }
+  const problem = percentEscapeProblem(redis, parsed);
+  if (problem !== undefined) throw ValidationError.forField('DatabaseOptions', 'cache.redis', problem);
   if (behindPooler && listenUrl === undefined) {
     throw ValidationError.forField('DatabaseOptions', 'cache', 'needs cacheListenUrl behind a pooler: its LISTEN connection must reach PostgreSQL directly');
   }
@@ -335,23 +338,6 @@ function applicationNameOption(name: string): string {
     throw ValidationError.forField('DatabaseOptions', 'applicationName', 'must be 1–63 printable ASCII characters (PostgreSQL cuts a longer name and shows other characters as ?)');
   }
   return name;
-}
-
-/** Checks a PostgreSQL URL's shape without ever echoing it (it may hold a password). */
-export function checkDatabaseUrl(url: string, field = 'url'): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw ValidationError.forField('DatabaseOptions', field, 'is not a valid URL (expected postgres://user:password@host:5432/database)');
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw ValidationError.forField('DatabaseOptions', field, `must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`);
-  }
-  // TypeORM and pg decode each part, and a % not followed by two hex digits makes them throw URIError.
-  if (/%(?![0-9a-f]{2})/i.test(url)) {
-    throw ValidationError.forField('DatabaseOptions', field, 'has a % that starts no escape: write a literal % in a password or name as %25');
-  }
 }
 
 /**

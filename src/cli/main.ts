@@ -12,6 +12,7 @@ import { checkLines, historyLines, queryLines, tableLines, versionLines } from '
 import { ALLOW_RESET_ENV, resetRefusal, SERVER_FACTS_SQL, serverRefusal, type ServerFacts } from './reset-guard';
 import { PACKAGE_ROOT, packageVersion } from './package-version';
 import { thrownText } from '../errors/thrown-text';
+import { databaseUrlProblem } from '../database-url';
 
 // The database-facing modules (TypeORM, pg) load on first use, so `tux-db help` starts about as fast as
 // node itself; `require` (not `import()`) keeps the specs that run main() under ts-node working.
@@ -164,7 +165,9 @@ function importArgs(args: string[]): ImportArgs {
     else throw new UsageError(`${usage}, not ${/^--?[a-z][a-z-]{0,40}$/i.test(arg) ? JSON.stringify(arg) : 'an argument outside them (not shown: it may hold a password)'}`);
   }
   if (from === undefined) throw new UsageError(`${usage}: --from names the Tux database to copy`);
-  if (!/^postgres(ql)?:\/\//i.test(from)) throw new UsageError('import-tux --from takes a postgres:// or postgresql:// URL (not shown: it may hold a password)');
+  const problem = databaseUrlProblem(from);
+  // Before anything connects or prints the target.
+  if (problem !== undefined) throw new UsageError(`import-tux --from ${problem} (not shown: it may hold a password)`);
   return { from, dryRun, nullCaseType };
 }
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { CaseType } from '../entities/enums';
-import { checkDatabaseUrl } from '../config';
+import { checkDatabaseUrl } from '../database-url';
 import { ValidationError } from '../errors/validation-error';
 import { checkOptions } from '../query/check-options';
 import { convertError } from '../errors/convert-error';
@@ -222,7 +222,7 @@ async function moveIdentities(runner: QueryRunner, dryRun: boolean): Promise<Rec
 // JavaScript callers can pass anything: every wrong shape is a ValidationError before anything connects.
 function checkImportArguments(sourceUrl: unknown, target: unknown, options: unknown): void {
   if (typeof sourceUrl !== 'string') throw ValidationError.forField('importTux', 'sourceUrl', 'must be a postgres:// URL string');
-  checkDatabaseUrl(sourceUrl);
+  checkDatabaseUrl(sourceUrl, 'sourceUrl', 'importTux');
   if (!(target instanceof DatabaseService) && !(target instanceof DataSource)) {
     throw ValidationError.forField('importTux', 'target', 'must be the DatabaseService (db.service) or a TypeORM DataSource');
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { checkDatabaseUrl, type ResolvedOptions } from '../config';
+import type { ResolvedOptions } from '../config';
+import { checkDatabaseUrl } from '../database-url';
 import { redactSecrets, redactUrl, secretsOf } from '../redact-secrets';
 import { buildDataSource, SILENT_TYPEORM_LOGGER } from './data-source';
 import { applyMigrations, migrationRunOptions } from './migrations';

@@ -123,7 +123,9 @@ describe('tux-db import-tux', function () {
       [['--from'], /^tux-db: import-tux takes .*: --from once, followed by the Tux database's URL$/],
       [['--from', from, '--force'], /^tux-db: import-tux takes .*, not "--force"$/],
       [['--from', from, '--null-case-type', 'warning'], /^tux-db: --null-case-type takes a case type: BAN, UNBAN, /],
-      [['--from', `mysql://root:${secret}@localhost/tux`], /^tux-db: import-tux --from takes a postgres:\/\/ or postgresql:\/\/ URL/],
+      [['--from', `mysql://root:${secret}@localhost/tux`], /^tux-db: import-tux --from must start with postgres:\/\/ or postgresql:\/\/ \(got mysql:\/\/\) \(not shown: it may hold a password\)$/],
+      [['--from', `postgres://tux:${secret}@/tux`], /^tux-db: import-tux --from is not a valid URL/],
+      [['--from', `postgres://tux:${secret}%C3@127.0.0.1/tux`], /^tux-db: import-tux --from has %-escapes that decode to no text/],
     ];
     for (const [args, message] of cases) {
       const result = await tuxDb(['import-tux', ...args]);

@@ -4,6 +4,7 @@ import { resolveOptions, type DatabaseOptions } from '../../src/config';
 import { createDatabase, registerDatabase } from '../../src/container';
 import { ValidationError } from '../../src/errors/validation-error';
 import { DatabaseService } from '../../src/service/database-service';
+import { importTux } from '../../src/import/import-tux';
 
 // Where nothing could connect: a call that got past the checks would fail there, never touch a real database.
 const NOWHERE = 'postgres://tux:x@127.0.0.1:1/tux';
@@ -139,6 +140,30 @@ describe('DatabaseOptions: the cache', () => {
     expect(tooLong).to.be.instanceOf(ValidationError);
     expect((tooLong as Error).message).to.include('cacheTtlSeconds.levels').and.include('3600');
     expect(resolveOptions({ url: URL_, cacheTtlSeconds: { guildConfig: 86_400 } }, {}).cache.ttlSeconds.guildConfig, 'other families may live longer').to.equal(86_400);
+  });
+
+  it('refuses every URL whose escapes pg, TypeORM or node-redis cannot decode, naming the option, never echoing the URL', async () => {
+    // %C3 alone is half of a UTF-8 character: decodeURIComponent throws a URIError at connect time for it.
+    const half = 'postgres://tux:pw-4711%C3@127.0.0.1:1/tux';
+    const cases: Array<[DatabaseOptions, string]> = [
+      [{ url: half }, 'url has %-escapes that decode to no text'],
+      [{ url: 'postgres://tux%E2%82:x@127.0.0.1:1/tux' }, 'url has %-escapes that decode to no text'],
+      [{ url: 'postgres://tux:x@127.0.0.1:1/tux%C3' }, 'url has %-escapes that decode to no text'],
+      [{ replicas: [half] }, 'replicas[0] has %-escapes that decode to no text'],
+      [{ cacheListenUrl: half }, 'cacheListenUrl has %-escapes that decode to no text'],
+      [{ cache: { redis: 'redis://default:pw-4711%C3@127.0.0.1:6379' } }, 'cache.redis has %-escapes that decode to no text'],
+      [{ cache: { redis: 'redis://default:pw-4711%zz@127.0.0.1:6379' } }, 'cache.redis has a % that starts no escape'],
+    ];
+    for (const [options, message] of cases) {
+      const e = refused(options);
+      expect(e, message).to.be.instanceOf(ValidationError);
+      expect((e as Error).message, message).to.include(message).and.not.include('4711');
+    }
+    // A whole escaped character is fine, as is an escaped %.
+    expect(refused({ url: 'postgres://tux:%C3%A9t%C3%A9%25@127.0.0.1:1/tux' })).to.equal(undefined);
+    const fromImport = await thrown(() => importTux(half, new DatabaseService({ url: NOWHERE })));
+    expect(fromImport).to.be.instanceOf(ValidationError);
+    expect((fromImport as Error).message).to.match(/^Invalid importTux: sourceUrl has %-escapes that decode to no text/).and.not.include('4711');
   });
 
   it('refuses bad cache options with a ValidationError naming the option', () => {
