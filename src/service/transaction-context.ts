@@ -74,9 +74,13 @@ export class TransactionContext {
         await level.settle();
       } catch (e) {
         await level.cancel();
+        level.finish();
         await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
         throw e;
       }
+      // Finished before its savepoint goes: a call its callback left behind (a timer, a forgotten await) is refused,
+      // instead of running on this connection in the outer unit, or later in another unit or on no transaction.
+      level.finish();
       const failed = level.abortedBy;
       if (failed) {
         await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });

@@ -137,6 +137,37 @@ describe('UnitOfWork', () => {
     await expect(late).to.be.rejectedWith(TransactionError, /already finished/);
   });
 
+  it('rejects a query that outlives a nested unit, which the outer unit outlasted: it runs nowhere', async () => {
+    const guildId = newGuild();
+    await t.db.guild.getOrCreateGuild(guildId);
+    // What a call left behind in a nested unit (a timer, a forgotten await) comes to, once it starts 20 ms later.
+    const leaveBehind = (): Promise<unknown> =>
+      new Promise((resolve) => setTimeout(resolve, 20))
+        .then(() => t.db.case.createCase({ guildId, caseType: CaseType.WARN, caseUserId: '10', caseModeratorId: '20' }))
+        .then(
+          (c) => c,
+          (e: unknown) => e,
+        );
+    let late: Promise<unknown> = Promise.resolve();
+    // It starts after the nested unit released its savepoint, while the outer unit still runs.
+    await t.db.transaction(async () => {
+      await t.db.transaction(async () => {
+        late = leaveBehind();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    });
+    expect(await late).to.be.instanceOf(TransactionError).with.property('message').that.matches(/already finished/);
+    // It starts after the outer unit committed too.
+    await t.db.transaction(async () => {
+      await t.db.transaction(async () => {
+        late = leaveBehind();
+      });
+    });
+    expect(await late).to.be.instanceOf(TransactionError).with.property('message').that.matches(/already finished/);
+    expect(await t.db.case.count({ filters: { guildId } })).to.equal(0);
+    expect((await t.db.guild.getGuildById(guildId))?.caseCount).to.equal(0);
+  });
+
   it('supports the seed’s withSession: several writes committed together', async () => {
     const guildId = newGuild();
     const created = await t.db.case.withSession(async (cases) => {
