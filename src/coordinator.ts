@@ -64,8 +64,8 @@ export class DatabaseCoordinator {
 
   /**
    * Waits up to `timeoutMs` (default 10 s) for running units of work, then closes the pool and lets go of the embedded
-   * server (its last user stops it); units still running then fail with DatabaseClosedError and roll back. See
-   * DatabaseService.disconnect.
+   * server (its last user stops it); units still running then fail with DatabaseClosedError and roll back (one whose
+   * COMMIT was in flight says its outcome is unknown). See DatabaseService.disconnect.
    *
    * ```ts
    * process.once('SIGTERM', () => void db.close(5_000));

@@ -116,8 +116,9 @@ export class DatabaseService implements StatementRunner {
 
   /**
    * Waits up to `timeoutMs` for running units of work, then closes the pool and lets go of the embedded server (the last user of it, in any process, stops it).
-   * New work is refused with DatabaseClosedError from the moment this is called. Units still running when the
-   * timeout passes have their connections closed: they fail with DatabaseClosedError and the server rolls them back.
+   * New work is refused with DatabaseClosedError from the moment this is called; running units go on as before
+   * (their retries too). Units still running when the timeout passes have their connections closed: they fail with
+   * DatabaseClosedError and the server rolls them back; one whose COMMIT was in flight says its outcome is unknown.
    * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
    * @throws ValidationError, closing nothing, when `timeoutMs` is not a whole number of ms from 0 to MAX_TIMEOUT_MS.
    *
@@ -187,14 +188,15 @@ export class DatabaseService implements StatementRunner {
 
   /**
    * The server's major version (15, 18, …), as TypeORM read it on connecting.
-   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began.
+   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() closed the pool (while
+   * it waits for running units of work, they still read it: addXp does on every call).
    *
    * ```ts
    * db.service.serverMajorVersion(); // 15 on PostgreSQL 15.x
    * ```
    */
   serverMajorVersion(): number {
-    return Number.parseInt(String((this.dataSource.driver as { version?: unknown }).version), 10) || 0;
+    return Number.parseInt(String((this.stillOpen().dataSource.driver as { version?: unknown }).version), 10) || 0;
   }
 
   /**
@@ -313,14 +315,15 @@ export class DatabaseService implements StatementRunner {
 
   /**
    * TypeORM's metadata of an entity class.
-   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() began.
+   * @throws DatabaseConnectionError before connect(); DatabaseClosedError once disconnect() closed the pool (while
+   * it waits for running units of work, they still read it: a repository's first call in the process does).
    *
    * ```ts
    * db.service.metadata(Case).tableName; // 'cases'
    * ```
    */
   metadata(entity: new () => object): EntityMetadata {
-    return this.dataSource.getMetadata(entity);
+    return this.stillOpen().dataSource.getMetadata(entity);
   }
 
   /**
@@ -490,9 +493,11 @@ export class DatabaseService implements StatementRunner {
    * its timeout passes. @throws DatabaseTimeoutError when none frees up within acquireTimeoutMs.
    */
   async openUnitConnection(): Promise<UnitConnection> {
+    // A unit beginUnit admitted may still take a connection (its first, or a retry's) while disconnect() waits for it.
+    if (this.cutOffUnits) throw new DatabaseClosedError('closed by disconnect() after its timeout');
     let client: PoolClient;
     try {
-      client = await this.openPool().connect();
+      client = await this.stillOpen().pool.connect();
     } catch (e) {
       throw convertError(e);
     }
@@ -635,8 +640,10 @@ export class DatabaseService implements StatementRunner {
     return this.opened;
   }
 
-  private openPool(): Pool {
-    return this.connected().pool;
+  // What running units of work still use while disconnect() waits for them; only new work is refused then (connected()).
+  private stillOpen(): OpenedDataSource {
+    if (this.opened) return this.opened;
+    throw this.closing ? new DatabaseClosedError('The database is closing or closed; no new work is accepted.') : new DatabaseConnectionError('Not connected: call connect() (or createDatabase()) first.');
   }
 }
 

@@ -75,7 +75,7 @@ export class TransactionContext {
       } catch (e) {
         await level.cancel();
         level.finish();
-        await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
+        if (this.inTransaction()) await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
         throw e;
       }
       // Finished before its savepoint goes: a call its callback left behind (a timer, a forgotten await) is refused,
@@ -83,7 +83,7 @@ export class TransactionContext {
       level.finish();
       const failed = level.abortedBy;
       if (failed) {
-        await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
+        if (this.inTransaction()) await this.send({ text: `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}` });
         throw TransactionContext.abortedError(failed.error, 'nested unit of work');
       }
       await this.send({ text: `RELEASE SAVEPOINT ${name}` });
@@ -109,6 +109,8 @@ export class TransactionContext {
 
   /** The TransactionError a unit ends with when a statement inside it failed and the callback went on. */
   static abortedError(first: unknown, what = 'unit of work'): TransactionError {
+    // Its own words are the exact ones: what ran before it did commit (or roll back), by its COMMIT (or ROLLBACK).
+    if (first instanceof TransactionError && ENDED.has(first)) return first;
     const reason = thrownText(first);
     return new TransactionError(
       `The ${what} did not commit: a statement inside it failed (${reason}) and PostgreSQL aborted the transaction, ` +
@@ -152,12 +154,26 @@ export class TransactionContext {
   private async send<R extends QueryResultRow>(config: StatementConfig): Promise<QueryResult<R>> {
     try {
       // A callback statement: this level's queue already keeps the unit's statements from overlapping.
-      return await new Promise<QueryResult<R>>((resolve, reject) => sendStatement<R>(this.client, config, (error, result) => (error ? reject(error) : resolve(result))));
+      const result = await new Promise<QueryResult<R>>((resolve, reject) => sendStatement<R>(this.client, config, (error, result) => (error ? reject(error) : resolve(result))));
+      // A COMMIT, ROLLBACK or END sent through db.service.query ends the transaction under the unit: every statement
+      // after it would commit on its own, and the unit's own COMMIT or ROLLBACK would change nothing.
+      if (this.client.getTransactionStatus() === 'I') {
+        const error = endedUnderUnit(result.command);
+        // Every level fails with it: the outer unit runs nothing more either.
+        for (let level: TransactionContext | undefined = this; level; level = level.parent) level.failure ??= { error };
+        throw error;
+      }
+      return result;
     } catch (e) {
       const error = convertError(e);
       this.failure ??= { error };
       throw error;
     }
+  }
+
+  // False once a statement ended the transaction (endedUnderUnit): no savepoint is left to roll back to.
+  private inTransaction(): boolean {
+    return this.client.getTransactionStatus() !== 'I';
   }
 
   private abortedAnywhere(): { readonly error: unknown } | undefined {
@@ -170,4 +186,17 @@ export class TransactionContext {
   private root(): TransactionContext {
     return this.parent ? this.parent.root() : this;
   }
+}
+
+// The errors of statements that ended the unit's transaction (endedUnderUnit).
+const ENDED = new WeakSet<TransactionError>();
+
+function endedUnderUnit(command: string): TransactionError {
+  const error = new TransactionError(
+    `A statement inside the unit of work ended its transaction (the server answered ${command}: a COMMIT, ROLLBACK or END sent through db.service.query). ` +
+      `What the unit wrote before it was ${command === 'COMMIT' ? 'committed' : 'rolled back'} by it; nothing after it runs, and the unit fails. ` +
+      'Let the unit commit when its callback returns, or throw to roll it back.',
+  );
+  ENDED.add(error);
+  return error;
 }

@@ -77,12 +77,15 @@ export class UnitOfWork {
     const ticket = this.service.beginUnit();
     try {
       for (let attempt = 0; ; attempt++) {
+        const progress = { commitSent: false };
         try {
-          return await this.runOnce(fn, isolationLevel);
+          return await this.runOnce(fn, isolationLevel, progress);
         } catch (e) {
-          if (e instanceof DatabaseConnectionError && this.service.closedUnderRunningUnits()) {
+          if (this.service.closedUnderRunningUnits() && isConnectionError(e)) {
             throw new DatabaseClosedError(
-              'The database was closed while this unit of work was still running: close() waited its timeout, then closed the connection. The unit did not finish; the server rolls it back.',
+              progress.commitSent
+                ? 'The database was closed while this unit of work’s COMMIT was in flight: close() waited its timeout, then closed the connection. Whether the unit committed is unknown; check before running it again.'
+                : 'The database was closed while this unit of work was still running: close() waited its timeout, then closed the connection. The unit did not finish; the server rolls it back.',
               { cause: e },
             );
           }
@@ -104,7 +107,8 @@ export class UnitOfWork {
     }
   }
 
-  private async runOnce<T>(fn: () => Promise<T>, isolationLevel: IsolationLevel | undefined): Promise<T> {
+  // `progress.commitSent` tells run() that a connection lost from here on may have committed.
+  private async runOnce<T>(fn: () => Promise<T>, isolationLevel: IsolationLevel | undefined, progress: { commitSent: boolean }): Promise<T> {
     const connection = await this.service.openUnitConnection();
     const context = new TransactionContext(connection.client);
     let open = false;
@@ -128,6 +132,7 @@ export class UnitOfWork {
       context.finish();
       open = false;
       // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error.
+      progress.commitSent = true;
       const commit = await connection.client.query('COMMIT').catch((commitError: unknown) => {
         throw convertError(commitError);
       });
@@ -151,13 +156,31 @@ export class UnitOfWork {
   }
 }
 
-/** The SQLSTATE that makes `e` worth running the whole unit again, looking through a TransactionError's cause. */
+/**
+ * The SQLSTATE that makes `e` worth running the whole unit again, looking through a TransactionError's cause. Only
+ * an Error carries one (the library's, pg's, TypeORM's): bot code that throws `{ code: '40001' }` is not a conflict,
+ * and a value whose getters or Proxy traps throw is passed on as thrown, not replaced by their error.
+ */
 function retryableCode(e: unknown): string | undefined {
-  if (e instanceof SerializationFailureError) return e.code;
-  // A prepared statement a migration changed, reported through the level's own failure when the callback caught the
-  // SerializationFailureError: the unit's next run prepares it afresh.
-  if (isChangedResultType(e)) return '0A000';
-  const code = sqlStateOf(e);
-  if (code !== undefined && RETRYABLE_SQLSTATES.has(code)) return code;
-  return e instanceof TransactionError && e.cause !== undefined ? retryableCode(e.cause) : undefined;
+  try {
+    if (e instanceof SerializationFailureError) return e.code;
+    if (!(e instanceof Error)) return undefined;
+    // A prepared statement a migration changed, reported through the level's own failure when the callback caught the
+    // SerializationFailureError: the unit's next run prepares it afresh.
+    if (isChangedResultType(e)) return '0A000';
+    const code = sqlStateOf(e);
+    if (code !== undefined && RETRYABLE_SQLSTATES.has(code)) return code;
+    return e instanceof TransactionError && e.cause !== undefined ? retryableCode(e.cause) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// instanceof calls a Proxy's getPrototypeOf trap, which may throw: the callback's value must come out as thrown.
+function isConnectionError(e: unknown): boolean {
+  try {
+    return e instanceof DatabaseConnectionError;
+  } catch {
+    return false;
+  }
 }

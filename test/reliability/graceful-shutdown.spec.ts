@@ -121,6 +121,60 @@ describe('graceful shutdown', () => {
     expect((await db.health()).status).to.equal('disconnected');
   });
 
+  it('lets a running unit use a repository for the first time, add XP and retry a conflict while close() waits for it', async () => {
+    // A database whose snippet and levels repositories have not run yet: their first call reads TypeORM's metadata.
+    const db = await openTestDatabase({ poolSize: 2 });
+    const guildId = newGuild();
+    let closeCalled: () => void = () => undefined;
+    const closeStarted = new Promise<void>((r) => (closeCalled = r));
+    let attempts = 0;
+    const unit = db.transaction(async () => {
+      attempts++;
+      await closeStarted;
+      if (attempts === 1) await db.service.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`, []);
+      await db.snippet.createSnippet({ snippetName: 'bye', snippetUserId: '5', guildId });
+      return db.levels.addXp('6', guildId, 10);
+    });
+    const closing = db.close(10_000);
+    counts.faults++;
+    closeCalled();
+    const levels = await unit;
+    await closing;
+    expect(attempts, 'the conflict ran the unit again').to.equal(2);
+    expect(levels.xp).to.equal(10);
+    expect((await observer.snippet.findAll({ filters: { guildId } })).map((x) => x.snippetName)).to.deep.equal(['bye']);
+    await expect(db.snippet.count()).to.be.rejectedWith(DatabaseClosedError);
+  });
+
+  it('says the outcome is unknown when its timeout cuts off a unit whose COMMIT was in flight', async () => {
+    const db = await openTestDatabase({ poolSize: 2 });
+    // A COMMIT that takes a second: a deferred trigger sleeps in it (as a synchronous replica can make one wait).
+    const table = `slow_commit_${process.pid}`;
+    await observer.service.query(`CREATE TABLE ${table} (id int)`, []);
+    await observer.service.query(`CREATE FUNCTION ${table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$`, []);
+    await observer.service.query(`CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON ${table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${table}()`, []);
+    try {
+      let inserted: () => void = () => undefined;
+      const insertReturned = new Promise<void>((r) => (inserted = r));
+      const unit = db.transaction(async () => {
+        await db.service.query(`INSERT INTO ${table} VALUES (1)`, []);
+        inserted();
+      });
+      unit.catch(() => undefined); // asserted below
+      await insertReturned;
+      await sleep(100); // the COMMIT, sent as the callback returned, is on the server, in the trigger's second of sleep
+      await db.close(100);
+      counts.faults++;
+      await expect(unit).to.be.rejectedWith(DatabaseClosedError, /COMMIT was in flight.*Whether the unit committed is unknown/);
+      // The server finished the COMMIT it had begun: "rolled back" would have been a lie.
+      let rows = 0;
+      for (let i = 0; i < 200 && rows === 0; i++, await sleep(25)) rows = (await observer.service.query(`SELECT 1 FROM ${table}`, [])).rows.length;
+      expect(rows).to.equal(1);
+    } finally {
+      await observer.service.query(`DROP TABLE ${table}; DROP FUNCTION ${table}()`, []);
+    }
+  });
+
   it('answers serverMajorVersion() with DatabaseConnectionError before connect() and DatabaseClosedError after close()', async () => {
     const service = new DatabaseService({ url: 'postgres://postgres@127.0.0.1:1/never', migrate: false });
     expect(() => service.serverMajorVersion()).to.throw(DatabaseConnectionError);

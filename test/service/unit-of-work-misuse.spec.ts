@@ -146,6 +146,63 @@ describe('UnitOfWork under misuse (pool of one connection)', () => {
     ]);
   });
 
+  it('fails the unit at a COMMIT or ROLLBACK sent through query() inside it: nothing after it runs, outside any transaction', async () => {
+    const guildId = newGuild();
+    const warn = (reason: string) => t.db.case.createCase({ caseType: CaseType.WARN, caseUserId: '1', caseModeratorId: '2', guildId, caseReason: reason });
+    // COMMIT: what came before it is committed by it (as the error says); the call after it is refused, not autocommitted.
+    const afterCommit: unknown[] = [];
+    const committing = t.db.transaction(async () => {
+      await warn('before COMMIT');
+      afterCommit.push(await t.db.service.query('COMMIT', []).catch((e: unknown) => e));
+      afterCommit.push(await warn('after COMMIT').catch((e: unknown) => e));
+    });
+    const ended = await committing.catch((e: unknown) => e);
+    expect(ended).to.be.instanceOf(TransactionError).with.property('message').that.matches(/ended its transaction \(the server answered COMMIT.*committed by it/);
+    expect(afterCommit[0], 'the COMMIT call itself').to.equal(ended);
+    expect(afterCommit[1]).to.be.instanceOf(TransactionError);
+    expect(await committed(guildId)).to.deep.equal([[1, 'before COMMIT']]);
+    // ROLLBACK, and a callback that returns as if nothing happened.
+    const rollingBack = t.db.transaction(async () => {
+      await warn('before ROLLBACK');
+      await t.db.service.query('ROLLBACK', []).catch(() => undefined);
+      await warn('after ROLLBACK').catch(() => undefined);
+    });
+    await expect(rollingBack).to.be.rejectedWith(TransactionError, /the server answered ROLLBACK.*rolled back by it/);
+    // And from a nested unit: the outer unit runs nothing more either.
+    const nested = t.db.transaction(async () => {
+      await t.db.transaction(() => t.db.service.query('END', [])).catch(() => undefined);
+      await warn('after END in a nested unit').catch(() => undefined);
+    });
+    await expect(nested).to.be.rejectedWith(TransactionError, /ended its transaction/);
+    expect(await committed(guildId)).to.deep.equal([[1, 'before COMMIT']]);
+  });
+
+  it('passes on whatever the callback throws, as thrown: no retry for a look-alike conflict, no error from a hostile value', async () => {
+    let calls = 0;
+    const lookAlike = { code: '40001', message: 'not a database error' };
+    const thrown = await t.db.transaction(async () => {
+      calls++;
+      throw lookAlike;
+    }).catch((e: unknown) => e);
+    expect(thrown).to.equal(lookAlike);
+    expect(calls, 'bot code throwing { code: 40001 } is no serialization failure').to.equal(1);
+    const throwingCode = Object.defineProperty({}, 'code', {
+      get() {
+        throw new Error('code getter');
+      },
+    });
+    expect(await t.db.transaction(() => Promise.reject(throwingCode)).catch((e: unknown) => e)).to.equal(throwingCode);
+    const throwingProxy = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('getPrototypeOf trap');
+        },
+      },
+    );
+    expect(await t.db.transaction(() => Promise.reject(throwingProxy)).catch((e: unknown) => e)).to.equal(throwingProxy);
+  });
+
   it('refuses a missing callback and malformed options with a ValidationError, before opening a transaction', async () => {
     const transaction = t.db.transaction.bind(t.db) as (fn: unknown, options?: unknown) => Promise<unknown>;
     const noop = async () => undefined;
