@@ -19,9 +19,12 @@ export function percentEscapeProblem(url: string, parsed: URL): string | undefin
 
 /**
  * What is wrong with a PostgreSQL URL, in words that follow its name, or undefined when nothing is: it must be a URL,
- * postgres:// or postgresql://, with escapes pg can decode (percentEscapeProblem). Never echoes the URL.
+ * postgres:// or postgresql://, with no white space around it and escapes pg can decode (percentEscapeProblem).
+ * Never echoes the URL.
  */
 export function databaseUrlProblem(url: string): string | undefined {
+  // The URL parser trims it, pg does not: it then reads a relative URL and connects to a host named "base".
+  if (/^\s|\s$/.test(url)) return 'has white space before or after it (a stray space or line end, as from a .env file): remove it';
   let parsed: URL;
   try {
     parsed = new URL(url);

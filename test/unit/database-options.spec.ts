@@ -159,6 +159,10 @@ describe('DatabaseOptions: the cache', () => {
       expect(e, message).to.be.instanceOf(ValidationError);
       expect((e as Error).message, message).to.include(message).and.not.include('4711');
     }
+    // White space around a URL: the URL parser trims it, pg then read a relative URL (host "base").
+    for (const url of [` ${NOWHERE}`, `${NOWHERE}\n`]) {
+      expect((refused({ url }) as Error).message).to.equal('Invalid DatabaseOptions: url has white space before or after it (a stray space or line end, as from a .env file): remove it');
+    }
     // A whole escaped character is fine, as is an escaped %.
     expect(refused({ url: 'postgres://tux:%C3%A9t%C3%A9%25@127.0.0.1:1/tux' })).to.equal(undefined);
     const fromImport = await thrown(() => importTux(half, new DatabaseService({ url: NOWHERE })));
