@@ -47,7 +47,7 @@ function looseUserinfoSecrets(url: string): string[] {
 /**
  * The URL with every password in it replaced by `***`: the userinfo password and any password query
  * parameter (`?password=…`, which pg reads too), also a password holding `#`, `/` or `?` that made the URL parse
- * otherwise. Anything that is not a URL (a keyword string such as `host=db password=…`) comes back as
+ * otherwise, and any fragment (what follows a `#` in a `?password=` value). Anything that is not a URL (a keyword string such as `host=db password=…`) comes back as
  * `<invalid url>`, never echoed.
  *
  * ```ts
@@ -64,6 +64,9 @@ export function redactUrl(url: string): string {
   for (const key of new Set(parsed.searchParams.keys())) {
     if (SECRET_PARAMETER.test(key)) parsed.searchParams.set(key, REDACTED);
   }
+  // No PostgreSQL URL has a fragment: a `#` in a `?password=` value starts one, and the rest of the password is in
+  // it. (A misread userinfo password is masked whole below instead.)
+  if (parsed.hash && misread.length === 0) parsed.hash = REDACTED;
   return redactSecrets(parsed.toString(), misread);
 }
 
@@ -85,6 +88,8 @@ export function secretsOf(url: string | undefined, env: Env = process.env): stri
     if (parsed === undefined || parsed.password === '') found.push(...looseUserinfoSecrets(url));
     if (parsed !== undefined) {
       found.push(...forms(parsed.password));
+      // The rest of a `?password=` value that holds a `#` (see redactUrl).
+      if (parsed.hash.length > 1) found.push(...forms(parsed.hash.slice(1)));
       // As written in the query string and as pg decodes it.
       for (const pair of parsed.search.slice(1).split('&')) {
         const at = pair.indexOf('=');

@@ -16,6 +16,12 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://127.0.0.1:5432/tux'), 'a port is no password').to.equal('postgres://127.0.0.1:5432/tux');
   });
 
+  it('masks the fragment a # in a password query parameter starts, which holds the rest of the password', () => {
+    const url = 'postgres://tux@127.0.0.1:1/tux?password=ab#cdSECRET';
+    expect(redactUrl(url)).to.equal('postgres://tux@127.0.0.1:1/tux?password=***#***');
+    expect(secretsOf(url, {})).to.include('cdSECRET');
+  });
+
   it('never echoes what is not a URL, such as a keyword connection string', () => {
     expect(redactUrl('host=db password=S3cret')).to.equal('<invalid url>');
     expect(redactUrl('::')).to.equal('<invalid url>');
