@@ -33,14 +33,14 @@ interface RedisMulti {
 }
 
 interface RedisClientLike extends RedisCommands {
-  on(event: 'error', listener: (e: unknown) => void): RedisClientLike;
+  on(event: 'error' | 'reconnecting' | 'end', listener: (e?: unknown) => void): RedisClientLike;
   connect(): Promise<unknown>;
   close(): Promise<void>;
   withTypeMapping(mapping: Record<number, unknown>): RedisCommands;
 }
 
 interface RedisModule {
-  createClient(options: { url: string; socket?: { connectTimeout?: number; reconnectStrategy?: (retries: number, cause: Error) => number | Error } }): RedisClientLike;
+  createClient(options: { url: string; disableOfflineQueue?: boolean; socket?: { connectTimeout?: number; reconnectStrategy?: (retries: number, cause: Error) => number | Error } }): RedisClientLike;
   RESP_TYPES: { BLOB_STRING: number };
 }
 
@@ -72,8 +72,10 @@ interface StoredEntry {
  * MEMBER_GENERATION_MS after its last invalidation: a value never comes back, as a counter recreated at 0 would,
  * and its entries are gone before it expires. An entry is stored with the generations read by the lookup that missed, before the statement ran, and
  * is used only while they are all still current: a fill that raced an invalidation is never used. When a command
- * fails the store is not trusted (the cache is bypassed) until one `INCR` of the epoch succeeds again, since an
- * invalidation may have been lost meanwhile.
+ * fails, or the connection drops, the store is not trusted (the cache is bypassed) until one `INCR` of the epoch
+ * succeeds again, since an invalidation may have been lost meanwhile, and a Redis that restarted from a snapshot has
+ * its older entries and generations back. Commands are never queued while the connection is down: they fail at once,
+ * so a read goes to the database and a write returns, instead of waiting for Redis to come back.
  *
  * ```ts
  * const store = await RedisStore.open('redis://127.0.0.1:6379', '127.0.0.1:5432/tux');
@@ -83,6 +85,7 @@ export class RedisStore implements CacheStore {
   readonly backend = 'redis';
   private broken: string | undefined;
   private repairing: NodeJS.Timeout | undefined;
+  private closed = false;
 
   private constructor(
     private readonly client: RedisClientLike,
@@ -100,10 +103,14 @@ export class RedisStore implements CacheStore {
     let connected = false;
     // The first connection fails at once (connect() rejects); once up, a lost connection is retried with backoff.
     const reconnectStrategy = (retries: number, cause: Error): number | Error => (connected ? Math.min(5_000, 100 * 2 ** retries) : cause);
-    const client = redis.createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy } });
+    // Without the offline queue a command sent while the connection is down fails at once (see the class comment).
+    const client = redis.createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 5_000, reconnectStrategy } });
     const secrets = secretsOf(url);
     // Reconnection is the client's; an error event between commands must not crash the process.
-    client.on('error', () => undefined);
+    let store: RedisStore | undefined;
+    client.on('error', (e) => store?.connectionLost(e));
+    client.on('reconnecting', () => store?.connectionLost(new Error('the connection to Redis was lost; reconnecting')));
+    client.on('end', () => store?.connectionLost(new Error('the connection to Redis ended')));
     try {
       await client.connect();
       connected = true;
@@ -112,7 +119,8 @@ export class RedisStore implements CacheStore {
       throw new DatabaseConnectionError(redactSecrets(`Cannot connect to the cache's Redis at ${redactUrl(url)}: ${thrownText(e)}`, secrets), { cause: e });
     }
     const commands = client.withTypeMapping({ [redis.RESP_TYPES.BLOB_STRING]: Buffer });
-    return new RedisStore(client, commands, `tux-db:${database}:`, secrets);
+    store = new RedisStore(client, commands, `tux-db:${database}:`, secrets);
+    return store;
   }
 
   usable(): boolean {
@@ -162,6 +170,7 @@ export class RedisStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.repairing);
     await this.client.close().catch(() => undefined);
   }
@@ -179,6 +188,11 @@ export class RedisStore implements CacheStore {
       this.markBroken(e);
       throw e;
     }
+  }
+
+  // The client's events: a dropped connection may have lost an invalidation, or come back to a restarted Redis.
+  private connectionLost(e: unknown): void {
+    if (!this.closed) this.markBroken(e);
   }
 
   private markBroken(e: unknown): void {

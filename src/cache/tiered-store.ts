@@ -63,6 +63,8 @@ export class TieredStore implements CacheStore {
 
   async invalidate(scopes: ReadonlyArray<string>): Promise<void> {
     this.near.invalidate(scopes);
+    // An untrusted Redis is not waited for: its repair (an epoch INCR) drops everything it holds anyway.
+    if (!this.shared.usable()) return;
     this.invalidating++;
     try {
       await this.shared.invalidate(scopes);
@@ -73,6 +75,7 @@ export class TieredStore implements CacheStore {
 
   async flush(): Promise<void> {
     this.near.flush();
+    if (!this.shared.usable()) return;
     this.invalidating++;
     try {
       await this.shared.flush();
