@@ -113,7 +113,10 @@ export interface DatabaseOptions {
   readonly cache?: CacheOption | undefined;
   /** Time to live of each family in seconds (default DEFAULT_CACHE_TTL_SECONDS); a missing family keeps its default. `levels` is at most 3600. */
   readonly cacheTtlSeconds?: Partial<Record<CacheFamily, number>> | undefined;
-  /** At most this many entries in the memory backend, least recently used dropped first (`TUX_DB_CACHE_MAX_ENTRIES`, default 50000). */
+  /**
+   * At most this many entries in the memory backend, about the least recently used dropped first: a hit moves its
+   * entry back only once a quarter of this many hits came since it last moved (`TUX_DB_CACHE_MAX_ENTRIES`, default 50000).
+   */
   readonly cacheMaxEntries?: number | undefined;
   /**
    * A direct PostgreSQL URL for the cache's LISTEN connection (`TUX_DB_CACHE_LISTEN_URL`): needed behind a
