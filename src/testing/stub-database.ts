@@ -8,9 +8,20 @@ import { byRepositoryName, REPOSITORY_TABLE, type Repositories, type RepositoryN
 /** One sinon-stubbed repository per REPOSITORY_TABLE row, under the coordinator's name for it (`case`, `guild`, …). */
 export type StubRepositories = { readonly [K in RepositoryName]: SinonStubbedInstance<Repositories[K]> };
 
+/**
+ * The coordinator of createStubDatabase, typed as what it is: a DatabaseCoordinator (bot code takes it as one) whose
+ * own methods (`transaction`, `health`, `close`), unit of work, service and repositories are sinon stubs, so
+ * `sinon.assert.calledOnce(stub.db.transaction)` and `stub.db.health.resolves(report)` need no cast.
+ */
+export type StubCoordinator = SinonStubbedInstance<DatabaseCoordinator> &
+  StubRepositories & {
+    readonly unitOfWork: SinonStubbedInstance<UnitOfWork>;
+    readonly service: SinonStubbedInstance<DatabaseService>;
+  };
+
 /** A DatabaseCoordinator whose every method, and every method of its repositories, is a sinon stub. */
 export interface StubDatabase extends StubRepositories {
-  readonly db: DatabaseCoordinator;
+  readonly db: StubCoordinator;
   /** A child container resolving the coordinator, every repository and the service to the stubs. */
   readonly container: DependencyContainer;
 }
@@ -47,7 +58,8 @@ export function createStubDatabase(sandbox: SinonSandbox = sinon.createSandbox()
   container.registerInstance(DatabaseCoordinator, db);
   container.registerInstance(REPOSITORIES, repositories);
   for (const { name, repository } of REPOSITORY_TABLE) container.registerInstance<object>(repository, repositories[name]);
-  return { db, container, ...repositories };
+  // Every member the type names a stub is one: the repositories and unit of work above, the service, the methods.
+  return { db: db as StubCoordinator, container, ...repositories };
 }
 
 /**

@@ -122,6 +122,13 @@ describe('createStubDatabase', () => {
     const created = await stub.db.transaction(() => stub.db.case.withSession(async (cases) => (await cases.createCase(values)).caseNumber));
     expect(created).to.equal(3);
     sinon.assert.calledOnceWithExactly(stub.case.createCase, values);
-    sinon.assert.calledOnce(stub.db.transaction as sinon.SinonStub);
+    // Typed as stubs: no cast needed to assert on the coordinator's own methods, its unit of work or its service.
+    sinon.assert.calledOnce(stub.db.transaction);
+    sinon.assert.calledOnce(stub.db.unitOfWork.run);
+    stub.db.health.resolves({ status: 'healthy' } as Awaited<ReturnType<typeof stub.db.health>>);
+    expect((await stub.db.health()).status).to.equal('healthy');
+    stub.db.service.serverMajorVersion.returns(15);
+    expect(stub.db.service.serverMajorVersion()).to.equal(15);
+    sinon.assert.notCalled(stub.db.close);
   });
 });
