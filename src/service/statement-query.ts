@@ -1,4 +1,4 @@
-import pg, { type FieldDef, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
+import pg, { type ClientBase, type FieldDef, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { sqlStateOf } from '../errors/convert-error';
 import { bindParameters } from './bind-parameters';
 
@@ -171,9 +171,9 @@ export class StatementQuery<R extends QueryResultRow = QueryResultRow> extends P
  * sendStatement(client, { text: 'SELECT 1 AS one', values: [] }, (error, result) => console.log(error ?? result.rows));
  * ```
  */
-export function sendStatement<R extends QueryResultRow>(client: pg.ClientBase, config: StatementConfig, callback: StatementCallback<R>): void {
+export function sendStatement<R extends QueryResultRow>(client: ClientBase, config: StatementConfig, callback: StatementCallback<R>): void {
   // pg's own query(), past the library Client's: ExactDateClient binds values (this query did) and SerialClient
   // queues promise-style calls (this is a query object with its callback), so both would only pass it through. Looked
   // up on each call, so a spy on pg's Client.prototype.query sees every statement.
-  (pg.Client.prototype.query as (this: pg.ClientBase, query: StatementQuery<R>) => unknown).call(client, new StatementQuery<R>(config, callback));
+  (pg.Client.prototype.query as (this: ClientBase, query: StatementQuery<R>) => unknown).call(client, new StatementQuery<R>(config, callback));
 }

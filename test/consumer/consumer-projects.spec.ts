@@ -7,7 +7,7 @@ import { expectSuccess, packedConsumer, runIn } from '../support/packed-consumer
 
 // A bot author's view of the package: `npm pack` (of the dist/ that `npm test` has just built), installed into
 // a fresh project from the local npm cache (test/support/packed-consumer.ts), then three bot projects beside it (CommonJS with moduleResolution
-// node10, CommonJS node16, ESM nodenext), each strict with exactOptionalPropertyTypes and skipLibCheck false,
+// node10 and no esModuleInterop, CommonJS node16, ESM nodenext), each strict with exactOptionalPropertyTypes and skipLibCheck false,
 // so every published declaration is checked as a consumer's compiler sees it. Each compiles the same bot code
 // (the package root and tux-database/testing, sinon stubs) and runs it against the stubs; only the ESM project
 // also runs it against a real embedded server, so the whole spec stays around a minute.
@@ -19,14 +19,21 @@ const PACKED_DOCS = readdirSync(path.join(__dirname, '..', '..', 'docs')).filter
 interface ConsumerProject {
   readonly name: string;
   readonly type: 'commonjs' | 'module';
-  readonly compilerOptions: Readonly<Record<string, string>>;
+  readonly compilerOptions: Readonly<Record<string, string | boolean>>;
   /** Whether its compiled bot also runs against the embedded server. */
   readonly runsDatabase: boolean;
 }
 
 const PROJECTS: ReadonlyArray<ConsumerProject> = [
-  // node10 is deprecated in TypeScript 6 (still what many bots use); ignoreDeprecations keeps it compiling.
-  { name: 'cjs-node10', type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }, runsDatabase: false },
+  // node10 is deprecated in TypeScript 6 (still what many bots use); ignoreDeprecations keeps it compiling. Such an old
+  // setup often lacks esModuleInterop too: then a default import of a CommonJS package (pg) in a published
+  // declaration is an error (TS1192) in the consumer's build.
+  {
+    name: 'cjs-node10',
+    type: 'commonjs',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', esModuleInterop: false, allowSyntheticDefaultImports: false },
+    runsDatabase: false,
+  },
   { name: 'cjs-node16', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, runsDatabase: false },
   { name: 'esm-nodenext', type: 'module', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' }, runsDatabase: true },
 ];
