@@ -49,6 +49,7 @@ Commands:
   history                 the applied migrations in the order they were applied, then the pending ones
   check                   the same as migrate-check: exit 1 on a pending or unknown migration or on drift
   version                 the library's version, the server's, and the latest applied migration
+  --version               the library's version alone, without connecting
   downgrade N             revert the N latest migrations, newest first, in one transaction under the migration lock
   reset --force           drop the library's tables (all their rows) and apply every migration again, in one transaction
   nuke --force            drop the current schema (usually public) with everything in it and create it again empty;
@@ -349,6 +350,10 @@ async function execute(command: string | undefined, args: string[], print: Print
     case 'demo':
       expectArgs(0);
       await demoModule().runDemo(print, (close) => closeOnStop(stop, close));
+      return 0;
+    case '--version':
+      expectArgs(0);
+      print(`tux-database ${packageVersion()}`);
       return 0;
     case undefined:
     case 'help':

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { ALL_MIGRATIONS } from '../../src/migrations/all-migrations';
@@ -84,6 +85,19 @@ describe('the tux-db command', function () {
     const helpWithMore = await tuxDb(['help', 'extra']);
     expect(helpWithMore.code).to.equal(2);
     expect(helpWithMore.stderr).to.include('help takes no arguments');
+  });
+
+  it('answers help and --help with the usage (exit 0), and --version with the version alone, connecting to nothing', async () => {
+    const unreachable = 'postgres://tux@127.0.0.1:1/tux';
+    for (const flag of ['help', '--help', '-h']) {
+      const help = await tuxDb([flag], unreachable);
+      expect(help.code, flag).to.equal(0);
+      expect(help.stdout, flag).to.include('Usage: tux-db <command> [args]');
+    }
+    const version = await tuxDb(['--version'], unreachable);
+    expect(version.code).to.equal(0);
+    expect(version.stdout.trim()).to.equal(`tux-database ${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}`);
+    expect((await tuxDb(['--version', 'x'], unreachable)).stderr).to.include('--version takes no arguments');
   });
 
   it('refuses a DATABASE_URL with a % that starts no escape in one line, exit 1, before connecting', async () => {
