@@ -12,6 +12,13 @@ import type { WriteTracker } from './write-tracker';
 /** How often the primary's WAL position and each replica's replay position are read. */
 const POLL_INTERVAL_MS = 100;
 /**
+ * The WAL page size (PostgreSQL's default XLOG_BLCKSZ) and the longest page header: an insert position at a page
+ * boundary points past the header of the next page, where no record is, while a replica that replayed everything
+ * reports the boundary itself.
+ */
+const WAL_PAGE_BYTES = 8192n;
+const WAL_LONG_PAGE_HEADER_BYTES = 40n;
+/**
  * How far back the primary's positions are kept beyond maxReplicaLagMs: a replica's lag is read off them, so it is
  * measured up to this much past the bound, and a replica further behind still reads as past it.
  */
@@ -128,7 +135,7 @@ export class ReplicaSet {
     const count = this.replicas.length;
     for (let i = 0; i < count; i++) {
       const replica = this.replicas[(this.next + i) % count] as Replica;
-      if (this.eligible(replica, now) && replica.replayLsn >= lsn) {
+      if (this.eligible(replica, now) && replayedThrough(replica.replayLsn, lsn)) {
         this.next = (this.next + i + 1) % count;
         return replica;
       }
@@ -192,7 +199,9 @@ export class ReplicaSet {
   private async check(): Promise<void> {
     const through = this.writes.completedThrough();
     try {
-      const row = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0];
+      // The insert position, not the write position (pg_current_wal_lsn): with synchronous_commit off a commit
+      // returns before its WAL is written, and a position read after it must still cover it.
+      const row = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0];
       if (row) this.samples.push({ at: performance.now(), through, lsn: parseLsn(row.lsn) });
       if (this.samples.length > this.keptSamples) this.samples.shift();
     } catch {
@@ -223,13 +232,26 @@ export class ReplicaSet {
     }
   }
 
-  // Since when the primary has had WAL past `replayed`: the oldest kept sample beyond it.
+  /**
+   * Since when the primary has had WAL past `replayed`: the oldest kept sample beyond it. When even the oldest kept
+   * sample is beyond it, the replica may be any amount further behind (just after connect(), the samples reach back
+   * only to then): the lag is then at least maxReplicaLagMs + 1, so the replica gets no reads until it replays that
+   * sample, and a lower bound past maxReplicaLagMs shows as measured.
+   */
   private lagOf(replayed: bigint, now: number): number {
-    const behind = this.samples.find((s) => s.lsn > replayed);
-    return behind === undefined ? 0 : Math.round(now - behind.at);
+    const behind = this.samples.find((s) => !replayedThrough(replayed, s.lsn));
+    if (behind === undefined) return 0;
+    const measured = Math.round(now - behind.at);
+    return behind === this.samples[0] ? Math.max(measured, this.options.maxReplicaLagMs + 1) : measured;
   }
 
   private describe(e: unknown): string {
     return redactSecrets(convertError(e).message, this.options.replicas.flatMap((url) => secretsOf(url)));
   }
+}
+
+// Whether a replica that replayed through `replayed` has every record before `lsn`: also when `lsn` is just past
+// the header of the page that begins at `replayed` (see WAL_PAGE_BYTES).
+function replayedThrough(replayed: bigint, lsn: bigint): boolean {
+  return replayed >= lsn || (replayed % WAL_PAGE_BYTES === 0n && lsn - replayed <= WAL_LONG_PAGE_HEADER_BYTES);
 }

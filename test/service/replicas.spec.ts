@@ -197,6 +197,69 @@ describe('read replicas with read-your-writes (a real primary and streaming stan
     }
   });
 
+  it('gives a replica far behind no reads right after connect(), when the positions kept do not reach back to its lag yet', async () => {
+    const writer = await open();
+    const standby = new Client({ connectionString: pair.standbyUrl });
+    await standby.connect();
+    try {
+      const guildId = '5101';
+      await writer.case.createCase({ ...MODERATION, guildId });
+      expect(await readsFromReplicaAgain(writer, guildId)).to.equal(true);
+      await standby.query('SELECT pg_wal_replay_pause()');
+      try {
+        // Another shard writes; the replica stays behind for longer than maxReplicaLagMs before this process starts.
+        await writer.case.createCase({ ...MODERATION, guildId });
+        await sleep(1_500);
+        const db = await open({ maxReplicaLagMs: 1_000 });
+        try {
+          const [replica] = (await db.health()).replicas;
+          expect(replica?.status, 'a replica that has not replayed the oldest position kept is not up').to.not.equal('up');
+          const places = await placesOf(db, replicaPort, () => inOwnContext(() => db.case.getRecentCases(guildId)));
+          expect(places).to.deep.equal(['primary']);
+          expect(await inOwnContext(() => db.case.getRecentCases(guildId))).to.have.length(2);
+        } finally {
+          await db.close();
+        }
+      } finally {
+        await standby.query('SELECT pg_wal_replay_resume()');
+      }
+    } finally {
+      await standby.end();
+      await writer.close();
+    }
+  });
+
+  it('sees its own writes with synchronous_commit off, whose commit returns before its WAL is written', async () => {
+    const admin = new Client({ connectionString: pair.primaryUrl });
+    await admin.connect();
+    try {
+      // The WAL writer writes an asynchronous commit only after its delay (10 s, the most): until then only the
+      // insert position is past the commit, the write position is not.
+      await admin.query(`ALTER SYSTEM SET wal_writer_delay = '10s'`);
+      await admin.query('SELECT pg_reload_conf()');
+      await admin.query('ALTER DATABASE postgres SET synchronous_commit = off');
+      const db = await open();
+      try {
+        const guildId = '5201';
+        await db.guild.getOrCreateGuild(guildId);
+        expect(await readsFromReplicaAgain(db, guildId)).to.equal(true);
+        await db.service.withReadContext(async () => {
+          await db.case.createCase({ ...MODERATION, guildId });
+          await sleep(300); // a few checks of the positions
+          const places = await placesOf(db, replicaPort, async () => expect(await db.case.getRecentCases(guildId), 'the read after the write sees it').to.have.length(1));
+          expect(places).to.deep.equal(['primary']);
+        });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.query('ALTER DATABASE postgres RESET synchronous_commit');
+      await admin.query('ALTER SYSTEM RESET wal_writer_delay');
+      await admin.query('SELECT pg_reload_conf()');
+      await admin.end();
+    }
+  });
+
   it('skips a replica whose replay lags past maxReplicaLagMs, measured by WAL position, and uses it again once it caught up', async () => {
     const db = await open({ maxReplicaLagMs: 300 });
     const standby = new Client({ connectionString: pair.standbyUrl });
