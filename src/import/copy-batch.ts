@@ -31,7 +31,8 @@ export function copyStatement(spec: TableSpec): string {
   const clock = `$${spec.columns.length + 1}::timestamptz`;
   const same = spec.columns
     .filter((c) => !(spec.volatile ?? []).includes(c.name) && !BOOKKEEPING.has(c.name))
-    .map((c) => `(t.${q(c.name)} IS NOT DISTINCT FROM r.${q(c.name)}${c.type === 'timestamptz' ? ` OR r.${q(c.name)} = ${clock}` : ''})`)
+    // coalesce: where Tux has NULL, `r.x = clock` is NULL, which would make the whole test NULL and hide the difference.
+    .map((c) => `(t.${q(c.name)} IS NOT DISTINCT FROM r.${q(c.name)}${c.type === 'timestamptz' ? ` OR coalesce(r.${q(c.name)} = ${clock}, false)` : ''})`)
     .join(' AND ');
   const join = spec.conflict.map((k) => `t.${q(k)} = r.${q(k)}`).join(' AND ');
   // With a wider arbiter, ON CONFLICT alone would let a row in whose id another guild's row holds.

@@ -47,5 +47,6 @@ export function requiredTimestamp(row: TuxRow, ctx: RowContext, columns: readonl
 /** SQL that renders a naive-UTC TIMESTAMP column as ISO text with Z (so the target reads it as UTC). */
 export function utcText(column: string): string {
   const c = `"${column}"`;
-  return `CASE WHEN ${c} IS NULL THEN NULL WHEN isfinite(${c}) THEN to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE ${c}::text END`;
+  // to_char's YYYY drops the era: a date before year 1 gets its ' BC' back, or it would come in as the same year AD.
+  return `CASE WHEN ${c} IS NULL THEN NULL WHEN isfinite(${c}) THEN to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${c} < '0001-01-01' THEN ' BC' ELSE '' END ELSE ${c}::text END`;
 }
