@@ -71,6 +71,8 @@ export class Replica {
   checkedAt = Number.NEGATIVE_INFINITY;
   /** Why it takes no reads, without secrets; undefined when it may. */
   error: string | undefined = 'not checked yet';
+  /** The check in flight, if any: one at a time, so a replica that stopped answering piles none up. */
+  checking: Promise<void> | undefined;
 
   /** `pool` is the replica's own pool (ReplicaSet builds it with the library's settings). */
   constructor(readonly pool: Pool) {
@@ -100,6 +102,8 @@ export class ReplicaSet {
   private readonly keptSamples: number;
   private readonly timer: NodeJS.Timeout;
   private polling: Promise<void> | undefined;
+  // The primary's position read in flight, if any (one at a time, as each replica's check).
+  private sampling: Promise<void> | undefined;
   private next = 0;
 
   constructor(
@@ -174,11 +178,14 @@ export class ReplicaSet {
     });
   }
 
-  /** Stops the checks and closes every replica's pool. */
+  /**
+   * Stops the checks and closes every replica's pool. A replica that stopped answering (a frozen host) is waited for
+   * no longer than a check is: its pool is left to end when its connection does.
+   */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.polling?.catch(() => undefined);
-    await Promise.all(this.replicas.map((r) => r.pool.end().catch(() => undefined)));
+    await Promise.all(this.replicas.map((r) => settledWithin(r.pool.end().catch(() => undefined), this.checkDeadlineMs())));
   }
 
   private eligible(replica: Replica, now: number): boolean {
@@ -196,7 +203,29 @@ export class ReplicaSet {
     return undefined;
   }
 
+  // How long a check may take before its replica counts as not answering (the window fresh() allows).
+  private checkDeadlineMs(): number {
+    return this.options.maxReplicaLagMs + POLL_INTERVAL_MS;
+  }
+
+  // Every check is bounded by checkDeadlineMs: one server that stops answering holds up neither the others' checks
+  // nor the next polls (poll() shares one check at a time).
   private async check(): Promise<void> {
+    this.sampling ??= this.samplePrimary().finally(() => (this.sampling = undefined));
+    await settledWithin(this.sampling, this.checkDeadlineMs());
+    await Promise.all(
+      this.replicas.map(async (replica) => {
+        replica.checking ??= this.checkReplica(replica).finally(() => (replica.checking = undefined));
+        if (!(await settledWithin(replica.checking, this.checkDeadlineMs()))) {
+          replica.reachable = false;
+          replica.lagMs = null;
+          replica.error = `its check has not come back within ${this.checkDeadlineMs()} ms (maxReplicaLagMs + ${POLL_INTERVAL_MS})`;
+        }
+      }),
+    );
+  }
+
+  private async samplePrimary(): Promise<void> {
     const through = this.writes.completedThrough();
     try {
       // The insert position, not the write position (pg_current_wal_lsn): with synchronous_commit off a commit
@@ -207,7 +236,6 @@ export class ReplicaSet {
     } catch {
       // The primary is down or is itself a standby: no new sample, so reads that need one stay on the primary.
     }
-    await Promise.all(this.replicas.map((replica) => this.checkReplica(replica)));
   }
 
   private async checkReplica(replica: Replica): Promise<void> {
@@ -254,4 +282,22 @@ export class ReplicaSet {
 // the header of the page that begins at `replayed` (see WAL_PAGE_BYTES).
 function replayedThrough(replayed: bigint, lsn: bigint): boolean {
   return replayed >= lsn || (replayed % WAL_PAGE_BYTES === 0n && lsn - replayed <= WAL_LONG_PAGE_HEADER_BYTES);
+}
+
+// Whether `work` settled within `ms` (it goes on either way); the timer keeps no process alive.
+function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
 }

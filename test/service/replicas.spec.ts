@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Client } from 'pg';
 import { createDatabase } from '../../src/container';
 import type { DatabaseCoordinator } from '../../src/coordinator';
@@ -257,6 +258,31 @@ describe('read replicas with read-your-writes (a real primary and streaming stan
       await admin.query('ALTER SYSTEM RESET wal_writer_delay');
       await admin.query('SELECT pg_reload_conf()');
       await admin.end();
+    }
+  });
+
+  it('keeps checking and using the other replicas while one stops answering, and closes without waiting for it', async () => {
+    // A host that accepts connections and never answers (frozen, or behind a black hole).
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/postgres`;
+    try {
+      const db = await createDatabase({ url: pair.primaryUrl, replicas: [silentUrl, pair.standbyUrl], maxReplicaLagMs: 300, acquireTimeoutMs: 60_000, migrate: false });
+      try {
+        const guildId = '5301';
+        await db.guild.getOrCreateGuild(guildId);
+        expect(await readsFromReplicaAgain(db, guildId), 'the answering replica takes reads').to.equal(true);
+        const [stuck, answering] = (await db.health()).replicas;
+        expect(stuck?.status).to.equal('down');
+        expect(stuck?.error).to.match(/its check has not come back within 400 ms/);
+        expect(answering?.status).to.equal('up');
+      } finally {
+        await db.close(); // a check still waiting on the silent host does not hold it
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
