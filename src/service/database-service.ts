@@ -77,10 +77,15 @@ export class DatabaseService implements StatementRunner {
   private cutOffUnits = false;
   private inFlightUnits = 0;
   private readonly unitsDrained: Array<() => void> = [];
+  // Single statements and health checks running outside units: disconnect() waits for them before it ends the pool,
+  // which drops a checkout still waiting for a connection without settling its promise.
+  private statementsInFlight = 0;
+  private readonly statementsDrained: Array<() => void> = [];
   private readonly unitConnections = new Set<UnitConnection>();
   private readonly statementNames = new StatementNames();
-  private readonly listeners: QueryListener[] = [];
-  // Replaced, never mutated, on add and remove: a statement iterates the array it started with.
+  // Both replaced, never mutated, on add and remove: a statement iterates the arrays it started with, so a listener
+  // that removes itself (or another) while being called makes no other listener miss that statement.
+  private listeners: ReadonlyArray<QueryListener> = [];
   private queryObservers: ReadonlyArray<QueryEventListener> = [];
   /** Set when a statement found the server unreachable; cleared by the next statement or probe that reaches it. */
   private unreachable = false;
@@ -119,7 +124,8 @@ export class DatabaseService implements StatementRunner {
    * New work is refused with DatabaseClosedError from the moment this is called; running units go on as before
    * (their retries too). Units still running when the timeout passes have their connections closed: they fail with
    * DatabaseClosedError and the server rolls them back; one whose COMMIT was in flight says its outcome is unknown.
-   * Single statements in flight (outside units) are waited for; statementTimeoutMs bounds them.
+   * Single statements and health() calls in flight (outside units), also those still waiting for a connection, are
+   * waited for; statementTimeoutMs and acquireTimeoutMs bound them.
    * @throws ValidationError, closing nothing, when `timeoutMs` is not a whole number of ms from 0 to MAX_TIMEOUT_MS.
    *
    * ```ts
@@ -150,6 +156,7 @@ export class DatabaseService implements StatementRunner {
         });
       });
     }
+    if (this.statementsInFlight > 0) await new Promise<void>((resolve) => this.statementsDrained.push(resolve));
     const opened = this.opened ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
     this.opened = undefined;
     this.reachable();
@@ -260,7 +267,13 @@ export class DatabaseService implements StatementRunner {
     if (opened && !opened.serverRunning()) {
       return readHealth(undefined, opened.pool, 'The embedded PostgreSQL server is not running; the library is restarting it.');
     }
-    const report = await readHealth(opened?.dataSource, opened?.pool);
+    this.statementsInFlight++;
+    let report: HealthReport;
+    try {
+      report = await readHealth(opened?.dataSource, opened?.pool);
+    } finally {
+      this.statementDone();
+    }
     // What health() found is what isConnected() says next, either way.
     if (report.status !== 'disconnected') this.reachable();
     else if (opened !== undefined && !this.closing) this.markUnreachable();
@@ -340,10 +353,10 @@ export class DatabaseService implements StatementRunner {
    */
   addQueryListener(listener: QueryListener): () => void {
     if (typeof listener !== 'function') throw ValidationError.forField('DatabaseService', 'listener', 'must be a function (text: string) => void');
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     return () => {
       const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
+      if (index >= 0) this.listeners = this.listeners.filter((_, i) => i !== index);
     };
   }
 
@@ -433,12 +446,15 @@ export class DatabaseService implements StatementRunner {
     const started = settled ? performance.now() : 0;
     let rowCount: number | null = null;
     let failure: DatabaseError | undefined;
-    // With replicas, where it ran, for the event (without, always the primary).
+    // With replicas, where it ran, for the event (without, always the primary); none for a statement refused before
+    // it reached a server (closing).
     let where: { pool: Pool | undefined } | undefined;
+    let reached: Pool | undefined;
     try {
       let result: QueryResult<R>;
       const touches = options?.touches;
       if (context) {
+        reached = this.opened?.pool;
         result = await context.statement<R>(config);
         const cache = this.opened?.cache;
         // Inside a unit, reads bypass the cache (they see the unit's own writes); what it wrote is dropped at COMMIT.
@@ -446,13 +462,19 @@ export class DatabaseService implements StatementRunner {
       } else {
         const opened = this.connected();
         const { cache } = opened;
-        result =
-          opened.replicas && !primaryOnly
-            ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool }))
-            : await runOnPool<R>(opened.pool, config, options);
-        // A write, or a raw statement (an unknown write), drops what it may have changed before it returns, unless its
-        // caller does that itself at once (afterOwnWrite).
-        if (cache !== undefined && (touches === undefined || touches.writes.length > 0) && options?.ownInvalidation !== true) await cache.afterWrite(touches?.writes, targetOf(touches, values));
+        reached = opened.pool;
+        this.statementsInFlight++;
+        try {
+          result =
+            opened.replicas && !primaryOnly
+              ? await this.routed<R>(opened.pool, opened.replicas, config, options, (where = { pool: opened.pool }))
+              : await runOnPool<R>(opened.pool, config, options);
+          // A write, or a raw statement (an unknown write), drops what it may have changed before it returns, unless its
+          // caller does that itself at once (afterOwnWrite).
+          if (cache !== undefined && (touches === undefined || touches.writes.length > 0) && options?.ownInvalidation !== true) await cache.afterWrite(touches?.writes, targetOf(touches, values));
+        } finally {
+          this.statementDone();
+        }
       }
       if (this.unreachable) this.reachable();
       rowCount = result.rowCount ?? null;
@@ -473,7 +495,7 @@ export class DatabaseService implements StatementRunner {
       failure = options?.createsGuild && error instanceof ForeignKeyViolationError && isGuildForeignKey(error.constraint) ? lostGuildRace(error) : error;
       throw failure;
     } finally {
-      if (settled) this.report(observers, config, options, context !== undefined, started, rowCount, failure, where ? where.pool : this.opened?.pool);
+      if (settled) this.report(observers, config, options, context !== undefined, started, rowCount, failure, where ? where.pool : reached);
     }
   }
 
@@ -628,6 +650,10 @@ export class DatabaseService implements StatementRunner {
       // Only the SQL text: parameters may hold user content.
       process.emitWarning(`Slow query (${ms.toFixed(0)} ms ≥ ${this.options.slowQueryMs} ms): ${text.slice(0, 200)}`, 'TuxDatabaseSlowQuery');
     }
+  }
+
+  private statementDone(): void {
+    if (--this.statementsInFlight === 0) for (const resolve of this.statementsDrained.splice(0)) resolve();
   }
 
   private assertOpen(): void {

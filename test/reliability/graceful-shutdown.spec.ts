@@ -175,6 +175,46 @@ describe('graceful shutdown', () => {
     }
   });
 
+  it('settles every single statement and health check in flight when close() is called, even one still waiting for a connection', async () => {
+    const db = await openTestDatabase({ poolSize: 1 });
+    const guildId = newGuild();
+    await warn(db, guildId);
+    const settled: string[] = [];
+    const track = (name: string, work: Promise<unknown>): Promise<unknown> =>
+      work.then(
+        () => void settled.push(name),
+        (e: unknown) => void settled.push(`${name}: ${(e as Error).name}`),
+      );
+    // One statement holds the only connection; the others wait for it when close() is called.
+    const inFlight = [
+      track('sleep', db.service.query('SELECT pg_sleep(0.3)', [])),
+      track('count', db.case.countCasesByGuild(guildId)),
+      track('query', db.service.query('SELECT 1', [])),
+      track('health', db.health()),
+    ];
+    await db.close(5_000);
+    counts.faults++;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([...settled].sort()).to.deep.equal(['count', 'health', 'query', 'sleep']);
+    await Promise.all(inFlight);
+    // A statement refused while closing reached no server, and its event says so.
+    const other = await openTestDatabase({ poolSize: 2 });
+    const servers: unknown[] = [];
+    other.service.onQuery((e) => servers.push(e.server));
+    let inUnit: () => void = () => undefined;
+    const unitRunning = new Promise<void>((r) => (inUnit = r));
+    const unit = other.transaction(async () => {
+      await other.service.query('SELECT 1', []);
+      inUnit();
+      await other.service.query('SELECT pg_sleep(0.2)', []);
+    });
+    await unitRunning;
+    const closing = other.close(5_000);
+    await expect(other.service.query('SELECT 1', [])).to.be.rejectedWith(DatabaseClosedError);
+    await Promise.all([unit, closing]);
+    expect(servers.map((server) => server === undefined)).to.deep.equal([false, true, false]);
+  });
+
   it('answers serverMajorVersion() with DatabaseConnectionError before connect() and DatabaseClosedError after close()', async () => {
     const service = new DatabaseService({ url: 'postgres://postgres@127.0.0.1:1/never', migrate: false });
     expect(() => service.serverMajorVersion()).to.throw(DatabaseConnectionError);

@@ -90,6 +90,19 @@ describe('db.service.query arguments', () => {
     expect(warnings.some((w) => w.startsWith('TuxDatabaseQueryListener') && w.includes('listener broke')), warnings.join('\n')).to.equal(true);
   });
 
+  it('lets a query listener remove itself while it is called without another listener missing that statement', async () => {
+    const heard: string[] = [];
+    const removeOnce: () => void = t.db.service.addQueryListener(() => removeOnce());
+    const removeCounter = t.db.service.addQueryListener((text) => heard.push(text));
+    try {
+      await t.db.service.query('SELECT 1', []);
+      await t.db.service.query('SELECT 2', []);
+    } finally {
+      removeCounter();
+    }
+    expect(heard).to.deep.equal(['SELECT 1', 'SELECT 2']);
+  });
+
   it('keeps a statement whose listeners throw a value String() cannot convert: both become process warnings', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
