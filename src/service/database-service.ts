@@ -3,12 +3,12 @@ import { inspect, type InspectOptions } from 'node:util';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { MAX_TIMEOUT_MS, redactedOptions, resolveOptions, type CacheFamily, type DatabaseOptions, type ResolvedOptions } from '../config';
-import { convertError, sqlStateOf } from '../errors/convert-error';
+import { convertError } from '../errors/convert-error';
 import { ForeignKeyViolationError } from '../errors/constraint-errors';
 import { DatabaseConnectionError } from '../errors/connection-error';
 import { DatabaseClosedError, SerializationFailureError } from '../errors/transaction-errors';
 import { ValidationError } from '../errors/validation-error';
-import { isLostPreparedStatement, StatementNames } from './statement-names';
+import { isLostPreparedStatement, lostStatementCode, StatementNames } from './statement-names';
 import { checkQueryArguments } from './query-arguments';
 import type { Statement } from '../query/sql';
 import { isChangedResultType, type StatementConfig } from './statement-query';
@@ -549,15 +549,17 @@ export class DatabaseService implements StatementRunner {
     inUnit: boolean,
     primaryOnly: boolean,
   ): Promise<QueryResult<R>> {
+    // The code is on the driver's error, which inside a unit is the converted error's cause.
+    const code = lostStatementCode(e) ?? '08P01';
     if (this.statementNames.enabled) {
       this.statementNames.disable();
       process.emitWarning(
-        `A prepared statement was lost between server connections (${sqlStateOf(e) ?? 'bind mismatch'}), as behind PgBouncer in transaction mode without prepared-statement support: statements now run unnamed. Set preparedStatements: false to skip this, or use PgBouncer 1.21+ with max_prepared_statements.`,
+        `A prepared statement was lost between server connections (${code}), as behind PgBouncer in transaction mode without prepared-statement support: statements now run unnamed. Set preparedStatements: false to skip this, or use PgBouncer 1.21+ with max_prepared_statements.`,
         'TuxDatabasePreparedStatements',
       );
     }
     if (inUnit) {
-      throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${sqlStateOf(e) ?? 'bind mismatch'}); the unit of work runs again without prepared statements.`, sqlStateOf(e) ?? '08P01', { cause: e });
+      throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${code}); the unit of work runs again without prepared statements.`, code, { cause: e });
     }
     return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly, true);
   }

@@ -52,12 +52,22 @@ export function statementName(text: string): string {
  * isLostPreparedStatement({ code: '26000' }); // true
  */
 export function isLostPreparedStatement(e: unknown): boolean {
+  return lostStatementCode(e) !== undefined;
+}
+
+/**
+ * The SQLSTATE that marks `e` as a lost prepared statement (see isLostPreparedStatement), from wherever it is in the
+ * cause chain; undefined when it is none.
+ * @example
+ * lostStatementCode(new TransactionError('…', { cause: { code: '26000' } })); // '26000'
+ */
+export function lostStatementCode(e: unknown): string | undefined {
   // Inside a unit the driver's error arrives converted (a DatabaseError whose cause is the driver's).
   for (let error = e, depth = 0; error !== undefined && depth < 3; depth++) {
     const code = sqlStateOf(error);
-    if (code === '26000' || code === '42P05') return true;
-    if (code === '08P01' && error instanceof Error && error.message.startsWith('bind message supplies')) return true;
+    if (code === '26000' || code === '42P05') return code;
+    if (code === '08P01' && error instanceof Error && error.message.startsWith('bind message supplies')) return code;
     error = error instanceof Error ? error.cause : undefined;
   }
-  return false;
+  return undefined;
 }

@@ -43,4 +43,30 @@ describe('a prepared statement lost on the server connection (as behind PgBounce
     expect(heard).to.deep.equal([text]);
     expect(events.map((e) => e.name), 'reported once, by the unnamed rerun').to.deep.equal([undefined]);
   });
+
+  it('fails a unit with a SerializationFailureError carrying the server’s code, which runs it again (here, with no retry left, not)', async () => {
+    const inUnit = await createDatabase({ url: directUrl(testDatabaseUrl()), migrate: false, poolSize: 1, cache: false });
+    try {
+      const guildId = randomSnowflake();
+      await inUnit.guild.getOrCreateGuild(guildId);
+      // The lookup's name, taken by another statement on the one connection: its Parse inside the unit fails (42P05).
+      const lookupText = await (async () => {
+        const other = await createDatabase({ url: directUrl(testDatabaseUrl()), migrate: false, cache: false });
+        const seen: string[] = [];
+        other.service.addQueryListener((t) => seen.push(t));
+        await other.guild.getGuildById(guildId);
+        await other.close();
+        return seen[0] ?? '';
+      })();
+      await inUnit.service.query(`PREPARE ${statementName(lookupText)} AS SELECT 1`, []);
+      const error = await inUnit.transaction(() => inUnit.guild.getGuildById(guildId), { maxRetries: 0 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.have.property('name', 'SerializationFailureError');
+      expect(error).to.have.property('code', '42P05');
+    } finally {
+      await inUnit.close();
+    }
+  });
 });

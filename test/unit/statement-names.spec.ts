@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DatabaseError } from '../../src/errors/database-error';
-import { isLostPreparedStatement, statementName, StatementNames } from '../../src/service/statement-names';
+import { isLostPreparedStatement, lostStatementCode, statementName, StatementNames } from '../../src/service/statement-names';
 
 describe('prepared statement names', () => {
   it('are a function of the SQL text alone, so every process gives one text the same name', () => {
@@ -27,5 +27,12 @@ describe('prepared statement names', () => {
     expect(isLostPreparedStatement(Object.assign(new Error('invalid message format'), { code: '08P01' }))).to.equal(false);
     expect(isLostPreparedStatement(Object.assign(new Error('duplicate key'), { code: '23505' }))).to.equal(false);
     expect(isLostPreparedStatement('42P05')).to.equal(false);
+  });
+
+  it('name the SQLSTATE from the driver’s error, also where a unit’s converted error holds it as its cause', () => {
+    const lost = Object.assign(new Error('prepared statement "tux_1" does not exist'), { code: '26000' });
+    expect(lostStatementCode(new DatabaseError('Database operation failed', { cause: lost }))).to.equal('26000');
+    expect(lostStatementCode(lost)).to.equal('26000');
+    expect(lostStatementCode(Object.assign(new Error('duplicate key'), { code: '23505' }))).to.equal(undefined);
   });
 });
