@@ -1,4 +1,5 @@
 import { CaseType } from '../entities/enums';
+import { MAX_XP, MIN_POSITIVE_XP } from '../entities/level-formula';
 import { snowflakeProblem } from '../entities/snowflake';
 import { RESTRICTED_COMMANDS } from '../repositories/permission-command-repository';
 import type { TuxImportTable } from './tux-import-report';
@@ -83,6 +84,30 @@ function caseNumber(row: TuxRow, ctx: RowContext): string | null {
   if (assigned === undefined) throw new Error('import-tux: a NULL case number was not planned');
   ctx.issue('case_number', 'case_number is NULL; this schema numbers every case', 'resolve', `numbered ${assigned} (after the guild's highest number and case_count, in id order)`);
   return assigned;
+}
+
+/**
+ * XP as this schema keeps it: Tux's `CHECK (xp >= 0)` lets NaN, Infinity, XP past MAX_XP and specks below
+ * MIN_POSITIVE_XP in, which the library's writes refuse (and the next addXp would turn into MAX_XP at the top of the
+ * leaderboard, or silently cut).
+ */
+function xpValue(row: TuxRow, ctx: RowContext): string | null {
+  const raw = text(row, 'xp');
+  if (raw === null) return null;
+  const xp = Number(raw);
+  if (Number.isNaN(xp)) {
+    ctx.issue('xp', 'xp is NaN', 'resolve', 'imported as 0');
+    return '0';
+  }
+  if (xp > MAX_XP) {
+    ctx.issue('xp', `xp ${raw} is more than MAX_XP (${MAX_XP})`, 'resolve', `imported as ${MAX_XP}`);
+    return String(MAX_XP);
+  }
+  if (xp > 0 && xp < MIN_POSITIVE_XP) {
+    ctx.issue('xp', `xp ${raw} is more than 0 but less than MIN_POSITIVE_XP (${MIN_POSITIVE_XP})`, 'resolve', 'imported as 0');
+    return '0';
+  }
+  return raw;
 }
 
 function snippetName(row: TuxRow, ctx: RowContext): string | null {
@@ -205,7 +230,7 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     select: { ...raw('member_id', 'guild_id', 'xp', 'level', 'blacklisted'), ...times('last_message') },
     columns: [col('user_id', 'bigint'), col('guild_id', 'bigint'), col('xp', 'double precision'), col('level', 'integer'), col('blacklisted', 'boolean'), col('last_message', 'timestamptz')],
     conflict: ['user_id', 'guild_id'],
-    convert: (r) => ['member_id', 'guild_id', 'xp', 'level', 'blacklisted', 'last_message'].map((c) => text(r, c)),
+    convert: (r, ctx) => [text(r, 'member_id'), text(r, 'guild_id'), xpValue(r, ctx), text(r, 'level'), text(r, 'blacklisted'), text(r, 'last_message')],
   },
   {
     target: 'snippet',
