@@ -10,10 +10,14 @@ import type { CacheHealth } from '../cache/statement-cache';
 export interface HealthReport {
   /**
    * `healthy`; `degraded`: connected, but migrations are pending or the schema differs from the entities;
-   * `unhealthy`: the server answered wrongly; `disconnected`: not connected or unreachable.
+   * `unhealthy`: the server answered wrongly, or no pooled connection freed up within acquireTimeoutMs (every one
+   * busy); `disconnected`: not connected or unreachable.
    */
   readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'disconnected';
-  /** Round trip of the server-state query (version, role, replay lag), in ms (null when not measured). */
+  /**
+   * Round trip of the server-state query (version, role, replay lag), in ms, once a pooled connection was had (the
+   * wait for one is not counted); null when not measured.
+   */
   readonly latencyMs: number | null;
   /** The server's `server_version` setting; null when it could not be read. */
   readonly serverVersion: string | null;
@@ -101,9 +105,7 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
     return { status: 'disconnected', ...unknown, pool: poolStats(pool), cache: null, replicas: [], ...(downBecause === undefined ? {} : { error: downBecause }) };
   }
   try {
-    const started = performance.now();
-    const row = (await pool.query<ServerStateRow>(SERVER_STATE_SQL)).rows[0];
-    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    const { row, latencyMs } = await timedServerState(pool);
     const server: HealthServer = {
       role: row?.standby ? 'standby' : 'primary',
       replayLagMs: row?.replay_lag_ms == null ? null : Math.max(0, Math.round(row.replay_lag_ms)),
@@ -127,6 +129,22 @@ export async function readHealth(dataSource: DataSource | undefined, pool: Pool 
     // A server that cannot be reached is "disconnected"; one that answers wrongly is "unhealthy".
     const status = error instanceof DatabaseConnectionError ? 'disconnected' : 'unhealthy';
     return { status, ...unknown, pool: poolStats(pool), cache: null, replicas: [], error: error.message };
+  }
+}
+
+// The server-state row and its round trip, timed once a connection is had: not the wait for a free pooled connection.
+async function timedServerState(pool: Pool): Promise<{ row: ServerStateRow | undefined; latencyMs: number }> {
+  const client = await pool.connect();
+  try {
+    const started = performance.now();
+    const row = (await client.query<ServerStateRow>(SERVER_STATE_SQL)).rows[0];
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    client.release();
+    return { row, latencyMs };
+  } catch (e) {
+    // A connection that failed is not handed out again.
+    client.release(e instanceof Error ? e : new Error('the server-state query failed'));
+    throw e;
   }
 }
 

@@ -34,6 +34,25 @@ describe('health', function () {
       expect(report.pool.max).to.be.at.least(1);
     });
 
+    it('times only the server-state round trip, not the wait for a pooled connection', async () => {
+      const service = new DatabaseService({ url: testDatabaseUrl(), migrate: false, poolSize: 1, acquireTimeoutMs: 10_000 });
+      await service.connect();
+      try {
+        await service.health(); // the drift check, once
+        // The one connection is busy for 300 ms when health() asks for it.
+        const busy = service.query('SELECT pg_sleep(0.3)', []);
+        const started = performance.now();
+        const report = await service.health();
+        const took = performance.now() - started;
+        await busy;
+        expect(report.status, report.error).to.equal('healthy');
+        // Whatever the host's speed: the call took the wait plus the round trip; latencyMs is the round trip alone.
+        expect(report.latencyMs).to.be.a('number').below(took - 200);
+      } finally {
+        await service.disconnect();
+      }
+    });
+
     it('runs the drift check once per connection and set of applied migrations, not on every call', async () => {
       // Round trips of a fresh service's first health call (with the schema builder's catalog queries), then its second.
       const service = new DatabaseService({ url: testDatabaseUrl(), migrate: false });
