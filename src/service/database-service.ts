@@ -416,14 +416,21 @@ export class DatabaseService implements StatementRunner {
     if (cache !== undefined && options?.cache && touches !== undefined && this.transactions.getStore() === undefined) {
       const target = cacheableTarget(touches, values);
       // Filled from the primary: a replica may not have replayed the write whose invalidation the cache has seen.
-      if (target !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, target, () => this.execute<R>(text, values, options, true, false));
+      if (target !== undefined) return cache.read<R>(options.cache, text, values, touches.reads, target, () => this.execute<R>(text, values, options, true, undefined));
     }
-    return this.execute<R>(text, values, options, false, false);
+    return this.execute<R>(text, values, options, false, undefined);
   }
 
   // Sends one statement: listeners, naming, routing, retries, events, and the cache invalidation of a write. A rerun
-  // after a lost prepared statement (`rerun`) is the same statement: listeners heard of it already.
-  private async execute<R extends QueryResultRow>(text: string, values: unknown[], options: StatementOptions | undefined, primaryOnly: boolean, rerun: boolean): Promise<QueryResult<R>> {
+  // after a lost prepared statement (`rerun`) is the same statement: listeners heard of it already, and its event
+  // and slow-query warning count from when the first attempt started (0 when that read no clock).
+  private async execute<R extends QueryResultRow>(
+    text: string,
+    values: unknown[],
+    options: StatementOptions | undefined,
+    primaryOnly: boolean,
+    rerun: { readonly startedAt: number } | undefined,
+  ): Promise<QueryResult<R>> {
     if (values.length > MAX_STATEMENT_PARAMETERS) {
       // pg would send a Bind message the server rejects as a protocol violation (08P01), dropping the connection.
       throw ValidationError.forField(
@@ -438,12 +445,12 @@ export class DatabaseService implements StatementRunner {
       const name = this.statementNames.nameFor(text);
       if (name !== undefined) config.name = name;
     }
-    if (!rerun) for (const listener of this.listeners) hear(listener, text);
+    if (rerun === undefined) for (const listener of this.listeners) hear(listener, text);
     const context = this.transactions.getStore();
     // With no event listener and no slow-query threshold, no clock is read and nothing is allocated for either.
     const observers = this.queryObservers;
     let settled = observers.length > 0 || this.options.slowQueryMs > 0;
-    const started = settled ? performance.now() : 0;
+    const started = settled ? (rerun !== undefined && rerun.startedAt > 0 ? rerun.startedAt : performance.now()) : 0;
     let rowCount: number | null = null;
     let failure: DatabaseError | undefined;
     // With replicas, where it ran, for the event (without, always the primary); none for a statement refused before
@@ -488,7 +495,7 @@ export class DatabaseService implements StatementRunner {
       if (config.name !== undefined && isLostPreparedStatement(e)) {
         // The statement runs again (or its unit does), and that run is the one reported.
         settled = false;
-        return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined, primaryOnly);
+        return this.afterLostPreparedStatement<R>(e, text, values, options, context !== undefined, primaryOnly, started);
       }
       const error = convertError(e);
       if (error instanceof DatabaseConnectionError) this.markUnreachable();
@@ -548,6 +555,7 @@ export class DatabaseService implements StatementRunner {
     options: StatementOptions | undefined,
     inUnit: boolean,
     primaryOnly: boolean,
+    startedAt: number,
   ): Promise<QueryResult<R>> {
     // The code is on the driver's error, which inside a unit is the converted error's cause.
     const code = lostStatementCode(e) ?? '08P01';
@@ -561,7 +569,7 @@ export class DatabaseService implements StatementRunner {
     if (inUnit) {
       throw new SerializationFailureError(`A prepared statement was lost behind a pooler (${code}); the unit of work runs again without prepared statements.`, code, { cause: e });
     }
-    return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly, true);
+    return this.execute<R>(text, values, { ...options, prepare: false }, primaryOnly, { startedAt });
   }
 
   /**
